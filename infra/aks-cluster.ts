@@ -1,0 +1,97 @@
+import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
+import { Construct } from 'constructs';
+import { MATERIALIZE_POOL, taintString } from '../model/contract';
+import type { NetworkPolicyEngine } from '../model/environment';
+
+export interface AksClusterProps {
+  readonly name: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly kubernetesVersion: string;
+  readonly subnetId: string;
+  readonly serviceCidr: string;
+  readonly dnsServiceIp: string;
+  readonly systemPoolName: string;
+  readonly systemPoolVmSize: string;
+  readonly systemPoolNodeCount: number;
+  readonly materializePoolName: string;
+  readonly materializePoolVmSize: string;
+  readonly materializePoolNodeCount: number;
+  /** @default 64 */
+  readonly systemPoolOsDiskSizeGb?: number;
+  /** @default 100 */
+  readonly materializePoolOsDiskSizeGb?: number;
+  /** Label the Materialize pool for swap (the disk-setup DaemonSet prepares it). @default true */
+  readonly swap?: boolean;
+  /** Enforces NetworkPolicies. @default 'azure' */
+  readonly networkPolicy?: NetworkPolicyEngine;
+  /** CIDRs allowed to reach the API server. @default - unrestricted */
+  readonly apiServerAuthorizedRanges?: string[];
+}
+
+/** AKS with a system pool and the dedicated, tainted Materialize pool. */
+export class AksCluster extends Construct {
+  readonly cluster: KubernetesCluster;
+  readonly materializePool: KubernetesClusterNodePool;
+  /** Labels on the Materialize pool's nodes: what the operator's workloads select. */
+  readonly materializePoolLabels: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: AksClusterProps) {
+    super(scope, id);
+    const policy = props.networkPolicy ?? 'azure';
+    this.cluster = new KubernetesCluster(this, 'Cluster', {
+      name: props.name,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      dnsPrefix: props.name,
+      kubernetesVersion: props.kubernetesVersion,
+      identity: { type: 'SystemAssigned' },
+      oidcIssuerEnabled: true,
+      workloadIdentityEnabled: true,
+      roleBasedAccessControlEnabled: true,
+      defaultNodePool: {
+        name: props.systemPoolName,
+        vmSize: props.systemPoolVmSize,
+        nodeCount: props.systemPoolNodeCount,
+        osDiskSizeGb: props.systemPoolOsDiskSizeGb ?? 64,
+        vnetSubnetId: props.subnetId,
+        orchestratorVersion: props.kubernetesVersion,
+        onlyCriticalAddonsEnabled: false,
+        temporaryNameForRotation: `${props.systemPoolName.slice(0, 8)}tmp`,
+        upgradeSettings: { maxSurge: '10%' },
+      },
+      networkProfile: {
+        networkPlugin: 'azure',
+        networkPolicy: policy,
+        // Cilium policy requires the Cilium data plane.
+        networkDataPlane: policy === 'cilium' ? 'cilium' : 'azure',
+        serviceCidr: props.serviceCidr,
+        dnsServiceIp: props.dnsServiceIp,
+        loadBalancerSku: 'standard',
+      },
+      apiServerAccessProfile:
+        props.apiServerAuthorizedRanges && props.apiServerAuthorizedRanges.length > 0
+          ? { authorizedIpRanges: props.apiServerAuthorizedRanges }
+          : undefined,
+      lifecycle: { ignoreChanges: ['default_node_pool[0].upgrade_settings'] },
+    });
+    this.materializePoolLabels = {
+      [MATERIALIZE_POOL.poolLabelKey]: props.materializePoolName,
+      ...((props.swap ?? true) ? { [MATERIALIZE_POOL.swapLabel.key]: MATERIALIZE_POOL.swapLabel.value } : {}),
+    };
+    this.materializePool = new KubernetesClusterNodePool(this, 'MaterializePool', {
+      name: props.materializePoolName,
+      kubernetesClusterId: this.cluster.id,
+      vmSize: props.materializePoolVmSize,
+      nodeCount: props.materializePoolNodeCount,
+      osDiskSizeGb: props.materializePoolOsDiskSizeGb ?? 100,
+      vnetSubnetId: props.subnetId,
+      orchestratorVersion: props.kubernetesVersion,
+      mode: 'User',
+      nodeLabels: this.materializePoolLabels,
+      nodeTaints: [taintString()],
+      temporaryNameForRotation: `${props.materializePoolName.slice(0, 8)}tmp`,
+    });
+  }
+}

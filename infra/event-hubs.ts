@@ -1,0 +1,63 @@
+import { Eventhub } from '@cdktf/provider-azurerm/lib/eventhub';
+import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespace';
+import { EventhubNamespaceAuthorizationRule } from '@cdktf/provider-azurerm/lib/eventhub-namespace-authorization-rule';
+import { Construct } from 'constructs';
+import { EVENT_HUBS } from '../model/contract';
+
+export interface EventHubTopic {
+  readonly name: string;
+  readonly partitions: number;
+  readonly retentionDays: number;
+}
+
+export interface EventHubsProps {
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly namespaceName: string;
+  readonly topics: EventHubTopic[];
+  /** Standard or above: Basic has no Kafka endpoint. @default 'Standard' */
+  readonly sku?: 'Standard' | 'Premium';
+  /** Throughput (Standard) or processing (Premium) units. @default 1 */
+  readonly capacity?: number;
+}
+
+/** Event Hubs namespace (the Kafka endpoint), one hub per topic, and namespace-wide Listen and Send rules. */
+export class EventHubs extends Construct {
+  readonly namespace: EventhubNamespace;
+  readonly reader: EventhubNamespaceAuthorizationRule;
+  readonly publisher: EventhubNamespaceAuthorizationRule;
+  readonly hubs: Eventhub[];
+
+  constructor(scope: Construct, id: string, props: EventHubsProps) {
+    super(scope, id);
+    this.namespace = new EventhubNamespace(this, 'Namespace', {
+      name: props.namespaceName,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      sku: props.sku ?? 'Standard',
+      capacity: props.capacity ?? 1,
+      minimumTlsVersion: '1.2',
+      // Materialize authenticates with a SAS connection string over SASL PLAIN.
+      localAuthenticationEnabled: true,
+    });
+    this.hubs = props.topics.map(
+      (t) =>
+        new Eventhub(this, `Hub-${t.name}`, {
+          name: t.name,
+          namespaceId: this.namespace.id,
+          partitionCount: t.partitions,
+          messageRetention: t.retentionDays,
+        }),
+    );
+    const rule = (ruleId: string, name: string, rights: { listen: boolean; send: boolean }) =>
+      new EventhubNamespaceAuthorizationRule(this, ruleId, {
+        name,
+        namespaceName: this.namespace.name,
+        resourceGroupName: props.resourceGroupName,
+        manage: false,
+        ...rights,
+      });
+    this.reader = rule('Reader', EVENT_HUBS.readerRule, { listen: true, send: false });
+    this.publisher = rule('Publisher', EVENT_HUBS.publisherRule, { listen: false, send: true });
+  }
+}

@@ -1,0 +1,61 @@
+import { KubernetesClusterExtension } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-extension';
+import { KubernetesFluxConfiguration } from '@cdktf/provider-azurerm/lib/kubernetes-flux-configuration';
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+
+export interface FluxGitOpsProps {
+  readonly clusterId: string;
+  readonly configurationName: string;
+  readonly namespace: string;
+  readonly repositoryUrl: string;
+  readonly branch: string;
+  /** Repository path the configuration's kustomization applies (the synthesized flux layer). */
+  readonly path: string;
+  readonly kustomizationName: string;
+  /** Pinned microsoft.flux version; unpinned, Azure upgrades Flux under you. */
+  readonly extensionVersion: string;
+  /** @default 60 */
+  readonly syncIntervalSeconds?: number;
+  /** Resources that must exist before Flux starts applying (the sealing key). @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** The AKS microsoft.flux extension and the flux configuration that points it at this environment's folder. */
+export class FluxGitOps extends Construct {
+  readonly extension: KubernetesClusterExtension;
+  readonly configuration: KubernetesFluxConfiguration;
+
+  constructor(scope: Construct, id: string, props: FluxGitOpsProps) {
+    super(scope, id);
+    const interval = props.syncIntervalSeconds ?? 60;
+    this.extension = new KubernetesClusterExtension(this, 'Extension', {
+      name: 'flux',
+      clusterId: props.clusterId,
+      extensionType: 'microsoft.flux',
+      version: props.extensionVersion,
+    });
+    this.configuration = new KubernetesFluxConfiguration(this, 'Configuration', {
+      name: props.configurationName,
+      clusterId: props.clusterId,
+      namespace: props.namespace,
+      scope: 'cluster',
+      gitRepository: {
+        url: props.repositoryUrl,
+        referenceType: 'branch',
+        referenceValue: props.branch,
+        syncIntervalInSeconds: interval,
+      },
+      kustomizations: [
+        {
+          name: props.kustomizationName,
+          path: props.path,
+          // Terraform's default is false: removed manifests would linger in the cluster.
+          garbageCollectionEnabled: true,
+          syncIntervalInSeconds: interval,
+          wait: true,
+        },
+      ],
+      dependsOn: [this.extension, ...(props.dependsOn ?? [])],
+    });
+  }
+}

@@ -1,0 +1,171 @@
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { TimeProvider } from '@cdktf/provider-time/lib/provider';
+import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
+import { Aspects, Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import type { Construct } from 'constructs';
+import { DIST, FLUX, MANAGED_BY, NAMESPACES, TF_OUTPUTS, TF_VARIABLES } from '../model/contract';
+import type { Environment } from '../model/environment';
+import { AksCluster } from './aks-cluster';
+import { TaggingAspect } from './aspects/tagging';
+import { EventHubs } from './event-hubs';
+import { FluxGitOps } from './flux-gitops';
+import { MetadataDatabase } from './metadata-database';
+import { Network } from './network';
+import { PersistStorage } from './persist-storage';
+import { PolicyChecks } from './policy/policy-checks';
+import { ResourceGroup } from './resource-group';
+import { SealingKey } from './sealing-key';
+import { configureStateBackend } from './state-backend';
+
+/** Every Azure resource of one environment; the stack name is the environment name. */
+export class MaterializeStack extends TerraformStack {
+  readonly network: Network;
+  readonly database: MetadataDatabase;
+  readonly storage: PersistStorage;
+  readonly aks: AksCluster;
+  readonly eventHubs?: EventHubs;
+  readonly flux: FluxGitOps;
+  readonly sealingKey: SealingKey;
+
+  constructor(scope: Construct, env: Environment) {
+    super(scope, env.name);
+    configureStateBackend(this, env);
+    new AzurermProvider(this, 'azurerm', { features: [{}] });
+    new RandomProvider(this, 'random');
+    new TimeProvider(this, 'time');
+    new TlsProvider(this, 'tls');
+
+    const rg = new ResourceGroup(this, 'ResourceGroup', { name: env.names.resourceGroup, location: env.location });
+    const common = { resourceGroupName: rg.name, location: rg.location };
+
+    this.network = new Network(this, 'Network', {
+      ...common,
+      vnetName: env.names.virtualNetwork,
+      vnetCidr: env.network.vnetCidr,
+      aksSubnetCidr: env.network.aksSubnetCidr,
+      postgresSubnetCidr: env.network.postgresSubnetCidr,
+      privatePostgres: !env.postgres.publicAccess,
+      privateDnsZoneName: env.names.privateDnsZone,
+    });
+
+    const adminPassword = env.postgres.generatePassword
+      ? undefined
+      : new TerraformVariable(this, TF_VARIABLES.postgresAdminPassword, {
+          type: 'string',
+          sensitive: true,
+          description: 'PostgreSQL admin password (set TF_VAR_postgres_admin_password); only when postgres.generatePassword is false',
+        }).stringValue;
+
+    this.database = new MetadataDatabase(this, 'MetadataDatabase', {
+      ...common,
+      serverName: env.names.postgresServer,
+      version: env.postgres.version,
+      skuName: env.postgres.skuName,
+      storageMb: env.postgres.storageMb,
+      databaseName: env.postgres.database,
+      adminLogin: env.postgres.adminLogin,
+      adminPassword,
+      maxConnections: env.postgres.maxConnections,
+      backupRetentionDays: env.postgres.backupRetentionDays,
+      highAvailability: env.postgres.highAvailability,
+      delegatedSubnetId: this.network.postgresSubnet?.id,
+      privateDnsZoneId: this.network.privateDnsZone?.id,
+      dependsOn: this.network.dnsLink ? [this.network.dnsLink] : [],
+      firewallRanges: env.postgres.publicAccess ? env.allowedClientRanges : [],
+      preventDestroy: env.dataProtection,
+    });
+
+    this.aks = new AksCluster(this, 'Aks', {
+      ...common,
+      name: env.names.aksCluster,
+      kubernetesVersion: env.aks.kubernetesVersion,
+      subnetId: this.network.aksSubnet.id,
+      serviceCidr: env.network.serviceCidr,
+      dnsServiceIp: env.network.dnsServiceIp,
+      systemPoolName: env.aks.systemPool.name,
+      systemPoolVmSize: env.aks.systemPool.vmSize,
+      systemPoolNodeCount: env.aks.systemPool.nodeCount,
+      systemPoolOsDiskSizeGb: env.aks.systemPool.osDiskSizeGb,
+      materializePoolName: env.aks.materializePool.name,
+      materializePoolVmSize: env.aks.materializePool.vmSize,
+      materializePoolNodeCount: env.aks.materializePool.nodeCount,
+      materializePoolOsDiskSizeGb: env.aks.materializePool.osDiskSizeGb,
+      swap: env.materialize.swap,
+      networkPolicy: env.aks.networkPolicy,
+      apiServerAuthorizedRanges: env.aks.apiServerAuthorizedRanges,
+    });
+
+    this.storage = new PersistStorage(this, 'PersistStorage', {
+      ...common,
+      accountName: env.names.storageAccount,
+      containerName: env.storage.container,
+      persistAuth: env.storage.persistAuth,
+      tier: env.storage.tier,
+      replication: env.storage.replication,
+      sasValidityDays: env.storage.sasValidityDays,
+      sasRotationDays: env.storage.sasRotationDays,
+      oidcIssuerUrl: this.aks.cluster.oidcIssuerUrl,
+      serviceAccountSubject: `system:serviceaccount:${NAMESPACES.instance}:${env.materialize.instanceName}`,
+      preventDestroy: env.dataProtection,
+    });
+
+    if (env.eventHubs.enabled) {
+      this.eventHubs = new EventHubs(this, 'EventHubs', {
+        ...common,
+        namespaceName: env.names.eventHubsNamespace,
+        sku: env.eventHubs.sku,
+        capacity: env.eventHubs.capacity,
+        topics: env.eventHubs.topics,
+      });
+    }
+
+    const kubeConfig = this.aks.cluster.kubeConfig.get(0);
+    const kubernetes = new KubernetesProvider(this, 'kubernetes', {
+      host: kubeConfig.host,
+      clientCertificate: Fn.base64decode(kubeConfig.clientCertificate),
+      clientKey: Fn.base64decode(kubeConfig.clientKey),
+      clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate),
+    });
+    this.sealingKey = new SealingKey(this, 'SealingKey', { kubernetesProvider: kubernetes });
+
+    this.flux = new FluxGitOps(this, 'Flux', {
+      clusterId: this.aks.cluster.id,
+      configurationName: FLUX.configurationName,
+      namespace: NAMESPACES.flux,
+      repositoryUrl: env.gitops.repositoryUrl,
+      branch: env.gitops.branch,
+      path: DIST.fluxPath(env.name),
+      kustomizationName: FLUX.rootKustomizationName,
+      extensionVersion: env.gitops.fluxExtensionVersion,
+      syncIntervalSeconds: env.gitops.syncIntervalSeconds,
+      // The controller must find its key when Flux installs it.
+      dependsOn: [this.sealingKey.secret, this.aks.materializePool],
+    });
+
+    this.outputs(env);
+    Aspects.of(this).add(new TaggingAspect({ ...env.tags, environment: env.name, 'managed-by': MANAGED_BY }));
+    Aspects.of(this).add(new PolicyChecks({ dataProtection: env.dataProtection }));
+  }
+
+  private outputs(env: Environment): void {
+    const out = (name: string, value: string, sensitive = false, description?: string) =>
+      new TerraformOutput(this, name, { value, sensitive, description, staticId: true });
+    out(TF_OUTPUTS.resourceGroup, env.names.resourceGroup);
+    out(TF_OUTPUTS.clusterName, this.aks.cluster.name);
+    out(TF_OUTPUTS.postgresFqdn, this.database.server.fqdn);
+    out(TF_OUTPUTS.storageAccount, this.storage.account.name);
+    out(TF_OUTPUTS.storageContainer, this.storage.container.name);
+    out(TF_OUTPUTS.sealingCertificate, this.sealingKey.certificatePem, false, 'Seal secrets offline against this certificate (mzops seal)');
+    out(TF_OUTPUTS.metadataBackendUrl, this.database.backendUrl, true);
+    out(TF_OUTPUTS.persistBackendUrl, this.storage.backendUrl, true);
+    if (this.storage.sasExpiry) out(TF_OUTPUTS.persistSasExpiry, this.storage.sasExpiry);
+    if (this.storage.identityClientId) out(TF_OUTPUTS.persistIdentityClientId, this.storage.identityClientId);
+    if (this.eventHubs) {
+      out(TF_OUTPUTS.eventHubsNamespace, this.eventHubs.namespace.name);
+      out(TF_OUTPUTS.eventHubsReaderConnectionString, this.eventHubs.reader.primaryConnectionString, true);
+      out(TF_OUTPUTS.eventHubsPublisherConnectionString, this.eventHubs.publisher.primaryConnectionString, true);
+    }
+  }
+}

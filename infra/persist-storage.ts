@@ -1,0 +1,121 @@
+import { DataAzurermStorageAccountSas } from '@cdktf/provider-azurerm/lib/data-azurerm-storage-account-sas';
+import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Rotating } from '@cdktf/provider-time/lib/rotating';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { WORKLOAD_IDENTITY } from '../model/contract';
+import type { PersistAuth, StorageReplication } from '../model/environment';
+
+export interface PersistStorageProps {
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly accountName: string;
+  readonly containerName: string;
+  readonly persistAuth: PersistAuth;
+  /** @default 'Standard' */
+  readonly tier?: 'Standard' | 'Premium';
+  /** @default 'LRS' */
+  readonly replication?: StorageReplication;
+  /** SAS only: lifetime of each SAS. @default 180 */
+  readonly sasValidityDays?: number;
+  /** SAS only: a new SAS is issued this often. @default 90 */
+  readonly sasRotationDays?: number;
+  /** Workload identity only: the AKS OIDC issuer URL. @default - required for workloadIdentity */
+  readonly oidcIssuerUrl?: string;
+  /** Workload identity only: `system:serviceaccount:<namespace>:<name>` of environmentd. @default - required for workloadIdentity */
+  readonly serviceAccountSubject?: string;
+  /** Lifecycle prevent_destroy on the account and container. @default true */
+  readonly preventDestroy?: boolean;
+}
+
+/**
+ * Blob Storage for Materialize persist. The persist URL is
+ * `https://<account>.blob.core.windows.net/<container>` plus, for SAS auth, the SAS query.
+ */
+export class PersistStorage extends Construct {
+  readonly account: StorageAccount;
+  readonly container: StorageContainer;
+  /** persist_backend_url as a Terraform expression. */
+  readonly backendUrl: string;
+  /** SAS only: RFC 3339 expiry of the current SAS. */
+  readonly sasExpiry?: string;
+  /** Workload identity only: the client id environmentd's service account is annotated with. */
+  readonly identityClientId?: string;
+
+  constructor(scope: Construct, id: string, props: PersistStorageProps) {
+    super(scope, id);
+    const preventDestroy = props.preventDestroy ?? true;
+    this.account = new StorageAccount(this, 'Account', {
+      name: props.accountName,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      accountTier: props.tier ?? 'Standard',
+      // Premium block blob is what Materialize recommends; Standard is the seed's StorageV2.
+      accountKind: props.tier === 'Premium' ? 'BlockBlobStorage' : 'StorageV2',
+      accountReplicationType: props.replication ?? 'LRS',
+      httpsTrafficOnlyEnabled: true,
+      minTlsVersion: 'TLS1_2',
+      allowNestedItemsToBePublic: false,
+      // An account SAS is signed with the account key; workload identity needs no key at all.
+      sharedAccessKeyEnabled: props.persistAuth === 'sas',
+      lifecycle: { preventDestroy },
+    });
+    this.container = new StorageContainer(this, 'Container', {
+      name: props.containerName,
+      storageAccountId: this.account.id,
+      containerAccessType: 'private',
+      lifecycle: { preventDestroy },
+    });
+    const endpoint = `${this.account.primaryBlobEndpoint}${props.containerName}`;
+
+    if (props.persistAuth === 'sas') {
+      const validityHours = (props.sasValidityDays ?? 180) * 24;
+      // The SAS start moves only when this rotates, so plans stay stable between rotations.
+      const rotation = new Rotating(this, 'SasRotation', { rotationDays: props.sasRotationDays ?? 90 });
+      this.sasExpiry = Fn.timeadd(rotation.rfc3339, `${validityHours}h`);
+      const sas = new DataAzurermStorageAccountSas(this, 'Sas', {
+        connectionString: this.account.primaryConnectionString,
+        httpsOnly: true,
+        start: rotation.rfc3339,
+        expiry: this.sasExpiry,
+        services: { blob: true, queue: false, table: false, file: false },
+        resourceTypes: { service: true, container: true, object: true },
+        permissions: {
+          read: true, write: true, delete: true, list: true, add: true, create: true, update: true, process: true,
+          tag: false, filter: false,
+        },
+      });
+      this.backendUrl = `${endpoint}?${Fn.trimprefix(sas.sas, '?')}`;
+    } else {
+      if (!props.oidcIssuerUrl || !props.serviceAccountSubject) {
+        throw new Error('PersistStorage: workloadIdentity needs oidcIssuerUrl and serviceAccountSubject');
+      }
+      const identity = new UserAssignedIdentity(this, 'Identity', {
+        name: `${props.accountName}-persist`,
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+      });
+      new RoleAssignment(this, 'BlobDataContributor', {
+        scope: this.account.id,
+        roleDefinitionName: 'Storage Blob Data Contributor',
+        principalId: identity.principalId,
+        principalType: 'ServicePrincipal',
+      });
+      new FederatedIdentityCredential(this, 'FederatedCredential', {
+        name: 'materialize-environmentd',
+        resourceGroupName: props.resourceGroupName,
+        parentId: identity.id,
+        audience: [WORKLOAD_IDENTITY.audience],
+        issuer: props.oidcIssuerUrl,
+        subject: props.serviceAccountSubject,
+      });
+      this.identityClientId = identity.clientId;
+      // No query string: Materialize falls back to the default Azure credential (workload identity).
+      this.backendUrl = endpoint;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { KubernetesFluxConfiguration } from '@cdktf/provider-azurerm/lib/kubernetes-flux-configuration';
+import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespace';
+import { PostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server';
+import { PostgresqlFlexibleServerFirewallRule } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-firewall-rule';
+import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
+import { Token, type TerraformResource } from 'cdktf';
+import type { IConstruct } from 'constructs';
+
+/**
+ * Policy rules, one function each, in the cdk-nag style: a rule looks at one construct and
+ * returns a violation message, or undefined when the construct complies or does not apply.
+ */
+export interface PolicyRule {
+  readonly id: string;
+  readonly description: string;
+  check(node: IConstruct, context: PolicyContext): string | undefined;
+}
+
+export interface PolicyContext {
+  /** Stateful resources must carry prevent_destroy. */
+  readonly dataProtection: boolean;
+}
+
+function rule(id: string, description: string, check: PolicyRule['check']): PolicyRule {
+  return { id, description, check };
+}
+
+export const storageMinTls12 = rule('MZ-STG-1', 'Storage accounts require TLS 1.2', (node) =>
+  node instanceof StorageAccount && node.minTlsVersionInput !== 'TLS1_2' ? `storage account must set minTlsVersion TLS1_2 (has ${node.minTlsVersionInput ?? 'provider default'})` : undefined,
+);
+
+export const storageHttpsOnly = rule('MZ-STG-2', 'Storage accounts accept HTTPS only', (node) =>
+  node instanceof StorageAccount && node.httpsTrafficOnlyEnabledInput === false ? 'storage account must not allow plain HTTP' : undefined,
+);
+
+export const storageNoPublicBlobs = rule('MZ-STG-3', 'Storage accounts forbid anonymous blob access', (node) =>
+  node instanceof StorageAccount && node.allowNestedItemsToBePublicInput !== false ? 'storage account must set allowNestedItemsToBePublic false' : undefined,
+);
+
+export const containerPrivate = rule('MZ-STG-4', 'Blob containers are private', (node) =>
+  node instanceof StorageContainer && (node.containerAccessTypeInput ?? 'private') !== 'private' ? 'storage container must be private' : undefined,
+);
+
+function ipNumber(ip: string): number {
+  return ip.split('.').reduce((acc, p) => acc * 256 + Number(p), 0);
+}
+
+export const postgresFirewallNotOpen = rule('MZ-PG-1', 'PostgreSQL firewall never opens the whole internet or all of Azure', (node) => {
+  if (!(node instanceof PostgresqlFlexibleServerFirewallRule)) return undefined;
+  const start = node.startIpAddressInput ?? '';
+  const end = node.endIpAddressInput ?? '';
+  if (Token.isUnresolved(start) || Token.isUnresolved(end)) return 'firewall rule addresses must be literal so that they can be reviewed';
+  if (start === '0.0.0.0' && end === '0.0.0.0') return 'firewall rule 0.0.0.0-0.0.0.0 admits every Azure tenant; use private access or client ranges';
+  if (ipNumber(end) - ipNumber(start) >= 2 ** 24) return `firewall rule ${start}-${end} spans more than a /8`;
+  return undefined;
+});
+
+export const postgresPasswordNotLiteral = rule('MZ-PG-2', 'The PostgreSQL admin password is never a literal', (node) => {
+  if (!(node instanceof PostgresqlFlexibleServer)) return undefined;
+  const pw = node.administratorPasswordInput;
+  return pw !== undefined && !Token.isUnresolved(pw) ? 'administrator password is a literal in the Terraform JSON; use a generated password or a sensitive variable' : undefined;
+});
+
+export const aksNetworkPolicy = rule('MZ-AKS-1', 'AKS runs a network policy engine', (node) => {
+  if (!(node instanceof KubernetesCluster)) return undefined;
+  const policy = node.networkProfileInput?.networkPolicy;
+  return policy ? undefined : 'AKS cluster has no network policy engine: NetworkPolicies would be ignored';
+});
+
+export const aksWorkloadIdentity = rule('MZ-AKS-2', 'AKS exposes an OIDC issuer and workload identity', (node) =>
+  node instanceof KubernetesCluster && (node.oidcIssuerEnabledInput !== true || node.workloadIdentityEnabledInput !== true)
+    ? 'AKS cluster must enable the OIDC issuer and workload identity'
+    : undefined,
+);
+
+export const fluxPrunes = rule('MZ-FLUX-1', 'Flux kustomizations prune what Git no longer declares', (node) => {
+  if (!(node instanceof KubernetesFluxConfiguration)) return undefined;
+  const ks = node.kustomizationsInput;
+  if (!Array.isArray(ks)) return undefined;
+  return ks.some((k) => k.garbageCollectionEnabled !== true) ? 'every flux kustomization must set garbageCollectionEnabled (Terraform defaults it to false)' : undefined;
+});
+
+export const eventHubsTls12 = rule('MZ-EH-1', 'Event Hubs requires TLS 1.2', (node) =>
+  node instanceof EventhubNamespace && node.minimumTlsVersionInput !== '1.2' ? 'Event Hubs namespace must set minimumTlsVersion 1.2' : undefined,
+);
+
+const STATEFUL = [PostgresqlFlexibleServer, StorageAccount, StorageContainer];
+
+export const statefulPreventDestroy = rule('MZ-DATA-1', 'Stateful resources are protected from destroy', (node, ctx) => {
+  if (!ctx.dataProtection || !STATEFUL.some((cls) => node instanceof cls)) return undefined;
+  return (node as TerraformResource).lifecycle?.preventDestroy === true ? undefined : 'stateful resource must set lifecycle prevent_destroy (dataProtection is on)';
+});
+
+export const ALL_RULES: PolicyRule[] = [
+  storageMinTls12,
+  storageHttpsOnly,
+  storageNoPublicBlobs,
+  containerPrivate,
+  postgresFirewallNotOpen,
+  postgresPasswordNotLiteral,
+  aksNetworkPolicy,
+  aksWorkloadIdentity,
+  fluxPrunes,
+  eventHubsTls12,
+  statefulPreventDestroy,
+];

@@ -1,0 +1,153 @@
+/**
+ * The naming contract: every name that the Terraform stack, the GitOps
+ * manifests and the CLI must agree on lives here, and only here. A literal
+ * repeated on both sides drifts; an import cannot.
+ */
+
+/** Written into every tag and label so that ownership is visible in Azure and in the cluster. */
+export const MANAGED_BY = 'materialize-azure-gitops';
+
+export const NAMESPACES = {
+  /** The Materialize operator (orchestratord). */
+  operator: 'materialize',
+  /** The Materialize instance: environmentd, clusterd, balancerd, console, the backend secret. */
+  instance: 'materialize-environment',
+  /** The AKS flux configuration's namespace; multi-tenancy makes every Flux object live here. */
+  flux: 'materialize-gitops',
+  /** kubeseal's default, so `kubeseal --fetch-cert` works without flags. */
+  sealedSecrets: 'kube-system',
+  certManager: 'cert-manager',
+  /** The swap disk-setup DaemonSet runs privileged: keep it out of the instance namespace. */
+  diskSetup: 'materialize-disk-setup',
+} as const;
+
+export const FLUX = {
+  /** AKS flux configuration name; the extension names its GitRepository after it. */
+  configurationName: 'materialize',
+  /** The one kustomization in the Terraform flux configuration; it applies the flux layer. */
+  rootKustomizationName: 'flux',
+  /** Flux object names in the synthesized flux layer, chained in this order. */
+  layers: ['infrastructure', 'instance'] as const,
+  /** What the AKS extension's Kustomization is called in the cluster: `<configuration>-<kustomization>`. */
+  get rootKustomizationObjectName(): string {
+    return `${this.configurationName}-${this.rootKustomizationName}`;
+  },
+} as const;
+
+export type FluxLayer = (typeof FLUX.layers)[number];
+
+/** Folder layout under `dist/<environment>/`, shared by synth, the Terraform flux path and the drift check. */
+export const DIST = {
+  root: 'dist',
+  fluxFolder: 'flux',
+  /** The path the flux configuration's kustomization points at, relative to the repository root. */
+  fluxPath(environment: string): string {
+    return `./${this.root}/${environment}/${this.fluxFolder}`;
+  },
+  layerPath(environment: string, layer: FluxLayer): string {
+    return `./${this.root}/${environment}/${layer}`;
+  },
+} as const;
+
+/** The secret the Materialize CR names in `backendSecretName`; all four keys are read as required. */
+export const BACKEND_SECRET = {
+  name: 'materialize-backend',
+  keys: {
+    metadataBackendUrl: 'metadata_backend_url',
+    persistBackendUrl: 'persist_backend_url',
+    licenseKey: 'license_key',
+    mzSystemPassword: 'external_login_password_mz_system',
+  },
+} as const;
+
+export type BackendSecretKey = (typeof BACKEND_SECRET.keys)[keyof typeof BACKEND_SECRET.keys];
+export const BACKEND_SECRET_KEYS: readonly BackendSecretKey[] = Object.values(BACKEND_SECRET.keys);
+
+export const SEALED_SECRETS = {
+  controllerName: 'sealed-secrets-controller',
+  namespace: NAMESPACES.sealedSecrets,
+  /** The Secret Terraform writes before the controller starts; the controller adopts it by label. */
+  keySecretName: 'sealed-secrets-key-terraform',
+  keyLabel: { key: 'sealedsecrets.bitnami.com/sealed-secrets-key', value: 'active' },
+} as const;
+
+/** The dedicated Materialize node pool: Terraform sets these, the HelmRelease tolerates and selects them. */
+export const MATERIALIZE_POOL = {
+  taint: { key: 'materialize', value: 'dedicated', effect: 'NoSchedule' },
+  /** AKS labels every node with its pool name under this key; we set it explicitly too, as the seed did. */
+  poolLabelKey: 'agentpool',
+  swapLabel: { key: 'materialize.cloud/swap', value: 'true' },
+} as const;
+
+export function taintString(): string {
+  const t = MATERIALIZE_POOL.taint;
+  return `${t.key}=${t.value}:${t.effect}`;
+}
+
+export const PORTS = {
+  sql: 6875,
+  http: 6876,
+  console: 8080,
+  postgres: 5432,
+  eventHubsKafka: 9093,
+} as const;
+
+/** Labels the operator puts on the pods we select with our own Services and NetworkPolicies. */
+export const POD_LABELS = {
+  app: 'app',
+  organizationName: 'materialize.cloud/organization-name',
+  balancerd: 'balancerd',
+  console: 'console',
+  environmentd: 'environmentd',
+} as const;
+
+export const HELM_REPOSITORIES = {
+  materialize: { name: 'materialize', url: 'https://materializeinc.github.io/materialize' },
+  sealedSecrets: { name: 'sealed-secrets', url: 'https://bitnami-labs.github.io/sealed-secrets' },
+  certManager: { name: 'jetstack', url: 'https://charts.jetstack.io' },
+} as const;
+
+export const CHARTS = {
+  operator: { name: 'materialize-operator', releaseName: 'materialize-operator' },
+  sealedSecrets: { name: 'sealed-secrets', releaseName: SEALED_SECRETS.controllerName },
+  certManager: { name: 'cert-manager', releaseName: 'cert-manager' },
+} as const;
+
+export const IMAGES = {
+  environmentd: 'materialize/environmentd',
+  diskSetup: 'materialize/ephemeral-storage-setup-image',
+} as const;
+
+export const WORKLOAD_IDENTITY = {
+  clientIdAnnotation: 'azure.workload.identity/client-id',
+  useLabel: 'azure.workload.identity/use',
+  audience: 'api://AzureADTokenExchange',
+} as const;
+
+/** Event Hubs namespace authorization rules; names from the seed so existing producers keep working. */
+export const EVENT_HUBS = {
+  readerRule: 'materialize-multi-reader',
+  publisherRule: 'data-multi-publisher',
+} as const;
+
+/** Terraform output names: the stack writes them, `mzops` reads them. */
+export const TF_OUTPUTS = {
+  resourceGroup: 'resource_group_name',
+  clusterName: 'cluster_name',
+  postgresFqdn: 'postgres_fqdn',
+  storageAccount: 'storage_account_name',
+  storageContainer: 'storage_container_name',
+  eventHubsNamespace: 'eventhubs_namespace',
+  sealingCertificate: 'sealing_certificate_pem',
+  persistIdentityClientId: 'persist_identity_client_id',
+  metadataBackendUrl: 'metadata_backend_url',
+  persistBackendUrl: 'persist_backend_url',
+  persistSasExpiry: 'persist_sas_expiry',
+  eventHubsReaderConnectionString: 'eventhubs_reader_connection_string',
+  eventHubsPublisherConnectionString: 'eventhubs_publisher_connection_string',
+} as const;
+
+/** Sensitive Terraform variables: the only way a user-supplied secret enters the stack (TF_VAR_<name>). */
+export const TF_VARIABLES = {
+  postgresAdminPassword: 'postgres_admin_password',
+} as const;

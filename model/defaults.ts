@@ -1,0 +1,185 @@
+import type { AzureNames, Environment, EnvironmentDefinition, ResolvedTopic } from './environment';
+
+/** Every default of the model, in one place, mirrored by the `@default` docs in environment.ts. */
+export const DEFAULTS = {
+  location: 'eastus2',
+  network: {
+    vnetCidr: '10.0.0.0/16',
+    aksSubnetCidr: '10.0.0.0/20',
+    postgresSubnetCidr: '10.0.16.0/24',
+    serviceCidr: '10.1.0.0/16',
+  },
+  aks: {
+    kubernetesVersion: '1.33',
+    networkPolicy: 'azure' as const,
+    systemPool: { name: 'system', vmSize: 'Standard_B2s', nodeCount: 1, osDiskSizeGb: 64 },
+    materializePool: { name: 'mzpool', vmSize: 'Standard_E2pds_v6', nodeCount: 2, osDiskSizeGb: 100 },
+  },
+  postgres: {
+    version: '15',
+    skuName: 'B_Standard_B1ms',
+    storageMb: 32768,
+    backupRetentionDays: 7,
+    highAvailability: false,
+    maxConnections: 200,
+    publicAccess: false,
+    adminLogin: 'materialize',
+    database: 'materialize',
+    generatePassword: true,
+  },
+  storage: {
+    tier: 'Standard' as const,
+    replication: 'LRS' as const,
+    container: 'materialize-persist',
+    persistAuth: 'sas' as const,
+    sasValidityDays: 180,
+    sasRotationDays: 90,
+  },
+  eventHubs: { sku: 'Standard' as const, capacity: 1, partitions: 2, retentionDays: 1 },
+  materialize: {
+    instanceName: 'materialize',
+    operatorChartVersion: 'v26.12.0',
+    requestRollout: '00000000-0000-0000-0000-000000000001',
+    rolloutStrategy: 'WaitUntilReady' as const,
+    swap: true,
+    tls: false,
+    environmentdResources: { cpuRequest: '1', memoryRequest: '4095Mi', memoryLimit: '4Gi' },
+    balancerdResources: { cpuRequest: '500m', memoryRequest: '256Mi', memoryLimit: '256Mi' },
+  },
+  charts: { sealedSecrets: '2.18.5', certManager: 'v1.17.1', diskSetupImage: 'v0.4.1' },
+  gitops: { branch: 'main', syncIntervalSeconds: 60, fluxExtensionVersion: '1.23.0' },
+} as const;
+
+/**
+ * Operator charts from this version on render a cert-manager Certificate for the
+ * operator's webhook by default, so cert-manager must be installed first. The exact
+ * first version was not determined upstream; v26.30 introduced the v1 CRD webhook.
+ */
+export const OPERATOR_NEEDS_CERT_MANAGER_FROM = 'v26.30.0';
+
+function semverTuple(version: string): number[] {
+  return version.replace(/^v/, '').split(/[.-]/).slice(0, 3).map((p) => Number(p));
+}
+
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [semverTuple(a), semverTuple(b)];
+  for (let i = 0; i < 3; i++) {
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  }
+  return 0;
+}
+
+function resolveTopic(t: NonNullable<NonNullable<EnvironmentDefinition['eventHubs']>['topics']>[number]): ResolvedTopic {
+  const envelope = t.source?.envelope ?? 'none';
+  return {
+    name: t.name,
+    partitions: t.partitions ?? DEFAULTS.eventHubs.partitions,
+    retentionDays: t.retentionDays ?? DEFAULTS.eventHubs.retentionDays,
+    source: {
+      name: t.source?.name ?? `${t.name}_raw`,
+      valueFormat: t.source?.valueFormat ?? 'json',
+      envelope,
+      keyFormat: t.source?.keyFormat ?? (envelope === 'upsert' ? 'text' : 'bytes'),
+    },
+    views: (t.views ?? []).map((v) => ({
+      name: v.name,
+      skipNullRecords: v.skipNullRecords ?? false,
+      columns: v.columns.map((c) => ({ name: c.name, type: c.type, field: c.field ?? c.name })),
+    })),
+  };
+}
+
+/** Applies defaults; does not validate (see validateEnvironment). Tolerates missing sections so validation can name them. */
+export function resolveEnvironment(d: EnvironmentDefinition): Environment {
+  const n = { ...DEFAULTS.network, ...d.network };
+  const aks = d.aks ?? {};
+  const pg = { ...DEFAULTS.postgres, ...d.postgres };
+  const mz = d.materialize ?? ({} as EnvironmentDefinition['materialize']);
+  const operatorChartVersion = mz.operatorChartVersion ?? DEFAULTS.materialize.operatorChartVersion;
+  const tls = mz.tls ?? DEFAULTS.materialize.tls;
+  const eh = d.eventHubs;
+  const state = d.state?.azurerm;
+  return {
+    name: d.name,
+    prefix: d.prefix,
+    location: d.location ?? DEFAULTS.location,
+    tags: { ...(d.tags ?? {}) },
+    allowedClientRanges: [...(d.allowedClientRanges ?? [])],
+    network: { ...n, dnsServiceIp: n.dnsServiceIp ?? tenthAddress(n.serviceCidr) },
+    aks: {
+      kubernetesVersion: aks.kubernetesVersion ?? DEFAULTS.aks.kubernetesVersion,
+      networkPolicy: aks.networkPolicy ?? DEFAULTS.aks.networkPolicy,
+      systemPool: { ...DEFAULTS.aks.systemPool, ...aks.systemPool },
+      materializePool: { ...DEFAULTS.aks.materializePool, ...aks.materializePool },
+      apiServerAuthorizedRanges: [...(aks.apiServerAuthorizedRanges ?? [])],
+    },
+    postgres: pg,
+    storage: { ...DEFAULTS.storage, ...d.storage },
+    eventHubs: {
+      enabled: (eh?.topics ?? []).length > 0,
+      sku: eh?.sku ?? DEFAULTS.eventHubs.sku,
+      capacity: eh?.capacity ?? DEFAULTS.eventHubs.capacity,
+      topics: (eh?.topics ?? []).map(resolveTopic),
+      roles: (eh?.roles ?? []).map((r) => ({ name: r.name, selectOn: [...(r.selectOn ?? [])] })),
+    },
+    materialize: {
+      environmentId: mz.environmentId,
+      instanceName: mz.instanceName ?? DEFAULTS.materialize.instanceName,
+      operatorChartVersion,
+      environmentdVersion: mz.environmentdVersion ?? operatorChartVersion,
+      requestRollout: mz.requestRollout ?? DEFAULTS.materialize.requestRollout,
+      rolloutStrategy: mz.rolloutStrategy ?? DEFAULTS.materialize.rolloutStrategy,
+      swap: mz.swap ?? DEFAULTS.materialize.swap,
+      tls,
+      certManager: tls || compareVersions(operatorChartVersion, OPERATOR_NEEDS_CERT_MANAGER_FROM) >= 0,
+      environmentdResources: { ...DEFAULTS.materialize.environmentdResources, ...mz.environmentdResources },
+      balancerdResources: { ...DEFAULTS.materialize.balancerdResources, ...mz.balancerdResources },
+      forceEnvironmentIdChange: mz.forceEnvironmentIdChange ?? false,
+    },
+    charts: { ...DEFAULTS.charts, ...d.charts },
+    access: { publicLoadBalancers: d.access?.publicLoadBalancers ?? false },
+    gitops: {
+      repositoryUrl: d.gitops?.repositoryUrl,
+      branch: d.gitops?.branch ?? DEFAULTS.gitops.branch,
+      syncIntervalSeconds: d.gitops?.syncIntervalSeconds ?? DEFAULTS.gitops.syncIntervalSeconds,
+      fluxExtensionVersion: d.gitops?.fluxExtensionVersion ?? DEFAULTS.gitops.fluxExtensionVersion,
+    },
+    names: resolveNames(d),
+    dataProtection: d.dataProtection ?? true,
+    state: state
+      ? {
+          azurerm: {
+            resourceGroupName: state.resourceGroupName,
+            storageAccountName: state.storageAccountName,
+            containerName: state.containerName ?? 'tfstate',
+            key: state.key ?? `${d.name}.terraform.tfstate`,
+          },
+        }
+      : {},
+  };
+}
+
+function tenthAddress(cidr: string): string {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\//.exec(cidr ?? '');
+  if (!m) return '';
+  return `${m[1]}.${m[2]}.${m[3]}.${Number(m[4]) + 10}`;
+}
+
+/**
+ * Azure names derived from the prefix. Storage accounts, PostgreSQL servers and Event Hubs
+ * namespaces are global DNS names: when the derived one is taken, override it in `names`.
+ */
+export function resolveNames(d: EnvironmentDefinition): AzureNames {
+  const prefix = d.prefix ?? '';
+  const compact = prefix.replace(/-/g, '');
+  return {
+    resourceGroup: d.names?.resourceGroup ?? `${prefix}-rg`,
+    virtualNetwork: `${prefix}-vnet`,
+    aksCluster: d.names?.aksCluster ?? `${prefix}-aks`,
+    postgresServer: d.names?.postgresServer ?? `${prefix}-pg`,
+    storageAccount: d.names?.storageAccount ?? `${compact}persist`,
+    eventHubsNamespace: d.names?.eventHubsNamespace ?? `${prefix}-events`,
+    /** Flexible Server private DNS zones must end in this suffix. */
+    privateDnsZone: `${prefix}.private.postgres.database.azure.com`,
+  };
+}

@@ -1,0 +1,73 @@
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { resolveEnvironment } from './defaults';
+import type { Environment, EnvironmentDefinition } from './environment';
+import { EnvironmentValidationError, findProblems, type ValidationProblem } from './validate';
+
+export const ENVIRONMENTS_DIR = resolve(__dirname, '..', 'environments');
+
+/** Resolves defaults and validates; throws one EnvironmentValidationError listing every problem. */
+export function loadEnvironment(definition: EnvironmentDefinition): Environment {
+  const env = resolveEnvironment(definition);
+  const problems = findProblems(env);
+  if (problems.length > 0) throw new EnvironmentValidationError(problems);
+  return env;
+}
+
+/**
+ * Environments that share a subscription or a repository must not share a name:
+ * global Azure names, stack names and `dist/` folders are checked across all of them.
+ */
+export function loadEnvironments(definitions: EnvironmentDefinition[]): Environment[] {
+  const problems: ValidationProblem[] = [];
+  const envs: Environment[] = [];
+  for (const d of definitions) {
+    try {
+      envs.push(loadEnvironment(d));
+    } catch (e) {
+      if (e instanceof EnvironmentValidationError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  const unique: [string, (e: Environment) => string][] = [
+    ['name', (e) => e.name],
+    ['prefix', (e) => e.prefix],
+    ['names.storageAccount', (e) => e.names.storageAccount],
+    ['names.postgresServer', (e) => e.names.postgresServer],
+    ['names.eventHubsNamespace', (e) => e.names.eventHubsNamespace],
+    ['materialize.environmentId', (e) => e.materialize.environmentId],
+  ];
+  for (const [field, get] of unique) {
+    const owner = new Map<string, string>();
+    for (const env of envs) {
+      const value = get(env);
+      const first = owner.get(value);
+      if (first !== undefined) {
+        problems.push({ environment: env.name, field, value, rule: `must differ from environment "${first}"`, example: 'a value of its own' });
+      } else owner.set(value, env.name);
+    }
+  }
+  if (problems.length > 0) throw new EnvironmentValidationError(problems);
+  return envs;
+}
+
+/** The environment files of this repository: every `environments/*.ts` default-exporting a definition. */
+export function readEnvironmentDefinitions(dir: string = ENVIRONMENTS_DIR): EnvironmentDefinition[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .sort()
+    .map((f) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(join(dir, f)) as { default?: EnvironmentDefinition };
+      if (!mod.default || typeof mod.default !== 'object') {
+        throw new EnvironmentValidationError([
+          { environment: f.replace(/\.ts$/, ''), field: 'default export', value: undefined, rule: `of environments/${f} must be defineEnvironment({...})`, example: 'export default defineEnvironment({ name: "staging", ... })' },
+        ]);
+      }
+      return mod.default;
+    });
+}
+
+export function loadRepositoryEnvironments(dir?: string): Environment[] {
+  return loadEnvironments(readEnvironmentDefinitions(dir));
+}

@@ -1,0 +1,305 @@
+import { FLUX } from './contract';
+import { contains, containsIp, overlaps, parseCidr, parseIp, type Cidr } from './cidr';
+import { compareVersions } from './defaults';
+import type { Environment } from './environment';
+
+/** One broken rule: which environment, which field, what rule, and a value that would pass. */
+export interface ValidationProblem {
+  environment: string;
+  field: string;
+  value: unknown;
+  rule: string;
+  example: string;
+}
+
+export function formatProblem(p: ValidationProblem): string {
+  const got = p.value === undefined ? 'missing' : `got ${JSON.stringify(p.value)}`;
+  return `environment "${p.environment}": ${p.field} ${p.rule} (${got}); for example ${p.example}`;
+}
+
+export class EnvironmentValidationError extends Error {
+  constructor(readonly problems: ValidationProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'EnvironmentValidationError';
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const EXACT_V_SEMVER = /^v\d+\.\d+\.\d+$/;
+const EXACT_SEMVER = /^\d+\.\d+\.\d+$/;
+const VM_SIZE = /^Standard_[A-Z][A-Za-z0-9]*(_v\d+)?$/;
+const PG_SKU = /^(B_Standard_B\d+m?s|GP_Standard_D\d+[a-z]*_v\d+|MO_Standard_E\d+[a-z]*_v\d+)$/;
+const PG_VERSIONS = ['13', '14', '15', '16', '17'];
+const PG_STORAGE_MB = [32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216, 33553408];
+const FLUX_NAME = /^[a-z\d]([-a-z\d]{0,28}[a-z\d])?$/;
+const K8S_QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Default max_connections per Flexible Server SKU (Azure's "limits" table). Azure accepts
+ * 25-5000 for every SKU; this project also refuses more than four times the SKU's default,
+ * since each connection reserves memory the small SKUs do not have. B1ms: 50 -> at most 200,
+ * the value the seed's troubleshooting used.
+ */
+const PG_DEFAULT_MAX_CONNECTIONS: Record<string, number> = {
+  B_Standard_B1ms: 50,
+  B_Standard_B2s: 429,
+  B_Standard_B2ms: 859,
+  B_Standard_B4ms: 1718,
+  B_Standard_B8ms: 3437,
+};
+
+export function maxConnectionsCeiling(sku: string): number {
+  const base = PG_DEFAULT_MAX_CONNECTIONS[sku];
+  return base === undefined ? 5000 : Math.min(5000, base * 4);
+}
+
+type Check = (env: Environment, fail: (field: string, value: unknown, rule: string, example: string) => void) => void;
+
+function pattern(field: string, get: (e: Environment) => unknown, re: RegExp, rule: string, example: string): Check {
+  return (env, fail) => {
+    const v = get(env);
+    if (typeof v !== 'string' || !re.test(v)) fail(field, v, rule, example);
+  };
+}
+
+function intRange(field: string, get: (e: Environment) => unknown, min: number, max: number, example: string): Check {
+  return (env, fail) => {
+    const v = get(env);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      fail(field, v, `must be a whole number from ${min} to ${max}`, example);
+    }
+  };
+}
+
+function cidrField(field: string, value: unknown, fail: Parameters<Check>[1], example: string): Cidr | undefined {
+  if (typeof value !== 'string') {
+    fail(field, value, 'must be an IPv4 CIDR', example);
+    return undefined;
+  }
+  const c = parseCidr(value);
+  if (c === 'syntax') fail(field, value, 'must be an IPv4 CIDR a.b.c.d/n', example);
+  else if (c === 'unaligned') fail(field, value, 'must start at its network address (host bits zero)', example);
+  else return c;
+  return undefined;
+}
+
+const checks: Check[] = [
+  // Identity and naming.
+  pattern('name', (e) => e.name, /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, 'must be 2-24 lowercase letters, digits or hyphens, starting with a letter', '"staging"'),
+  pattern('prefix', (e) => e.prefix, /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, 'must be 3-16 lowercase letters, digits or hyphens, starting with a letter', '"mzstaging"'),
+  pattern('location', (e) => e.location, /^[a-z]+[a-z0-9]*$/, 'must be an Azure region name (lowercase, no spaces)', '"eastus2"'),
+  pattern('names.resourceGroup', (e) => e.names.resourceGroup, /^[-\w.()]{0,89}[-\w()]$/, 'must be 1-90 letters, digits, hyphens, underscores, periods or parentheses, not ending in a period', '"mzstaging-rg"'),
+  pattern('names.storageAccount', (e) => e.names.storageAccount, /^[a-z0-9]{3,24}$/, 'must be 3-24 lowercase letters and digits (set names.storageAccount or shorten the prefix)', '"mzstagingpersist"'),
+  pattern('names.postgresServer', (e) => e.names.postgresServer, /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen', '"mzstaging-pg"'),
+  pattern('names.eventHubsNamespace', (e) => e.names.eventHubsNamespace, /^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/, 'must be 6-50 letters, digits or hyphens, starting with a letter and ending with a letter or digit', '"mzstaging-events"'),
+  pattern('names.aksCluster', (e) => e.names.aksCluster, /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,61}[a-zA-Z0-9]$/, 'must be 2-63 letters, digits, hyphens or underscores, starting and ending alphanumeric', '"mzstaging-aks"'),
+  (env, fail) => {
+    for (const [k, v] of Object.entries(env.tags)) {
+      if (k.length > 512 || /[<>%&\\?/]/.test(k) || typeof v !== 'string' || v.length > 256) {
+        fail(`tags.${k}`, v, 'must have a key of at most 512 characters without <>%&\\?/ and a value of at most 256', '{ team: "data" }');
+      }
+    }
+  },
+
+  // Network.
+  (env, fail) => {
+    const n = env.network;
+    const vnet = cidrField('network.vnetCidr', n.vnetCidr, fail, '"10.0.0.0/16"');
+    const aks = cidrField('network.aksSubnetCidr', n.aksSubnetCidr, fail, '"10.0.0.0/20"');
+    const pg = cidrField('network.postgresSubnetCidr', n.postgresSubnetCidr, fail, '"10.0.16.0/24"');
+    const svc = cidrField('network.serviceCidr', n.serviceCidr, fail, '"10.1.0.0/16"');
+    if (vnet && aks && !contains(vnet, aks)) fail('network.aksSubnetCidr', n.aksSubnetCidr, `must lie inside network.vnetCidr ${n.vnetCidr}`, '"10.0.0.0/20"');
+    if (vnet && pg && !contains(vnet, pg)) fail('network.postgresSubnetCidr', n.postgresSubnetCidr, `must lie inside network.vnetCidr ${n.vnetCidr}`, '"10.0.16.0/24"');
+    if (aks && pg && overlaps(aks, pg)) fail('network.postgresSubnetCidr', n.postgresSubnetCidr, `must not overlap network.aksSubnetCidr ${n.aksSubnetCidr}`, '"10.0.16.0/24"');
+    if (vnet && svc && overlaps(vnet, svc)) fail('network.serviceCidr', n.serviceCidr, `must not overlap network.vnetCidr ${n.vnetCidr}`, '"10.1.0.0/16"');
+    if (pg && pg.prefix > 28) fail('network.postgresSubnetCidr', n.postgresSubnetCidr, 'must be /28 or larger (Flexible Server needs room in its delegated subnet)', '"10.0.16.0/24"');
+    if (svc) {
+      const dns = parseIp(n.dnsServiceIp);
+      if (dns === undefined || !containsIp(svc, dns) || dns === svc.first) {
+        fail('network.dnsServiceIp', n.dnsServiceIp, `must be an address inside network.serviceCidr ${n.serviceCidr}, not its first`, '"10.1.0.10"');
+      }
+    }
+  },
+  (env, fail) => {
+    const ranges: [string, string[]][] = [
+      ['allowedClientRanges', env.allowedClientRanges],
+      ['aks.apiServerAuthorizedRanges', env.aks.apiServerAuthorizedRanges],
+    ];
+    for (const [field, list] of ranges) {
+      list.forEach((r, i) => {
+        const c = cidrField(`${field}[${i}]`, r, fail, '"203.0.113.0/24"');
+        if (c && c.prefix === 0) fail(`${field}[${i}]`, r, 'must not open every address; list the client networks', '"203.0.113.0/24"');
+      });
+    }
+  },
+
+  // AKS.
+  pattern('aks.kubernetesVersion', (e) => e.aks.kubernetesVersion, /^1\.(2[89]|[3-9]\d)(\.\d+)?$/, 'must be an exact AKS version 1.28 or newer (major.minor or major.minor.patch)', '"1.33"'),
+  pattern('aks.systemPool.name', (e) => e.aks.systemPool.name, /^[a-z][a-z0-9]{0,11}$/, 'must be 1-12 lowercase letters and digits, starting with a letter (Linux node pool rule)', '"system"'),
+  pattern('aks.materializePool.name', (e) => e.aks.materializePool.name, /^[a-z][a-z0-9]{0,11}$/, 'must be 1-12 lowercase letters and digits, starting with a letter (Linux node pool rule)', '"mzpool"'),
+  (env, fail) => {
+    if (env.aks.systemPool.name === env.aks.materializePool.name) fail('aks.materializePool.name', env.aks.materializePool.name, 'must differ from aks.systemPool.name', '"mzpool"');
+  },
+  pattern('aks.systemPool.vmSize', (e) => e.aks.systemPool.vmSize, VM_SIZE, 'must be an Azure VM size of the form Standard_<series><size>[_v<n>]', '"Standard_B2s"'),
+  pattern('aks.materializePool.vmSize', (e) => e.aks.materializePool.vmSize, VM_SIZE, 'must be an Azure VM size of the form Standard_<series><size>[_v<n>]', '"Standard_E2pds_v6"'),
+  intRange('aks.systemPool.nodeCount', (e) => e.aks.systemPool.nodeCount, 1, 1000, '1'),
+  intRange('aks.materializePool.nodeCount', (e) => e.aks.materializePool.nodeCount, 1, 1000, '2'),
+  intRange('aks.systemPool.osDiskSizeGb', (e) => e.aks.systemPool.osDiskSizeGb, 30, 2048, '64'),
+  intRange('aks.materializePool.osDiskSizeGb', (e) => e.aks.materializePool.osDiskSizeGb, 30, 2048, '100'),
+  pattern('aks.networkPolicy', (e) => e.aks.networkPolicy, /^(azure|cilium)$/, 'must be "azure" or "cilium" so that NetworkPolicies take effect', '"azure"'),
+
+  // PostgreSQL.
+  (env, fail) => {
+    if (!PG_VERSIONS.includes(env.postgres.version)) fail('postgres.version', env.postgres.version, `must be one of ${PG_VERSIONS.join(', ')}`, '"15"');
+  },
+  pattern('postgres.skuName', (e) => e.postgres.skuName, PG_SKU, 'must be a Flexible Server SKU <tier>_Standard_<size> with tier B, GP or MO', '"B_Standard_B1ms"'),
+  (env, fail) => {
+    if (!PG_STORAGE_MB.includes(env.postgres.storageMb)) fail('postgres.storageMb', env.postgres.storageMb, `must be one of Azure's sizes ${PG_STORAGE_MB.join(', ')}`, '32768');
+  },
+  intRange('postgres.backupRetentionDays', (e) => e.postgres.backupRetentionDays, 7, 35, '7'),
+  (env, fail) => {
+    const ceiling = maxConnectionsCeiling(env.postgres.skuName);
+    const v = env.postgres.maxConnections;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 25 || v > ceiling) {
+      fail('postgres.maxConnections', v, `must be a whole number from 25 to ${ceiling} for SKU ${env.postgres.skuName}`, '200');
+    }
+  },
+  (env, fail) => {
+    if (env.postgres.highAvailability && env.postgres.skuName?.startsWith('B_')) {
+      fail('postgres.highAvailability', true, 'is not available on the Burstable tier; use a GP_ or MO_ SKU', 'skuName "GP_Standard_D2ds_v5"');
+    }
+  },
+  (env, fail) => {
+    if (env.postgres.publicAccess && env.allowedClientRanges.length === 0) {
+      fail('allowedClientRanges', env.allowedClientRanges, 'must list client ranges when postgres.publicAccess is on (the firewall would be empty or wide open)', '["203.0.113.0/24"]');
+    }
+  },
+  pattern('postgres.adminLogin', (e) => e.postgres.adminLogin, /^(?!azure_|admin$|administrator$|root$|guest$|public$|postgres$)[a-z][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL role name that Azure allows (not admin, root, postgres, azure_*)', '"materialize"'),
+  pattern('postgres.database', (e) => e.postgres.database, SQL_IDENTIFIER, 'must be a lowercase PostgreSQL identifier', '"materialize"'),
+
+  // Storage.
+  pattern('storage.container', (e) => e.storage.container, /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3-63 lowercase letters, digits or single hyphens', '"materialize-persist"'),
+  pattern('storage.tier', (e) => e.storage.tier, /^(Standard|Premium)$/, 'must be "Standard" or "Premium"', '"Standard"'),
+  pattern('storage.replication', (e) => e.storage.replication, /^(LRS|ZRS|GRS|RAGRS|GZRS|RAGZRS)$/, 'must be an Azure replication type', '"LRS"'),
+  (env, fail) => {
+    if (env.storage.tier === 'Premium' && !['LRS', 'ZRS'].includes(env.storage.replication)) {
+      fail('storage.replication', env.storage.replication, 'must be LRS or ZRS on Premium block blob storage', '"LRS"');
+    }
+  },
+  pattern('storage.persistAuth', (e) => e.storage.persistAuth, /^(sas|workloadIdentity)$/, 'must be "sas" or "workloadIdentity"', '"sas"'),
+  intRange('storage.sasValidityDays', (e) => e.storage.sasValidityDays, 7, 365, '180'),
+  (env, fail) => {
+    const { sasRotationDays: r, sasValidityDays: v } = env.storage;
+    if (typeof r !== 'number' || !Number.isInteger(r) || r < 1 || r > v - 7) {
+      fail('storage.sasRotationDays', r, `must be a whole number from 1 to ${v - 7} (at least a week before the SAS expires)`, '90');
+    }
+  },
+
+  // Event Hubs.
+  pattern('eventHubs.sku', (e) => e.eventHubs.sku, /^(Standard|Premium)$/, 'must be "Standard" or "Premium" (Basic has no Kafka endpoint)', '"Standard"'),
+  intRange('eventHubs.capacity', (e) => e.eventHubs.capacity, 1, 40, '1'),
+  (env, fail) => {
+    const seen = new Set<string>();
+    const maxPartitions = env.eventHubs.sku === 'Premium' ? 100 : 32;
+    const maxRetention = env.eventHubs.sku === 'Premium' ? 90 : 7;
+    env.eventHubs.topics.forEach((t, i) => {
+      const f = `eventHubs.topics[${i}]`;
+      if (typeof t.name !== 'string' || !/^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,254}[a-zA-Z0-9])?$/.test(t.name)) {
+        fail(`${f}.name`, t.name, 'must be 1-256 letters, digits, periods, hyphens or underscores, starting and ending alphanumeric', '"orders"');
+      }
+      if (seen.has(t.name)) fail(`${f}.name`, t.name, 'must be unique among topics', '"customers"');
+      seen.add(t.name);
+      if (!Number.isInteger(t.partitions) || t.partitions < 1 || t.partitions > maxPartitions) {
+        fail(`${f}.partitions`, t.partitions, `must be a whole number from 1 to ${maxPartitions} on ${env.eventHubs.sku}`, '4');
+      }
+      if (!Number.isInteger(t.retentionDays) || t.retentionDays < 1 || t.retentionDays > maxRetention) {
+        fail(`${f}.retentionDays`, t.retentionDays, `must be a whole number from 1 to ${maxRetention} on ${env.eventHubs.sku}`, '1');
+      }
+      if (!SQL_IDENTIFIER.test(t.source.name)) fail(`${f}.source.name`, t.source.name, 'must be a lowercase SQL identifier', '"orders_raw"');
+      if (t.source.envelope === 'upsert' && t.source.valueFormat !== 'json') {
+        fail(`${f}.source.valueFormat`, t.source.valueFormat, 'must be "json" with the upsert envelope (views read JSON fields)', '"json"');
+      }
+      t.views.forEach((v, j) => {
+        if (!SQL_IDENTIFIER.test(v.name)) fail(`${f}.views[${j}].name`, v.name, 'must be a lowercase SQL identifier', '"orders"');
+        if (v.columns.length === 0) fail(`${f}.views[${j}].columns`, v.columns, 'must list at least one column', '[{ name: "order_id", type: "text" }]');
+        v.columns.forEach((c, k) => {
+          if (!SQL_IDENTIFIER.test(c.name)) fail(`${f}.views[${j}].columns[${k}].name`, c.name, 'must be a lowercase SQL identifier', '"order_id"');
+        });
+      });
+    });
+    env.eventHubs.roles.forEach((r, i) => {
+      if (!SQL_IDENTIFIER.test(r.name) || r.name.startsWith('mz_')) {
+        fail(`eventHubs.roles[${i}].name`, r.name, 'must be a lowercase SQL identifier not starting with mz_', '"analyst"');
+      }
+    });
+  },
+
+  // Materialize.
+  pattern('materialize.environmentId', (e) => e.materialize.environmentId, UUID, 'must be a lowercase UUID, generated once and never changed', '"7f615ba3-1c4e-4f5a-9d1b-3a2c5e8f9b01" (uuidgen | tr A-Z a-z)'),
+  pattern('materialize.requestRollout', (e) => e.materialize.requestRollout, UUID, 'must be a lowercase UUID', '"00000000-0000-0000-0000-000000000001"'),
+  pattern('materialize.instanceName', (e) => e.materialize.instanceName, /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'must be 2-32 lowercase letters, digits or hyphens (a Kubernetes name)', '"materialize"'),
+  pattern('materialize.operatorChartVersion', (e) => e.materialize.operatorChartVersion, EXACT_V_SEMVER, 'must be an exact chart version vX.Y.Z, no ranges', '"v26.12.0"'),
+  pattern('materialize.environmentdVersion', (e) => e.materialize.environmentdVersion, EXACT_V_SEMVER, 'must be an exact image tag vX.Y.Z', '"v26.12.0"'),
+  (env, fail) => {
+    const { operatorChartVersion: op, environmentdVersion: ed } = env.materialize;
+    if (EXACT_V_SEMVER.test(op) && EXACT_V_SEMVER.test(ed)) {
+      if (op.split('.')[0] !== ed.split('.')[0] || compareVersions(ed, op) > 0) {
+        fail('materialize.environmentdVersion', ed, `must be on the operator's version line ${op.split('.')[0]} and not newer than the operator ${op}`, `"${op}"`);
+      }
+    }
+  },
+  pattern('materialize.rolloutStrategy', (e) => e.materialize.rolloutStrategy, /^(WaitUntilReady|ManuallyPromote|ImmediatelyPromoteCausingDowntime)$/, 'must be WaitUntilReady, ManuallyPromote or ImmediatelyPromoteCausingDowntime', '"WaitUntilReady"'),
+  (env, fail) => {
+    for (const kind of ['environmentdResources', 'balancerdResources'] as const) {
+      for (const [k, v] of Object.entries(env.materialize[kind])) {
+        if (typeof v !== 'string' || !K8S_QUANTITY.test(v)) fail(`materialize.${kind}.${k}`, v, 'must be a Kubernetes quantity', '"4Gi"');
+      }
+    }
+  },
+  pattern('charts.sealedSecrets', (e) => e.charts.sealedSecrets, EXACT_SEMVER, 'must be an exact chart version X.Y.Z, no ranges', '"2.18.5"'),
+  pattern('charts.certManager', (e) => e.charts.certManager, EXACT_V_SEMVER, 'must be an exact chart version vX.Y.Z, no ranges', '"v1.17.1"'),
+  pattern('charts.diskSetupImage', (e) => e.charts.diskSetupImage, EXACT_V_SEMVER, 'must be an exact image tag vX.Y.Z', '"v0.4.1"'),
+
+  // Access.
+  (env, fail) => {
+    if (env.access.publicLoadBalancers && env.allowedClientRanges.length === 0) {
+      fail('allowedClientRanges', env.allowedClientRanges, 'must list client ranges when access.publicLoadBalancers is on (public without ranges is open to the internet)', '["203.0.113.0/24"]');
+    }
+  },
+
+  // GitOps.
+  pattern('gitops.repositoryUrl', (e) => e.gitops.repositoryUrl, /^(https:\/\/|ssh:\/\/|http:\/\/)[^\s]+$/, 'must be an https:// or ssh:// Git URL that Flux can pull', '"https://github.com/acme/materialize-gitops"'),
+  pattern('gitops.branch', (e) => e.gitops.branch, /^(?!.*\.\.)(?!\/)(?!.*\/$)[A-Za-z0-9._/-]{1,200}$/, 'must be a Git branch name', '"main"'),
+  intRange('gitops.syncIntervalSeconds', (e) => e.gitops.syncIntervalSeconds, 30, 86400, '60'),
+  pattern('gitops.fluxExtensionVersion', (e) => e.gitops.fluxExtensionVersion, EXACT_SEMVER, 'must be an exact microsoft.flux extension version X.Y.Z', '"1.23.0"'),
+  (_env, fail) => {
+    for (const name of [FLUX.configurationName, FLUX.rootKustomizationName, ...FLUX.layers]) {
+      if (!FLUX_NAME.test(name)) fail('flux names', name, 'must be at most 30 lowercase letters, digits or hyphens (AKS flux configuration rule)', '"materialize"');
+    }
+  },
+
+  // State.
+  (env, fail) => {
+    const s = env.state.azurerm;
+    if (!s) return;
+    if (!/^[a-z0-9]{3,24}$/.test(s.storageAccountName ?? '')) fail('state.azurerm.storageAccountName', s.storageAccountName, 'must be 3-24 lowercase letters and digits', '"acmetfstate"');
+    if (!/^[-\w.()]{1,90}$/.test(s.resourceGroupName ?? '')) fail('state.azurerm.resourceGroupName', s.resourceGroupName, 'must be an Azure resource group name', '"tfstate-rg"');
+  },
+];
+
+/** Every problem in one pass, so that a user fixes a file once rather than once per error. */
+export function findProblems(env: Environment): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const environment = typeof env.name === 'string' && env.name ? env.name : '<unnamed>';
+  for (const check of checks) {
+    check(env, (field, value, rule, example) => problems.push({ environment, field, value, rule, example }));
+  }
+  return problems;
+}
+
+export function validateEnvironment(env: Environment): Environment {
+  const problems = findProblems(env);
+  if (problems.length > 0) throw new EnvironmentValidationError(problems);
+  return env;
+}

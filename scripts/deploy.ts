@@ -1,0 +1,18 @@
+import { spawnSync } from 'node:child_process';
+import { runOrExplain, selectEnvironments } from './environments';
+
+/**
+ * `npm run deploy -- <environment> [cdktf deploy flags]`: validates, then runs `cdktf deploy`
+ * for that one stack. Needs Azure credentials (az login or ARM_* variables) and, when
+ * postgres.generatePassword is false, TF_VAR_postgres_admin_password.
+ */
+runOrExplain(() => {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!name) throw new Error('usage: npm run deploy -- <environment> [cdktf deploy flags]');
+  const [env] = selectEnvironments([name]);
+  const result = spawnSync('npx', ['cdktf', 'deploy', env.name, ...rest], {
+    stdio: 'inherit',
+    env: { ...process.env, MZ_ENVIRONMENTS: env.name },
+  });
+  process.exit(result.status ?? 1);
+});

@@ -1,0 +1,40 @@
+import { loadRepositoryEnvironments } from '../model/load';
+import type { Environment } from '../model/environment';
+import { EnvironmentValidationError } from '../model/validate';
+
+/**
+ * The repository's environments, optionally narrowed by MZ_ENVIRONMENTS=a,b. All of them are
+ * validated either way: a broken file elsewhere must not hide behind a narrowed run.
+ */
+export function selectEnvironments(names: string[] | undefined = process.env.MZ_ENVIRONMENTS?.split(',').filter(Boolean)): Environment[] {
+  const envs = loadRepositoryEnvironments();
+  if (!names || names.length === 0) return envs;
+  const unknown = names.filter((n) => !envs.some((e) => e.name === n));
+  if (unknown.length > 0) {
+    throw new EnvironmentValidationError(
+      unknown.map((n) => ({
+        environment: n,
+        field: 'name',
+        value: n,
+        rule: `must name a file in environments/ (known: ${envs.map((e) => e.name).join(', ')})`,
+        example: `"${envs[0]?.name ?? 'example'}"`,
+      })),
+    );
+  }
+  return envs.filter((e) => names.includes(e.name));
+}
+
+/** Runs a command body; a validation error becomes its message on stderr and exit code 1, nothing else. */
+export function runOrExplain(body: () => void): void {
+  try {
+    body();
+  } catch (e) {
+    if (e instanceof EnvironmentValidationError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`error: ${message}\n`);
+    process.exit(1);
+  }
+}
