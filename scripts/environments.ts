@@ -3,11 +3,11 @@ import type { Environment } from '../model/environment';
 import { EnvironmentValidationError } from '../model/validate';
 
 /**
- * The repository's environments, optionally narrowed by MZ_ENVIRONMENTS=a,b. All of them are
+ * The repository's environments (or those in MZ_ENVIRONMENTS_DIR), optionally narrowed by MZ_ENVIRONMENTS=a,b. All of them are
  * validated either way: a broken file elsewhere must not hide behind a narrowed run.
  */
 export function selectEnvironments(names: string[] | undefined = process.env.MZ_ENVIRONMENTS?.split(',').filter(Boolean)): Environment[] {
-  const envs = loadRepositoryEnvironments();
+  const envs = loadRepositoryEnvironments(process.env.MZ_ENVIRONMENTS_DIR);
   if (!names || names.length === 0) return envs;
   const unknown = names.filter((n) => !envs.some((e) => e.name === n));
   if (unknown.length > 0) {

@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * `npm run bench [-- --runs N]`: cold synth time and peak RSS for the example environment,
+ * synth scaling over 1, 5 and 20 environments, and the jest suite's wall time. Medians.
+ */
+const ROOT = resolve(__dirname, '..');
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): { seconds: number; rssMb: number } {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd: ROOT, env: { ...process.env, ...env, MZ_REPORT_RSS: '1' }, encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
+  const kb = Number(/maxrss-kb (\d+)/.exec(r.stderr)?.[1] ?? NaN);
+  return { seconds, rssMb: kb / 1024 };
+}
+
+/** Environment files that differ only in their globally unique parts. */
+function syntheticEnvironments(count: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mz-bench-envs-'));
+  for (let i = 0; i < count; i++) {
+    const hex = i.toString(16).padStart(12, '0');
+    writeFileSync(
+      join(dir, `bench${i}.ts`),
+      `import { defineEnvironment } from ${JSON.stringify(join(ROOT, 'model'))};
+import base from ${JSON.stringify(join(ROOT, 'environments', 'example'))};
+export default defineEnvironment({ ...base, name: 'bench${i}', prefix: 'bench${i}',
+  materialize: { ...base.materialize, environmentId: '00000000-0000-4000-8000-${hex}' } });
+`,
+    );
+  }
+  return dir;
+}
+
+function synthRuns(env: NodeJS.ProcessEnv, runs: number) {
+  const out = mkdtempSync(join(tmpdir(), 'mz-bench-out-'));
+  const results = Array.from({ length: runs }, () =>
+    timed(process.execPath, ['--import', 'tsx', 'scripts/synth.ts'], { ...env, MZ_CDKTF_OUT: join(out, 'cdktf.out'), MZ_DIST_DIR: join(out, 'dist') }),
+  );
+  rmSync(out, { recursive: true, force: true });
+  return { seconds: median(results.map((r) => r.seconds)), rssMb: median(results.map((r) => r.rssMb)) };
+}
+
+const rows: string[][] = [];
+const example = synthRuns({ MZ_ENVIRONMENTS: 'example' }, RUNS);
+rows.push(['synth, example environment (cold process)', `${example.seconds.toFixed(2)} s`, `${example.rssMb.toFixed(0)} MB`]);
+for (const n of [1, 5, 20]) {
+  const dir = syntheticEnvironments(n);
+  const r = synthRuns({ MZ_ENVIRONMENTS_DIR: dir }, Math.min(RUNS, 3));
+  rows.push([`synth, ${n} environment${n > 1 ? 's' : ''}`, `${r.seconds.toFixed(2)} s`, `${r.rssMb.toFixed(0)} MB`]);
+  rmSync(dir, { recursive: true, force: true });
+}
+const jestTimes = Array.from({ length: Math.min(RUNS, 3) }, () => {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--silent'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`jest failed:\n${r.stderr.slice(-2000)}`);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+});
+rows.push(['jest, whole suite (wall)', `${median(jestTimes).toFixed(1)} s`, '']);
+
+const width = [44, 10, 10];
+process.stdout.write(`median of ${RUNS} runs (scaling and jest: ${Math.min(RUNS, 3)})\n`);
+process.stdout.write(`${['measurement', 'time', 'peak RSS'].map((c, i) => c.padEnd(width[i])).join(' ')}\n`);
+for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(width[i])).join(' ')}\n`);

@@ -1,0 +1,196 @@
+import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import { synthesized, only } from './stack-fixture';
+
+describe('network', () => {
+  it('delegates a PostgreSQL subnet and links a private DNS zone by default', () => {
+    const { json, parsed } = synthesized('example');
+    expect(json).toHaveResourceWithProperties(VirtualNetwork, { address_space: ['10.0.0.0/16'] });
+    const subnets = Object.values(parsed.resource.azurerm_subnet);
+    expect(subnets.map((s) => s.address_prefixes)).toEqual([['10.0.0.0/20'], ['10.0.16.0/24']]);
+    expect(JSON.stringify(subnets[1].delegation)).toContain('Microsoft.DBforPostgreSQL/flexibleServers');
+    expect(only(parsed, 'azurerm_private_dns_zone').name).toBe('mzexample.private.postgres.database.azure.com');
+    expect(only(parsed, 'azurerm_private_dns_zone_virtual_network_link')).toBeDefined();
+  });
+
+  it('creates no delegated subnet or zone for public PostgreSQL', () => {
+    const { parsed } = synthesized('staging');
+    expect(Object.values(parsed.resource.azurerm_subnet)).toHaveLength(1);
+    expect(parsed.resource.azurerm_private_dns_zone).toBeUndefined();
+  });
+});
+
+describe('metadata database', () => {
+  it('is private, generated-password, with max_connections and TLS pinned', () => {
+    const { parsed } = synthesized('example');
+    const server = only(parsed, 'azurerm_postgresql_flexible_server');
+    expect(server).toMatchObject({ version: '15', sku_name: 'B_Standard_B1ms', storage_mb: 32768, public_network_access_enabled: false, administrator_login: 'materialize' });
+    expect(server.administrator_password).toMatch(/^\$\{random_password\.\w+\.result\}$/);
+    expect(server.delegated_subnet_id).toMatch(/azurerm_subnet/);
+    const configs = Object.values(parsed.resource.azurerm_postgresql_flexible_server_configuration);
+    expect(configs).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: 'max_connections', value: '200' }),
+      expect.objectContaining({ name: 'require_secure_transport', value: 'on' }),
+    ]));
+    expect(only(parsed, 'azurerm_postgresql_flexible_server_database').name).toBe('materialize');
+    expect(parsed.resource.azurerm_postgresql_flexible_server_firewall_rule).toBeUndefined();
+  });
+
+  it('opens the public mode only to the configured ranges, with HA', () => {
+    const { parsed } = synthesized('staging');
+    const server = only(parsed, 'azurerm_postgresql_flexible_server');
+    expect(server).toMatchObject({ public_network_access_enabled: true, high_availability: { mode: 'ZoneRedundant' } });
+    expect(Object.values(parsed.resource.azurerm_postgresql_flexible_server_firewall_rule)).toEqual([
+      expect.objectContaining({ start_ip_address: '198.51.100.0', end_ip_address: '198.51.100.255' }),
+    ]);
+  });
+
+  it('takes the admin password from a sensitive variable when not generated', () => {
+    const { parsed } = synthesized('prod');
+    expect(parsed.variable?.postgres_admin_password).toMatchObject({ sensitive: true, type: 'string' });
+    expect(only(parsed, 'azurerm_postgresql_flexible_server').administrator_password).toBe('${var.postgres_admin_password}');
+    expect(parsed.resource.random_password).toBeUndefined();
+  });
+
+  it('builds metadata_backend_url with an URL-encoded password', () => {
+    const { parsed } = synthesized('example');
+    expect(parsed.output.metadata_backend_url).toMatchObject({ sensitive: true });
+    expect(parsed.output.metadata_backend_url.value).toMatch(/^postgres:\/\/materialize:\$\{urlencode\(random_password\.\w+\.result\)\}@\$\{azurerm_postgresql_flexible_server\.\w+\.fqdn\}\/materialize\?sslmode=require$/);
+  });
+});
+
+describe('persist storage', () => {
+  it('is HTTPS-only, TLS 1.2, without public blobs, with a private container', () => {
+    const { parsed } = synthesized('example');
+    expect(only(parsed, 'azurerm_storage_account')).toMatchObject({
+      account_kind: 'StorageV2', account_tier: 'Standard', account_replication_type: 'LRS',
+      https_traffic_only_enabled: true, min_tls_version: 'TLS1_2', allow_nested_items_to_be_public: false,
+    });
+    expect(only(parsed, 'azurerm_storage_container')).toMatchObject({ name: 'materialize-persist', container_access_type: 'private' });
+  });
+
+  it('issues a rotating blob SAS with rwdlacup over sco, HTTPS only', () => {
+    const { parsed } = synthesized('example');
+    expect(only(parsed, 'time_rotating')).toMatchObject({ rotation_days: 90 });
+    const sas = Object.values(parsed.data!.azurerm_storage_account_sas)[0];
+    expect(sas).toMatchObject({
+      https_only: true,
+      services: { blob: true, queue: false, table: false, file: false },
+      resource_types: { service: true, container: true, object: true },
+      permissions: { read: true, write: true, delete: true, list: true, add: true, create: true, update: true, process: true, tag: false, filter: false },
+    });
+    expect(sas.expiry).toMatch(/timeadd\(time_rotating\.\w+\.rfc3339, "4320h"\)/);
+    expect(parsed.output.persist_backend_url.value).toMatch(/primary_blob_endpoint\}materialize-persist\?\$\{trimprefix\(/);
+  });
+
+  it('uses a federated workload identity and no SAS in workloadIdentity mode', () => {
+    const { parsed } = synthesized('staging');
+    expect(parsed.data?.azurerm_storage_account_sas).toBeUndefined();
+    expect(only(parsed, 'azurerm_storage_account')).toMatchObject({ account_kind: 'BlockBlobStorage', shared_access_key_enabled: false });
+    expect(only(parsed, 'azurerm_role_assignment')).toMatchObject({ role_definition_name: 'Storage Blob Data Contributor' });
+    expect(only(parsed, 'azurerm_federated_identity_credential')).toMatchObject({
+      audience: ['api://AzureADTokenExchange'],
+      subject: 'system:serviceaccount:materialize-environment:materialize',
+    });
+    expect(parsed.output.persist_backend_url.value).toMatch(/primary_blob_endpoint\}materialize-persist$/);
+    expect(parsed.output.persist_identity_client_id).toBeDefined();
+  });
+});
+
+describe('aks', () => {
+  it('has a pinned version, OIDC, workload identity and a network policy engine', () => {
+    const { parsed } = synthesized('example');
+    expect(only(parsed, 'azurerm_kubernetes_cluster')).toMatchObject({
+      kubernetes_version: '1.33',
+      oidc_issuer_enabled: true,
+      workload_identity_enabled: true,
+      identity: { type: 'SystemAssigned' },
+      default_node_pool: { name: 'system', vm_size: 'Standard_B2s', node_count: 1 },
+      network_profile: { network_plugin: 'azure', network_policy: 'azure' },
+    });
+  });
+
+  it('taints and labels the dedicated Materialize pool, with the swap label when swap is on', () => {
+    expect(only(synthesized('example').parsed, 'azurerm_kubernetes_cluster_node_pool')).toMatchObject({
+      name: 'mzpool', vm_size: 'Standard_E2pds_v6', node_count: 2,
+      node_taints: ['materialize=dedicated:NoSchedule'],
+      node_labels: { agentpool: 'mzpool', 'materialize.cloud/swap': 'true' },
+    });
+    expect(only(synthesized('staging').parsed, 'azurerm_kubernetes_cluster_node_pool').node_labels).toEqual({ agentpool: 'mzpool' });
+  });
+
+  it('supports Cilium and API server authorized ranges', () => {
+    expect(only(synthesized('staging').parsed, 'azurerm_kubernetes_cluster')).toMatchObject({
+      network_profile: { network_policy: 'cilium', network_data_plane: 'cilium' },
+      api_server_access_profile: { authorized_ip_ranges: ['198.51.100.0/24'] },
+    });
+  });
+});
+
+describe('event hubs', () => {
+  it('creates a Standard namespace, one hub per topic and the two namespace rules', () => {
+    const { parsed } = synthesized('example');
+    expect(only(parsed, 'azurerm_eventhub_namespace')).toMatchObject({ sku: 'Standard', minimum_tls_version: '1.2', name: 'mzexample-events' });
+    expect(Object.values(parsed.resource.azurerm_eventhub).map((h) => [h.name, h.partition_count]).sort()).toEqual([['customers', 2], ['orders', 4]]);
+    const rules = Object.values(parsed.resource.azurerm_eventhub_namespace_authorization_rule);
+    expect(rules).toHaveLength(2);
+    expect(rules).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: 'materialize-multi-reader', listen: true, send: false, manage: false }),
+      expect.objectContaining({ name: 'data-multi-publisher', listen: false, send: true, manage: false }),
+    ]));
+    expect(parsed.output.eventhubs_reader_connection_string.sensitive).toBe(true);
+  });
+
+  it('is skipped when no topic is declared', () => {
+    expect(synthesized('prod').parsed.resource.azurerm_eventhub_namespace).toBeUndefined();
+  });
+});
+
+describe('flux', () => {
+  it('installs the pinned extension and a cluster-scoped configuration that prunes the environment folder', () => {
+    const { parsed } = synthesized('example');
+    expect(only(parsed, 'azurerm_kubernetes_cluster_extension')).toMatchObject({ extension_type: 'microsoft.flux', version: '1.23.0' });
+    const config = only(parsed, 'azurerm_kubernetes_flux_configuration');
+    expect(config).toMatchObject({
+      name: 'materialize', namespace: 'materialize-gitops', scope: 'cluster',
+      git_repository: { url: 'https://github.com/example-org/materialize-azure-gitops', reference_type: 'branch', reference_value: 'main' },
+      kustomizations: [{ name: 'flux', path: './dist/example/flux', garbage_collection_enabled: true, wait: true }],
+    });
+    expect((config.depends_on as string[]).join(' ')).toMatch(/kubernetes_secret_v1\.\w+/);
+  });
+});
+
+describe('sealing key', () => {
+  it('writes a TLS key pair as the controller active key and outputs the certificate', () => {
+    const { parsed } = synthesized('example');
+    expect(only(parsed, 'tls_private_key')).toMatchObject({ algorithm: 'RSA', rsa_bits: 4096 });
+    expect(only(parsed, 'kubernetes_secret_v1')).toMatchObject({
+      type: 'kubernetes.io/tls',
+      metadata: { namespace: 'kube-system', labels: { 'sealedsecrets.bitnami.com/sealed-secrets-key': 'active' } },
+    });
+    expect(parsed.output.sealing_certificate_pem.value).toMatch(/tls_self_signed_cert\.\w+\.cert_pem/);
+  });
+});
+
+describe('state and data protection', () => {
+  it('keeps local state by default and uses azurerm when configured', () => {
+    expect(synthesized('example').parsed.terraform.backend).toEqual({ local: { path: 'terraform.example.tfstate' } });
+    expect(synthesized('staging').parsed.terraform.backend).toMatchObject({
+      azurerm: { resource_group_name: 'acme-tfstate', storage_account_name: 'acmetfstate', container_name: 'tfstate', key: 'staging.terraform.tfstate' },
+    });
+  });
+
+  it('protects PostgreSQL, the storage account and the container from destroy by default', () => {
+    const { parsed } = synthesized('prod');
+    for (const type of ['azurerm_postgresql_flexible_server', 'azurerm_storage_account', 'azurerm_storage_container']) {
+      expect(only(parsed, type).lifecycle).toMatchObject({ prevent_destroy: true });
+    }
+    expect(only(synthesized('example').parsed, 'azurerm_storage_account').lifecycle).toMatchObject({ prevent_destroy: false });
+  });
+
+  it('tags every taggable resource with environment and managed-by', () => {
+    const { parsed } = synthesized('staging');
+    const tagged = Object.values(parsed.resource).flatMap((byName) => Object.values(byName)).filter((r) => 'tags' in r);
+    expect(tagged.length).toBeGreaterThanOrEqual(8);
+    for (const r of tagged) expect(r.tags).toMatchObject({ environment: 'staging', 'managed-by': 'materialize-azure-gitops', team: 'data-platform' });
+  });
+});

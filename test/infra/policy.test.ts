@@ -1,0 +1,67 @@
+import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
+import { PostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server';
+import { PostgresqlFlexibleServerFirewallRule } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-firewall-rule';
+import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { KubernetesFluxConfiguration } from '@cdktf/provider-azurerm/lib/kubernetes-flux-configuration';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { Aspects, Testing, TerraformStack } from 'cdktf';
+import { PolicyChecks } from '../../infra/policy/policy-checks';
+import { TaggingAspect } from '../../infra/aspects/tagging';
+
+/** A stack holding exactly the resources a test adds, checked by the policy aspect. */
+function stackWith(add: (stack: TerraformStack) => void, dataProtection = true): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), 'policy');
+  new AzurermProvider(stack, 'azurerm', { features: [{}] });
+  add(stack);
+  Aspects.of(stack).add(new PolicyChecks({ dataProtection }));
+  return stack;
+}
+
+const rg = { resourceGroupName: 'rg', location: 'eastus2' };
+const goodAccount = { ...rg, name: 'acct', accountTier: 'Standard', accountReplicationType: 'LRS', minTlsVersion: 'TLS1_2', allowNestedItemsToBePublic: false, lifecycle: { preventDestroy: true } };
+
+describe('policy aspects fail the synth', () => {
+  const cases: [string, string, (s: TerraformStack) => void, boolean?][] = [
+    ['MZ-STG-1', 'minTlsVersion TLS1_2', (s) => new StorageAccount(s, 'sa', { ...goodAccount, minTlsVersion: 'TLS1_0' })],
+    ['MZ-STG-2', 'plain HTTP', (s) => new StorageAccount(s, 'sa', { ...goodAccount, httpsTrafficOnlyEnabled: false })],
+    ['MZ-STG-3', 'allowNestedItemsToBePublic', (s) => new StorageAccount(s, 'sa', { ...goodAccount, allowNestedItemsToBePublic: true })],
+    ['MZ-STG-4', 'must be private', (s) => new StorageContainer(s, 'c', { name: 'c', storageAccountId: 'x', containerAccessType: 'blob', lifecycle: { preventDestroy: true } })],
+    ['MZ-PG-1', '0.0.0.0-0.0.0.0', (s) => new PostgresqlFlexibleServerFirewallRule(s, 'fw', { name: 'azure', serverId: 'x', startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' })],
+    ['MZ-PG-1', 'more than a /8', (s) => new PostgresqlFlexibleServerFirewallRule(s, 'fw', { name: 'all', serverId: 'x', startIpAddress: '0.0.0.0', endIpAddress: '255.255.255.255' })],
+    ['MZ-PG-2', 'literal', (s) => new PostgresqlFlexibleServer(s, 'pg', { ...rg, name: 'pg', administratorPassword: 'hunter2', lifecycle: { preventDestroy: true } })],
+    ['MZ-AKS-1', 'no network policy', (s) => new KubernetesCluster(s, 'aks', { ...rg, name: 'aks', dnsPrefix: 'aks', oidcIssuerEnabled: true, workloadIdentityEnabled: true, defaultNodePool: { name: 'sys', vmSize: 'Standard_B2s' } })],
+    ['MZ-AKS-2', 'OIDC issuer', (s) => new KubernetesCluster(s, 'aks', { ...rg, name: 'aks', dnsPrefix: 'aks', networkProfile: { networkPlugin: 'azure', networkPolicy: 'azure' }, defaultNodePool: { name: 'sys', vmSize: 'Standard_B2s' } })],
+    ['MZ-FLUX-1', 'garbageCollectionEnabled', (s) => new KubernetesFluxConfiguration(s, 'flux', { name: 'f', clusterId: 'x', namespace: 'n', kustomizations: [{ name: 'k', path: './p' }] })],
+    ['MZ-DATA-1', 'prevent_destroy', (s) => new StorageAccount(s, 'sa', { ...goodAccount, lifecycle: undefined })],
+  ];
+
+  it.each(cases)('%s rejects %s', (id, message, add) => {
+    expect(() => Testing.fullSynth(stackWith(add))).toThrow(new RegExp(`\\[${id}\\][^\\n]*${message.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+  });
+
+  it('passes compliant resources', () => {
+    expect(() => Testing.fullSynth(stackWith((s) => {
+      new StorageAccount(s, 'sa', goodAccount);
+      new PostgresqlFlexibleServerFirewallRule(s, 'fw', { name: 'office', serverId: 'x', startIpAddress: '203.0.113.0', endIpAddress: '203.0.113.255' });
+    }))).not.toThrow();
+  });
+
+  it('does not require prevent_destroy when data protection is off', () => {
+    expect(() => Testing.fullSynth(stackWith((s) => new StorageAccount(s, 'sa', { ...goodAccount, lifecycle: undefined }), false))).not.toThrow();
+  });
+
+  it('Testing.synth alone does not throw, which is why these tests use fullSynth', () => {
+    expect(() => Testing.synth(stackWith((s) => new StorageAccount(s, 'sa', { ...goodAccount, minTlsVersion: 'TLS1_0' })))).not.toThrow();
+  });
+});
+
+describe('tagging aspect', () => {
+  it('merges environment tags under a resource own tags', () => {
+    const stack = new TerraformStack(Testing.app(), 'tags');
+    new AzurermProvider(stack, 'azurerm', { features: [{}] });
+    new StorageAccount(stack, 'sa', { ...goodAccount, tags: { owner: 'me', environment: 'override' } });
+    Aspects.of(stack).add(new TaggingAspect({ environment: 'dev', 'managed-by': 'x' }));
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(StorageAccount, { tags: { environment: 'override', 'managed-by': 'x', owner: 'me' } });
+  });
+});

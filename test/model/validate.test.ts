@@ -1,0 +1,90 @@
+import { loadEnvironment, loadEnvironments } from '../../model/load';
+import { EnvironmentValidationError } from '../../model/validate';
+import type { EnvironmentDefinition } from '../../model/environment';
+import { definitions, exampleWith } from '../helpers';
+
+function problemsOf(d: EnvironmentDefinition): string[] {
+  try {
+    loadEnvironment(d);
+  } catch (e) {
+    if (e instanceof EnvironmentValidationError) return e.message.split('\n');
+    throw e;
+  }
+  return [];
+}
+
+describe('environment validation', () => {
+  it.each(Object.keys(definitions))('accepts the %s environment', (name) => {
+    expect(problemsOf(definitions[name])).toEqual([]);
+  });
+
+  // Each case: what the user got wrong, and the field + rule the message must name.
+  const corpus: [string, (d: EnvironmentDefinition) => void, string, RegExp][] = [
+    ['storage account name too long', (d) => (d.names = { storageAccount: 'averyveryverylongstorageaccount1' }), 'names.storageAccount', /3-24 lowercase letters and digits/],
+    ['storage account name with uppercase', (d) => (d.names = { storageAccount: 'MzPersist' }), 'names.storageAccount', /lowercase/],
+    ['node pool name with hyphen', (d) => (d.aks!.materializePool!.name = 'mz-pool'), 'aks.materializePool.name', /1-12 lowercase letters and digits/],
+    ['node pool name too long', (d) => (d.aks!.materializePool!.name = 'materializepool'), 'aks.materializePool.name', /1-12/],
+    ['postgres server name with underscore', (d) => (d.names = { postgresServer: 'mz_pg' }), 'names.postgresServer', /3-63 lowercase letters, digits or hyphens/],
+    ['postgres server name ending with hyphen', (d) => (d.names = { postgresServer: 'mz-pg-' }), 'names.postgresServer', /not starting or ending with a hyphen/],
+    ['vnet CIDR syntax', (d) => (d.network = { vnetCidr: '10.0.0/16' }), 'network.vnetCidr', /IPv4 CIDR/],
+    ['unaligned subnet', (d) => (d.network = { aksSubnetCidr: '10.0.1.0/20' }), 'network.aksSubnetCidr', /network address/],
+    ['overlapping subnets', (d) => (d.network = { postgresSubnetCidr: '10.0.8.0/24' }), 'network.postgresSubnetCidr', /must not overlap network.aksSubnetCidr/],
+    ['service CIDR inside the VNet', (d) => (d.network = { serviceCidr: '10.0.128.0/17' }), 'network.serviceCidr', /must not overlap network.vnetCidr/],
+    ['subnet outside the VNet', (d) => (d.network = { postgresSubnetCidr: '10.9.0.0/24' }), 'network.postgresSubnetCidr', /inside network.vnetCidr/],
+    ['too many partitions on Standard', (d) => (d.eventHubs!.topics![0].partitions = 33), 'eventHubs.topics[0].partitions', /1 to 32 on Standard/],
+    ['zero partitions', (d) => (d.eventHubs!.topics![1].partitions = 0), 'eventHubs.topics[1].partitions', /1 to 32/],
+    ['VM size in the wrong form', (d) => (d.aks!.materializePool!.vmSize = 'E2pds_v6'), 'aks.materializePool.vmSize', /Standard_<series><size>/],
+    ['PostgreSQL SKU without tier', (d) => (d.postgres!.skuName = 'Standard_B1ms'), 'postgres.skuName', /<tier>_Standard_<size>/],
+    ['operator chart range', (d) => (d.materialize.operatorChartVersion = '>=25.2.0'), 'materialize.operatorChartVersion', /exact chart version vX.Y.Z, no ranges/],
+    ['sealed-secrets chart caret', (d) => (d.charts = { sealedSecrets: '^2.18.5' }), 'charts.sealedSecrets', /exact chart version/],
+    ['environmentd off the operator line', (d) => (d.materialize.environmentdVersion = 'v0.147.4'), 'materialize.environmentdVersion', /operator's version line v26/],
+    ['max_connections above what B1ms can take', (d) => (d.postgres!.maxConnections = 1000), 'postgres.maxConnections', /25 to 200 for SKU B_Standard_B1ms/],
+    ['public load balancers without ranges', (d) => { d.access = { publicLoadBalancers: true }; d.allowedClientRanges = []; }, 'allowedClientRanges', /public without ranges/],
+    ['public PostgreSQL without ranges', (d) => { d.postgres!.publicAccess = true; d.allowedClientRanges = []; }, 'allowedClientRanges', /postgres.publicAccess/],
+    ['client range open to everyone', (d) => (d.allowedClientRanges = ['0.0.0.0/0']), 'allowedClientRanges[0]', /must not open every address/],
+    ['environmentId not a UUID', (d) => (d.materialize.environmentId = 'production'), 'materialize.environmentId', /lowercase UUID/],
+    ['HA on Burstable', (d) => (d.postgres!.highAvailability = true), 'postgres.highAvailability', /Burstable/],
+    ['git URL without scheme', (d) => (d.gitops.repositoryUrl = 'github.com/acme/repo'), 'gitops.repositoryUrl', /https:\/\/ or ssh:\/\//],
+    ['SAS rotation after expiry', (d) => (d.storage!.sasRotationDays = 200), 'storage.sasRotationDays', /before the SAS expires/],
+    ['storage size Azure does not offer', (d) => (d.postgres!.storageMb = 40000), 'postgres.storageMb', /one of Azure's sizes/],
+    ['Kubernetes version range', (d) => (d.aks = { kubernetesVersion: '1.x' }), 'aks.kubernetesVersion', /exact AKS version/],
+    ['missing environmentId', (d) => (d.materialize = {} as EnvironmentDefinition['materialize']), 'materialize.environmentId', /lowercase UUID/],
+    ['upsert source with text values', (d) => (d.eventHubs!.topics![1].source!.valueFormat = 'text'), 'eventHubs.topics[1].source.valueFormat', /upsert envelope/],
+  ];
+
+  it('has a corpus of at least 15 distinct bad environments', () => {
+    expect(new Set(corpus.map((c) => c[0])).size).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(corpus)('rejects %s with a message naming environment, field, rule and example', (_name, change, field, rule) => {
+    const messages = problemsOf(exampleWith(change));
+    const line = messages.find((m) => m.includes(` ${field} `));
+    expect(line).toBeDefined();
+    expect(line).toMatch(/^environment "example": /);
+    expect(line).toMatch(rule);
+    expect(line).toMatch(/; for example \S/);
+  });
+
+  it('reports every problem of a file at once', () => {
+    const messages = problemsOf(exampleWith((d) => {
+      d.aks!.materializePool!.name = 'mz-pool';
+      d.materialize.environmentId = 'nope';
+    }));
+    expect(messages).toHaveLength(2);
+  });
+
+  it('rejects environments that would clash side by side', () => {
+    const twin = exampleWith((d) => {
+      d.name = 'twin';
+      d.materialize.environmentId = '11111111-2222-4333-8444-555555555555';
+    });
+    expect(() => loadEnvironments([definitions.example, twin])).toThrow(
+      /environment "twin": prefix must differ from environment "example"[\s\S]*names.storageAccount must differ/,
+    );
+  });
+
+  it('loads example, staging and prod side by side', () => {
+    const envs = loadEnvironments(Object.values(definitions));
+    expect(envs.map((e) => e.names.storageAccount)).toEqual(['mzexamplepersist', 'acmestgpersist', 'acmeprdpersist']);
+  });
+});
