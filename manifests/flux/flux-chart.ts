@@ -1,0 +1,55 @@
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/flux-kustomize-kustomize.toolkit.fluxcd.io';
+import { SealedSecret } from '../../imports/sealed-secrets-bitnami.com';
+import { Materialize } from '../../imports/materialize.cloud';
+import { DIST, FLUX, NAMESPACES } from '../../model/contract';
+import type { Environment } from '../../model/environment';
+
+/**
+ * The flux layer: what the AKS flux configuration applies. It chains the infrastructure layer,
+ * then the instance, each applied and health-checked before the next.
+ */
+export class FluxChart extends Chart {
+  constructor(scope: Construct, id: string, env: Environment) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const [infrastructure, instance] = FLUX.layers;
+    const common = {
+      // The extension names its GitRepository after the configuration, in the configuration's namespace.
+      sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: FLUX.configurationName },
+      prune: true,
+      interval: '10m',
+      retryInterval: '1m',
+      wait: true,
+    };
+    new Kustomization(this, 'Infrastructure', {
+      metadata: { name: infrastructure, namespace: NAMESPACES.flux },
+      // Waiting on the operator HelmRelease means its CRD is registered before the instance is applied.
+      spec: { ...common, path: DIST.layerPath(env.name, infrastructure), timeout: '15m' },
+    });
+    new Kustomization(this, 'Instance', {
+      metadata: { name: instance, namespace: NAMESPACES.flux },
+      spec: {
+        ...common,
+        path: DIST.layerPath(env.name, instance),
+        timeout: '30m',
+        dependsOn: [{ name: infrastructure }],
+        // kstatus knows neither kind: say what "ready" means for them.
+        healthCheckExprs: [
+          {
+            apiVersion: Materialize.GVK.apiVersion,
+            kind: Materialize.GVK.kind,
+            current: "has(status.conditions) && status.conditions.exists(c, c.type == 'UpToDate' && c.status == 'True')",
+            inProgress: "!has(status.conditions) || status.conditions.exists(c, c.type == 'UpToDate' && c.status != 'True')",
+          },
+          {
+            apiVersion: SealedSecret.GVK.apiVersion,
+            kind: SealedSecret.GVK.kind,
+            current: "has(status.conditions) && status.conditions.exists(c, c.type == 'Synced' && c.status == 'True')",
+            failed: "has(status.conditions) && status.conditions.exists(c, c.type == 'Synced' && c.status == 'False')",
+          },
+        ],
+      },
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import { CHARTS, HELM_REPOSITORIES, MANAGED_BY, NAMESPACES, SEALED_SECRETS } from '../../model/contract';
+import type { Environment } from '../../model/environment';
+import { DiskSetup } from './disk-setup';
+import { HelmSource } from './helm-source';
+import { MaterializeOperator, materializePlacement } from './materialize-operator';
+import { PinnedHelmRelease } from './pinned-helm-release';
+
+/** Namespaces, Helm sources and controllers: everything the instance layer's kinds depend on. */
+export class InfrastructureChart extends Chart {
+  constructor(scope: Construct, id: string, env: Environment) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const labels = { 'app.kubernetes.io/managed-by': MANAGED_BY };
+    const namespaces: string[] = [NAMESPACES.operator, NAMESPACES.instance];
+    if (env.materialize.swap) namespaces.push(NAMESPACES.diskSetup);
+    if (env.materialize.certManager) namespaces.push(NAMESPACES.certManager);
+    for (const ns of namespaces) new k8s.KubeNamespace(this, `Namespace-${ns}`, { metadata: { name: ns, labels } });
+
+    const flux = NAMESPACES.flux;
+    const materializeRepo = new HelmSource(this, 'MaterializeRepo', { ...HELM_REPOSITORIES.materialize, namespace: flux });
+    const sealedRepo = new HelmSource(this, 'SealedSecretsRepo', { ...HELM_REPOSITORIES.sealedSecrets, namespace: flux });
+
+    new PinnedHelmRelease(this, 'SealedSecrets', {
+      name: CHARTS.sealedSecrets.releaseName,
+      releaseName: CHARTS.sealedSecrets.releaseName,
+      namespace: flux,
+      targetNamespace: SEALED_SECRETS.namespace,
+      chart: CHARTS.sealedSecrets.name,
+      version: env.charts.sealedSecrets,
+      source: sealedRepo,
+      values: {
+        // kubeseal's defaults, so `kubeseal --fetch-cert` needs no flags.
+        fullnameOverride: SEALED_SECRETS.controllerName,
+        // The Terraform-made key stays the active one: no in-cluster rotation that Git cannot see.
+        keyrenewperiod: '0',
+      },
+    });
+
+    const operatorDependsOn: string[] = [];
+    if (env.materialize.certManager) {
+      const jetstack = new HelmSource(this, 'CertManagerRepo', { ...HELM_REPOSITORIES.certManager, namespace: flux });
+      new PinnedHelmRelease(this, 'CertManager', {
+        name: CHARTS.certManager.releaseName,
+        namespace: flux,
+        targetNamespace: NAMESPACES.certManager,
+        chart: CHARTS.certManager.name,
+        version: env.charts.certManager,
+        source: jetstack,
+        values: { crds: { enabled: true } },
+      });
+      operatorDependsOn.push(CHARTS.certManager.releaseName);
+    }
+
+    new MaterializeOperator(this, 'Operator', {
+      env,
+      namespace: flux,
+      targetNamespace: NAMESPACES.operator,
+      source: materializeRepo,
+      dependsOn: operatorDependsOn,
+    });
+
+    if (env.materialize.swap) {
+      new DiskSetup(this, 'DiskSetup', {
+        namespace: NAMESPACES.diskSetup,
+        poolName: env.aks.materializePool.name,
+        imageTag: env.charts.diskSetupImage,
+        tolerations: materializePlacement(env).tolerations,
+      });
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { Construct } from 'constructs';
+import { CHARTS, MATERIALIZE_POOL } from '../../model/contract';
+import type { Environment } from '../../model/environment';
+import type { HelmSource } from './helm-source';
+import type { OperatorValues, PlacementValues, Toleration } from './operator-values';
+import { PinnedHelmRelease } from './pinned-helm-release';
+
+/** What every Materialize workload needs to land on the dedicated pool: its taint tolerated, its label selected. */
+export function materializePlacement(env: Environment): PlacementValues {
+  const t = MATERIALIZE_POOL.taint;
+  const toleration: Toleration = { key: t.key, operator: 'Equal', value: t.value, effect: t.effect };
+  return {
+    nodeSelector: { [MATERIALIZE_POOL.poolLabelKey]: env.aks.materializePool.name },
+    tolerations: [toleration],
+  };
+}
+
+/** Typed operator values for an environment. */
+export function operatorValues(env: Environment): OperatorValues {
+  const placement = materializePlacement(env);
+  const mz = env.materialize;
+  return {
+    operator: {
+      ...placement,
+      image: { tag: mz.operatorChartVersion },
+      cloudProvider: { type: 'azure', region: env.location },
+      // With swap on, the chart makes every clusterd pod require materialize.cloud/swap=true.
+      clusters: { swap_enabled: mz.swap },
+    },
+    environmentd: {
+      ...placement,
+      defaultResources: {
+        requests: { cpu: mz.environmentdResources.cpuRequest, memory: mz.environmentdResources.memoryRequest },
+        limits: { memory: mz.environmentdResources.memoryLimit },
+      },
+    },
+    clusterd: placement,
+    balancerd: {
+      ...placement,
+      enabled: true,
+      defaultResources: {
+        requests: { cpu: mz.balancerdResources.cpuRequest, memory: mz.balancerdResources.memoryRequest },
+        limits: { memory: mz.balancerdResources.memoryLimit },
+      },
+    },
+    console: { ...placement, enabled: true },
+    // The operator's own policies keep the instance's pods talking to each other and to it;
+    // client ingress is ours (instance/network-policies.ts), limited to the configured ranges.
+    networkPolicies: { enabled: true, internal: { enabled: true }, ingress: { enabled: false }, egress: { enabled: false } },
+    observability: { enabled: true, podMetrics: { enabled: true }, prometheus: { scrapeAnnotations: { enabled: true } } },
+    telemetry: { enabled: false },
+  };
+}
+
+export interface MaterializeOperatorProps {
+  readonly env: Environment;
+  readonly namespace: string;
+  readonly targetNamespace: string;
+  readonly source: HelmSource;
+  /** HelmReleases to wait for (cert-manager, when the chart needs it). @default [] */
+  readonly dependsOn?: string[];
+}
+
+/** The materialize-operator HelmRelease, pinned and typed. */
+export class MaterializeOperator extends Construct {
+  constructor(scope: Construct, id: string, props: MaterializeOperatorProps) {
+    super(scope, id);
+    new PinnedHelmRelease(this, 'Release', {
+      name: CHARTS.operator.releaseName,
+      namespace: props.namespace,
+      targetNamespace: props.targetNamespace,
+      chart: CHARTS.operator.name,
+      version: props.env.materialize.operatorChartVersion,
+      source: props.source,
+      values: operatorValues(props.env),
+      dependsOn: props.dependsOn,
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { MANAGED_BY, PORTS, POD_LABELS } from '../../model/contract';
+
+export interface AccessServicesProps {
+  readonly instanceName: string;
+  readonly namespace: string;
+  /**
+   * Public load balancers limited to sourceRanges; otherwise internal (VNet only).
+   * @default false
+   */
+  readonly public?: boolean;
+  /** Required when public. @default [] */
+  readonly sourceRanges?: string[];
+}
+
+/** Pods of one Materialize component of one instance, by the labels the operator sets. */
+export function componentSelector(instanceName: string, component: string): Record<string, string> {
+  return { [POD_LABELS.app]: component, [POD_LABELS.organizationName]: instanceName };
+}
+
+/**
+ * LoadBalancer Services for SQL (balancerd, 6875/6876) and the console (8080). They select
+ * balancerd, not environmentd, so a rollout never splits traffic across two generations.
+ */
+export class AccessServices extends Construct {
+  readonly sqlServiceName: string;
+  readonly consoleServiceName: string;
+
+  constructor(scope: Construct, id: string, props: AccessServicesProps) {
+    super(scope, id);
+    const isPublic = props.public ?? false;
+    const ranges = props.sourceRanges ?? [];
+    if (isPublic && ranges.length === 0) throw new Error('AccessServices: a public load balancer needs sourceRanges');
+    this.sqlServiceName = `${props.instanceName}-sql`;
+    this.consoleServiceName = `${props.instanceName}-console`;
+    const service = (svcId: string, name: string, component: string, ports: { name: string; port: number }[]) =>
+      new k8s.KubeService(this, svcId, {
+        metadata: {
+          name,
+          namespace: props.namespace,
+          labels: { 'app.kubernetes.io/managed-by': MANAGED_BY },
+          annotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal': String(!isPublic) },
+        },
+        spec: {
+          type: 'LoadBalancer',
+          // Keeps the client address, so NetworkPolicies can admit by client range.
+          externalTrafficPolicy: 'Local',
+          selector: componentSelector(props.instanceName, component),
+          ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromNumber(p.port), protocol: 'TCP' })),
+          loadBalancerSourceRanges: isPublic ? ranges : undefined,
+        },
+      });
+    service('Sql', this.sqlServiceName, POD_LABELS.balancerd, [
+      { name: 'sql', port: PORTS.sql },
+      { name: 'http', port: PORTS.http },
+    ]);
+    service('Console', this.consoleServiceName, POD_LABELS.console, [{ name: 'http', port: PORTS.console }]);
+  }
+}

@@ -1,0 +1,41 @@
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { NAMESPACES } from '../../model/contract';
+import type { Environment } from '../../model/environment';
+import type { SealedValuesFile } from '../../model/sealed-values';
+import { AccessServices } from './access-services';
+import { BackendSecret } from './backend-secret';
+import { SelfSignedIssuer } from './cluster-issuer';
+import { MaterializeInstance } from './materialize-instance';
+import { ClientNetworkPolicies } from './network-policies';
+
+/** The Materialize instance: its sealed backend secret, the custom resource, access and network policies. */
+export class InstanceChart extends Chart {
+  readonly instance: MaterializeInstance;
+
+  constructor(scope: Construct, id: string, env: Environment, sealed?: SealedValuesFile) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const namespace = NAMESPACES.instance;
+    const secret = new BackendSecret(this, 'BackendSecret', { namespace, environment: env.name, sealed });
+    const issuer = env.materialize.tls ? new SelfSignedIssuer(this, 'Issuer', { name: `${env.materialize.instanceName}-selfsigned` }) : undefined;
+    this.instance = new MaterializeInstance(this, 'Materialize', {
+      env,
+      namespace,
+      backendSecretName: secret.name,
+      persistIdentityClientId: sealed?.persistIdentityClientId,
+      clusterIssuerName: issuer?.name,
+    });
+    new AccessServices(this, 'Access', {
+      instanceName: this.instance.name,
+      namespace,
+      public: env.access.publicLoadBalancers,
+      sourceRanges: env.allowedClientRanges,
+    });
+    new ClientNetworkPolicies(this, 'NetworkPolicies', {
+      instanceName: this.instance.name,
+      namespace,
+      // Internal load balancers: the VNet is the client network unless ranges narrow it.
+      clientRanges: env.allowedClientRanges.length > 0 ? env.allowedClientRanges : [env.network.vnetCidr],
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import { Construct } from 'constructs';
+import { Materialize, type MaterializeCertSpec, type MaterializeSpec } from '../../imports/materialize.cloud';
+import { IMAGES, MANAGED_BY, WORKLOAD_IDENTITY } from '../../model/contract';
+import type { Environment } from '../../model/environment';
+
+export interface MaterializeInstanceProps {
+  readonly env: Environment;
+  readonly namespace: string;
+  readonly backendSecretName: string;
+  /** Workload identity only: the client id from Terraform. @default - none (SAS auth) */
+  readonly persistIdentityClientId?: string;
+  /** TLS only: the cert-manager ClusterIssuer signing balancerd, console and internal certificates. @default - no TLS */
+  readonly clusterIssuerName?: string;
+}
+
+/** The Materialize custom resource, with Password auth and RBAC always on. */
+export class MaterializeInstance extends Construct {
+  readonly name: string;
+  readonly resource: Materialize;
+
+  constructor(scope: Construct, id: string, props: MaterializeInstanceProps) {
+    super(scope, id);
+    const mz = props.env.materialize;
+    this.name = mz.instanceName;
+    const workloadIdentity = props.env.storage.persistAuth === 'workloadIdentity';
+    const cert = (dnsNames: string[]): MaterializeCertSpec | undefined =>
+      props.clusterIssuerName ? { dnsNames, issuerRef: { name: props.clusterIssuerName, kind: 'ClusterIssuer' } } : undefined;
+    const spec: MaterializeSpec = {
+      environmentdImageRef: `${IMAGES.environmentd}:${mz.environmentdVersion}`,
+      backendSecretName: props.backendSecretName,
+      // Kept on every update: the operator resets an absent authenticatorKind to None.
+      authenticatorKind: 'Password',
+      enableRbac: true,
+      environmentId: mz.environmentId,
+      requestRollout: mz.requestRollout,
+      rolloutStrategy: mz.rolloutStrategy,
+      environmentdResourceRequirements: {
+        requests: { cpu: mz.environmentdResources.cpuRequest, memory: mz.environmentdResources.memoryRequest },
+        limits: { memory: mz.environmentdResources.memoryLimit },
+      },
+      balancerdResourceRequirements: {
+        requests: { cpu: mz.balancerdResources.cpuRequest, memory: mz.balancerdResources.memoryRequest },
+        limits: { memory: mz.balancerdResources.memoryLimit },
+      },
+      serviceAccountAnnotations: workloadIdentity && props.persistIdentityClientId ? { [WORKLOAD_IDENTITY.clientIdAnnotation]: props.persistIdentityClientId } : undefined,
+      podLabels: workloadIdentity ? { [WORKLOAD_IDENTITY.useLabel]: 'true' } : undefined,
+      balancerdExternalCertificateSpec: cert([`${this.name}-balancerd.${props.namespace}.svc.cluster.local`]),
+      consoleExternalCertificateSpec: cert([`${this.name}-console.${props.namespace}.svc.cluster.local`]),
+      internalCertificateSpec: cert([`*.${props.namespace}.svc.cluster.local`]),
+    };
+    this.resource = new Materialize(this, 'Resource', {
+      metadata: { name: this.name, namespace: props.namespace, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } },
+      spec,
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import type { Environment } from '../model/environment';
+import { missingSealedKeys, readSealedValues } from '../model/sealed-values';
+import { FOLDERS, fileNameFor, renderEnvironment, type KubeObject, type RenderedTree } from './render';
+
+export class SynthRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SynthRefusedError';
+  }
+}
+
+/** The environmentId in an existing dist folder, if any. */
+export function committedEnvironmentId(envDir: string): string | undefined {
+  const folder = join(envDir, 'instance');
+  if (!existsSync(folder)) return undefined;
+  for (const f of readdirSync(folder).filter((n) => n.startsWith('materialize-'))) {
+    const doc = parse(readFileSync(join(folder, f), 'utf8')) as KubeObject & { spec?: { environmentId?: string } };
+    if (doc?.kind === 'Materialize') return doc.spec?.environmentId;
+  }
+  return undefined;
+}
+
+/** Checks a rendered tree before anything is written. */
+export function checkTree(env: Environment, tree: RenderedTree, previousDir?: string): void {
+  const fail = (msg: string) => {
+    throw new SynthRefusedError(`environment "${env.name}": ${msg}`);
+  };
+  for (const folder of FOLDERS) {
+    const files = [...tree.keys()].filter((k) => k.startsWith(`${folder}/`) && !k.endsWith('/kustomization.yaml'));
+    // An empty folder would make Flux prune everything it applied before, the running instance included.
+    if (files.length === 0) fail(`refusing to write dist/${env.name}/${folder} with no resources (Flux would prune the running instance)`);
+  }
+  for (const [path, text] of tree) {
+    const docs = parseAllDocuments(text);
+    if (docs.length !== 1 || docs[0].errors.length > 0) fail(`${path} does not parse as one YAML document`);
+    const obj = docs[0].toJS() as KubeObject;
+    if (!path.endsWith('kustomization.yaml') && fileNameFor(obj) !== path.split('/').pop()) fail(`${path} does not hold the object its name says`);
+    // A plain Secret in Git is a leaked secret: only SealedSecrets may carry secret data.
+    if (obj.kind === 'Secret') fail(`${path} is a plain Secret; secrets reach the cluster only sealed`);
+  }
+  const previous = previousDir ? committedEnvironmentId(previousDir) : undefined;
+  if (previous && previous !== env.materialize.environmentId && !env.materialize.forceEnvironmentIdChange) {
+    fail(
+      `materialize.environmentId changed from ${previous} to ${env.materialize.environmentId}; that starts an empty instance and orphans all data. ` +
+        `Restore it, or set materialize.forceEnvironmentIdChange: true (mzops recreate does) to start fresh on purpose`,
+    );
+  }
+}
+
+export interface SynthReport {
+  written: string[];
+  unsealed: { environment: string; missing: string[] }[];
+  orphans: string[];
+}
+
+/**
+ * Renders and checks every environment, then swaps each dist/<name> folder in. Nothing is
+ * written unless every environment renders and passes its checks; stale files vanish with
+ * the old folder. Folders of environments that no longer exist are reported, never deleted.
+ */
+export function writeDist(envs: Environment[], distDir: string, environmentsDir?: string, knownNames: string[] = envs.map((e) => e.name)): SynthReport {
+  const trees = envs.map((env) => {
+    const tree = renderEnvironment(env, { environmentsDir });
+    checkTree(env, tree, join(distDir, env.name));
+    return { env, tree };
+  });
+  mkdirSync(distDir, { recursive: true });
+  const staging = mkdtempSync(join(distDir, '.tmp-'));
+  try {
+    for (const { env, tree } of trees) {
+      for (const [rel, text] of tree) {
+        const path = join(staging, env.name, rel);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, text);
+      }
+    }
+    for (const { env } of trees) {
+      const target = join(distDir, env.name);
+      const old = join(staging, `.old-${env.name}`);
+      if (existsSync(target)) renameSync(target, old);
+      renameSync(join(staging, env.name), target);
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  const known = new Set(knownNames);
+  return {
+    written: envs.map((e) => e.name),
+    unsealed: envs
+      .map((env) => ({ environment: env.name, missing: missingSealedKeys(readSealedValues(env.name, environmentsDir)) as string[] }))
+      .filter((u) => u.missing.length > 0),
+    orphans: readdirSync(distDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !known.has(d.name))
+      .map((d) => d.name),
+  };
+}
