@@ -26,25 +26,26 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-describe('no secret reaches cdktf.out', () => {
+describe('no secret reaches cdktf.out or dist', () => {
   const out = mkdtempSync(join(tmpdir(), 'mz-canary-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('synthesizes every environment with canaries set and finds none of them in the output', async () => {
     const synth = (dir: string | undefined, outdir: string) =>
-      run(process.execPath, ['--import', 'tsx', 'infra/main.ts'], {
+      run(process.execPath, ['--import', 'tsx', 'scripts/synth.ts'], {
         cwd: REPO_ROOT,
-        env: { ...process.env, ...CANARIES, CDKTF_OUTDIR: outdir, ...(dir ? { MZ_ENVIRONMENTS_DIR: dir } : {}) },
+        env: { ...process.env, ...CANARIES, MZ_CDKTF_OUT: join(outdir, 'cdktf.out'), MZ_DIST_DIR: join(outdir, 'dist'), ...(dir ? { MZ_ENVIRONMENTS_DIR: dir } : {}) },
       });
     await Promise.all([synth(undefined, join(out, 'repo')), synth(FIXTURE_ENVIRONMENTS_DIR, join(out, 'fixtures'))]);
     const files = filesUnder(out);
     expect(files.filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(3);
+    expect(files.filter((f) => f.endsWith('.yaml')).length).toBeGreaterThan(30);
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
       for (const canary of Object.values(CANARIES)) expect(text).not.toContain(canary);
       expect(text).not.toMatch(/CANARY-/);
     }
     // The variable is declared, so the secret arrives only at plan time.
-    expect(readFileSync(join(out, 'fixtures', 'stacks', 'prod', 'cdk.tf.json'), 'utf8')).toContain('"postgres_admin_password"');
+    expect(readFileSync(join(out, 'fixtures', 'cdktf.out', 'stacks', 'prod', 'cdk.tf.json'), 'utf8')).toContain('"postgres_admin_password"');
   });
 });

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Regenerates imports/ from the verbatim CRD copies in ../shared/reference/crds (offline).
+# cdk8s.yaml lists the same files' pinned upstream URLs. The CLI may print an HTTP error
+# after writing each file: that is its update check, not the import.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+crds=$(realpath ../shared/reference/crds)
+aks="$crds/flux-v2.7.5-aks-extension"
+for spec in \
+  "flux-source:=$aks/source.toolkit.fluxcd.io_helmrepositories.yaml" \
+  "flux-kustomize:=$aks/kustomize.toolkit.fluxcd.io_kustomizations.yaml" \
+  "flux-helm:=$aks/helm.toolkit.fluxcd.io_helmreleases.yaml" \
+  "sealed-secrets:=$crds/bitnami.com_sealedsecrets.yaml"; do
+  npx cdk8s import "$spec" --language typescript --output imports --no-save >/dev/null 2>&1
+  test -s "imports/${spec%%:=*}-"*.ts || { echo "import failed: $spec" >&2; exit 1; }
+done
+echo "imports/ regenerated"
