@@ -42,7 +42,9 @@ export function checkTree(env: Environment, tree: RenderedTree, previousDir?: st
     if (obj.kind === 'Secret') fail(`${path} is a plain Secret; secrets reach the cluster only sealed`);
   }
   const previous = previousDir ? committedEnvironmentId(previousDir) : undefined;
-  if (previous && previous !== env.materialize.environmentId && !env.materialize.forceEnvironmentIdChange) {
+  // mzops recreate sets MZ_FORCE_ENVIRONMENT_ID_CHANGE for the one environment it recreates.
+  const forced = env.materialize.forceEnvironmentIdChange || process.env.MZ_FORCE_ENVIRONMENT_ID_CHANGE === env.name;
+  if (previous && previous !== env.materialize.environmentId && !forced) {
     fail(
       `materialize.environmentId changed from ${previous} to ${env.materialize.environmentId}; that starts an empty instance and orphans all data. ` +
         `Restore it, or set materialize.forceEnvironmentIdChange: true (mzops recreate does) to start fresh on purpose`,

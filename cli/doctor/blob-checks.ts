@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { ContainerClient, StorageRetryPolicyType } from '@azure/storage-blob';
+import { parsePersistUrl, sasExpiry } from '../backend-values';
+import { fail, ok, warn, withTimeout, type CheckResult } from './check';
+
+const AREA = 'blob';
+const WARN_DAYS = 30;
+/** What persist does: read, write, delete, list, add, create. */
+const REQUIRED_PERMISSIONS: [string, string][] = [['r', 'read'], ['w', 'write'], ['d', 'delete'], ['l', 'list'], ['a', 'add'], ['c', 'create']];
+
+export function containerClient(persistUrl: string): ContainerClient {
+  // One try, bounded: a doctor must answer, not retry for minutes.
+  return new ContainerClient(persistUrl, undefined, {
+    retryOptions: { maxTries: 1, tryTimeoutInMs: 10_000, retryPolicyType: StorageRetryPolicyType.FIXED },
+  });
+}
+
+function sasChecks(sas: URLSearchParams, now: Date): CheckResult[] {
+  const results: CheckResult[] = [];
+  const expiry = sasExpiry(sas);
+  if (!expiry) {
+    results.push(fail(AREA, 'the SAS has no valid expiry (se)', 'take persist_backend_url from the Terraform output'));
+  } else {
+    const days = (expiry.getTime() - now.getTime()) / 86_400_000;
+    if (days <= 0) results.push(fail(AREA, `the SAS expired on ${expiry.toISOString()}`, 'run mzops rotate-sas <environment> (Materialize never refreshes a SAS)'));
+    else if (days < WARN_DAYS) results.push(warn(AREA, `the SAS expires in ${Math.floor(days)} days (${expiry.toISOString()})`, 'run mzops rotate-sas <environment> before it does'));
+    else results.push(ok(AREA, `the SAS is valid until ${expiry.toISOString()} (${Math.floor(days)} days)`));
+  }
+  const sp = sas.get('sp') ?? '';
+  const missing = REQUIRED_PERMISSIONS.filter(([letter]) => !sp.includes(letter)).map(([, name]) => name);
+  if (missing.length > 0) results.push(fail(AREA, `the SAS lacks ${missing.join(', ')} permission (sp=${sp})`, 'regenerate it with permissions rwdlacup (Terraform does)'));
+  return results;
+}
+
+function probeFailure(step: string, e: unknown): CheckResult {
+  const err = e as { statusCode?: number; code?: string; message?: string };
+  const code = err.code ?? String(err.statusCode ?? '');
+  if (err.statusCode === 403) return fail(AREA, `${step} refused (${code}): the credential does not allow ${step}`, 'regenerate the SAS with rwdlacup, or grant Storage Blob Data Contributor');
+  if (err.statusCode === 404) return fail(AREA, `${step}: container not found (${code})`, 'check storage.container; Terraform creates it');
+  return fail(AREA, `${step} failed: ${err.message ?? String(e)}`, 'check that the storage account is reachable from here');
+}
+
+/**
+ * Parses the persist URL as Materialize does, checks the SAS expiry and permissions, then proves
+ * access with a put, get, list and delete under a scratch name.
+ */
+export async function checkBlob(persistUrl: string, options: { now?: Date; timeoutMs?: number } = {}): Promise<CheckResult[]> {
+  const parsed = parsePersistUrl(persistUrl);
+  if (typeof parsed === 'string') return [fail(AREA, `persist_backend_url ${parsed}`, 'take persist_backend_url from the Terraform output')];
+  const results: CheckResult[] = [ok(AREA, `persist URL: account ${parsed.account}, container ${parsed.container}${parsed.sas ? ', SAS auth' : ', workload identity'}`)];
+  if (!parsed.sas) {
+    results.push(warn(AREA, 'no SAS: access uses workload identity, which only environmentd in the cluster has', 'run the probe from a pod with the identity, or trust the role assignment'));
+    return results;
+  }
+  results.push(...sasChecks(parsed.sas, options.now ?? new Date()));
+  if (results.some((r) => r.status === 'fail')) return results;
+
+  const container = containerClient(persistUrl);
+  const name = `mzops-doctor/${randomBytes(6).toString('hex')}`;
+  const blob = container.getBlockBlobClient(name);
+  const body = Buffer.from('mzops doctor probe');
+  const timeout = options.timeoutMs ?? 15_000;
+  const steps: [string, () => Promise<void>][] = [
+    ['put', async () => void (await blob.upload(body, body.length))],
+    ['get', async () => {
+      const got = await blob.downloadToBuffer();
+      if (!got.equals(body)) throw new Error('read back different bytes');
+    }],
+    ['list', async () => {
+      const seen: string[] = [];
+      for await (const item of container.listBlobsFlat({ prefix: name })) seen.push(item.name);
+      if (!seen.includes(name)) throw new Error('the probe blob is not listed');
+    }],
+    ['delete', async () => void (await blob.delete())],
+  ];
+  for (const [step, run] of steps) {
+    try {
+      await withTimeout(run(), timeout, `${parsed.account} ${step}`);
+    } catch (e) {
+      results.push(probeFailure(step, e));
+      if (step !== 'delete') await blob.deleteIfExists().catch(() => undefined);
+      return results;
+    }
+  }
+  results.push(ok(AREA, `put, get, list and delete under ${name} work`));
+  return results;
+}
+
+/** Blob count and total bytes in the persist container (the predecessor's "blob storage usage"). */
+export async function containerUsage(persistUrl: string): Promise<{ count: number; bytes: number }> {
+  let count = 0;
+  let bytes = 0;
+  for await (const item of containerClient(persistUrl).listBlobsFlat()) {
+    count++;
+    bytes += item.properties.contentLength ?? 0;
+  }
+  return { count, bytes };
+}

@@ -1,0 +1,31 @@
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+/** One line of `mzops doctor`: what was checked, how it went, and the fix when it did not. */
+export interface CheckResult {
+  readonly area: string;
+  readonly status: CheckStatus;
+  readonly detail: string;
+  readonly fix?: string;
+}
+
+export const ok = (area: string, detail: string): CheckResult => ({ area, status: 'ok', detail });
+export const warn = (area: string, detail: string, fix: string): CheckResult => ({ area, status: 'warn', detail, fix });
+export const fail = (area: string, detail: string, fix: string): CheckResult => ({ area, status: 'fail', detail, fix });
+
+export function formatCheck(r: CheckResult): string {
+  const head = `${r.status.padEnd(4)}  ${r.area}: ${r.detail}`;
+  return r.fix ? `${head}\n      fix: ${r.fix}` : head;
+}
+
+/** Bounds a step so that an unreachable endpoint becomes a failed check, not a hung command. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

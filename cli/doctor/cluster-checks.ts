@@ -1,0 +1,94 @@
+import { CHARTS, FLUX, MATERIALIZE_POOL, NAMESPACES, BACKEND_SECRET } from '../../model/contract';
+import type { Environment } from '../../model/environment';
+import { condition, NotFoundError, type KubeClient } from '../kube';
+import { fail, ok, warn, type CheckResult } from './check';
+
+const AREA = 'cluster';
+const FLUX_KINDS = {
+  kustomization: 'kustomizations.kustomize.toolkit.fluxcd.io',
+  helmRelease: 'helmreleases.helm.toolkit.fluxcd.io',
+};
+
+interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+}
+
+function tolerates(tolerations: Toleration[] | undefined, taint: Taint): boolean {
+  return (tolerations ?? []).some(
+    (t) => (t.operator === 'Exists' && (!t.key || t.key === taint.key)) || (t.key === taint.key && (t.value ?? '') === (taint.value ?? '') && (!t.effect || t.effect === taint.effect)),
+  );
+}
+
+async function safely(what: string, fn: () => Promise<CheckResult[]>): Promise<CheckResult[]> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof NotFoundError) return [fail(AREA, `${what} not found`, 'wait for Flux to apply dist/, or check mzops status')];
+    return [fail(AREA, `${what}: ${(e as Error).message}`, 'check the kubeconfig and that the cluster is reachable')];
+  }
+}
+
+/** The predecessor's "Node Scheduling Issues" and readiness questions, asked of the cluster. */
+export async function checkCluster(env: Environment, kube: KubeClient): Promise<CheckResult[]> {
+  const taint = MATERIALIZE_POOL.taint;
+  const pool = env.aks.materializePool.name;
+  const results: CheckResult[] = [];
+
+  results.push(...(await safely('nodes', async () => {
+    const nodes = (await kube.get({ resource: 'nodes' })).items as { metadata: { name: string; labels?: Record<string, string> }; spec?: { taints?: Taint[] } }[];
+    const tainted = nodes.filter((n) => (n.spec?.taints ?? []).some((t) => t.key === taint.key && t.value === taint.value && t.effect === taint.effect));
+    const labelled = tainted.filter((n) => n.metadata.labels?.[MATERIALIZE_POOL.poolLabelKey] === pool);
+    if (tainted.length === 0) return [fail(AREA, `no node carries the taint ${taint.key}=${taint.value}:${taint.effect}`, `deploy the ${pool} pool: npm run deploy -- ${env.name}`)];
+    if (labelled.length === 0) return [fail(AREA, `tainted nodes lack the label ${MATERIALIZE_POOL.poolLabelKey}=${pool}`, 'the pool name in the environment differs from the cluster: re-deploy')];
+    const out = [ok(AREA, `${labelled.length} node(s) in ${pool} with the Materialize taint`)];
+    if (env.materialize.swap && !labelled.some((n) => n.metadata.labels?.[MATERIALIZE_POOL.swapLabel.key] === MATERIALIZE_POOL.swapLabel.value)) {
+      out.push(fail(AREA, `no ${pool} node has ${MATERIALIZE_POOL.swapLabel.key}=true: clusterd pods will stay Pending`, 'deploy (Terraform labels the pool) or set materialize.swap: false'));
+    }
+    return out;
+  })));
+
+  results.push(...(await safely('the operator deployment', async () => {
+    const list = (await kube.get({ resource: 'deployments', namespace: NAMESPACES.operator, selector: `app.kubernetes.io/name=${CHARTS.operator.name}` })).items as { spec: { template: { spec: { tolerations?: Toleration[] } } } }[];
+    if (list.length === 0) return [fail(AREA, `no ${CHARTS.operator.name} deployment in ${NAMESPACES.operator}`, 'check the materialize-operator HelmRelease (mzops status)')];
+    return tolerates(list[0].spec.template.spec.tolerations, taint)
+      ? [ok(AREA, 'the operator tolerates the Materialize taint')]
+      : [fail(AREA, 'the operator does not tolerate the Materialize taint', 'the HelmRelease values drifted from dist/: let Flux reconcile (flux reconcile kustomization infrastructure)')];
+  })));
+
+  for (const [kind, resource] of Object.entries(FLUX_KINDS)) {
+    results.push(...(await safely(`Flux ${kind}s`, async () => {
+      const items = (await kube.get({ resource, namespace: NAMESPACES.flux })).items as { metadata: { name: string } }[];
+      if (items.length === 0) return [fail(AREA, `no Flux ${kind} in ${NAMESPACES.flux}`, `check the flux configuration ${FLUX.configurationName} (az k8s-configuration flux show)`)];
+      return items.map((i) => {
+        const ready = condition(i as never, 'Ready');
+        return ready?.status === 'True'
+          ? ok(AREA, `${kind} ${i.metadata.name} Ready`)
+          : fail(AREA, `${kind} ${i.metadata.name} not Ready: ${ready?.reason ?? 'no status'} ${ready?.message ?? ''}`.trim(), `flux get ${kind}s -n ${NAMESPACES.flux}; kubectl describe ${resource} ${i.metadata.name} -n ${NAMESPACES.flux}`);
+      });
+    })));
+  }
+
+  results.push(...(await safely('the backend SealedSecret', async () => {
+    const s = await kube.get({ resource: 'sealedsecrets.bitnami.com', namespace: NAMESPACES.instance, name: BACKEND_SECRET.name });
+    const synced = condition(s, 'Synced');
+    if (synced?.status === 'True') return [ok(AREA, `SealedSecret ${BACKEND_SECRET.name} Synced`)];
+    return [fail(AREA, `SealedSecret ${BACKEND_SECRET.name} not Synced: ${synced?.message ?? 'no status'}`, `re-seal against this cluster's key: mzops seal ${env.name}, then synth and commit`)];
+  })));
+
+  results.push(...(await safely(`Materialize ${env.materialize.instanceName}`, async () => {
+    const mz = await kube.get({ resource: 'materializes.materialize.cloud', namespace: NAMESPACES.instance, name: env.materialize.instanceName });
+    const upToDate = condition(mz, 'UpToDate');
+    if (upToDate?.status === 'True') return [ok(AREA, `Materialize ${env.materialize.instanceName} UpToDate`)];
+    const status = upToDate ? `${upToDate.reason ?? ''} ${upToDate.message ?? ''}`.trim() : 'no status yet';
+    return [(upToDate ? warn : fail)(AREA, `Materialize ${env.materialize.instanceName} not UpToDate: ${status}`, `kubectl logs -n ${NAMESPACES.operator} deploy/${CHARTS.operator.releaseName}`)];
+  })));
+  return results;
+}

@@ -1,0 +1,73 @@
+import { BACKEND_SECRET, TF_OUTPUTS } from '../../model/contract';
+import type { Environment } from '../../model/environment';
+import { missingSealedKeys, readSealedValues } from '../../model/sealed-values';
+import { checkBackendValue } from '../backend-values';
+import type { KubeClient } from '../kube';
+import { readCertificate } from '../seal/kubeseal';
+import { SEAL_VARIABLES } from '../seal/seal-environment';
+import type { StackOutputs } from '../terraform-outputs';
+import { checkBlob } from './blob-checks';
+import { fail, ok, warn, type CheckResult } from './check';
+import { checkCluster } from './cluster-checks';
+import { checkPostgres } from './postgres-checks';
+
+export interface DoctorInput {
+  readonly env: Environment;
+  readonly outputs: StackOutputs;
+  readonly variables: Record<string, string | undefined>;
+  /** @default - cluster checks are skipped */
+  readonly kube?: KubeClient;
+  readonly environmentsDir?: string;
+  readonly now?: Date;
+  /** Called with each area's results as soon as they are known. */
+  readonly progress?: (results: CheckResult[]) => void;
+}
+
+function variableChecks(input: DoctorInput): CheckResult[] {
+  const k = BACKEND_SECRET.keys;
+  const values: [string, string | undefined, string][] = [
+    [k.metadataBackendUrl, input.outputs[TF_OUTPUTS.metadataBackendUrl], `Terraform output ${TF_OUTPUTS.metadataBackendUrl}`],
+    [k.persistBackendUrl, input.outputs[TF_OUTPUTS.persistBackendUrl], `Terraform output ${TF_OUTPUTS.persistBackendUrl}`],
+    [k.licenseKey, input.variables[SEAL_VARIABLES.licenseKey], SEAL_VARIABLES.licenseKey],
+  ];
+  const results = values.map(([key, value, source]) => {
+    const problem = checkBackendValue(key, value);
+    return problem ? fail('variables', `${problem.message} (from ${source})`, problem.fix) : ok('variables', `${key} present (from ${source})`);
+  });
+  const password = input.variables[SEAL_VARIABLES.mzSystemPassword];
+  if (password !== undefined) {
+    const problem = checkBackendValue(k.mzSystemPassword, password);
+    results.push(problem ? fail('variables', problem.message, problem.fix) : ok('variables', `${SEAL_VARIABLES.mzSystemPassword} set`));
+  }
+  const sealed = readSealedValues(input.env.name, input.environmentsDir);
+  const missing = missingSealedKeys(sealed);
+  if (missing.length > 0) {
+    results.push(fail('sealed', `environments/${input.env.name}.sealed.json lacks ${missing.join(', ')}`, `mzops seal ${input.env.name}, then npm run synth and commit`));
+  } else {
+    const pem = input.outputs[TF_OUTPUTS.sealingCertificate];
+    if (pem && readCertificate(pem).sha256 !== sealed!.certificateSha256) {
+      results.push(fail('sealed', 'values were sealed for another sealing key than this cluster’s', `mzops seal ${input.env.name}`));
+    } else results.push(ok('sealed', 'all four backend values are sealed'));
+  }
+  return results;
+}
+
+/** The predecessor's troubleshooting section as checks; each prints ok, warn or fail with its fix. */
+export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
+  const all: CheckResult[] = [];
+  const report = (results: CheckResult[]) => {
+    all.push(...results);
+    input.progress?.(results);
+  };
+  const vars = variableChecks(input);
+  report(vars);
+  const metadata = input.outputs[TF_OUTPUTS.metadataBackendUrl];
+  if (metadata && !checkBackendValue(BACKEND_SECRET.keys.metadataBackendUrl, metadata)) report(await checkPostgres(metadata));
+  else report([fail('postgres', 'skipped: no usable metadata_backend_url', `npm run deploy -- ${input.env.name}`)]);
+  const persist = input.outputs[TF_OUTPUTS.persistBackendUrl];
+  if (persist && !checkBackendValue(BACKEND_SECRET.keys.persistBackendUrl, persist)) report(await checkBlob(persist, { now: input.now }));
+  else report([fail('blob', 'skipped: no usable persist_backend_url', `npm run deploy -- ${input.env.name}`)]);
+  if (input.kube) report(await checkCluster(input.env, input.kube));
+  else report([warn('cluster', 'skipped: no kubeconfig', `az aks get-credentials -g ${input.env.names.resourceGroup} -n ${input.env.names.aksCluster}`)]);
+  return all;
+}

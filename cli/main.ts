@@ -1,0 +1,153 @@
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type { Environment } from '../model/environment';
+import { EnvironmentValidationError } from '../model/validate';
+import { selectEnvironments } from '../scripts/environments';
+import { formatCheck } from './doctor/check';
+import { runDoctor } from './doctor/doctor';
+import { CliError } from './errors';
+import { findKubeconfig, KubectlClient } from './kube';
+import { deployPlan, deployPrerequisites, recreatePlan, rolloutPlan, rotateSasPlan, type Context } from './operations';
+import { runPlan } from './plan';
+import { sealEnvironment } from './seal/seal-environment';
+import { statusReport } from './status';
+import { readStackOutputs } from './terraform-outputs';
+import { userVariables } from './workspace';
+
+const ROOT = resolve(__dirname, '..');
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+function environment(name: string): Environment {
+  return selectEnvironments([name])[0];
+}
+
+function context(name: string): Context {
+  return { env: environment(name), root: ROOT, variables: userVariables(ROOT), log: out };
+}
+
+/** Every command ends the same way on failure: one diagnosis line, one fix line, exit 1. */
+function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void) {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      if (e instanceof EnvironmentValidationError) err(e.message);
+      else if (e instanceof CliError) {
+        err(`error: ${e.message}`);
+        if (e.hint) err(`hint: ${e.hint}`);
+      } else err(`error: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    }
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('mzops')
+    .description('Operate Materialize on Azure: deploy, seal, doctor, status, rollout')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('seal')
+    .description('seal the backend secret (Terraform outputs + MZ_LICENSE_KEY, MZ_SYSTEM_PASSWORD) into environments/<environment>.sealed.json')
+    .argument('<environment>')
+    .option('--cert <file>', 'sealing certificate PEM (default: the sealing_certificate_pem output)')
+    .option('--outputs <file>', 'Terraform outputs JSON (default: .mzops/<environment>/outputs.json, else terraform output)')
+    .action(action((name: string, opts: { cert?: string; outputs?: string }) => {
+      const env = environment(name);
+      const result = sealEnvironment({
+        env,
+        outputs: readStackOutputs(name, { file: opts.outputs, root: ROOT }),
+        variables: userVariables(ROOT),
+        certificatePem: opts.cert ? readFileSync(opts.cert, 'utf8') : undefined,
+        root: ROOT,
+      });
+      out(`sealed: ${result.sealed.join(', ') || 'nothing changed'}`);
+      if (result.unchanged.length) out(`unchanged: ${result.unchanged.join(', ')}`);
+      if (result.generatedPasswordFile) out(`generated the mz_system password in ${relative(ROOT, result.generatedPasswordFile)} (keep it; it is not in git)`);
+      out(`wrote ${relative(ROOT, result.path)}; next: npm run synth, then commit`);
+    }));
+
+  program
+    .command('deploy')
+    .description('deploy Azure resources, seal, synthesize, and (with --push) commit, push and wait for Flux')
+    .argument('<environment>')
+    .option('--dry-run', 'print each step without running it')
+    .option('--push', 'commit and push the GitOps changes, then wait for Flux and the instance')
+    .option('--no-wait', 'with --push: do not wait for Flux')
+    .action(action(async (name: string, opts: { dryRun?: boolean; push?: boolean; wait: boolean }) => {
+      const ctx = context(name);
+      if (!opts.dryRun) {
+        const problems = deployPrerequisites(ctx);
+        if (problems.length > 0) throw new CliError(problems.map((p) => `${p.problem}`).join('\n'), problems.map((p) => p.fix).join('\n      '));
+      }
+      await runPlan(deployPlan(ctx, { push: !!opts.push, wait: opts.wait }), { dryRun: opts.dryRun, log: out });
+    }));
+
+  program
+    .command('doctor')
+    .description('check variables, PostgreSQL, Blob Storage and the cluster; ok, warn or fail with the fix')
+    .argument('<environment>')
+    .option('--outputs <file>', 'Terraform outputs JSON')
+    .option('--kubeconfig <file>', 'kubeconfig for the cluster checks (default: KUBECONFIG, ~/.kube/config)')
+    .action(action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
+      const env = environment(name);
+      let outputs = {};
+      try {
+        outputs = readStackOutputs(name, { file: opts.outputs, root: ROOT });
+      } catch (e) {
+        err(`warn  outputs: ${(e as Error).message}`);
+      }
+      const kubeconfig = findKubeconfig(opts.kubeconfig);
+      const results = await runDoctor({ env, outputs, variables: userVariables(ROOT), kube: kubeconfig ? new KubectlClient(kubeconfig) : undefined, progress: (rs) => rs.forEach((r) => out(formatCheck(r))) });
+      const failed = results.filter((r) => r.status === 'fail').length;
+      const warned = results.filter((r) => r.status === 'warn').length;
+      out(`\n${results.length - failed - warned} ok, ${warned} warn, ${failed} fail`);
+      if (failed > 0) process.exitCode = 1;
+    }));
+
+  program
+    .command('status')
+    .description('Flux readiness, the Materialize rollout, pods, Services with their addresses, persist usage')
+    .argument('<environment>')
+    .option('--outputs <file>', 'Terraform outputs JSON')
+    .option('--kubeconfig <file>', 'kubeconfig')
+    .action(action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
+      const env = environment(name);
+      let outputs;
+      try {
+        outputs = readStackOutputs(name, { file: opts.outputs, root: ROOT });
+      } catch {
+        outputs = undefined;
+      }
+      const kubeconfig = findKubeconfig(opts.kubeconfig);
+      for (const line of await statusReport(env, kubeconfig ? new KubectlClient(kubeconfig) : undefined, outputs)) out(line);
+    }));
+
+  const planCommand = (cmd: string, description: string, build: (ctx: Context, opts: Record<string, unknown>) => ReturnType<typeof rolloutPlan>, extra?: (c: Command) => Command) => {
+    let c = program.command(cmd).description(description).argument('<environment>').option('--dry-run', 'print each step without running it').option('--push', 'commit and push the changes');
+    if (extra) c = extra(c);
+    c.action(action(async (name: string, opts: Record<string, unknown>) => {
+      const ctx = context(name);
+      await runPlan(build(ctx, opts), { dryRun: !!opts.dryRun, log: out });
+    }));
+  };
+  planCommand('rollout', 'set a new requestRollout UUID and synthesize: the operator rolls environmentd out', (ctx, o) => rolloutPlan(ctx, { push: !!o.push }));
+  planCommand('rotate-sas', 'issue a new SAS, re-seal and roll out (Materialize never refreshes a SAS)', (ctx, o) => rotateSasPlan(ctx, { push: !!o.push }));
+  planCommand(
+    'recreate',
+    'start fresh with a new environmentId (all current data becomes unreachable)',
+    (ctx, o) => recreatePlan(ctx, { confirm: o.confirm as string | undefined, emptyPersist: !!o.emptyPersist, push: !!o.push }),
+    (c) => c.addOption(new Option('--confirm <environment>', 'repeat the environment name to confirm')).option('--empty-persist', 'also delete every blob in the persist container'),
+  );
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram().parseAsync(process.argv).catch((e: Error) => {
+    err(`error: ${e.message}`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,228 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DIST, NAMESPACES, PORTS, TF_OUTPUTS } from '../model/contract';
+import type { Environment } from '../model/environment';
+import { sealedValuesPath } from '../model/sealed-values';
+import { checkBackendValue } from './backend-values';
+import { containerClient } from './doctor/blob-checks';
+import { environmentFile, newUuid, setMaterializeField } from './environment-file';
+import { CliError } from './errors';
+import type { Log, Step } from './plan';
+import { passwordFile, SEAL_VARIABLES, sealEnvironment } from './seal/seal-environment';
+import { outputsFile, readStackOutputs } from './terraform-outputs';
+import { writePrivateFile } from './workspace';
+
+export interface Context {
+  readonly env: Environment;
+  /** Repository root. */
+  readonly root: string;
+  readonly variables: Record<string, string | undefined>;
+  readonly log: Log;
+  /** Runs a command and returns stdout; replaceable in tests. */
+  readonly exec?: (command: string, args: string[]) => { status: number | null; stdout: string; stderr: string };
+}
+
+function exec(ctx: Context, command: string, args: string[]) {
+  if (ctx.exec) return ctx.exec(command, args);
+  const r = spawnSync(command, args, { cwd: ctx.root, encoding: 'utf8' });
+  return { status: r.error ? null : r.status, stdout: r.stdout ?? '', stderr: r.error ? r.error.message : (r.stderr ?? '') };
+}
+
+/** Files a deploy rewrites: the environment's GitOps folder and its sealed values. */
+export function trackedPaths(ctx: Context): string[] {
+  return [`${DIST.root}/${ctx.env.name}`, relative(ctx.root, sealedValuesPath(ctx.env.name, join(ctx.root, 'environments')))];
+}
+
+/** Everything `deploy` needs, checked before anything runs; each problem is one line with its fix. */
+export function deployPrerequisites(ctx: Context): { problem: string; fix: string }[] {
+  const problems: { problem: string; fix: string }[] = [];
+  const v = ctx.variables;
+  if (!v.ARM_SUBSCRIPTION_ID) {
+    problems.push({ problem: 'ARM_SUBSCRIPTION_ID is not set (the azurerm 4 provider requires it)', fix: 'export ARM_SUBSCRIPTION_ID=$(az account show --query id -o tsv)' });
+  }
+  if (!v.ARM_CLIENT_ID) {
+    const az = exec(ctx, 'az', ['account', 'show', '-o', 'none']);
+    if (az.status !== 0) problems.push({ problem: 'no Azure credentials: neither ARM_CLIENT_ID (service principal / OIDC) nor an az login', fix: 'az login, or set ARM_CLIENT_ID with ARM_CLIENT_SECRET or ARM_USE_OIDC=true' });
+  }
+  const license = checkBackendValue('license_key', v[SEAL_VARIABLES.licenseKey]);
+  if (license) problems.push({ problem: `${SEAL_VARIABLES.licenseKey}: ${license.message}`, fix: license.fix });
+  if (exec(ctx, 'terraform', ['version']).status !== 0) problems.push({ problem: 'terraform is not on PATH', fix: 'install Terraform 1.x (cdktf runs it)' });
+  const git = exec(ctx, 'git', ['status', '--porcelain', '--', ...trackedPaths(ctx)]);
+  if (git.status !== 0) problems.push({ problem: `git status failed: ${git.stderr.trim()}`, fix: 'run mzops from a clone of the repository' });
+  else if (git.stdout.trim()) {
+    problems.push({ problem: `uncommitted changes in ${git.stdout.split('\n').filter((l) => l.trim()).map((l) => l.slice(3)).join(', ')}`, fix: 'commit or stash them first: deploy rewrites these files' });
+  }
+  return problems;
+}
+
+function synthStep(ctx: Context, extraEnv: NodeJS.ProcessEnv = {}): Step {
+  return {
+    title: `synthesize ${ctx.env.name} (cdktf.out/ and ${DIST.root}/${ctx.env.name}/)`,
+    command: [process.execPath, '--import', 'tsx', 'scripts/synth.ts'],
+    env: { MZ_ENVIRONMENTS: ctx.env.name, ...extraEnv },
+  };
+}
+
+function sealStep(ctx: Context): Step {
+  return {
+    title: `seal the backend secret into environments/${ctx.env.name}.sealed.json`,
+    run: () => {
+      const result = sealEnvironment({ env: ctx.env, outputs: readStackOutputs(ctx.env.name, { root: ctx.root }), variables: ctx.variables, root: ctx.root, environmentsDir: join(ctx.root, 'environments') });
+      ctx.log(`   sealed: ${result.sealed.join(', ') || 'nothing changed'}${result.unchanged.length ? `; unchanged: ${result.unchanged.join(', ')}` : ''}`);
+      if (result.generatedPasswordFile) ctx.log(`   generated the mz_system password: ${relative(ctx.root, result.generatedPasswordFile)} (keep it; never commit it)`);
+    },
+  };
+}
+
+function gitStep(ctx: Context, push: boolean, message: string, extraPaths: string[] = []): Step[] {
+  const paths = [...trackedPaths(ctx), ...extraPaths];
+  if (!push) {
+    return [{ title: 'show what to commit', command: ['git', 'status', '--short', '--', ...paths] }];
+  }
+  return [
+    { title: 'stage the GitOps changes', command: ['git', 'add', '--', ...paths] },
+    { title: 'commit', command: ['git', 'commit', '-m', message, '--', ...paths] },
+    { title: 'push, for Flux to pick up', command: ['git', 'push'] },
+  ];
+}
+
+function endpointsStep(ctx: Context): Step {
+  const ns = NAMESPACES.instance;
+  const name = ctx.env.materialize.instanceName;
+  return {
+    title: 'print the endpoints',
+    run: () => {
+      const svc = JSON.parse(execFileSync('kubectl', ['get', 'svc', '-n', ns, '-o', 'json'], { encoding: 'utf8' })) as { items: { metadata: { name: string }; status?: { loadBalancer?: { ingress?: { ip?: string }[] } } }[] };
+      const ip = (svcName: string) => svc.items.find((s) => s.metadata.name === svcName)?.status?.loadBalancer?.ingress?.[0]?.ip ?? '<pending>';
+      const scheme = ctx.env.materialize.tls ? 'https' : 'http';
+      ctx.log(`   console:  ${scheme}://${ip(`${name}-console`)}:${PORTS.console}`);
+      ctx.log(`   SQL:      ${ip(`${name}-sql`)}:${PORTS.sql}`);
+      ctx.log(`   psql:     PGPASSWORD="$(cat ${relative(ctx.root, passwordFile(ctx.env.name, ctx.root))})" psql "host=${ip(`${name}-sql`)} port=${PORTS.sql} user=mz_system dbname=materialize"`);
+    },
+  };
+}
+
+/** The seed's ./deploy.sh as a plan: deploy, seal, synth, commit, wait, print endpoints. */
+export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean }): Step[] {
+  const env = ctx.env;
+  const outFile = relative(ctx.root, outputsFile(env.name, ctx.root));
+  const steps: Step[] = [
+    {
+      title: `cdktf deploy ${env.name} (Azure resources, sensitive outputs to ${outFile})`,
+      command: ['npx', 'cdktf', 'deploy', env.name, '--auto-approve', '--outputs-file', outFile, '--outputs-file-include-sensitive-outputs'],
+      env: { MZ_ENVIRONMENTS: env.name },
+    },
+    {
+      title: `restrict ${outFile} to its owner`,
+      run: () => {
+        if (existsSync(join(ctx.root, outFile))) chmodSync(join(ctx.root, outFile), 0o600);
+      },
+    },
+    sealStep(ctx),
+    synthStep(ctx),
+    ...gitStep(ctx, options.push, `deploy ${env.name}`),
+  ];
+  if (options.push && options.wait) {
+    steps.push(
+      { title: 'wait for Flux to apply the instance layer', command: ['kubectl', 'wait', '--for=condition=Ready', 'kustomization/instance', '-n', NAMESPACES.flux, '--timeout=45m'] },
+      { title: `wait for Materialize ${env.materialize.instanceName} to be UpToDate`, command: ['kubectl', 'wait', '--for=condition=UpToDate', `materialize/${env.materialize.instanceName}`, '-n', NAMESPACES.instance, '--timeout=30m'] },
+      endpointsStep(ctx),
+    );
+  } else if (!options.push) {
+    steps.push({ title: 'then: commit and push these files; Flux applies them (mzops status shows progress)', run: () => undefined });
+  }
+  return steps;
+}
+
+/** A new requestRollout UUID in the environment file, then synth: the operator rolls environmentd out. */
+export function rolloutPlan(ctx: Context, options: { push: boolean }): Step[] {
+  const file = environmentFile(ctx.env.name, join(ctx.root, 'environments'));
+  const uuid = newUuid();
+  return [
+    { title: `set materialize.requestRollout to ${uuid} in ${relative(ctx.root, file)}`, run: () => void setMaterializeField(file, 'requestRollout', uuid) },
+    synthStep(ctx),
+    ...gitStep(ctx, options.push, `roll out ${ctx.env.name}`, [relative(ctx.root, file)]),
+  ];
+}
+
+/** Terraform address of the SAS rotation clock in the synthesized stack. */
+export function sasRotationAddress(root: string, environment: string): string {
+  const path = join(root, 'cdktf.out', 'stacks', environment, 'cdk.tf.json');
+  if (!existsSync(path)) throw new CliError(`no synthesized stack for "${environment}"`, 'run npm run synth first');
+  const stack = JSON.parse(readFileSync(path, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
+  const names = Object.keys(stack.resource?.time_rotating ?? {});
+  if (names.length !== 1) throw new CliError(`environment "${environment}" has no SAS rotation (persistAuth is not "sas")`, 'workload identity needs no rotation');
+  return `time_rotating.${names[0]}`;
+}
+
+/** A new SAS now (Materialize never refreshes one): replace the rotation clock, re-seal, roll out. */
+export function rotateSasPlan(ctx: Context, options: { push: boolean }): Step[] {
+  if (ctx.env.storage.persistAuth !== 'sas') throw new CliError(`environment "${ctx.env.name}" uses workload identity: there is no SAS to rotate`);
+  const stackDir = `cdktf.out/stacks/${ctx.env.name}`;
+  let address = '<time_rotating address>';
+  const outFile = outputsFile(ctx.env.name, ctx.root);
+  return [
+    synthStep(ctx),
+    {
+      title: 'find the SAS rotation resource',
+      run: () => {
+        address = sasRotationAddress(ctx.root, ctx.env.name);
+        ctx.log(`   ${address}`);
+      },
+    },
+    {
+      title: 'issue a new SAS (replace the rotation clock)',
+      get command() {
+        return ['terraform', `-chdir=${stackDir}`, 'apply', '-auto-approve', `-replace=${address}`];
+      },
+    } as Step,
+    {
+      title: `refresh ${relative(ctx.root, outFile)}`,
+      run: () => {
+        const out = execFileSync('terraform', [`-chdir=${stackDir}`, 'output', '-json'], { cwd: ctx.root, encoding: 'utf8' });
+        writePrivateFile(outFile, out);
+      },
+    },
+    sealStep(ctx),
+    ...rolloutPlan(ctx, options),
+  ];
+}
+
+/** Deletes every blob of the persist container: only for `recreate --empty-persist`. */
+export async function emptyPersistContainer(persistUrl: string, log: Log): Promise<number> {
+  const container = containerClient(persistUrl);
+  let n = 0;
+  for await (const blob of container.listBlobsFlat()) {
+    await container.deleteBlob(blob.name);
+    n++;
+    if (n % 500 === 0) log(`   deleted ${n} blobs`);
+  }
+  return n;
+}
+
+/** A fresh start: a new environmentId (and optionally an empty persist container), after confirmation. */
+export function recreatePlan(ctx: Context, options: { confirm?: string; emptyPersist: boolean; push: boolean }): Step[] {
+  if (options.confirm !== ctx.env.name) {
+    throw new CliError(
+      `recreate starts environment "${ctx.env.name}" from nothing: the current catalog and data become unreachable`,
+      `confirm with --confirm ${ctx.env.name}`,
+    );
+  }
+  const file = environmentFile(ctx.env.name, join(ctx.root, 'environments'));
+  const uuid = newUuid();
+  const steps: Step[] = [{ title: `set materialize.environmentId to ${uuid} in ${relative(ctx.root, file)}`, run: () => void setMaterializeField(file, 'environmentId', uuid) }];
+  if (options.emptyPersist) {
+    steps.push({
+      title: 'delete every blob in the persist container',
+      run: async () => {
+        const url = readStackOutputs(ctx.env.name, { root: ctx.root })[TF_OUTPUTS.persistBackendUrl];
+        if (!url) throw new CliError('no persist_backend_url output', `mzops deploy ${ctx.env.name}`);
+        ctx.log(`   deleted ${await emptyPersistContainer(url, ctx.log)} blobs`);
+      },
+    });
+  }
+  steps.push(synthStep(ctx, { MZ_FORCE_ENVIRONMENT_ID_CHANGE: ctx.env.name }));
+  steps.push(...gitStep(ctx, options.push, `recreate ${ctx.env.name} with a new environmentId`, [relative(ctx.root, file)]));
+  return steps;
+}

@@ -1,0 +1,89 @@
+import { NAMESPACES, TF_OUTPUTS } from '../model/contract';
+import type { Environment } from '../model/environment';
+import { containerUsage } from './doctor/blob-checks';
+import { condition, type KubeClient } from './kube';
+import type { StackOutputs } from './terraform-outputs';
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+/** The predecessor's monitoring section in one command. */
+export async function statusReport(env: Environment, kube: KubeClient | undefined, outputs: StackOutputs | undefined): Promise<string[]> {
+  const lines: string[] = [`environment ${env.name} (${env.location}, cluster ${env.names.aksCluster})`];
+  if (kube) {
+    const section = async (title: string, fn: () => Promise<string[]>) => {
+      lines.push('', title);
+      try {
+        lines.push(...(await fn()).map((l) => `  ${l}`));
+      } catch (e) {
+        lines.push(`  unavailable: ${(e as Error).message}`);
+      }
+    };
+    await section('Flux', async () => {
+      const rows = [['KIND', 'NAME', 'READY', 'MESSAGE']];
+      for (const [kind, resource] of [['Kustomization', 'kustomizations.kustomize.toolkit.fluxcd.io'], ['HelmRelease', 'helmreleases.helm.toolkit.fluxcd.io']]) {
+        for (const i of (await kube.get({ resource, namespace: NAMESPACES.flux })).items) {
+          const ready = condition(i, 'Ready');
+          rows.push([kind, i.metadata.name, ready?.status ?? 'Unknown', (ready?.message ?? '').slice(0, 60)]);
+        }
+      }
+      return table(rows);
+    });
+    await section(`Materialize ${env.materialize.instanceName}`, async () => {
+      const mz = await kube.get({ resource: 'materializes.materialize.cloud', namespace: NAMESPACES.instance, name: env.materialize.instanceName });
+      const upToDate = condition(mz, 'UpToDate');
+      const rolledOut = mz.status?.lastCompletedRolloutRequest === mz.spec?.requestRollout;
+      return [
+        `image        ${mz.spec?.environmentdImageRef}`,
+        `UpToDate     ${upToDate?.status ?? 'Unknown'}${upToDate?.reason ? ` (${upToDate.reason})` : ''}`,
+        `rollout      ${rolledOut ? 'complete' : 'in progress'}: requested ${mz.spec?.requestRollout}, last completed ${mz.status?.lastCompletedRolloutRequest ?? 'none'}`,
+        `generation   ${mz.status?.activeGeneration ?? 'none'}, resource id ${mz.status?.resourceId ?? 'none'}`,
+      ];
+    });
+    for (const ns of [NAMESPACES.instance, NAMESPACES.operator]) {
+      await section(`Pods in ${ns}`, async () => {
+        const rows = [['NAME', 'PHASE', 'READY', 'RESTARTS', 'NODE']];
+        for (const p of (await kube.get({ resource: 'pods', namespace: ns })).items) {
+          const statuses = (p.status?.containerStatuses ?? []) as { ready: boolean; restartCount: number }[];
+          rows.push([p.metadata.name, p.status?.phase ?? '?', `${statuses.filter((s) => s.ready).length}/${statuses.length}`, String(statuses.reduce((n, s) => n + s.restartCount, 0)), p.spec?.nodeName ?? '-']);
+        }
+        return rows.length > 1 ? table(rows) : ['none'];
+      });
+    }
+    await section('Services', async () => {
+      const rows = [['NAME', 'TYPE', 'ADDRESS', 'PORTS']];
+      for (const s of (await kube.get({ resource: 'services', namespace: NAMESPACES.instance })).items) {
+        const ingress = (s.status?.loadBalancer?.ingress ?? []) as { ip?: string; hostname?: string }[];
+        const address = ingress.map((i) => i.ip ?? i.hostname).join(',') || (s.spec.type === 'LoadBalancer' ? '<pending>' : s.spec.clusterIP);
+        rows.push([s.metadata.name, s.spec.type, address, (s.spec.ports ?? []).map((p: { port: number }) => p.port).join(',')]);
+      }
+      return table(rows);
+    });
+  } else {
+    lines.push('', 'cluster: skipped (no kubeconfig)');
+  }
+  const persist = outputs?.[TF_OUTPUTS.persistBackendUrl];
+  lines.push('', 'Persist container');
+  if (persist) {
+    try {
+      const usage = await containerUsage(persist);
+      lines.push(`  ${usage.count} blobs, ${formatBytes(usage.bytes)}`);
+    } catch (e) {
+      lines.push(`  unavailable: ${(e as Error).message}`);
+    }
+  } else lines.push('  unavailable: no persist_backend_url output');
+  return lines;
+}

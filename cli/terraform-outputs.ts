@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stateDir } from './workspace';
+
+/** Terraform outputs of one environment's stack, by output name. */
+export type StackOutputs = Record<string, string | undefined>;
+
+export function outputsFile(environment: string, root?: string): string {
+  return join(stateDir(environment, root), 'outputs.json');
+}
+
+/**
+ * Reads outputs from the file `mzops deploy` asks cdktf to write (sensitive ones included,
+ * kept in .mzops/, never committed), or else from `terraform output -json` in the stack folder.
+ */
+export function readStackOutputs(environment: string, options: { file?: string; root?: string } = {}): StackOutputs {
+  const file = options.file ?? outputsFile(environment, options.root);
+  if (existsSync(file)) {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const stack = (parsed[environment] ?? parsed) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(stack).map(([k, v]) => [k, typeof v === 'string' ? v : v === undefined ? undefined : JSON.stringify(v)]));
+  }
+  const dir = join(options.root ?? process.cwd(), 'cdktf.out', 'stacks', environment);
+  const r = spawnSync('terraform', [`-chdir=${dir}`, 'output', '-json'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    throw new Error(`no Terraform outputs for "${environment}": neither ${file} nor \`terraform output\` in ${dir} (deploy first: mzops deploy ${environment})`);
+  }
+  const parsed = JSON.parse(r.stdout) as Record<string, { value: unknown }>;
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v.value === 'string' ? v.value : JSON.stringify(v.value)]));
+}

@@ -1,0 +1,57 @@
+import { checkBlob, containerUsage } from '../../../cli/doctor/blob-checks';
+import { parsePersistUrl } from '../../../cli/backend-values';
+import { startAzurite, type TestAzurite } from '../../support/azurite';
+
+let azurite: TestAzurite;
+beforeAll(async () => {
+  azurite = await startAzurite();
+  await azurite.createContainer('materialize-persist');
+}, 60_000);
+afterAll(() => azurite?.stop());
+
+describe('doctor: Blob Storage against Azurite', () => {
+  it('passes a full rwdlacup SAS with a put, get, list and delete probe, and leaves nothing behind', async () => {
+    const url = azurite.persistUrl('materialize-persist');
+    const results = await checkBlob(url);
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(results[2].detail).toMatch(/^put, get, list and delete under mzops-doctor\/[0-9a-f]{12} work$/);
+    expect(await containerUsage(url)).toEqual({ count: 0, bytes: 0 });
+  });
+
+  it('fails an expired SAS', async () => {
+    const results = await checkBlob(azurite.persistUrl('materialize-persist', { startsOn: new Date(Date.now() - 10 * 86_400_000), expiresOn: new Date(Date.now() - 86_400_000) }));
+    const r = results.find((x) => x.status === 'fail')!;
+    expect(r.detail).toMatch(/^the SAS expired on /);
+    expect(r.fix).toMatch(/mzops rotate-sas/);
+  });
+
+  it('warns when the SAS expires within 30 days', async () => {
+    const results = await checkBlob(azurite.persistUrl('materialize-persist', { expiresOn: new Date(Date.now() + 10 * 86_400_000) }));
+    expect(results.find((x) => x.status === 'warn')!.detail).toMatch(/the SAS expires in (9|10) days/);
+  });
+
+  it('fails a SAS without delete, and the server agrees', async () => {
+    const url = azurite.persistUrl('materialize-persist', { permissions: 'rwlacup' });
+    const results = await checkBlob(url);
+    expect(results.find((x) => x.status === 'fail')!.detail).toBe('the SAS lacks delete permission (sp=rwlacup)');
+  });
+
+  it('fails a SAS without list', async () => {
+    const results = await checkBlob(azurite.persistUrl('materialize-persist', { permissions: 'rwdacup' }));
+    expect(results.find((x) => x.status === 'fail')!.detail).toBe('the SAS lacks list permission (sp=rwdacup)');
+  });
+
+  it('reports a missing container from the probe', async () => {
+    const results = await checkBlob(azurite.persistUrl('no-such-container'));
+    expect(results.find((x) => x.status === 'fail')!.detail).toMatch(/^put: container not found/);
+  });
+
+  it('parses persist URLs the way Materialize does', () => {
+    expect(parsePersistUrl('https://acct.blob.core.windows.net/materialize-persist?sv=1&sig=x')).toMatchObject({ account: 'acct', container: 'materialize-persist', emulator: false });
+    expect(parsePersistUrl('https://acct.blob.core.windows.net/materialize-persist')).toMatchObject({ sas: undefined });
+    expect(parsePersistUrl('https://acct.blob.core.chinacloudapi.cn/c?sv=1')).toMatch(/only <account>.blob.core.windows.net/);
+    expect(parsePersistUrl('https://acct.blob.core.windows.net/')).toBe('names no container (the first path segment)');
+    expect(parsePersistUrl('http://acct.blob.core.windows.net/c')).toBe('uses http; Azure Blob Storage needs https');
+    expect(parsePersistUrl('s3://bucket/x')).toMatch(/scheme s3/);
+  });
+});

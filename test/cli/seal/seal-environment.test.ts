@@ -1,0 +1,105 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { unseal } from '../../../cli/seal/kubeseal';
+import { passwordFile, sealEnvironment } from '../../../cli/seal/seal-environment';
+import { renderEnvironment } from '../../../manifests/render';
+import { BACKEND_SECRET_KEYS } from '../../../model/contract';
+import { readSealedValues, sealedValuesPath } from '../../../model/sealed-values';
+import { env } from '../../helpers';
+import { makeSealingKeyPair } from '../../support/sealing-key';
+
+const { certPem, keyPem } = makeSealingKeyPair();
+const target = { namespace: 'materialize-environment', name: 'materialize-backend', scope: 'strict' as const };
+const LICENSE = `eyJ${'a'.repeat(120)}.sig`;
+
+function outputs(over: Record<string, string | undefined> = {}) {
+  return {
+    sealing_certificate_pem: certPem,
+    metadata_backend_url: 'postgres://materialize:s%24cr%27t@mzexample-pg.postgres.database.azure.com/materialize?sslmode=require',
+    persist_backend_url: 'https://mzexamplepersist.blob.core.windows.net/materialize-persist?sv=2022-11-02&ss=b&srt=sco&sp=rwdlacup&se=2027-05-01T00:00:00Z&sig=abc%2B',
+    ...over,
+  };
+}
+
+describe('mzops seal', () => {
+  let root: string;
+  let envDir: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'mz-seal-'));
+    envDir = join(root, 'environments');
+    require('node:fs').mkdirSync(envDir);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const run = (over: Record<string, string | undefined> = {}, variables: Record<string, string | undefined> = { MZ_LICENSE_KEY: LICENSE }) =>
+    sealEnvironment({ env: env('example'), outputs: outputs(over), variables, root, environmentsDir: envDir });
+
+  it('seals all four keys for the strict scope, and the controller side can decrypt them', () => {
+    const result = run();
+    expect(result.sealed.sort()).toEqual([...BACKEND_SECRET_KEYS].sort());
+    const file = readSealedValues('example', envDir)!;
+    const open = (k: string) => unseal(file.values[k as keyof typeof file.values]!.sealed, keyPem, target).toString();
+    expect(open('metadata_backend_url')).toBe(outputs().metadata_backend_url);
+    expect(open('persist_backend_url')).toBe(outputs().persist_backend_url);
+    expect(open('license_key')).toBe(LICENSE);
+    expect(open('external_login_password_mz_system')).toBe(readFileSync(passwordFile('example', root), 'utf8').trim());
+  });
+
+  it('generates the mz_system password once, keeps it owner-readable outside git, and reuses it', () => {
+    const first = run();
+    expect(first.generatedPasswordFile).toBe(passwordFile('example', root));
+    expect(statSync(first.generatedPasswordFile!).mode & 0o777).toBe(0o600);
+    const second = run();
+    expect(second.generatedPasswordFile).toBeUndefined();
+    expect(second.unchanged).toContain('external_login_password_mz_system');
+  });
+
+  it('re-seals only the values that changed, so diffs show real changes only', () => {
+    run();
+    const before = readFileSync(sealedValuesPath('example', envDir), 'utf8');
+    expect(run().sealed).toEqual([]);
+    expect(readFileSync(sealedValuesPath('example', envDir), 'utf8')).toBe(before);
+    const rotated = run({ persist_backend_url: outputs().persist_backend_url.replace('sig=abc', 'sig=new') });
+    expect(rotated.sealed).toEqual(['persist_backend_url']);
+  });
+
+  it('re-seals everything for a new sealing certificate', () => {
+    run();
+    const other = makeSealingKeyPair();
+    const result = sealEnvironment({ env: env('example'), outputs: outputs({ sealing_certificate_pem: other.certPem }), variables: { MZ_LICENSE_KEY: LICENSE }, root, environmentsDir: envDir });
+    expect(result.sealed).toHaveLength(4);
+  });
+
+  it('stores no plaintext and no fast hash of it', () => {
+    run({}, { MZ_LICENSE_KEY: LICENSE, MZ_SYSTEM_PASSWORD: 'a-chosen-password-123' });
+    const text = readFileSync(sealedValuesPath('example', envDir), 'utf8');
+    for (const plain of [LICENSE, 'a-chosen-password-123', 's%24cr%27t', 'sig=abc']) expect(text).not.toContain(plain);
+    expect(text).toMatch(/"fingerprint": "scrypt\$/);
+  });
+
+  it.each([
+    ['a license key that is missing', {}, { MZ_LICENSE_KEY: undefined }, /license_key is empty/],
+    ['a license key that is too short', {}, { MZ_LICENSE_KEY: 'abc' }, /license_key is 3 characters/],
+    ['an unfilled template variable', { metadata_backend_url: 'postgresql://${POSTGRES_USERNAME}:${POSTGRES_PASSWORD}@${POSTGRES_HOST}:5432/materialize?sslmode=require' }, {}, /metadata_backend_url still contains \$\{POSTGRES_USERNAME\}/],
+    ['a metadata URL without sslmode=require', { metadata_backend_url: 'postgres://u:p@h/materialize' }, {}, /sslmode=require/],
+    ['a persist URL on the wrong host', { persist_backend_url: 'https://acct.blob.example.com/c?sv=1' }, {}, /only <account>.blob.core.windows.net/],
+    ['a short mz_system password', {}, { MZ_SYSTEM_PASSWORD: 'short' }, /shorter than 12 characters/],
+    ['a missing certificate', { sealing_certificate_pem: undefined }, {}, /no sealing certificate/],
+  ])('refuses %s and writes nothing', (_name, over, vars, message) => {
+    const variables = { MZ_LICENSE_KEY: LICENSE, ...vars };
+    expect(() => run(over, variables)).toThrow(message);
+    expect(existsSync(sealedValuesPath('example', envDir))).toBe(false);
+    expect(existsSync(passwordFile('example', root))).toBe(false);
+  });
+
+  it('is embedded by synth in place of the placeholder', () => {
+    run();
+    const tree = renderEnvironment(env('example'), { environmentsDir: envDir });
+    const secret = parse(tree.get('instance/sealedsecret-materialize-environment.materialize-backend.yaml')!);
+    expect(Object.keys(secret.spec.encryptedData).sort()).toEqual([...BACKEND_SECRET_KEYS].sort());
+    expect(secret.metadata.annotations).toBeUndefined();
+    expect(unseal(secret.spec.encryptedData.license_key, keyPem, target).toString()).toBe(LICENSE);
+  });
+});
