@@ -11,6 +11,8 @@ import { findKubeconfig, KubectlClient } from './kube';
 import { deployPlan, deployPrerequisites, recreatePlan, rolloutPlan, rotateSasPlan, type Context } from './operations';
 import { runPlan } from './plan';
 import { sealEnvironment } from './seal/seal-environment';
+import { registerSampleData } from './sample-data/command';
+import { registerSqlCommands } from './sql/commands';
 import { statusReport } from './status';
 import { readStackOutputs } from './terraform-outputs';
 import { userVariables } from './workspace';
@@ -142,6 +144,8 @@ export function buildProgram(): Command {
     (ctx, o) => recreatePlan(ctx, { confirm: o.confirm as string | undefined, emptyPersist: !!o.emptyPersist, push: !!o.push }),
     (c) => c.addOption(new Option('--confirm <environment>', 'repeat the environment name to confirm')).option('--empty-persist', 'also delete every blob in the persist container'),
   );
+  registerSqlCommands(program, { root: ROOT, environment, action, out });
+  registerSampleData(program, { root: ROOT, environment, action, out });
   return program;
 }
 

@@ -7,7 +7,7 @@ import { setMaterializeField } from '../../cli/environment-file';
 import { deployPlan, deployPrerequisites, emptyPersistContainer, recreatePlan, rolloutPlan, rotateSasPlan, sasRotationAddress, type Context } from '../../cli/operations';
 import { describePlan, runPlan } from '../../cli/plan';
 import { env, REPO_ROOT } from '../helpers';
-import { startAzurite } from '../support/azurite';
+import { testAzurite } from '../support/azurite';
 
 const run = promisify(execFile);
 const LICENSE = `eyJ${'b'.repeat(120)}`;
@@ -163,7 +163,7 @@ describe('rollout, rotate-sas and recreate', () => {
   });
 
   it('recreate --empty-persist empties the container (Azurite)', async () => {
-    const azurite = await startAzurite();
+    const azurite = await testAzurite();
     try {
       await azurite.createContainer('persist');
       const url = azurite.persistUrl('persist');

@@ -27,16 +27,7 @@ export interface TestAzurite {
   stop(): Promise<void>;
 }
 
-export async function startAzurite(): Promise<TestAzurite> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'mz-azurite-'));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [join(REPO_ROOT, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js'), '--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', dir, '--silent', '--skipApiVersionCheck', '--loose'],
-    { stdio: 'ignore' },
-  );
-  await waitForPort(port, 20_000);
-  const endpoint = `http://127.0.0.1:${port}/${ACCOUNT}`;
+function handle(endpoint: string, stop: () => Promise<void>): TestAzurite {
   const credential = new StorageSharedKeyCredential(ACCOUNT, KEY);
   const service = new BlobServiceClient(endpoint, credential);
   return {
@@ -58,7 +49,28 @@ export async function startAzurite(): Promise<TestAzurite> {
       ).toString();
       return `${endpoint}/${container}?${query}`;
     },
-    async stop() {
+    stop,
+  };
+}
+
+/** The Azurite globalSetup started for the whole run, or a private one when a file runs alone. */
+export async function testAzurite(): Promise<TestAzurite> {
+  const shared = process.env.MZ_TEST_AZURITE;
+  if (shared) return handle(shared, async () => undefined);
+  return startAzurite();
+}
+
+export async function startAzurite(): Promise<TestAzurite> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'mz-azurite-'));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js'), '--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', dir, '--silent', '--skipApiVersionCheck', '--loose'],
+    { stdio: 'ignore' },
+  );
+  await waitForPort(port, 20_000);
+  const endpoint = `http://127.0.0.1:${port}/${ACCOUNT}`;
+  return handle(endpoint, async () => {
       // Azurite waits for idle keep-alive sockets on SIGTERM; a test server needs no grace.
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
@@ -66,6 +78,5 @@ export async function startAzurite(): Promise<TestAzurite> {
         await exited;
       }
       rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  });
 }

@@ -29,6 +29,27 @@ function binDir(): string {
   }
 }
 
+function handle(info: { port: number; caFile: string; password: string }, stop: () => void): TestPostgres {
+  return {
+    port: info.port,
+    caFile: info.caFile,
+    user: 'materialize',
+    password: info.password,
+    database: 'materialize',
+    url(o = {}) {
+      return `postgres://${o.user ?? 'materialize'}:${encodeURIComponent(o.password ?? info.password)}@127.0.0.1:${o.port ?? info.port}/${o.database ?? 'materialize'}?sslmode=require`;
+    },
+    stop,
+  };
+}
+
+/** The server globalSetup started for the whole run, or a private one when a file runs alone. */
+export async function testPostgres(): Promise<TestPostgres> {
+  const shared = process.env.MZ_TEST_POSTGRES;
+  if (shared) return handle(JSON.parse(shared) as { port: number; caFile: string; password: string }, () => undefined);
+  return startPostgres();
+}
+
 export async function startPostgres(): Promise<TestPostgres> {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'mz-pg-'));
@@ -57,21 +78,13 @@ export async function startPostgres(): Promise<TestPostgres> {
   const psql = (sql: string) => execFileSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql], { env: { ...process.env, PGPASSWORD: password, PGSSLMODE: 'require' }, stdio: 'pipe' });
   psql(`CREATE ROLE materialize LOGIN PASSWORD '${password}'`);
   psql('CREATE DATABASE materialize OWNER materialize');
-  return {
-    port,
-    caFile: join(dir, 'server.crt'),
-    user: 'materialize',
-    password,
-    database: 'materialize',
-    url(o = {}) {
-      return `postgres://${o.user ?? 'materialize'}:${encodeURIComponent(o.password ?? password)}@127.0.0.1:${o.port ?? port}/${o.database ?? 'materialize'}?sslmode=require`;
-    },
-    stop() {
-      try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
+  // Suites that create objects get a database of their own, so they can share one server.
+  for (const db of ['apply_test', 'quote_test']) psql(`CREATE DATABASE ${db} OWNER materialize`);
+  return handle({ port, caFile: join(dir, 'server.crt'), password }, () => {
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 }

@@ -1,10 +1,10 @@
 import { checkBlob, containerUsage } from '../../../cli/doctor/blob-checks';
 import { parsePersistUrl } from '../../../cli/backend-values';
-import { startAzurite, type TestAzurite } from '../../support/azurite';
+import { testAzurite, type TestAzurite } from '../../support/azurite';
 
 let azurite: TestAzurite;
 beforeAll(async () => {
-  azurite = await startAzurite();
+  azurite = await testAzurite();
   await azurite.createContainer('materialize-persist');
 }, 60_000);
 afterAll(() => azurite?.stop());

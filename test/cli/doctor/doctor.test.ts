@@ -7,16 +7,16 @@ import { runDoctor } from '../../../cli/doctor/doctor';
 import { RecordedKube } from '../../../cli/kube';
 import { sealEnvironment } from '../../../cli/seal/seal-environment';
 import { env } from '../../helpers';
-import { startAzurite, type TestAzurite } from '../../support/azurite';
-import { startPostgres, type TestPostgres } from '../../support/postgres';
+import { testAzurite, type TestAzurite } from '../../support/azurite';
+import { testPostgres, type TestPostgres } from '../../support/postgres';
 import { makeSealingKeyPair } from '../../support/sealing-key';
 
 let pg: TestPostgres;
 let azurite: TestAzurite;
 let dir: string;
 beforeAll(async () => {
-  [pg, azurite] = await Promise.all([startPostgres(), startAzurite()]);
-  await azurite.createContainer('materialize-persist');
+  [pg, azurite] = await Promise.all([testPostgres(), testAzurite()]);
+  await azurite.createContainer('doctor-persist');
   dir = mkdtempSync(join(tmpdir(), 'mz-doctor-'));
   process.env.PGSSLROOTCERT = pg.caFile;
 }, 90_000);
@@ -30,7 +30,7 @@ afterAll(async () => {
 describe('mzops doctor, end to end', () => {
   it('runs every area against real PostgreSQL, Azurite and a recorded cluster', async () => {
     const { certPem } = makeSealingKeyPair();
-    const outputs = { sealing_certificate_pem: certPem, metadata_backend_url: pg.url(), persist_backend_url: azurite.persistUrl('materialize-persist') };
+    const outputs = { sealing_certificate_pem: certPem, metadata_backend_url: pg.url(), persist_backend_url: azurite.persistUrl('doctor-persist') };
     const variables = { MZ_LICENSE_KEY: `eyJ${'c'.repeat(100)}` };
     sealEnvironment({ env: env('example'), outputs, variables, root: dir, environmentsDir: dir });
     const kube = new RecordedKube(JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'kube', 'example-healthy.json'), 'utf8')));

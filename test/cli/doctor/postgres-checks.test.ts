@@ -1,10 +1,10 @@
 import { checkPostgres } from '../../../cli/doctor/postgres-checks';
 import { freePort } from '../../support/ports';
-import { startPostgres, type TestPostgres } from '../../support/postgres';
+import { testPostgres, type TestPostgres } from '../../support/postgres';
 
 let pg: TestPostgres;
 beforeAll(async () => {
-  pg = await startPostgres();
+  pg = await testPostgres();
 }, 60_000);
 afterAll(() => pg?.stop());
 

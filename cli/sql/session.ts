@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ClientConfig } from 'pg';
+import { NAMESPACES, PORTS, TF_OUTPUTS } from '../../model/contract';
+import type { Environment } from '../../model/environment';
+import { CliError } from '../errors';
+import { passwordFile, SEAL_VARIABLES } from '../seal/seal-environment';
+import type { StackOutputs } from '../terraform-outputs';
+import { stateDir, writePrivateFile } from '../workspace';
+
+/** The Listen connection string Materialize reads with: the Terraform output, or the predecessor's variable. */
+export function readerConnectionString(outputs: StackOutputs, variables: Record<string, string | undefined>): string | undefined {
+  return outputs[TF_OUTPUTS.eventHubsReaderConnectionString] ?? variables.EVENTHUBS_CONNECTION_STRING;
+}
+
+export function publisherConnectionString(outputs: StackOutputs, variables: Record<string, string | undefined>): string | undefined {
+  return outputs[TF_OUTPUTS.eventHubsPublisherConnectionString] ?? variables.EVENTHUBS_PUBLISHER_CONNECTION_STRING;
+}
+
+/** LOGIN passwords for declared roles: MZ_ROLE_PASSWORD_<NAME>, else generated once into .mzops/. */
+export function rolePasswords(env: Environment, variables: Record<string, string | undefined>, root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const role of env.eventHubs.roles) {
+    const fromEnv = variables[`MZ_ROLE_PASSWORD_${role.name.toUpperCase()}`];
+    const file = join(stateDir(env.name, root), 'roles', `${role.name}.password`);
+    if (fromEnv) out[role.name] = fromEnv;
+    else if (existsSync(file)) out[role.name] = readFileSync(file, 'utf8').trim();
+    else {
+      out[role.name] = randomBytes(18).toString('base64url');
+      writePrivateFile(file, `${out[role.name]}\n`);
+    }
+  }
+  return out;
+}
+
+/** The SQL Service's load balancer address, as kubectl sees it. */
+export function sqlHostFromCluster(env: Environment, kubeconfig?: string): string {
+  const args = [...(kubeconfig ? ['--kubeconfig', kubeconfig] : []), 'get', 'svc', `${env.materialize.instanceName}-sql`, '-n', NAMESPACES.instance, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'];
+  try {
+    const ip = execFileSync('kubectl', args, { encoding: 'utf8', timeout: 20_000 }).trim();
+    if (ip) return ip;
+  } catch {
+    // fall through to the error below
+  }
+  throw new CliError(`no address for the ${env.materialize.instanceName}-sql load balancer`, 'pass --host <address>, or check mzops status');
+}
+
+/** mz_system over the PostgreSQL wire protocol, TLS when the environment turns it on. */
+export function mzSystemConfig(env: Environment, options: { host: string; port?: number; password?: string; root: string; variables: Record<string, string | undefined> }): ClientConfig {
+  const file = passwordFile(env.name, options.root);
+  const password = options.password ?? options.variables[SEAL_VARIABLES.mzSystemPassword] ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  if (!password) throw new CliError('no mz_system password', `set ${SEAL_VARIABLES.mzSystemPassword}, or run mzops seal ${env.name} first`);
+  const ca = options.variables.PGSSLROOTCERT;
+  return {
+    host: options.host,
+    port: options.port ?? PORTS.sql,
+    user: 'mz_system',
+    password,
+    database: 'materialize',
+    ssl: env.materialize.tls ? { rejectUnauthorized: true, ...(ca ? { ca: readFileSync(ca, 'utf8') } : {}) } : false,
+    connectionTimeoutMillis: 15_000,
+  };
+}

@@ -1,0 +1,13 @@
+import { startAzurite } from './azurite';
+import { startPostgres } from './postgres';
+
+/**
+ * One PostgreSQL server and one Azurite for the whole run: starting them per suite cost several
+ * seconds. Workers inherit the environment variables set here; teardown stops both.
+ */
+export default async function globalSetup(): Promise<void> {
+  const [pg, azurite] = await Promise.all([startPostgres(), startAzurite()]);
+  process.env.MZ_TEST_POSTGRES = JSON.stringify({ port: pg.port, caFile: pg.caFile, password: pg.password });
+  process.env.MZ_TEST_AZURITE = azurite.endpoint;
+  (globalThis as Record<string, unknown>).__mzTestServers = { pg, azurite };
+}
