@@ -14,7 +14,7 @@ import { sealEnvironment } from './seal/seal-environment';
 import { registerSampleData } from './sample-data/command';
 import { registerSqlCommands } from './sql/commands';
 import { statusReport } from './status';
-import { readStackOutputs } from './terraform-outputs';
+import { readStackOutputs, readStackOutputsIfAny } from './terraform-outputs';
 import { userVariables } from './workspace';
 
 const ROOT = resolve(__dirname, '..');
@@ -96,14 +96,10 @@ export function buildProgram(): Command {
     .option('--kubeconfig <file>', 'kubeconfig for the cluster checks (default: KUBECONFIG, ~/.kube/config)')
     .action(action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
       const env = environment(name);
-      let outputs = {};
-      try {
-        outputs = readStackOutputs(name, { file: opts.outputs, root: ROOT });
-      } catch (e) {
-        err(`warn  outputs: ${(e as Error).message}`);
-      }
+      const outputs = readStackOutputsIfAny(name, { file: opts.outputs, root: ROOT });
+      if (!outputs) err(`warn  outputs: no Terraform outputs for "${name}" (deploy first: mzops deploy ${name})`);
       const kubeconfig = findKubeconfig(opts.kubeconfig);
-      const results = await runDoctor({ env, outputs, variables: userVariables(ROOT), kube: kubeconfig ? new KubectlClient(kubeconfig) : undefined, progress: (rs) => rs.forEach((r) => out(formatCheck(r))) });
+      const results = await runDoctor({ env, outputs: outputs ?? {}, variables: userVariables(ROOT), kube: kubeconfig ? new KubectlClient(kubeconfig) : undefined, progress: (rs) => rs.forEach((r) => out(formatCheck(r))) });
       const failed = results.filter((r) => r.status === 'fail').length;
       const warned = results.filter((r) => r.status === 'warn').length;
       out(`\n${results.length - failed - warned} ok, ${warned} warn, ${failed} fail`);
@@ -117,15 +113,9 @@ export function buildProgram(): Command {
     .option('--outputs <file>', 'Terraform outputs JSON')
     .option('--kubeconfig <file>', 'kubeconfig')
     .action(action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
-      const env = environment(name);
-      let outputs;
-      try {
-        outputs = readStackOutputs(name, { file: opts.outputs, root: ROOT });
-      } catch {
-        outputs = undefined;
-      }
       const kubeconfig = findKubeconfig(opts.kubeconfig);
-      for (const line of await statusReport(env, kubeconfig ? new KubectlClient(kubeconfig) : undefined, outputs)) out(line);
+      const outputs = readStackOutputsIfAny(name, { file: opts.outputs, root: ROOT });
+      for (const line of await statusReport(environment(name), kubeconfig ? new KubectlClient(kubeconfig) : undefined, outputs)) out(line);
     }));
 
   const planCommand = (cmd: string, description: string, build: (ctx: Context, opts: Record<string, unknown>) => ReturnType<typeof rolloutPlan>, extra?: (c: Command) => Command) => {

@@ -29,3 +29,12 @@ export function readStackOutputs(environment: string, options: { file?: string; 
   const parsed = JSON.parse(r.stdout) as Record<string, { value: unknown }>;
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v.value === 'string' ? v.value : JSON.stringify(v.value)]));
 }
+
+/** Outputs when they can be read, else none: for commands that work (less) before a deploy. */
+export function readStackOutputsIfAny(environment: string, options: { file?: string; root?: string } = {}): StackOutputs | undefined {
+  try {
+    return readStackOutputs(environment, options);
+  } catch {
+    return undefined;
+  }
+}

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Environment } from '../../model/environment';
 import { CliError } from '../errors';
 import { publisherConnectionString } from '../sql/session';
-import { readStackOutputs, type StackOutputs } from '../terraform-outputs';
+import { readStackOutputsIfAny } from '../terraform-outputs';
 import { userVariables } from '../workspace';
 import { CUSTOMER_COUNT, sampleMessages, type SampleKind } from './generate';
 import { produce } from './producer';
@@ -43,12 +43,7 @@ export function registerSampleData(program: Command, deps: SampleDataDeps): void
         if (kind === 'customers' && count < CUSTOMER_COUNT) throw new CliError(`--count must be at least ${CUSTOMER_COUNT} for customers`, 'every customer needs at least one message');
         const rate = positiveInt('rate', opts.rate, 0);
         const seed = positiveInt('seed', opts.seed, 1);
-        let outputs: StackOutputs = {};
-        try {
-          outputs = readStackOutputs(name, { file: opts.outputs, root: deps.root });
-        } catch {
-          outputs = {};
-        }
+        const outputs = readStackOutputsIfAny(name, { file: opts.outputs, root: deps.root }) ?? {};
         const connectionString = publisherConnectionString(outputs, userVariables(deps.root));
         let start = 0;
         const total: Record<number, number> = {};

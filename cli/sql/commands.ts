@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Client } from 'pg';
 import { withTimeout } from '../doctor/check';
 import { CliError } from '../errors';
-import { readStackOutputs, type StackOutputs } from '../terraform-outputs';
+import { readStackOutputsIfAny, type StackOutputs } from '../terraform-outputs';
 import { userVariables } from '../workspace';
 import type { Environment } from '../../model/environment';
 import { executeStatements, readCatalogState, runVerify, verifyQueries } from './apply';
@@ -17,11 +17,7 @@ export interface SqlCommandDeps {
 }
 
 function outputsOrEmpty(name: string, root: string, file?: string): StackOutputs {
-  try {
-    return readStackOutputs(name, { file, root });
-  } catch {
-    return {};
-  }
+  return readStackOutputsIfAny(name, { file, root }) ?? {};
 }
 
 async function connect(env: Environment, deps: SqlCommandDeps, opts: { host?: string; port?: string; kubeconfig?: string }): Promise<Client> {

@@ -88,3 +88,12 @@ export async function startPostgres(): Promise<TestPostgres> {
     }
   });
 }
+
+/** A connected client for one of the server's databases, over verified TLS. */
+export async function connectTestClient(pg: TestPostgres, database: string): Promise<import('pg').Client> {
+  const { Client } = await import('pg');
+  const { clientConfig } = await import('../../cli/doctor/postgres-checks');
+  const client = new Client(clientConfig(pg.url({ database }), pg.caFile));
+  await client.connect();
+  return client;
+}

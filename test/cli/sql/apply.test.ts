@@ -1,18 +1,16 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { executeStatements, readCatalogState, runVerify, verifyQueries, type Queryable } from '../../../cli/sql/apply';
 import type { Statement } from '../../../cli/sql/plan';
 import { Sql, sql } from '../../../cli/sql/quote';
-import { clientConfig } from '../../../cli/doctor/postgres-checks';
 import { customerMessages, orderMessages } from '../../../cli/sample-data/generate';
 import { env } from '../../helpers';
-import { testPostgres, type TestPostgres } from '../../support/postgres';
+import { connectTestClient, testPostgres, type TestPostgres } from '../../support/postgres';
 
 let pg: TestPostgres;
 let client: Client;
 beforeAll(async () => {
   pg = await testPostgres();
-  client = new Client(clientConfig(pg.url({ database: 'apply_test' }), pg.caFile));
-  await client.connect();
+  client = await connectTestClient(pg, 'apply_test');
 }, 60_000);
 afterAll(async () => {
   await client?.end();

@@ -1,6 +1,6 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { quoteIdent, quoteLiteral, Sql, sql } from '../../../cli/sql/quote';
-import { testPostgres, type TestPostgres } from '../../support/postgres';
+import { connectTestClient, testPostgres, type TestPostgres } from '../../support/postgres';
 
 const NASTY = [
   "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=materialize-multi-reader;SharedAccessKey=ab+c/d=",
@@ -19,9 +19,7 @@ let pg: TestPostgres;
 let client: Client;
 beforeAll(async () => {
   pg = await testPostgres();
-  const { clientConfig } = await import('../../../cli/doctor/postgres-checks');
-  client = new Client(clientConfig(pg.url({ database: 'quote_test' }), pg.caFile));
-  await client.connect();
+  client = await connectTestClient(pg, 'quote_test');
 }, 60_000);
 afterAll(async () => {
   await client?.end();
