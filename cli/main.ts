@@ -47,7 +47,8 @@ function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void) {
 
 export function buildProgram(): Command {
   const program = new Command('mzops')
-    .description('Operate Materialize on Azure: deploy, seal, doctor, status, rollout')
+    .description('Operate Materialize on Azure: deploy, seal, doctor, status, rollout, sql, sample-data')
+    .version((JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version)
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
