@@ -1,6 +1,6 @@
 import { KubernetesClusterExtension } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-extension';
 import { KubernetesFluxConfiguration } from '@cdktf/provider-azurerm/lib/kubernetes-flux-configuration';
-import type { ITerraformDependable } from 'cdktf';
+import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface FluxGitOpsProps {
@@ -18,6 +18,12 @@ export interface FluxGitOpsProps {
   readonly syncIntervalSeconds?: number;
   /** Resources that must exist before Flux starts applying (the sealing key). @default [] */
   readonly dependsOn?: ITerraformDependable[];
+  /** HTTPS auth: the user and a token expression (a sensitive variable). @default - no HTTPS credentials */
+  readonly httpsUser?: string;
+  readonly httpsToken?: string;
+  /** SSH auth: private key and known_hosts expressions (sensitive variables). @default - no SSH credentials */
+  readonly sshPrivateKey?: string;
+  readonly sshKnownHosts?: string;
 }
 
 /** The AKS microsoft.flux extension and the flux configuration that points it at this environment's folder. */
@@ -44,6 +50,11 @@ export class FluxGitOps extends Construct {
         referenceType: 'branch',
         referenceValue: props.branch,
         syncIntervalInSeconds: interval,
+        // The API takes credentials base64-encoded; the values stay Terraform expressions.
+        httpsUser: props.httpsToken ? props.httpsUser : undefined,
+        httpsKeyBase64: props.httpsToken ? Fn.base64encode(props.httpsToken) : undefined,
+        sshPrivateKeyBase64: props.sshPrivateKey ? Fn.base64encode(props.sshPrivateKey) : undefined,
+        sshKnownHostsBase64: props.sshKnownHosts ? Fn.base64encode(props.sshKnownHosts) : undefined,
       },
       kustomizations: [
         {

@@ -130,7 +130,20 @@ export class MaterializeStack extends TerraformStack {
     });
     this.sealingKey = new SealingKey(this, 'SealingKey', { kubernetesProvider: kubernetes });
 
+    const secretVariable = (name: string, description: string) =>
+      new TerraformVariable(this, name, { type: 'string', sensitive: true, description }).stringValue;
+    const gitAuth =
+      env.gitops.auth === 'https'
+        ? { httpsUser: env.gitops.httpsUser, httpsToken: secretVariable(TF_VARIABLES.gitHttpsToken, 'Git token Flux pulls with (set TF_VAR_git_https_token)') }
+        : env.gitops.auth === 'ssh'
+          ? {
+              sshPrivateKey: secretVariable(TF_VARIABLES.gitSshPrivateKey, 'SSH private key Flux pulls with (set TF_VAR_git_ssh_private_key)'),
+              sshKnownHosts: secretVariable(TF_VARIABLES.gitSshKnownHosts, 'known_hosts lines of the Git server (set TF_VAR_git_ssh_known_hosts)'),
+            }
+          : {};
+
     this.flux = new FluxGitOps(this, 'Flux', {
+      ...gitAuth,
       clusterId: this.aks.cluster.id,
       configurationName: FLUX.configurationName,
       namespace: NAMESPACES.flux,

@@ -150,4 +150,7 @@ export const TF_OUTPUTS = {
 /** Sensitive Terraform variables: the only way a user-supplied secret enters the stack (TF_VAR_<name>). */
 export const TF_VARIABLES = {
   postgresAdminPassword: 'postgres_admin_password',
+  gitHttpsToken: 'git_https_token',
+  gitSshPrivateKey: 'git_ssh_private_key',
+  gitSshKnownHosts: 'git_ssh_known_hosts',
 } as const;

@@ -47,7 +47,7 @@ export const DEFAULTS = {
     balancerdResources: { cpuRequest: '500m', memoryRequest: '256Mi', memoryLimit: '256Mi' },
   },
   charts: { sealedSecrets: '2.18.5', certManager: 'v1.17.1', diskSetupImage: 'v0.4.1' },
-  gitops: { branch: 'main', syncIntervalSeconds: 60, fluxExtensionVersion: '1.23.0' },
+  gitops: { branch: 'main', syncIntervalSeconds: 60, fluxExtensionVersion: '1.23.0', auth: 'none' as const, httpsUser: 'git' },
 } as const;
 
 /**
@@ -143,6 +143,8 @@ export function resolveEnvironment(d: EnvironmentDefinition): Environment {
       branch: d.gitops?.branch ?? DEFAULTS.gitops.branch,
       syncIntervalSeconds: d.gitops?.syncIntervalSeconds ?? DEFAULTS.gitops.syncIntervalSeconds,
       fluxExtensionVersion: d.gitops?.fluxExtensionVersion ?? DEFAULTS.gitops.fluxExtensionVersion,
+      auth: d.gitops?.auth ?? DEFAULTS.gitops.auth,
+      httpsUser: d.gitops?.httpsUser ?? DEFAULTS.gitops.httpsUser,
     },
     names: resolveNames(d),
     dataProtection: d.dataProtection ?? true,

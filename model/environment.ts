@@ -207,6 +207,15 @@ export interface GitOpsDefinition {
   syncIntervalSeconds?: number;
   /** Pinned microsoft.flux extension version. @default '1.23.0' */
   fluxExtensionVersion?: string;
+  /**
+   * How Flux authenticates to the repository. 'https': user `httpsUser` with a token from
+   * TF_VAR_git_https_token; 'ssh': a key from TF_VAR_git_ssh_private_key and known hosts from
+   * TF_VAR_git_ssh_known_hosts. Secrets enter only as sensitive Terraform variables.
+   * @default 'none' - a public repository
+   */
+  auth?: 'none' | 'https' | 'ssh';
+  /** The HTTPS user name (for GitHub, any non-empty name). @default 'git' */
+  httpsUser?: string;
 }
 
 export interface AzurermStateDefinition {

@@ -271,6 +271,13 @@ const checks: Check[] = [
   // GitOps.
   pattern('gitops.repositoryUrl', (e) => e.gitops.repositoryUrl, /^(https:\/\/|ssh:\/\/|http:\/\/)[^\s]+$/, 'must be an https:// or ssh:// Git URL that Flux can pull', '"https://github.com/acme/materialize-gitops"'),
   pattern('gitops.branch', (e) => e.gitops.branch, /^(?!.*\.\.)(?!\/)(?!.*\/$)[A-Za-z0-9._/-]{1,200}$/, 'must be a Git branch name', '"main"'),
+  pattern('gitops.auth', (e) => e.gitops.auth, /^(none|https|ssh)$/, 'must be "none", "https" or "ssh"', '"https"'),
+  (env, fail) => {
+    const { auth, repositoryUrl } = env.gitops;
+    if (typeof repositoryUrl !== 'string') return;
+    if (auth === 'ssh' && !repositoryUrl.startsWith('ssh://')) fail('gitops.repositoryUrl', repositoryUrl, 'must be an ssh:// URL with gitops.auth "ssh"', '"ssh://git@github.com/acme/materialize-gitops.git"');
+    if (auth === 'https' && !repositoryUrl.startsWith('https://')) fail('gitops.repositoryUrl', repositoryUrl, 'must be an https:// URL with gitops.auth "https"', '"https://github.com/acme/materialize-gitops"');
+  },
   intRange('gitops.syncIntervalSeconds', (e) => e.gitops.syncIntervalSeconds, 30, 86400, '60'),
   pattern('gitops.fluxExtensionVersion', (e) => e.gitops.fluxExtensionVersion, EXACT_SEMVER, 'must be an exact microsoft.flux extension version X.Y.Z', '"1.23.0"'),
   (_env, fail) => {

@@ -159,6 +159,30 @@ describe('flux', () => {
   });
 });
 
+describe('flux git credentials', () => {
+  it('are none for a public repository', () => {
+    const repo = only(synthesized('example').parsed, 'azurerm_kubernetes_flux_configuration').git_repository as Record<string, unknown>;
+    expect(repo.https_key_base64).toBeUndefined();
+    expect(repo.ssh_private_key_base64).toBeUndefined();
+  });
+
+  it('come from sensitive variables: an HTTPS token', () => {
+    const { parsed } = synthesized('prod');
+    expect(parsed.variable?.git_https_token).toMatchObject({ sensitive: true });
+    expect(only(parsed, 'azurerm_kubernetes_flux_configuration').git_repository).toMatchObject({ https_user: 'flux-bot', https_key_base64: '${base64encode(var.git_https_token)}' });
+  });
+
+  it('come from sensitive variables: an SSH key and known hosts', () => {
+    const { parsed } = synthesized('staging');
+    expect(parsed.variable?.git_ssh_private_key).toMatchObject({ sensitive: true });
+    expect(parsed.variable?.git_ssh_known_hosts).toMatchObject({ sensitive: true });
+    expect(only(parsed, 'azurerm_kubernetes_flux_configuration').git_repository).toMatchObject({
+      ssh_private_key_base64: '${base64encode(var.git_ssh_private_key)}',
+      ssh_known_hosts_base64: '${base64encode(var.git_ssh_known_hosts)}',
+    });
+  });
+});
+
 describe('sealing key', () => {
   it('writes a TLS key pair as the controller active key and outputs the certificate', () => {
     const { parsed } = synthesized('example');

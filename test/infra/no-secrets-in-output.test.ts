@@ -10,6 +10,9 @@ const run = promisify(execFile);
 /** Every way a secret can reach the process: Terraform variables and the user's environment. */
 export const CANARIES: Record<string, string> = {
   TF_VAR_postgres_admin_password: 'CANARY-pg-admin-7f3a',
+  TF_VAR_git_https_token: 'CANARY-git-token-2b8e',
+  TF_VAR_git_ssh_private_key: 'CANARY-ssh-key-9c1d',
+  TF_VAR_git_ssh_known_hosts: 'CANARY-known-hosts-4f6a',
   MZ_LICENSE_KEY: 'CANARY-license-91bd',
   MZ_SYSTEM_PASSWORD: 'CANARY-mzsystem-4c2e',
   POSTGRES_PASSWORD: 'CANARY-postgres-pw-0d8f',

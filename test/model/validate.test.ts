@@ -49,6 +49,7 @@ describe('environment validation', () => {
     ['storage size Azure does not offer', (d) => (d.postgres!.storageMb = 40000), 'postgres.storageMb', /one of Azure's sizes/],
     ['Kubernetes version range', (d) => (d.aks = { kubernetesVersion: '1.x' }), 'aks.kubernetesVersion', /exact AKS version/],
     ['missing environmentId', (d) => (d.materialize = {} as EnvironmentDefinition['materialize']), 'materialize.environmentId', /lowercase UUID/],
+    ['ssh auth with an https URL', (d) => (d.gitops.auth = 'ssh'), 'gitops.repositoryUrl', /must be an ssh:\/\/ URL with gitops.auth "ssh"/],
     ['upsert source with text values', (d) => (d.eventHubs!.topics![1].source!.valueFormat = 'text'), 'eventHubs.topics[1].source.valueFormat', /upsert envelope/],
   ];
 
