@@ -103,6 +103,11 @@ function endpointsStep(ctx: Context): Step {
   };
 }
 
+/** Azure credentials and Terraform variables for child processes: `.env` counts as much as the shell. */
+export function terraformEnvironment(variables: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(variables).filter(([k, v]) => v !== undefined && v !== '' && /^(TF_VAR_|ARM_)/.test(k)));
+}
+
 /** The seed's ./deploy.sh as a plan: deploy, seal, synth, commit, wait, print endpoints. */
 export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean }): Step[] {
   const env = ctx.env;
@@ -111,7 +116,7 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
     {
       title: `cdktf deploy ${env.name} (Azure resources, sensitive outputs to ${outFile})`,
       command: ['npx', 'cdktf', 'deploy', env.name, '--auto-approve', '--outputs-file', outFile, '--outputs-file-include-sensitive-outputs'],
-      env: { MZ_ENVIRONMENTS: env.name },
+      env: { MZ_ENVIRONMENTS: env.name, ...terraformEnvironment(ctx.variables) },
     },
     {
       title: `restrict ${outFile} to its owner`,
@@ -176,6 +181,7 @@ export function rotateSasPlan(ctx: Context, options: { push: boolean }): Step[] 
       get command() {
         return ['terraform', `-chdir=${stackDir}`, 'apply', '-auto-approve', `-replace=${address}`];
       },
+      env: terraformEnvironment(ctx.variables),
     } as Step,
     {
       title: `refresh ${relative(ctx.root, outFile)}`,

@@ -46,6 +46,11 @@ describe('deploy', () => {
     expect(lines).toContain('   $ kubectl wait --for=condition=UpToDate materialize/materialize -n materialize-environment --timeout=30m');
   });
 
+  it('hands Azure credentials and TF_VAR_* from .env to cdktf, and nothing else', () => {
+    const c = ctx({ variables: { ARM_SUBSCRIPTION_ID: 's', ARM_CLIENT_SECRET: 'x', TF_VAR_git_https_token: 't', MZ_LICENSE_KEY: LICENSE, TF_VAR_empty: '' } });
+    expect(deployPlan(c, { push: false, wait: false })[0].env).toEqual({ MZ_ENVIRONMENTS: 'example', ARM_SUBSCRIPTION_ID: 's', ARM_CLIENT_SECRET: 'x', TF_VAR_git_https_token: 't' });
+  });
+
   it('without --push stops after showing what to commit', () => {
     const titles = describePlan(deployPlan(ctx(), { push: false, wait: true })).filter((l) => /^\d+\. /.test(l));
     expect(titles.slice(-2)).toEqual(['5. show what to commit', '6. then: commit and push these files; Flux applies them (mzops status shows progress)']);
