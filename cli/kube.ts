@@ -6,6 +6,14 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** kubectl resource names of the kinds the CLI reads. */
+export const KUBE_RESOURCES = {
+  kustomizations: 'kustomizations.kustomize.toolkit.fluxcd.io',
+  helmReleases: 'helmreleases.helm.toolkit.fluxcd.io',
+  sealedSecrets: 'sealedsecrets.bitnami.com',
+  materializes: 'materializes.materialize.cloud',
+} as const;
+
 export interface KubeQuery {
   /** kubectl resource name, e.g. `nodes`, `kustomizations.kustomize.toolkit.fluxcd.io`. */
   readonly resource: string;

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DIST, NAMESPACES, PORTS, TF_OUTPUTS } from '../model/contract';
+import { accessServiceNames, DIST, FLUX, MATERIALIZE_SQL, NAMESPACES, PORTS, TF_OUTPUTS } from '../model/contract';
 import type { Environment } from '../model/environment';
 import { sealedValuesPath } from '../model/sealed-values';
 import { checkBackendValue } from './backend-values';
@@ -96,9 +96,10 @@ function endpointsStep(ctx: Context): Step {
       const svc = JSON.parse(execFileSync('kubectl', ['get', 'svc', '-n', ns, '-o', 'json'], { encoding: 'utf8' })) as { items: { metadata: { name: string }; status?: { loadBalancer?: { ingress?: { ip?: string }[] } } }[] };
       const ip = (svcName: string) => svc.items.find((s) => s.metadata.name === svcName)?.status?.loadBalancer?.ingress?.[0]?.ip ?? '<pending>';
       const scheme = ctx.env.materialize.tls ? 'https' : 'http';
-      ctx.log(`   console:  ${scheme}://${ip(`${name}-console`)}:${PORTS.console}`);
-      ctx.log(`   SQL:      ${ip(`${name}-sql`)}:${PORTS.sql}`);
-      ctx.log(`   psql:     PGPASSWORD="$(cat ${relative(ctx.root, passwordFile(ctx.env.name, ctx.root))})" psql "host=${ip(`${name}-sql`)} port=${PORTS.sql} user=mz_system dbname=materialize"`);
+      const services = accessServiceNames(name);
+      ctx.log(`   console:  ${scheme}://${ip(services.console)}:${PORTS.console}`);
+      ctx.log(`   SQL:      ${ip(services.sql)}:${PORTS.sql}`);
+      ctx.log(`   psql:     PGPASSWORD="$(cat ${relative(ctx.root, passwordFile(ctx.env.name, ctx.root))})" psql "host=${ip(services.sql)} port=${PORTS.sql} user=${MATERIALIZE_SQL.adminUser} dbname=${MATERIALIZE_SQL.database}"`);
     },
   };
 }
@@ -130,7 +131,7 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
   ];
   if (options.push && options.wait) {
     steps.push(
-      { title: 'wait for Flux to apply the instance layer', command: ['kubectl', 'wait', '--for=condition=Ready', 'kustomization/instance', '-n', NAMESPACES.flux, '--timeout=45m'] },
+      { title: 'wait for Flux to apply the instance layer', command: ['kubectl', 'wait', '--for=condition=Ready', `kustomization/${FLUX.layers[FLUX.layers.length - 1]}`, '-n', NAMESPACES.flux, '--timeout=45m'] },
       { title: `wait for Materialize ${env.materialize.instanceName} to be UpToDate`, command: ['kubectl', 'wait', '--for=condition=UpToDate', `materialize/${env.materialize.instanceName}`, '-n', NAMESPACES.instance, '--timeout=30m'] },
       endpointsStep(ctx),
     );

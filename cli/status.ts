@@ -1,7 +1,7 @@
 import { NAMESPACES, TF_OUTPUTS } from '../model/contract';
 import type { Environment } from '../model/environment';
 import { containerUsage } from './doctor/blob-checks';
-import { condition, type KubeClient } from './kube';
+import { condition, KUBE_RESOURCES, type KubeClient } from './kube';
 import type { StackOutputs } from './terraform-outputs';
 
 function table(rows: string[][]): string[] {
@@ -34,7 +34,7 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
     };
     await section('Flux', async () => {
       const rows = [['KIND', 'NAME', 'READY', 'MESSAGE']];
-      for (const [kind, resource] of [['Kustomization', 'kustomizations.kustomize.toolkit.fluxcd.io'], ['HelmRelease', 'helmreleases.helm.toolkit.fluxcd.io']]) {
+      for (const [kind, resource] of [['Kustomization', KUBE_RESOURCES.kustomizations], ['HelmRelease', KUBE_RESOURCES.helmReleases]]) {
         for (const i of (await kube.get({ resource, namespace: NAMESPACES.flux })).items) {
           const ready = condition(i, 'Ready');
           rows.push([kind, i.metadata.name, ready?.status ?? 'Unknown', (ready?.message ?? '').slice(0, 60)]);
@@ -43,7 +43,7 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
       return table(rows);
     });
     await section(`Materialize ${env.materialize.instanceName}`, async () => {
-      const mz = await kube.get({ resource: 'materializes.materialize.cloud', namespace: NAMESPACES.instance, name: env.materialize.instanceName });
+      const mz = await kube.get({ resource: KUBE_RESOURCES.materializes, namespace: NAMESPACES.instance, name: env.materialize.instanceName });
       const upToDate = condition(mz, 'UpToDate');
       const rolledOut = mz.status?.lastCompletedRolloutRequest === mz.spec?.requestRollout;
       return [

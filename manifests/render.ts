@@ -1,14 +1,14 @@
 import { App, type Chart } from 'cdk8s';
 import { stringify } from 'yaml';
-import { FLUX, type FluxLayer } from '../model/contract';
+import { DIST, FLUX, type FluxLayer } from '../model/contract';
 import type { Environment } from '../model/environment';
 import { readSealedValues, type SealedValuesFile } from '../model/sealed-values';
 import { FluxChart } from './flux/flux-chart';
 import { InfrastructureChart } from './infrastructure/infrastructure-chart';
 import { InstanceChart } from './instance/instance-chart';
 
-export type Folder = 'flux' | FluxLayer;
-export const FOLDERS: readonly Folder[] = ['flux', ...FLUX.layers];
+export type Folder = typeof DIST.fluxFolder | FluxLayer;
+export const FOLDERS: readonly Folder[] = [DIST.fluxFolder, ...FLUX.layers];
 
 export interface KubeObject {
   apiVersion: string;

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { Environment } from '../model/environment';
 import { missingSealedKeys, readSealedValues } from '../model/sealed-values';
+import { writeDirectoryAtomically } from '../scripts/atomic-dir';
 import { FOLDERS, fileNameFor, renderEnvironment, type KubeObject, type RenderedTree } from './render';
 
 export class SynthRefusedError extends Error {
@@ -64,36 +65,25 @@ export interface SynthReport {
  * the old folder. Folders of environments that no longer exist are reported, never deleted.
  */
 export function writeDist(envs: Environment[], distDir: string, environmentsDir?: string, knownNames: string[] = envs.map((e) => e.name)): SynthReport {
-  const trees = envs.map((env) => {
-    const tree = renderEnvironment(env, { environmentsDir });
+  const rendered = envs.map((env) => {
+    const sealed = readSealedValues(env.name, environmentsDir);
+    const tree = renderEnvironment(env, { sealed: sealed ?? null });
     checkTree(env, tree, join(distDir, env.name));
-    return { env, tree };
+    return { env, tree, missing: missingSealedKeys(sealed) as string[] };
   });
   mkdirSync(distDir, { recursive: true });
-  const staging = mkdtempSync(join(distDir, '.tmp-'));
-  try {
-    for (const { env, tree } of trees) {
+  for (const { env, tree } of rendered) {
+    writeDirectoryAtomically(join(distDir, env.name), (tmp) => {
       for (const [rel, text] of tree) {
-        const path = join(staging, env.name, rel);
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, text);
+        mkdirSync(dirname(join(tmp, rel)), { recursive: true });
+        writeFileSync(join(tmp, rel), text);
       }
-    }
-    for (const { env } of trees) {
-      const target = join(distDir, env.name);
-      const old = join(staging, `.old-${env.name}`);
-      if (existsSync(target)) renameSync(target, old);
-      renameSync(join(staging, env.name), target);
-    }
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
+    });
   }
   const known = new Set(knownNames);
   return {
     written: envs.map((e) => e.name),
-    unsealed: envs
-      .map((env) => ({ environment: env.name, missing: missingSealedKeys(readSealedValues(env.name, environmentsDir)) as string[] }))
-      .filter((u) => u.missing.length > 0),
+    unsealed: rendered.filter((r) => r.missing.length > 0).map((r) => ({ environment: r.env.name, missing: r.missing })),
     orphans: readdirSync(distDir, { withFileTypes: true })
       .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !known.has(d.name))
       .map((d) => d.name),

@@ -7,6 +7,9 @@
 /** Written into every tag and label so that ownership is visible in Azure and in the cluster. */
 export const MANAGED_BY = 'materialize-azure-gitops';
 
+/** The label every object we render carries. */
+export const MANAGED_LABELS = { 'app.kubernetes.io/managed-by': MANAGED_BY } as const;
+
 export const NAMESPACES = {
   /** The Materialize operator (orchestratord). */
   operator: 'materialize',
@@ -28,10 +31,6 @@ export const FLUX = {
   rootKustomizationName: 'flux',
   /** Flux object names in the synthesized flux layer, chained in this order. */
   layers: ['infrastructure', 'instance'] as const,
-  /** What the AKS extension's Kustomization is called in the cluster: `<configuration>-<kustomization>`. */
-  get rootKustomizationObjectName(): string {
-    return `${this.configurationName}-${this.rootKustomizationName}`;
-  },
 } as const;
 
 export type FluxLayer = (typeof FLUX.layers)[number];
@@ -83,6 +82,14 @@ export function taintString(): string {
   const t = MATERIALIZE_POOL.taint;
   return `${t.key}=${t.value}:${t.effect}`;
 }
+
+/** Our LoadBalancer Services of an instance: rendered by the manifests, looked up by the CLI. */
+export function accessServiceNames(instanceName: string): { sql: string; console: string } {
+  return { sql: `${instanceName}-sql`, console: `${instanceName}-console` };
+}
+
+/** Materialize's built-in admin role and default database, for SQL over the wire. */
+export const MATERIALIZE_SQL = { adminUser: 'mz_system', database: 'materialize' } as const;
 
 export const PORTS = {
   sql: 6875,

@@ -1,3 +1,4 @@
+import { cidrHost, parseCidr } from './cidr';
 import type { AzureNames, Environment, EnvironmentDefinition, ResolvedTopic } from './environment';
 
 /** Every default of the model, in one place, mirrored by the `@default` docs in environment.ts. */
@@ -161,10 +162,10 @@ export function resolveEnvironment(d: EnvironmentDefinition): Environment {
   };
 }
 
+/** AKS's convention for the cluster DNS address; empty when the CIDR is invalid, which validation then names. */
 function tenthAddress(cidr: string): string {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\//.exec(cidr ?? '');
-  if (!m) return '';
-  return `${m[1]}.${m[2]}.${m[3]}.${Number(m[4]) + 10}`;
+  const parsed = parseCidr(cidr ?? '');
+  return typeof parsed === 'string' ? '' : cidrHost(parsed, 10);
 }
 
 /**

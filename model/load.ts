@@ -2,16 +2,13 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveEnvironment } from './defaults';
 import type { Environment, EnvironmentDefinition } from './environment';
-import { EnvironmentValidationError, findProblems, type ValidationProblem } from './validate';
+import { EnvironmentValidationError, validateEnvironment, type ValidationProblem } from './validate';
 
 export const ENVIRONMENTS_DIR = resolve(__dirname, '..', 'environments');
 
 /** Resolves defaults and validates; throws one EnvironmentValidationError listing every problem. */
 export function loadEnvironment(definition: EnvironmentDefinition): Environment {
-  const env = resolveEnvironment(definition);
-  const problems = findProblems(env);
-  if (problems.length > 0) throw new EnvironmentValidationError(problems);
-  return env;
+  return validateEnvironment(resolveEnvironment(definition));
 }
 
 /**

@@ -6,9 +6,15 @@ import { EnvironmentValidationError } from '../model/validate';
  * The repository's environments (or those in MZ_ENVIRONMENTS_DIR), optionally narrowed by MZ_ENVIRONMENTS=a,b. All of them are
  * validated either way: a broken file elsewhere must not hide behind a narrowed run.
  */
-export function selectEnvironments(names: string[] | undefined = process.env.MZ_ENVIRONMENTS?.split(',').filter(Boolean)): Environment[] {
+export function selectEnvironments(names?: string[]): Environment[] {
+  return loadSelection(names).selected;
+}
+
+/** The selected environments and the names of all of them (synth reports folders no file claims). */
+export function loadSelection(names: string[] | undefined = process.env.MZ_ENVIRONMENTS?.split(',').filter(Boolean)): { selected: Environment[]; allNames: string[] } {
   const envs = loadRepositoryEnvironments(process.env.MZ_ENVIRONMENTS_DIR);
-  if (!names || names.length === 0) return envs;
+  const allNames = envs.map((e) => e.name);
+  if (!names || names.length === 0) return { selected: envs, allNames };
   const unknown = names.filter((n) => !envs.some((e) => e.name === n));
   if (unknown.length > 0) {
     throw new EnvironmentValidationError(
@@ -21,7 +27,7 @@ export function selectEnvironments(names: string[] | undefined = process.env.MZ_
       })),
     );
   }
-  return envs.filter((e) => names.includes(e.name));
+  return { selected: envs.filter((e) => names.includes(e.name)), allNames };
 }
 
 /** Runs a command body; a validation error becomes its message on stderr and exit code 1, nothing else. */

@@ -2,9 +2,8 @@ import { resolve } from 'node:path';
 import { synthInfra } from '../infra/app';
 import { describeReport } from '../manifests/synth-report';
 import { writeDist } from '../manifests/write-dist';
-import { loadRepositoryEnvironments } from '../model/load';
 import { writeDirectoryAtomically } from './atomic-dir';
-import { runOrExplain, selectEnvironments } from './environments';
+import { loadSelection, runOrExplain } from './environments';
 
 /**
  * `npm run synth`: Terraform JSON (cdktf.out/) and the GitOps folders (dist/) for every
@@ -12,12 +11,11 @@ import { runOrExplain, selectEnvironments } from './environments';
  * MZ_ENVIRONMENTS narrows the run; MZ_CDKTF_OUT and MZ_DIST_DIR move the output (bench, tests).
  */
 runOrExplain(() => {
-  const envs = selectEnvironments();
-  const all = loadRepositoryEnvironments(process.env.MZ_ENVIRONMENTS_DIR).map((e) => e.name);
+  const { selected: envs, allNames } = loadSelection();
   const cdktfOut = resolve(process.env.MZ_CDKTF_OUT ?? 'cdktf.out');
   const distDir = resolve(process.env.MZ_DIST_DIR ?? 'dist');
   // GitOps first: its checks (environmentId, empty folders) refuse before anything is written.
-  const report = writeDist(envs, distDir, process.env.MZ_ENVIRONMENTS_DIR, all);
+  const report = writeDist(envs, distDir, process.env.MZ_ENVIRONMENTS_DIR, allNames);
   writeDirectoryAtomically(cdktfOut, (tmp) => synthInfra(envs, tmp));
   process.stdout.write(`cdktf.out: ${envs.map((e) => e.name).join(', ')}\n`);
   for (const line of describeReport(report)) process.stdout.write(`${line}\n`);

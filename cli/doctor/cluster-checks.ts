@@ -1,13 +1,10 @@
 import { CHARTS, FLUX, MATERIALIZE_POOL, NAMESPACES, BACKEND_SECRET } from '../../model/contract';
 import type { Environment } from '../../model/environment';
-import { condition, NotFoundError, type KubeClient } from '../kube';
+import { condition, KUBE_RESOURCES, NotFoundError, type KubeClient } from '../kube';
 import { fail, ok, warn, type CheckResult } from './check';
 
 const AREA = 'cluster';
-const FLUX_KINDS = {
-  kustomization: 'kustomizations.kustomize.toolkit.fluxcd.io',
-  helmRelease: 'helmreleases.helm.toolkit.fluxcd.io',
-};
+const FLUX_KINDS = { kustomization: KUBE_RESOURCES.kustomizations, helmRelease: KUBE_RESOURCES.helmReleases };
 
 interface Taint {
   key: string;
@@ -77,14 +74,14 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
   }
 
   results.push(...(await safely('the backend SealedSecret', async () => {
-    const s = await kube.get({ resource: 'sealedsecrets.bitnami.com', namespace: NAMESPACES.instance, name: BACKEND_SECRET.name });
+    const s = await kube.get({ resource: KUBE_RESOURCES.sealedSecrets, namespace: NAMESPACES.instance, name: BACKEND_SECRET.name });
     const synced = condition(s, 'Synced');
     if (synced?.status === 'True') return [ok(AREA, `SealedSecret ${BACKEND_SECRET.name} Synced`)];
     return [fail(AREA, `SealedSecret ${BACKEND_SECRET.name} not Synced: ${synced?.message ?? 'no status'}`, `re-seal against this cluster's key: mzops seal ${env.name}, then synth and commit`)];
   })));
 
   results.push(...(await safely(`Materialize ${env.materialize.instanceName}`, async () => {
-    const mz = await kube.get({ resource: 'materializes.materialize.cloud', namespace: NAMESPACES.instance, name: env.materialize.instanceName });
+    const mz = await kube.get({ resource: KUBE_RESOURCES.materializes, namespace: NAMESPACES.instance, name: env.materialize.instanceName });
     const upToDate = condition(mz, 'UpToDate');
     if (upToDate?.status === 'True') return [ok(AREA, `Materialize ${env.materialize.instanceName} UpToDate`)];
     const status = upToDate ? `${upToDate.reason ?? ''} ${upToDate.message ?? ''}`.trim() : 'no status yet';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Environment } from '../../model/environment';
+import type { CommandDeps } from '../command-deps';
 import { CliError } from '../errors';
 import { publisherConnectionString } from '../sql/session';
 import { readStackOutputsIfAny } from '../terraform-outputs';
@@ -7,12 +7,6 @@ import { userVariables } from '../workspace';
 import { CUSTOMER_COUNT, sampleMessages, type SampleKind } from './generate';
 import { produce } from './producer';
 
-export interface SampleDataDeps {
-  readonly root: string;
-  readonly environment: (name: string) => Environment;
-  readonly action: <A extends unknown[]>(fn: (...args: A) => Promise<void> | void) => (...args: A) => Promise<void>;
-  readonly out: (line: string) => void;
-}
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -21,7 +15,7 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   return n;
 }
 
-export function registerSampleData(program: Command, deps: SampleDataDeps): void {
+export function registerSampleData(program: Command, deps: CommandDeps): void {
   program
     .command('sample-data')
     .description('produce sample orders (append-only) or customers (upserts keyed by customer_id) to Event Hubs over Kafka')

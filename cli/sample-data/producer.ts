@@ -48,13 +48,18 @@ export interface ProduceSummary {
   readonly perPartition: Record<number, number>;
 }
 
+/** The Kafka endpoint: the override, else the namespace's. The connection string is checked either way. */
+function brokerOf(options: ProduceOptions): string {
+  const { host } = parseConnectionString(options.connectionString);
+  return options.broker ?? `${host}:${PORTS.eventHubsKafka}`;
+}
+
 /** Event Hubs' Kafka endpoint: SASL PLAIN over TLS, user `$ConnectionString`, password the connection string. */
 export function kafkaClient(options: ProduceOptions): Kafka {
-  const conn = parseConnectionString(options.connectionString);
   const connectTimeout = options.connectTimeoutMs ?? 20_000;
   return new Kafka({
     clientId: 'mzops-sample-data',
-    brokers: [options.broker ?? `${conn.host}:${PORTS.eventHubsKafka}`],
+    brokers: [brokerOf(options)],
     ssl: true,
     sasl: { mechanism: 'plain', username: '$ConnectionString', password: options.connectionString },
     connectionTimeout: Math.min(10_000, connectTimeout),
@@ -78,8 +83,7 @@ async function connect(producer: Producer, options: ProduceOptions, broker: stri
 }
 
 export async function produce(messages: SampleMessage[], options: ProduceOptions): Promise<ProduceSummary> {
-  const conn = parseConnectionString(options.connectionString);
-  const broker = options.broker ?? `${conn.host}:${PORTS.eventHubsKafka}`;
+  const broker = brokerOf(options);
   const producer = kafkaClient(options).producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await connect(producer, options, broker);
   const perPartition: Record<number, number> = {};

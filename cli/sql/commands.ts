@@ -1,26 +1,22 @@
 import type { Command } from 'commander';
 import { Client } from 'pg';
 import { withTimeout } from '../doctor/check';
+import type { CommandDeps } from '../command-deps';
 import { CliError } from '../errors';
 import { readStackOutputsIfAny, type StackOutputs } from '../terraform-outputs';
 import { userVariables } from '../workspace';
+import { MATERIALIZE_SQL } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { executeStatements, readCatalogState, runVerify, verifyQueries } from './apply';
 import { planSql, renderPlan } from './plan';
 import { mzSystemConfig, readerConnectionString, rolePasswords, sqlHostFromCluster } from './session';
 
-export interface SqlCommandDeps {
-  readonly root: string;
-  readonly environment: (name: string) => Environment;
-  readonly action: <A extends unknown[]>(fn: (...args: A) => Promise<void> | void) => (...args: A) => Promise<void>;
-  readonly out: (line: string) => void;
-}
 
 function outputsOrEmpty(name: string, root: string, file?: string): StackOutputs {
   return readStackOutputsIfAny(name, { file, root }) ?? {};
 }
 
-async function connect(env: Environment, deps: SqlCommandDeps, opts: { host?: string; port?: string; kubeconfig?: string }): Promise<Client> {
+async function connect(env: Environment, deps: CommandDeps, opts: { host?: string; port?: string; kubeconfig?: string }): Promise<Client> {
   const variables = userVariables(deps.root);
   const host = opts.host ?? sqlHostFromCluster(env, opts.kubeconfig);
   const client = new Client(mzSystemConfig(env, { host, port: opts.port ? Number(opts.port) : undefined, root: deps.root, variables }));
@@ -28,12 +24,12 @@ async function connect(env: Environment, deps: SqlCommandDeps, opts: { host?: st
   try {
     await withTimeout(client.connect(), 20_000, `${host}`);
   } catch (e) {
-    throw new CliError(`cannot connect to Materialize at ${host} as mz_system: ${(e as Error).message}`, 'internal load balancers are reachable from the VNet only; check mzops status for the address');
+    throw new CliError(`cannot connect to Materialize at ${host} as ${MATERIALIZE_SQL.adminUser}: ${(e as Error).message}`, 'internal load balancers are reachable from the VNet only; check mzops status for the address');
   }
   return client;
 }
 
-export function registerSqlCommands(program: Command, deps: SqlCommandDeps): void {
+export function registerSqlCommands(program: Command, deps: CommandDeps): void {
   const sqlCmd = program.command('sql').description('Event Hubs sources, views and roles in Materialize');
   const common = (c: Command) => c.argument('<environment>').option('--outputs <file>', 'Terraform outputs JSON');
   const connection = (c: Command) =>

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ClientConfig } from 'pg';
-import { NAMESPACES, PORTS, TF_OUTPUTS } from '../../model/contract';
+import { accessServiceNames, MATERIALIZE_SQL, NAMESPACES, PORTS, TF_OUTPUTS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { CliError } from '../errors';
 import { passwordFile, SEAL_VARIABLES } from '../seal/seal-environment';
@@ -37,14 +37,14 @@ export function rolePasswords(env: Environment, variables: Record<string, string
 
 /** The SQL Service's load balancer address, as kubectl sees it. */
 export function sqlHostFromCluster(env: Environment, kubeconfig?: string): string {
-  const args = [...(kubeconfig ? ['--kubeconfig', kubeconfig] : []), 'get', 'svc', `${env.materialize.instanceName}-sql`, '-n', NAMESPACES.instance, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'];
+  const args = [...(kubeconfig ? ['--kubeconfig', kubeconfig] : []), 'get', 'svc', accessServiceNames(env.materialize.instanceName).sql, '-n', NAMESPACES.instance, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'];
   try {
     const ip = execFileSync('kubectl', args, { encoding: 'utf8', timeout: 20_000 }).trim();
     if (ip) return ip;
   } catch {
     // fall through to the error below
   }
-  throw new CliError(`no address for the ${env.materialize.instanceName}-sql load balancer`, 'pass --host <address>, or check mzops status');
+  throw new CliError(`no address for the ${accessServiceNames(env.materialize.instanceName).sql} load balancer`, 'pass --host <address>, or check mzops status');
 }
 
 /** mz_system over the PostgreSQL wire protocol, TLS when the environment turns it on. */
@@ -56,9 +56,9 @@ export function mzSystemConfig(env: Environment, options: { host: string; port?:
   return {
     host: options.host,
     port: options.port ?? PORTS.sql,
-    user: 'mz_system',
+    user: MATERIALIZE_SQL.adminUser,
     password,
-    database: 'materialize',
+    database: MATERIALIZE_SQL.database,
     ssl: env.materialize.tls ? { rejectUnauthorized: true, ...(ca ? { ca: readFileSync(ca, 'utf8') } : {}) } : false,
     connectionTimeoutMillis: 15_000,
   };

@@ -7,6 +7,7 @@ import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Token, type TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { parseIp } from '../../model/cidr';
 
 /**
  * Policy rules, one function each, in the cdk-nag style: a rule looks at one construct and
@@ -43,17 +44,13 @@ export const containerPrivate = rule('MZ-STG-4', 'Blob containers are private', 
   node instanceof StorageContainer && (node.containerAccessTypeInput ?? 'private') !== 'private' ? 'storage container must be private' : undefined,
 );
 
-function ipNumber(ip: string): number {
-  return ip.split('.').reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-
 export const postgresFirewallNotOpen = rule('MZ-PG-1', 'PostgreSQL firewall never opens the whole internet or all of Azure', (node) => {
   if (!(node instanceof PostgresqlFlexibleServerFirewallRule)) return undefined;
   const start = node.startIpAddressInput ?? '';
   const end = node.endIpAddressInput ?? '';
   if (Token.isUnresolved(start) || Token.isUnresolved(end)) return 'firewall rule addresses must be literal so that they can be reviewed';
   if (start === '0.0.0.0' && end === '0.0.0.0') return 'firewall rule 0.0.0.0-0.0.0.0 admits every Azure tenant; use private access or client ranges';
-  if (ipNumber(end) - ipNumber(start) >= 2 ** 24) return `firewall rule ${start}-${end} spans more than a /8`;
+  if ((parseIp(end) ?? 0) - (parseIp(start) ?? 0) >= 2 ** 24) return `firewall rule ${start}-${end} spans more than a /8`;
   return undefined;
 });
 

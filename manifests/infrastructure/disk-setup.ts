@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { IMAGES, MATERIALIZE_POOL, MANAGED_BY } from '../../model/contract';
+import { IMAGES, MATERIALIZE_POOL, MANAGED_LABELS } from '../../model/contract';
 import type { Toleration } from './operator-values';
 
 export interface DiskSetupProps {
@@ -20,7 +20,7 @@ export class DiskSetup extends Construct {
   constructor(scope: Construct, id: string, props: DiskSetupProps) {
     super(scope, id);
     const name = 'disk-setup';
-    const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/managed-by': MANAGED_BY };
+    const labels = { 'app.kubernetes.io/name': name, ...MANAGED_LABELS };
     const image = `${IMAGES.diskSetup}:${props.imageTag}`;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name, namespace: props.namespace, labels } });
     new k8s.KubeClusterRole(this, 'ClusterRole', {

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { CHARTS, HELM_REPOSITORIES, MANAGED_BY, NAMESPACES, SEALED_SECRETS } from '../../model/contract';
+import { CHARTS, HELM_REPOSITORIES, MANAGED_LABELS, NAMESPACES, SEALED_SECRETS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { DiskSetup } from './disk-setup';
 import { HelmSource } from './helm-source';
@@ -12,11 +12,10 @@ import { PinnedHelmRelease } from './pinned-helm-release';
 export class InfrastructureChart extends Chart {
   constructor(scope: Construct, id: string, env: Environment) {
     super(scope, id, { disableResourceNameHashes: true });
-    const labels = { 'app.kubernetes.io/managed-by': MANAGED_BY };
     const namespaces: string[] = [NAMESPACES.operator, NAMESPACES.instance];
     if (env.materialize.swap) namespaces.push(NAMESPACES.diskSetup);
     if (env.materialize.certManager) namespaces.push(NAMESPACES.certManager);
-    for (const ns of namespaces) new k8s.KubeNamespace(this, `Namespace-${ns}`, { metadata: { name: ns, labels } });
+    for (const ns of namespaces) new k8s.KubeNamespace(this, `Namespace-${ns}`, { metadata: { name: ns, labels: { ...MANAGED_LABELS } } });
 
     const flux = NAMESPACES.flux;
     const materializeRepo = new HelmSource(this, 'MaterializeRepo', { ...HELM_REPOSITORIES.materialize, namespace: flux });

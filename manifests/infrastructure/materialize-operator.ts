@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { CHARTS, MATERIALIZE_POOL } from '../../model/contract';
 import type { Environment } from '../../model/environment';
+import { resourceRequirements } from '../resource-requirements';
 import type { HelmSource } from './helm-source';
 import type { OperatorValues, PlacementValues, Toleration } from './operator-values';
 import { PinnedHelmRelease } from './pinned-helm-release';
@@ -27,22 +28,9 @@ export function operatorValues(env: Environment): OperatorValues {
       // With swap on, the chart makes every clusterd pod require materialize.cloud/swap=true.
       clusters: { swap_enabled: mz.swap },
     },
-    environmentd: {
-      ...placement,
-      defaultResources: {
-        requests: { cpu: mz.environmentdResources.cpuRequest, memory: mz.environmentdResources.memoryRequest },
-        limits: { memory: mz.environmentdResources.memoryLimit },
-      },
-    },
+    environmentd: { ...placement, defaultResources: resourceRequirements(mz.environmentdResources) },
     clusterd: placement,
-    balancerd: {
-      ...placement,
-      enabled: true,
-      defaultResources: {
-        requests: { cpu: mz.balancerdResources.cpuRequest, memory: mz.balancerdResources.memoryRequest },
-        limits: { memory: mz.balancerdResources.memoryLimit },
-      },
-    },
+    balancerd: { ...placement, enabled: true, defaultResources: resourceRequirements(mz.balancerdResources) },
     console: { ...placement, enabled: true },
     // The operator's own policies keep the instance's pods talking to each other and to it;
     // client ingress is ours (instance/network-policies.ts), limited to the configured ranges.

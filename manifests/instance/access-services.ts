@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { MANAGED_BY, PORTS, POD_LABELS } from '../../model/contract';
+import { accessServiceNames, MANAGED_LABELS, PORTS, POD_LABELS } from '../../model/contract';
 
 export interface AccessServicesProps {
   readonly instanceName: string;
@@ -32,14 +32,15 @@ export class AccessServices extends Construct {
     const isPublic = props.public ?? false;
     const ranges = props.sourceRanges ?? [];
     if (isPublic && ranges.length === 0) throw new Error('AccessServices: a public load balancer needs sourceRanges');
-    this.sqlServiceName = `${props.instanceName}-sql`;
-    this.consoleServiceName = `${props.instanceName}-console`;
+    const names = accessServiceNames(props.instanceName);
+    this.sqlServiceName = names.sql;
+    this.consoleServiceName = names.console;
     const service = (svcId: string, name: string, component: string, ports: { name: string; port: number }[]) =>
       new k8s.KubeService(this, svcId, {
         metadata: {
           name,
           namespace: props.namespace,
-          labels: { 'app.kubernetes.io/managed-by': MANAGED_BY },
+          labels: { ...MANAGED_LABELS },
           annotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal': String(!isPublic) },
         },
         spec: {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { SealedSecret } from '../../imports/sealed-secrets-bitnami.com';
-import { BACKEND_SECRET, MANAGED_BY } from '../../model/contract';
+import { BACKEND_SECRET, MANAGED_LABELS } from '../../model/contract';
 import type { SealedValuesFile } from '../../model/sealed-values';
 
 export interface BackendSecretProps {
@@ -37,7 +37,7 @@ export class BackendSecret extends Construct {
       spec: {
         encryptedData,
         template: {
-          metadata: { name: BACKEND_SECRET.name, namespace: props.namespace, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } },
+          metadata: { name: BACKEND_SECRET.name, namespace: props.namespace, labels: { ...MANAGED_LABELS } },
           type: 'Opaque',
         },
       },

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Materialize, type MaterializeCertSpec, type MaterializeSpec } from '../../imports/materialize.cloud';
-import { IMAGES, MANAGED_BY, WORKLOAD_IDENTITY } from '../../model/contract';
+import { IMAGES, MANAGED_LABELS, WORKLOAD_IDENTITY } from '../../model/contract';
+import { resourceRequirements } from '../resource-requirements';
 import type { Environment } from '../../model/environment';
 
 export interface MaterializeInstanceProps {
@@ -34,14 +35,8 @@ export class MaterializeInstance extends Construct {
       environmentId: mz.environmentId,
       requestRollout: mz.requestRollout,
       rolloutStrategy: mz.rolloutStrategy,
-      environmentdResourceRequirements: {
-        requests: { cpu: mz.environmentdResources.cpuRequest, memory: mz.environmentdResources.memoryRequest },
-        limits: { memory: mz.environmentdResources.memoryLimit },
-      },
-      balancerdResourceRequirements: {
-        requests: { cpu: mz.balancerdResources.cpuRequest, memory: mz.balancerdResources.memoryRequest },
-        limits: { memory: mz.balancerdResources.memoryLimit },
-      },
+      environmentdResourceRequirements: resourceRequirements(mz.environmentdResources),
+      balancerdResourceRequirements: resourceRequirements(mz.balancerdResources),
       serviceAccountAnnotations: workloadIdentity && props.persistIdentityClientId ? { [WORKLOAD_IDENTITY.clientIdAnnotation]: props.persistIdentityClientId } : undefined,
       podLabels: workloadIdentity ? { [WORKLOAD_IDENTITY.useLabel]: 'true' } : undefined,
       balancerdExternalCertificateSpec: cert([`${this.name}-balancerd.${props.namespace}.svc.cluster.local`]),
@@ -49,7 +44,7 @@ export class MaterializeInstance extends Construct {
       internalCertificateSpec: cert([`*.${props.namespace}.svc.cluster.local`]),
     };
     this.resource = new Materialize(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.namespace, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } },
+      metadata: { name: this.name, namespace: props.namespace, labels: { ...MANAGED_LABELS } },
       spec,
     });
   }

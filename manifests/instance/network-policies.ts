@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { MANAGED_BY, NAMESPACES, PORTS, POD_LABELS } from '../../model/contract';
+import { MANAGED_LABELS, NAMESPACES, PORTS, POD_LABELS } from '../../model/contract';
 import { componentSelector } from './access-services';
 
 export interface ClientNetworkPoliciesProps {
@@ -24,7 +24,7 @@ export class ClientNetworkPolicies extends Construct {
     ];
     const policy = (polId: string, component: string, ports: number[]) =>
       new k8s.KubeNetworkPolicy(this, polId, {
-        metadata: { name: `${props.instanceName}-${component}-ingress`, namespace: props.namespace, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY } },
+        metadata: { name: `${props.instanceName}-${component}-ingress`, namespace: props.namespace, labels: { ...MANAGED_LABELS } },
         spec: {
           podSelector: { matchLabels: componentSelector(props.instanceName, component) },
           policyTypes: ['Ingress'],
