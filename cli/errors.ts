@@ -8,3 +8,23 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/**
+ * Runs an entry point's body: a user mistake (invalid environment, a refused synth, a CliError)
+ * becomes its message on stderr and exit code 1, never a stack trace.
+ */
+export function runOrExplain(body: () => void): void {
+  try {
+    body();
+  } catch (e) {
+    process.stderr.write(`${explain(e)}\n`);
+    process.exit(1);
+  }
+}
+
+/** The lines a failure prints: validation messages as they are, everything else as error: (and hint:). */
+export function explain(e: unknown): string {
+  if (e instanceof CliError) return e.hint ? `error: ${e.message}\nhint: ${e.hint}` : `error: ${e.message}`;
+  if (e instanceof Error && e.name === 'EnvironmentValidationError') return e.message;
+  return `error: ${e instanceof Error ? e.message : String(e)}`;
+}

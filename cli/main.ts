@@ -2,11 +2,11 @@ import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Environment } from '../model/environment';
-import { EnvironmentValidationError } from '../model/validate';
-import { selectEnvironments } from '../scripts/environments';
+import { selectEnvironments } from '../core/environments';
+import { workspace } from '../core/workspace';
 import { formatCheck } from './doctor/check';
 import { runDoctor } from './doctor/doctor';
-import { CliError } from './errors';
+import { CliError, explain } from './errors';
 import { findKubeconfig, KubectlClient } from './kube';
 import { deployPlan, deployPrerequisites, recreatePlan, rolloutPlan, rotateSasPlan, type Context } from './operations';
 import { runPlan } from './plan';
@@ -22,11 +22,12 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
 function environment(name: string): Environment {
-  return selectEnvironments([name])[0];
+  return selectEnvironments(workspace(ROOT).environmentsDir, [name]).selected[0];
 }
 
-function context(name: string): Context {
-  return { env: environment(name), root: ROOT, variables: userVariables(ROOT), log: out };
+function context(name: string, kubeconfig?: string): Context {
+  const config = findKubeconfig(kubeconfig);
+  return { env: environment(name), root: ROOT, variables: userVariables(ROOT), log: out, kube: config ? new KubectlClient(config) : undefined };
 }
 
 /** Every command ends the same way on failure: one diagnosis line, one fix line, exit 1. */
@@ -35,11 +36,7 @@ function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void) {
     try {
       await fn(...args);
     } catch (e) {
-      if (e instanceof EnvironmentValidationError) err(e.message);
-      else if (e instanceof CliError) {
-        err(`error: ${e.message}`);
-        if (e.hint) err(`hint: ${e.hint}`);
-      } else err(`error: ${e instanceof Error ? e.message : String(e)}`);
+      err(explain(e));
       process.exitCode = 1;
     }
   };
@@ -123,7 +120,7 @@ export function buildProgram(): Command {
     let c = program.command(cmd).description(description).argument('<environment>').option('--dry-run', 'print each step without running it').option('--push', 'commit and push the changes');
     if (extra) c = extra(c);
     c.action(action(async (name: string, opts: Record<string, unknown>) => {
-      const ctx = context(name);
+      const ctx = context(name, opts.kubeconfig as string | undefined);
       await runPlan(build(ctx, opts), { dryRun: !!opts.dryRun, log: out });
     }));
   };
@@ -133,7 +130,11 @@ export function buildProgram(): Command {
     'recreate',
     'start fresh with a new environmentId (all current data becomes unreachable)',
     (ctx, o) => recreatePlan(ctx, { confirm: o.confirm as string | undefined, emptyPersist: !!o.emptyPersist, push: !!o.push }),
-    (c) => c.addOption(new Option('--confirm <environment>', 'repeat the environment name to confirm')).option('--empty-persist', 'also delete every blob in the persist container'),
+    (c) =>
+      c
+        .addOption(new Option('--confirm <environment>', 'repeat the environment name to confirm'))
+        .option('--empty-persist', 'also delete every blob in the persist container (only while the instance is stopped)')
+        .option('--kubeconfig <file>', 'kubeconfig of the cluster, to check the instance is stopped'),
   );
   registerSqlCommands(program, { root: ROOT, environment, action, out });
   registerSampleData(program, { root: ROOT, environment, action, out });

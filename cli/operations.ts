@@ -1,7 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { accessServiceNames, DIST, FLUX, MATERIALIZE_SQL, NAMESPACES, PORTS, TF_OUTPUTS } from '../model/contract';
+import { selectEnvironments } from '../core/environments';
+import { stackDir, workspace } from '../core/workspace';
+import { accessServiceNames, DIST, FLUX, MATERIALIZE_SQL, NAMESPACES, POD_LABELS, PORTS, TF_OUTPUTS } from '../model/contract';
 import type { Environment } from '../model/environment';
 import { sealedValuesPath } from '../model/sealed-values';
 import { checkBackendValue } from './backend-values';
@@ -10,7 +12,9 @@ import { environmentFile, newUuid, setMaterializeField } from './environment-fil
 import { CliError } from './errors';
 import type { Log, Step } from './plan';
 import { passwordFile, SEAL_VARIABLES, sealEnvironment } from './seal/seal-environment';
-import { outputsFile, readStackOutputs } from './terraform-outputs';
+import type { KubeClient } from './kube';
+import { describeResult, synthesizeAll } from './pipeline';
+import { flattenTerraformOutputs, outputsFile, readStackOutputs } from './terraform-outputs';
 import { writePrivateFile } from './workspace';
 
 export interface Context {
@@ -21,6 +25,8 @@ export interface Context {
   readonly log: Log;
   /** Runs a command and returns stdout; replaceable in tests. */
   readonly exec?: (command: string, args: string[]) => { status: number | null; stdout: string; stderr: string };
+  /** The environment's cluster, when a kubeconfig is known (recreate --empty-persist checks the instance is stopped). */
+  readonly kube?: KubeClient;
 }
 
 function exec(ctx: Context, command: string, args: string[]) {
@@ -56,12 +62,14 @@ export function deployPrerequisites(ctx: Context): { problem: string; fix: strin
   return problems;
 }
 
-function synthStep(ctx: Context, extraEnv: NodeJS.ProcessEnv = {}): Step {
-  return {
-    title: `synthesize ${ctx.env.name} (cdktf.out/ and ${DIST.root}/${ctx.env.name}/)`,
-    command: [process.execPath, '--import', 'tsx', 'scripts/synth.ts'],
-    env: { MZ_ENVIRONMENTS: ctx.env.name, ...extraEnv },
-  };
+/** Runs the synthesis pipeline for this one environment, in this process; other environments' folders stay as they are. */
+function synthesizeEnvironment(ctx: Context, environmentIdChanges?: Record<string, string>): void {
+  const result = synthesizeAll({ workspace: workspace(ctx.root), environments: [ctx.env.name], environmentIdChanges });
+  for (const line of describeResult(result)) ctx.log(`   ${line}`);
+}
+
+function synthStep(ctx: Context): Step {
+  return { title: `synthesize ${ctx.env.name} (cdktf.out/stacks/${ctx.env.name}/ and ${DIST.root}/${ctx.env.name}/)`, run: () => synthesizeEnvironment(ctx) };
 }
 
 function sealStep(ctx: Context): Step {
@@ -117,7 +125,7 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
     {
       title: `cdktf deploy ${env.name} (Azure resources, sensitive outputs to ${outFile})`,
       command: ['npx', 'cdktf', 'deploy', env.name, '--auto-approve', '--outputs-file', outFile, '--outputs-file-include-sensitive-outputs'],
-      env: { MZ_ENVIRONMENTS: env.name, ...terraformEnvironment(ctx.variables) },
+      env: terraformEnvironment(ctx.variables),
     },
     {
       title: `restrict ${outFile} to its owner`,
@@ -146,15 +154,27 @@ export function rolloutPlan(ctx: Context, options: { push: boolean }): Step[] {
   const file = environmentFile(ctx.env.name, join(ctx.root, 'environments'));
   const uuid = newUuid();
   return [
-    { title: `set materialize.requestRollout to ${uuid} in ${relative(ctx.root, file)}`, run: () => void setMaterializeField(file, 'requestRollout', uuid) },
-    synthStep(ctx),
+    {
+      title: `set materialize.requestRollout to ${uuid} in ${relative(ctx.root, file)} and synthesize ${ctx.env.name}`,
+      run: () => {
+        const before = readFileSync(file, 'utf8');
+        setMaterializeField(file, 'requestRollout', uuid);
+        try {
+          synthesizeEnvironment({ ...ctx, env: selectEnvironments(join(ctx.root, 'environments'), [ctx.env.name]).selected[0] });
+        } catch (e) {
+          // The file goes back as it was: a refused synth must not leave a rollout half requested.
+          writeFileSync(file, before);
+          throw e;
+        }
+      },
+    },
     ...gitStep(ctx, options.push, `roll out ${ctx.env.name}`, [relative(ctx.root, file)]),
   ];
 }
 
 /** Terraform address of the SAS rotation clock in the synthesized stack. */
 export function sasRotationAddress(root: string, environment: string): string {
-  const path = join(root, 'cdktf.out', 'stacks', environment, 'cdk.tf.json');
+  const path = join(stackDir(workspace(root), environment), 'cdk.tf.json');
   if (!existsSync(path)) throw new CliError(`no synthesized stack for "${environment}"`, 'run npm run synth first');
   const stack = JSON.parse(readFileSync(path, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
   const names = Object.keys(stack.resource?.time_rotating ?? {});
@@ -165,11 +185,14 @@ export function sasRotationAddress(root: string, environment: string): string {
 /** A new SAS now (Materialize never refreshes one): replace the rotation clock, re-seal, roll out. */
 export function rotateSasPlan(ctx: Context, options: { push: boolean }): Step[] {
   if (ctx.env.storage.persistAuth !== 'sas') throw new CliError(`environment "${ctx.env.name}" uses workload identity: there is no SAS to rotate`);
-  const stackDir = `cdktf.out/stacks/${ctx.env.name}`;
+  const stack = relative(ctx.root, stackDir(workspace(ctx.root), ctx.env.name));
   let address = '<time_rotating address>';
   const outFile = outputsFile(ctx.env.name, ctx.root);
+  const tfEnv = terraformEnvironment(ctx.variables);
   return [
     synthStep(ctx),
+    // Idempotent; the stack folder may be new (a fresh clone) or its providers never installed.
+    { title: `terraform init in ${stack}`, command: ['terraform', `-chdir=${stack}`, 'init', '-input=false'], env: tfEnv },
     {
       title: 'find the SAS rotation resource',
       run: () => {
@@ -180,15 +203,15 @@ export function rotateSasPlan(ctx: Context, options: { push: boolean }): Step[] 
     {
       title: 'issue a new SAS (replace the rotation clock)',
       get command() {
-        return ['terraform', `-chdir=${stackDir}`, 'apply', '-auto-approve', `-replace=${address}`];
+        return ['terraform', `-chdir=${stack}`, 'apply', '-input=false', '-auto-approve', `-replace=${address}`];
       },
-      env: terraformEnvironment(ctx.variables),
+      env: tfEnv,
     } as Step,
     {
       title: `refresh ${relative(ctx.root, outFile)}`,
       run: () => {
-        const out = execFileSync('terraform', [`-chdir=${stackDir}`, 'output', '-json'], { cwd: ctx.root, encoding: 'utf8' });
-        writePrivateFile(outFile, out);
+        const out = execFileSync('terraform', [`-chdir=${stack}`, 'output', '-json'], { cwd: ctx.root, encoding: 'utf8', env: { ...process.env, ...tfEnv }, timeout: 120_000 });
+        writePrivateFile(outFile, `${JSON.stringify(flattenTerraformOutputs(JSON.parse(out) as Record<string, { value: unknown }>), null, 2)}\n`);
       },
     },
     sealStep(ctx),
@@ -208,7 +231,11 @@ export async function emptyPersistContainer(persistUrl: string, log: Log): Promi
   return n;
 }
 
-/** A fresh start: a new environmentId (and optionally an empty persist container), after confirmation. */
+/**
+ * A fresh start: a new environmentId (and optionally an empty persist container), after
+ * confirmation. The environment file changes last, only once the steps before it succeeded, so
+ * a failed run changes nothing and can simply be run again.
+ */
 export function recreatePlan(ctx: Context, options: { confirm?: string; emptyPersist: boolean; push: boolean }): Step[] {
   if (options.confirm !== ctx.env.name) {
     throw new CliError(
@@ -218,18 +245,36 @@ export function recreatePlan(ctx: Context, options: { confirm?: string; emptyPer
   }
   const file = environmentFile(ctx.env.name, join(ctx.root, 'environments'));
   const uuid = newUuid();
-  const steps: Step[] = [{ title: `set materialize.environmentId to ${uuid} in ${relative(ctx.root, file)}`, run: () => void setMaterializeField(file, 'environmentId', uuid) }];
+  const steps: Step[] = [];
   if (options.emptyPersist) {
-    steps.push({
-      title: 'delete every blob in the persist container',
-      run: async () => {
-        const url = readStackOutputs(ctx.env.name, { root: ctx.root })[TF_OUTPUTS.persistBackendUrl];
-        if (!url) throw new CliError('no persist_backend_url output', `mzops deploy ${ctx.env.name}`);
-        ctx.log(`   deleted ${await emptyPersistContainer(url, ctx.log)} blobs`);
+    steps.push(
+      { title: `check that no pod of Materialize ${ctx.env.materialize.instanceName} runs (it would lose the blobs under it)`, run: () => assertInstanceStopped(ctx) },
+      {
+        title: 'delete every blob in the persist container',
+        run: async () => {
+          const url = readStackOutputs(ctx.env.name, { root: ctx.root })[TF_OUTPUTS.persistBackendUrl];
+          if (!url) throw new CliError('no persist_backend_url output', `mzops deploy ${ctx.env.name}`);
+          ctx.log(`   deleted ${await emptyPersistContainer(url, ctx.log)} blobs`);
+        },
       },
-    });
+    );
   }
-  steps.push(synthStep(ctx, { MZ_FORCE_ENVIRONMENT_ID_CHANGE: ctx.env.name }));
+  steps.push({
+    title: `synthesize ${ctx.env.name} with the new environmentId ${uuid}, then write it into ${relative(ctx.root, file)}`,
+    run: () => {
+      synthesizeEnvironment(ctx, { [ctx.env.name]: uuid });
+      setMaterializeField(file, 'environmentId', uuid);
+    },
+  });
   steps.push(...gitStep(ctx, options.push, `recreate ${ctx.env.name} with a new environmentId`, [relative(ctx.root, file)]));
   return steps;
+}
+
+/** Emptying the container under a running environmentd would corrupt it: refuse while any pod of the instance exists. */
+async function assertInstanceStopped(ctx: Context): Promise<void> {
+  const stop = `flux suspend kustomization ${FLUX.layers[FLUX.layers.length - 1]} -n ${NAMESPACES.flux}, then kubectl delete materialize ${ctx.env.materialize.instanceName} -n ${NAMESPACES.instance}`;
+  if (!ctx.kube) throw new CliError('--empty-persist needs the cluster, to check that the instance is stopped', `pass --kubeconfig (or set KUBECONFIG); stop the instance first: ${stop}`);
+  const pods = (await ctx.kube.get({ resource: 'pods', namespace: NAMESPACES.instance, selector: `${POD_LABELS.organizationName}=${ctx.env.materialize.instanceName}` })) as { items?: { metadata: { name: string } }[] };
+  const running = (pods.items ?? []).map((p) => p.metadata.name);
+  if (running.length > 0) throw new CliError(`Materialize ${ctx.env.materialize.instanceName} still runs (${running.slice(0, 3).join(', ')}${running.length > 3 ? ', ...' : ''})`, `stop it first: ${stop}; then run recreate again`);
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stackDir, workspace } from '../core/workspace';
 import { stateDir } from './workspace';
 
 /** Terraform outputs of one environment's stack, by output name. */
@@ -21,12 +22,16 @@ export function readStackOutputs(environment: string, options: { file?: string; 
     const stack = (parsed[environment] ?? parsed) as Record<string, unknown>;
     return Object.fromEntries(Object.entries(stack).map(([k, v]) => [k, typeof v === 'string' ? v : v === undefined ? undefined : JSON.stringify(v)]));
   }
-  const dir = join(options.root ?? process.cwd(), 'cdktf.out', 'stacks', environment);
+  const dir = stackDir(workspace(options.root ?? process.cwd()), environment);
   const r = spawnSync('terraform', [`-chdir=${dir}`, 'output', '-json'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
     throw new Error(`no Terraform outputs for "${environment}": neither ${file} nor \`terraform output\` in ${dir} (deploy first: mzops deploy ${environment})`);
   }
-  const parsed = JSON.parse(r.stdout) as Record<string, { value: unknown }>;
+  return flattenTerraformOutputs(JSON.parse(r.stdout) as Record<string, { value: unknown }>);
+}
+
+/** `terraform output -json` gives `{name: {value, type, sensitive}}`; mzops keeps cdktf's flat `{name: value}`. */
+export function flattenTerraformOutputs(parsed: Record<string, { value: unknown }>): StackOutputs {
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v.value === 'string' ? v.value : JSON.stringify(v.value)]));
 }
 

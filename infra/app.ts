@@ -2,10 +2,20 @@ import { App } from 'cdktf';
 import type { Environment } from '../model/environment';
 import { MaterializeStack } from './materialize-stack';
 
-/** Synthesizes one stack per environment into `outdir`. */
-export function synthInfra(envs: Environment[], outdir: string): MaterializeStack[] {
+export interface SynthInfraContext {
+  /** The local backend's state path for an environment, relative to its stack folder. */
+  readonly localStatePath: (env: Environment) => string;
+}
+
+/**
+ * Synthesizes one stack per environment into `outdir` (cdktf's layout). The cdktf CLI sets
+ * CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS for the apps it runs, which makes every stack
+ * ignore error annotations, our policy rules among them; unset here, a violation always fails.
+ */
+export function synthInfra(envs: readonly Environment[], outdir: string, context: SynthInfraContext): MaterializeStack[] {
+  delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
   const app = new App({ outdir });
-  const stacks = envs.map((env) => new MaterializeStack(app, env));
+  const stacks = envs.map((env) => new MaterializeStack(app, env, { localStatePath: context.localStatePath(env) }));
   app.synth();
   return stacks;
 }

@@ -19,6 +19,11 @@ import { ResourceGroup } from './resource-group';
 import { SealingKey } from './sealing-key';
 import { configureStateBackend } from './state-backend';
 
+export interface MaterializeStackProps {
+  /** Path of the local state file relative to the stack folder (unused with an azurerm backend); see core/workspace.ts. */
+  readonly localStatePath: string;
+}
+
 /** Every Azure resource of one environment; the stack name is the environment name. */
 export class MaterializeStack extends TerraformStack {
   readonly network: Network;
@@ -29,9 +34,9 @@ export class MaterializeStack extends TerraformStack {
   readonly flux: FluxGitOps;
   readonly sealingKey: SealingKey;
 
-  constructor(scope: Construct, env: Environment) {
+  constructor(scope: Construct, env: Environment, props: MaterializeStackProps) {
     super(scope, env.name);
-    configureStateBackend(this, env);
+    configureStateBackend(this, env, props.localStatePath);
     new AzurermProvider(this, 'azurerm', { features: [{}] });
     new RandomProvider(this, 'random');
     new TimeProvider(this, 'time');

@@ -1,8 +1,12 @@
 import { AzurermBackend, LocalBackend, type TerraformStack } from 'cdktf';
 import type { Environment } from '../model/environment';
 
-/** Local state unless the environment names an azurerm backend; one state per environment either way. */
-export function configureStateBackend(stack: TerraformStack, env: Environment): void {
+/**
+ * Local state unless the environment names an azurerm backend; one state per environment either
+ * way. Local state lives outside cdktf.out (`localStatePath`, relative to the stack folder where
+ * Terraform runs), so no synth can delete it.
+ */
+export function configureStateBackend(stack: TerraformStack, env: Environment, localStatePath: string): void {
   const remote = env.state.azurerm;
   if (remote) {
     new AzurermBackend(stack, {
@@ -13,6 +17,6 @@ export function configureStateBackend(stack: TerraformStack, env: Environment): 
       useAzureadAuth: true,
     });
   } else {
-    new LocalBackend(stack, { path: `terraform.${env.name}.tfstate` });
+    new LocalBackend(stack, { path: localStatePath });
   }
 }

@@ -48,6 +48,37 @@ export const DIST = {
   },
 } as const;
 
+/**
+ * The repository's working folders. Terraform state lives in `state/`, beside (never inside)
+ * `cdktf.out/`: synth replaces stack folders, so anything kept inside one is at risk.
+ */
+export const WORKSPACE = {
+  environments: 'environments',
+  cdktfOut: 'cdktf.out',
+  /** cdktf's own layout: `cdktf.out/stacks/<stack>/cdk.tf.json`, and where Terraform runs. */
+  stacks: 'stacks',
+  manifest: 'manifest.json',
+  /** Local Terraform state, one file per environment; git-ignored, mode 700. */
+  state: 'state',
+  /** Where `npx cdk8s synth` points (its CLI empties it first): never `dist/` itself. */
+  cdk8sScratch: '.cdk8s.out',
+  /** Every temporary folder or file synth makes starts with this; git ignores the pattern. */
+  tmpPrefix: '.mz-tmp-',
+  stateFile(environment: string): string {
+    return `${environment}.tfstate`;
+  },
+  /** Where state lived before it moved out of cdktf.out (relative to the stack folder). */
+  legacyStateFile(environment: string): string {
+    return `terraform.${environment}.tfstate`;
+  },
+  environmentFile(environment: string): string {
+    return `${environment}.ts`;
+  },
+} as const;
+
+/** Kubernetes condition types the CLI waits on and reports. */
+export const CONDITIONS = { ready: 'Ready', upToDate: 'UpToDate', synced: 'Synced' } as const;
+
 /** The secret the Materialize CR names in `backendSecretName`; all four keys are read as required. */
 export const BACKEND_SECRET = {
   name: 'materialize-backend',

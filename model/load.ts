@@ -1,5 +1,4 @@
-import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { resolveEnvironment } from './defaults';
 import type { Environment, EnvironmentDefinition } from './environment';
 import { EnvironmentValidationError, validateEnvironment, type ValidationProblem } from './validate';
@@ -46,25 +45,4 @@ export function loadEnvironments(definitions: EnvironmentDefinition[]): Environm
   }
   if (problems.length > 0) throw new EnvironmentValidationError(problems);
   return envs;
-}
-
-/** The environment files of this repository: every `environments/*.ts` default-exporting a definition. */
-export function readEnvironmentDefinitions(dir: string = ENVIRONMENTS_DIR): EnvironmentDefinition[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
-    .sort()
-    .map((f) => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(join(dir, f)) as { default?: EnvironmentDefinition };
-      if (!mod.default || typeof mod.default !== 'object') {
-        throw new EnvironmentValidationError([
-          { environment: f.replace(/\.ts$/, ''), field: 'default export', value: undefined, rule: `of environments/${f} must be defineEnvironment({...})`, example: 'export default defineEnvironment({ name: "staging", ... })' },
-        ]);
-      }
-      return mod.default;
-    });
-}
-
-export function loadRepositoryEnvironments(dir?: string): Environment[] {
-  return loadEnvironments(readEnvironmentDefinitions(dir));
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -16,18 +16,23 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): { seconds: number; rssMb: number } {
+/** Wall time and peak RSS of one child process (getrusage of the waited-for child, via /usr/bin/time's format). */
+function timed(cmd: string, args: string[]): { seconds: number; rssMb: number } {
   const start = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd: ROOT, env: { ...process.env, ...env, MZ_REPORT_RSS: '1' }, encoding: 'utf8' });
+  // Debian's time package; without it the RSS column reads NaN.
+  const r = existsSync('/usr/bin/time') ? spawnSync('/usr/bin/time', ['-f', 'maxrss-kb %M', cmd, ...args], { cwd: ROOT, encoding: 'utf8' }) : spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
   const kb = Number(/maxrss-kb (\d+)/.exec(r.stderr)?.[1] ?? NaN);
   return { seconds, rssMb: kb / 1024 };
 }
 
-/** Environment files that differ only in their globally unique parts. */
-function syntheticEnvironments(count: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mz-bench-envs-'));
+/** A repository layout whose environments/ holds `count` files that differ only in their globally unique parts (0: the example itself). */
+function syntheticRepository(count: number): string {
+  const root = mkdtempSync(join(tmpdir(), 'mz-bench-'));
+  const dir = join(root, 'environments');
+  mkdirSync(dir);
+  if (count === 0) writeFileSync(join(dir, 'example.ts'), `export { default } from ${JSON.stringify(join(ROOT, 'environments', 'example'))};\n`);
   for (let i = 0; i < count; i++) {
     const hex = i.toString(16).padStart(12, '0');
     writeFileSync(
@@ -39,26 +44,25 @@ export default defineEnvironment({ ...base, name: 'bench${i}', prefix: 'bench${i
 `,
     );
   }
-  return dir;
+  return root;
 }
 
-function synthRuns(env: NodeJS.ProcessEnv, runs: number) {
-  const out = mkdtempSync(join(tmpdir(), 'mz-bench-out-'));
-  const results = Array.from({ length: runs }, () =>
-    timed(process.execPath, ['--import', 'tsx', 'scripts/synth.ts'], { ...env, MZ_CDKTF_OUT: join(out, 'cdktf.out'), MZ_DIST_DIR: join(out, 'dist') }),
-  );
-  rmSync(out, { recursive: true, force: true });
+/** Cold synth runs, as `npm run synth` makes them (one fresh process each), against a repository layout elsewhere. */
+function synthRuns(count: number, runs: number) {
+  const root = syntheticRepository(count);
+  // The first run compiles the generated files (tsx caches them), as a user's first synth does; it is not counted.
+  timed(process.execPath, ['--import', 'tsx', 'scripts/synth.ts', '--root', root]);
+  const results = Array.from({ length: runs }, () => timed(process.execPath, ['--import', 'tsx', 'scripts/synth.ts', '--root', root]));
+  rmSync(root, { recursive: true, force: true });
   return { seconds: median(results.map((r) => r.seconds)), rssMb: median(results.map((r) => r.rssMb)) };
 }
 
 const rows: string[][] = [];
-const example = synthRuns({ MZ_ENVIRONMENTS: 'example' }, RUNS);
+const example = synthRuns(0, RUNS);
 rows.push(['synth, example environment (cold process)', `${example.seconds.toFixed(2)} s`, `${example.rssMb.toFixed(0)} MB`]);
 for (const n of [1, 5, 20]) {
-  const dir = syntheticEnvironments(n);
-  const r = synthRuns({ MZ_ENVIRONMENTS_DIR: dir }, Math.min(RUNS, 3));
+  const r = synthRuns(n, Math.min(RUNS, 3));
   rows.push([`synth, ${n} environment${n > 1 ? 's' : ''}`, `${r.seconds.toFixed(2)} s`, `${r.rssMb.toFixed(0)} MB`]);
-  rmSync(dir, { recursive: true, force: true });
 }
 const jestTimes = Array.from({ length: Math.min(RUNS, 3) }, () => {
   const start = process.hrtime.bigint();

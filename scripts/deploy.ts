@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { runOrExplain, selectEnvironments } from './environments';
+import { runOrExplain } from '../cli/errors';
+import { selectEnvironments } from '../core/environments';
+import { workspace } from '../core/workspace';
 
 /**
  * `npm run deploy -- <environment> [cdktf deploy flags]`: validates, then runs `cdktf deploy`
@@ -9,10 +11,7 @@ import { runOrExplain, selectEnvironments } from './environments';
 runOrExplain(() => {
   const [name, ...rest] = process.argv.slice(2);
   if (!name) throw new Error('usage: npm run deploy -- <environment> [cdktf deploy flags]');
-  const [env] = selectEnvironments([name]);
-  const result = spawnSync('npx', ['cdktf', 'deploy', env.name, ...rest], {
-    stdio: 'inherit',
-    env: { ...process.env, MZ_ENVIRONMENTS: env.name },
-  });
+  const [env] = selectEnvironments(workspace().environmentsDir, [name]).selected;
+  const result = spawnSync('npx', ['cdktf', 'deploy', env.name, ...rest], { stdio: 'inherit' });
   process.exit(result.status ?? 1);
 });

@@ -1,13 +1,18 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { setMaterializeField } from '../../cli/environment-file';
+import { RecordedKube } from '../../cli/kube';
+import { RENDERERS } from '../../cli/pipeline';
+import { synthesize } from '../../core/synthesize';
+import { workspace } from '../../core/workspace';
 import { deployPlan, deployPrerequisites, emptyPersistContainer, recreatePlan, rolloutPlan, rotateSasPlan, sasRotationAddress, type Context } from '../../cli/operations';
 import { describePlan, runPlan } from '../../cli/plan';
 import { env, REPO_ROOT } from '../helpers';
 import { testAzurite } from '../support/azurite';
+import { copyEnvironmentSource, plantTerraformFiles, snapshotTree, tempRepo } from '../support/repo';
 
 const run = promisify(execFile);
 const LICENSE = `eyJ${'b'.repeat(120)}`;
@@ -34,7 +39,7 @@ describe('deploy', () => {
       'cdktf deploy example (Azure resources, sensitive outputs to .mzops/example/outputs.json)',
       'restrict .mzops/example/outputs.json to its owner',
       'seal the backend secret into environments/example.sealed.json',
-      'synthesize example (cdktf.out/ and dist/example/)',
+      'synthesize example (cdktf.out/stacks/example/ and dist/example/)',
       'stage the GitOps changes',
       'commit',
       'push, for Flux to pick up',
@@ -48,7 +53,7 @@ describe('deploy', () => {
 
   it('hands Azure credentials and TF_VAR_* from .env to cdktf, and nothing else', () => {
     const c = ctx({ variables: { ARM_SUBSCRIPTION_ID: 's', ARM_CLIENT_SECRET: 'x', TF_VAR_git_https_token: 't', MZ_LICENSE_KEY: LICENSE, TF_VAR_empty: '' } });
-    expect(deployPlan(c, { push: false, wait: false })[0].env).toEqual({ MZ_ENVIRONMENTS: 'example', ARM_SUBSCRIPTION_ID: 's', ARM_CLIENT_SECRET: 'x', TF_VAR_git_https_token: 't' });
+    expect(deployPlan(c, { push: false, wait: false })[0].env).toEqual({ ARM_SUBSCRIPTION_ID: 's', ARM_CLIENT_SECRET: 'x', TF_VAR_git_https_token: 't' });
   });
 
   it('without --push stops after showing what to commit', () => {
@@ -109,6 +114,14 @@ describe('environment file edits', () => {
     expect(text).toContain("requestRollout: '22222222-2222-4222-8222-222222222222'");
   });
 
+  it('never edits a commented-out line', () => {
+    writeFileSync(file, readFileSync(file, 'utf8').replace("    environmentId: '7f615ba3", "    // environmentId: '00000000-0000-4000-8000-000000000000', (the old one)\n    environmentId: '7f615ba3"));
+    setMaterializeField(file, 'environmentId', '33333333-3333-4333-8333-333333333333');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain("// environmentId: '00000000-0000-4000-8000-000000000000', (the old one)");
+    expect(text).toContain("\n    environmentId: '33333333-3333-4333-8333-333333333333'");
+  });
+
   it('replaces environmentId and leaves everything else as written', () => {
     const before = readFileSync(file, 'utf8');
     setMaterializeField(file, 'environmentId', '33333333-3333-4333-8333-333333333333');
@@ -119,52 +132,91 @@ describe('environment file edits', () => {
 
 describe('rollout, rotate-sas and recreate', () => {
   let root: string;
+  let file: string;
+  let logs: string[];
+  const c = (over: Partial<Context> = {}) => {
+    jest.resetModules();
+    return ctx({ root, log: (l) => void logs.push(l), ...over });
+  };
+  const materializeYaml = () => readFileSync(join(root, 'dist', 'example', 'instance', 'materialize-materialize-environment.materialize.yaml'), 'utf8');
   beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'mz-ops-'));
-    mkdirSync(join(root, 'environments'));
-    copyFileSync(join(REPO_ROOT, 'environments', 'example.ts'), join(root, 'environments', 'example.ts'));
+    root = tempRepo(['prod']);
+    file = copyEnvironmentSource(root, 'example');
+    logs = [];
+    jest.resetModules();
+    synthesize({ workspace: workspace(root), renderers: RENDERERS });
+    plantTerraformFiles(root, 'example');
+    plantTerraformFiles(root, 'prod');
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('rollout writes a new requestRollout, then synthesizes and shows the change', async () => {
-    const steps = rolloutPlan(ctx({ root }), { push: false });
+  const terraformFiles = () => Object.fromEntries(Object.entries(snapshotTree(root)).filter(([k]) => /\.terraform|tfstate/.test(k)));
+
+  it('rollout writes a new requestRollout and synthesizes only this environment, keeping state and the others as they were', async () => {
+    const kept = terraformFiles();
+    const prod = snapshotTree(join(root, 'dist', 'prod'));
+    const steps = rolloutPlan(c(), { push: false });
     await steps[0].run!();
-    expect(readFileSync(join(root, 'environments', 'example.ts'), 'utf8')).toMatch(/requestRollout: '[0-9a-f-]{36}'/);
-    expect(steps[1].command!.slice(-1)).toEqual(['scripts/synth.ts']);
-    expect(steps[1].env).toEqual({ MZ_ENVIRONMENTS: 'example' });
-    expect(steps[2].command).toEqual(['git', 'status', '--short', '--', 'dist/example', 'environments/example.sealed.json', 'environments/example.ts']);
+    const uuid = /requestRollout: '([0-9a-f-]{36})'/.exec(readFileSync(file, 'utf8'))![1];
+    expect(materializeYaml()).toContain(`requestRollout: ${uuid}`);
+    expect(terraformFiles()).toEqual(kept);
+    expect(snapshotTree(join(root, 'dist', 'prod'))).toEqual(prod);
+    expect(steps[1].command).toEqual(['git', 'status', '--short', '--', 'dist/example', 'environments/example.sealed.json', 'environments/example.ts']);
   });
 
-  it('rotate-sas replaces the rotation clock, re-seals and rolls out', () => {
-    const titles = describePlan(rotateSasPlan(ctx(), { push: true })).filter((l) => /^\d+\. /.test(l)).map((l) => l.replace(/^\d+\. /, ''));
-    expect(titles.slice(0, 5)).toEqual(['synthesize example (cdktf.out/ and dist/example/)', 'find the SAS rotation resource', 'issue a new SAS (replace the rotation clock)', 'refresh .mzops/example/outputs.json', 'seal the backend secret into environments/example.sealed.json']);
-    expect(titles).toContain('push, for Flux to pick up');
+  it('rollout puts the environment file back when the synth is refused', () => {
+    const before = readFileSync(file, 'utf8');
+    const dist = snapshotTree(join(root, 'dist'));
+    writeFileSync(join(root, 'environments', 'example.sealed.json'), '{"certificateSha256": 1}');
+    expect(() => rolloutPlan(c(), { push: false })[0].run!()).toThrow(/not a sealed values file/);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(snapshotTree(join(root, 'dist'))).toEqual(dist);
+  });
+
+  it('rotate-sas runs terraform init in the stack folder before any other terraform command', () => {
+    const commands = rotateSasPlan(c(), { push: true }).filter((s) => s.command).map((s) => s.command!.join(' '));
+    expect(commands[0]).toBe('terraform -chdir=cdktf.out/stacks/example init -input=false');
+    expect(commands[1]).toMatch(/^terraform -chdir=cdktf.out\/stacks\/example apply -input=false -auto-approve -replace=/);
   });
 
   it('rotate-sas finds the rotation clock in the synthesized stack, and refuses workload identity', () => {
-    mkdirSync(join(root, 'cdktf.out', 'stacks', 'example'), { recursive: true });
-    writeFileSync(join(root, 'cdktf.out', 'stacks', 'example', 'cdk.tf.json'), JSON.stringify({ resource: { time_rotating: { PersistStorage_SasRotation_B24A100B: {} } } }));
-    expect(sasRotationAddress(root, 'example')).toBe('time_rotating.PersistStorage_SasRotation_B24A100B');
+    expect(sasRotationAddress(root, 'example')).toMatch(/^time_rotating\.PersistStorage_SasRotation_[0-9A-F]{8}$/);
     expect(() => rotateSasPlan(ctx({ env: env('staging') }), { push: false })).toThrow(/uses workload identity: there is no SAS to rotate/);
   });
 
   it('recreate refuses without the environment name as confirmation', () => {
-    expect(() => recreatePlan(ctx({ root }), { emptyPersist: false, push: false })).toThrow(/recreate starts environment "example" from nothing/);
+    expect(() => recreatePlan(c(), { emptyPersist: false, push: false })).toThrow(/recreate starts environment "example" from nothing/);
     let hint: string | undefined;
     try {
-      recreatePlan(ctx({ root }), { confirm: 'prod', emptyPersist: false, push: false });
+      recreatePlan(c(), { confirm: 'prod', emptyPersist: false, push: false });
     } catch (e) {
       hint = (e as { hint?: string }).hint;
     }
     expect(hint).toBe('confirm with --confirm example');
   });
 
-  it('recreate writes a new environmentId and synthesizes with the change allowed', async () => {
-    const steps = recreatePlan(ctx({ root }), { confirm: 'example', emptyPersist: true, push: false });
+  it('recreate synthesizes the new environmentId, then writes it into the file; state survives', async () => {
+    const kept = terraformFiles();
+    const steps = recreatePlan(c(), { confirm: 'example', emptyPersist: false, push: false });
     await steps[0].run!();
-    expect(readFileSync(join(root, 'environments', 'example.ts'), 'utf8')).not.toContain('7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17');
-    expect(steps.map((s) => s.title)).toContain('delete every blob in the persist container');
-    expect(steps.find((s) => s.command?.includes('scripts/synth.ts'))!.env).toEqual({ MZ_ENVIRONMENTS: 'example', MZ_FORCE_ENVIRONMENT_ID_CHANGE: 'example' });
+    const id = /environmentId: '([0-9a-f-]{36})'/.exec(readFileSync(file, 'utf8'))![1];
+    expect(id).not.toBe('7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17');
+    expect(materializeYaml()).toContain(`environmentId: ${id}`);
+    expect(terraformFiles()).toEqual(kept);
+    // A plain synth afterwards accepts it: the file and dist/ agree.
+    jest.resetModules();
+    expect(() => synthesize({ workspace: workspace(root), renderers: RENDERERS })).not.toThrow();
+  });
+
+  it('recreate --empty-persist refuses without the cluster, and while a pod of the instance runs, before deleting anything', async () => {
+    const without = recreatePlan(c(), { confirm: 'example', emptyPersist: true, push: false });
+    expect(without[1].title).toBe('delete every blob in the persist container');
+    await expect(without[0].run!()).rejects.toThrow(/--empty-persist needs the cluster/);
+    const running = new RecordedKube({ 'pods materialize-environment - materialize.cloud/organization-name=materialize': { items: [{ metadata: { name: 'mz7f615ba39d2c-environmentd-0' } }] } });
+    await expect(recreatePlan(c({ kube: running }), { confirm: 'example', emptyPersist: true, push: false })[0].run!()).rejects.toThrow(/Materialize materialize still runs \(mz7f615ba39d2c-environmentd-0\)/);
+    const stopped = new RecordedKube({ 'pods materialize-environment - materialize.cloud/organization-name=materialize': { items: [] } });
+    await expect(recreatePlan(c({ kube: stopped }), { confirm: 'example', emptyPersist: true, push: false })[0].run!()).resolves.toBeUndefined();
+    expect(readFileSync(file, 'utf8')).toContain('7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17');
   });
 
   it('recreate --empty-persist empties the container (Azurite)', async () => {

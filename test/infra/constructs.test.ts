@@ -197,7 +197,8 @@ describe('sealing key', () => {
 
 describe('state and data protection', () => {
   it('keeps local state by default and uses azurerm when configured', () => {
-    expect(synthesized('example').parsed.terraform.backend).toEqual({ local: { path: 'terraform.example.tfstate' } });
+    // Relative to cdktf.out/stacks/example, where Terraform runs: the repository's state/ folder.
+    expect(synthesized('example').parsed.terraform.backend).toEqual({ local: { path: '../../../state/example.tfstate' } });
     expect(synthesized('staging').parsed.terraform.backend).toMatchObject({
       azurerm: { resource_group_name: 'acme-tfstate', storage_account_name: 'acmetfstate', container_name: 'tfstate', key: 'staging.terraform.tfstate' },
     });

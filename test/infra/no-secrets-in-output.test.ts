@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { FIXTURE_ENVIRONMENTS_DIR, REPO_ROOT } from '../helpers';
+import { REPO_ROOT } from '../helpers';
+import { tempRepo, writeEnvironment } from '../support/repo';
 
 const run = promisify(execFile);
 
@@ -30,18 +30,16 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('no secret reaches cdktf.out or dist', () => {
-  const out = mkdtempSync(join(tmpdir(), 'mz-canary-'));
+  // The repository's own environments (whatever a user added) and the fixtures, in one layout.
+  const names = [...new Set([...readdirSync(join(REPO_ROOT, 'environments')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')), 'staging', 'prod'])];
+  const out = tempRepo([]);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('synthesizes every environment with canaries set and finds none of them in the output', async () => {
-    const synth = (dir: string | undefined, outdir: string) =>
-      run(process.execPath, ['--import', 'tsx', 'scripts/synth.ts'], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...CANARIES, MZ_CDKTF_OUT: join(outdir, 'cdktf.out'), MZ_DIST_DIR: join(outdir, 'dist'), ...(dir ? { MZ_ENVIRONMENTS_DIR: dir } : {}) },
-      });
-    await Promise.all([synth(undefined, join(out, 'repo')), synth(FIXTURE_ENVIRONMENTS_DIR, join(out, 'fixtures'))]);
-    const files = filesUnder(out);
-    expect(files.filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(3);
+    for (const n of names) writeEnvironment(out, n);
+    await run(process.execPath, ['--import', 'tsx', 'scripts/synth.ts', '--root', out], { cwd: REPO_ROOT, env: { ...process.env, ...CANARIES } });
+    const files = filesUnder(join(out, 'cdktf.out')).concat(filesUnder(join(out, 'dist')));
+    expect(files.filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(names.length);
     expect(files.filter((f) => f.endsWith('.yaml')).length).toBeGreaterThan(30);
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
@@ -49,6 +47,6 @@ describe('no secret reaches cdktf.out or dist', () => {
       expect(text).not.toMatch(/CANARY-/);
     }
     // The variable is declared, so the secret arrives only at plan time.
-    expect(readFileSync(join(out, 'fixtures', 'cdktf.out', 'stacks', 'prod', 'cdk.tf.json'), 'utf8')).toContain('"postgres_admin_password"');
+    expect(readFileSync(join(out, 'cdktf.out', 'stacks', 'prod', 'cdk.tf.json'), 'utf8')).toContain('"postgres_admin_password"');
   });
 });

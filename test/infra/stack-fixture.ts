@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { localStatePath, workspace } from '../../core/workspace';
 import { MaterializeStack } from '../../infra/materialize-stack';
 import { env } from '../helpers';
 
@@ -17,7 +18,7 @@ export function synthesized(name: string) {
   let hit = cache.get(name);
   if (!hit) {
     const app = Testing.app();
-    const stack = new MaterializeStack(app, env(name));
+    const stack = new MaterializeStack(app, env(name), { localStatePath: localStatePath(workspace(), name) });
     const json = Testing.synth(stack);
     hit = { stack, json, parsed: JSON.parse(json) as TerraformJson };
     cache.set(name, hit);

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import type { GitopsRendering } from '../core/synthesize';
 import type { Environment } from '../model/environment';
 import { missingSealedKeys, readSealedValues } from '../model/sealed-values';
-import { writeDirectoryAtomically } from '../scripts/atomic-dir';
 import { FOLDERS, fileNameFor, renderEnvironment, type KubeObject, type RenderedTree } from './render';
 
 export class SynthRefusedError extends Error {
@@ -25,7 +25,7 @@ export function committedEnvironmentId(envDir: string): string | undefined {
 }
 
 /** Checks a rendered tree before anything is written. */
-export function checkTree(env: Environment, tree: RenderedTree, previousDir?: string): void {
+export function checkTree(env: Environment, tree: RenderedTree, options: { previousDir?: string; environmentIdChangeAccepted?: boolean } = {}): void {
   const fail = (msg: string) => {
     throw new SynthRefusedError(`environment "${env.name}": ${msg}`);
   };
@@ -42,10 +42,9 @@ export function checkTree(env: Environment, tree: RenderedTree, previousDir?: st
     // A plain Secret in Git is a leaked secret: only SealedSecrets may carry secret data.
     if (obj.kind === 'Secret') fail(`${path} is a plain Secret; secrets reach the cluster only sealed`);
   }
-  const previous = previousDir ? committedEnvironmentId(previousDir) : undefined;
-  // mzops recreate sets MZ_FORCE_ENVIRONMENT_ID_CHANGE for the one environment it recreates.
-  const forced = env.materialize.forceEnvironmentIdChange || process.env.MZ_FORCE_ENVIRONMENT_ID_CHANGE === env.name;
-  if (previous && previous !== env.materialize.environmentId && !forced) {
+  const previous = options.previousDir ? committedEnvironmentId(options.previousDir) : undefined;
+  const accepted = env.materialize.forceEnvironmentIdChange || options.environmentIdChangeAccepted;
+  if (previous && previous !== env.materialize.environmentId && !accepted) {
     fail(
       `materialize.environmentId changed from ${previous} to ${env.materialize.environmentId}; that starts an empty instance and orphans all data. ` +
         `Restore it, or set materialize.forceEnvironmentIdChange: true (mzops recreate does) to start fresh on purpose`,
@@ -53,39 +52,14 @@ export function checkTree(env: Environment, tree: RenderedTree, previousDir?: st
   }
 }
 
-export interface SynthReport {
-  written: string[];
-  unsealed: { environment: string; missing: string[] }[];
-  orphans: string[];
-}
-
 /**
- * Renders and checks every environment, then swaps each dist/<name> folder in. Nothing is
- * written unless every environment renders and passes its checks; stale files vanish with
- * the old folder. Folders of environments that no longer exist are reported, never deleted.
+ * One environment's GitOps folder, rendered and checked in memory: what the synthesis pipeline
+ * (core/synthesize.ts) swaps into dist/<name>. Stale files vanish with the old folder; nothing
+ * is written here.
  */
-export function writeDist(envs: Environment[], distDir: string, environmentsDir?: string, knownNames: string[] = envs.map((e) => e.name)): SynthReport {
-  const rendered = envs.map((env) => {
-    const sealed = readSealedValues(env.name, environmentsDir);
-    const tree = renderEnvironment(env, { sealed: sealed ?? null });
-    checkTree(env, tree, join(distDir, env.name));
-    return { env, tree, missing: missingSealedKeys(sealed) as string[] };
-  });
-  mkdirSync(distDir, { recursive: true });
-  for (const { env, tree } of rendered) {
-    writeDirectoryAtomically(join(distDir, env.name), (tmp) => {
-      for (const [rel, text] of tree) {
-        mkdirSync(dirname(join(tmp, rel)), { recursive: true });
-        writeFileSync(join(tmp, rel), text);
-      }
-    });
-  }
-  const known = new Set(knownNames);
-  return {
-    written: envs.map((e) => e.name),
-    unsealed: rendered.filter((r) => r.missing.length > 0).map((r) => ({ environment: r.env.name, missing: r.missing })),
-    orphans: readdirSync(distDir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !known.has(d.name))
-      .map((d) => d.name),
-  };
+export function renderGitops(env: Environment, context: { environmentsDir: string; previousDir: string; environmentIdChangeAccepted: boolean }): GitopsRendering {
+  const sealed = readSealedValues(env.name, context.environmentsDir);
+  const files = renderEnvironment(env, { sealed: sealed ?? null });
+  checkTree(env, files, { previousDir: context.previousDir, environmentIdChangeAccepted: context.environmentIdChangeAccepted });
+  return { files, unsealed: missingSealedKeys(sealed) };
 }

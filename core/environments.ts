@@ -1,0 +1,74 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { WORKSPACE } from '../model/contract';
+import type { Environment, EnvironmentDefinition } from '../model/environment';
+import { loadEnvironments } from '../model/load';
+import { EnvironmentValidationError } from '../model/validate';
+
+/** The environment files of a folder: every `*.ts` default-exporting a definition, by file name. */
+export function readEnvironmentDefinitions(dir: string): { file: string; definition: EnvironmentDefinition }[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .sort()
+    .map((f) => {
+      const path = join(dir, f);
+      // A command that edits a file (rollout) reads it again in the same process.
+      delete require.cache[require.resolve(path)];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(path) as { default?: EnvironmentDefinition };
+      if (!mod.default || typeof mod.default !== 'object') {
+        throw new EnvironmentValidationError([
+          { environment: f.replace(/\.ts$/, ''), field: 'default export', value: undefined, rule: `of ${WORKSPACE.environments}/${f} must be defineEnvironment({...})`, example: 'export default defineEnvironment({ name: "staging", ... })' },
+        ]);
+      }
+      return { file: f, definition: mod.default };
+    });
+}
+
+/**
+ * Every environment of the folder, validated together (global names are unique across files).
+ * A file must be named after its environment: `dist/<name>`, the stack and every command find it by that name.
+ */
+export function loadAllEnvironments(dir: string): Environment[] {
+  const read = readEnvironmentDefinitions(dir);
+  const misnamed = read.filter(({ file, definition }) => typeof definition.name === 'string' && WORKSPACE.environmentFile(definition.name) !== file);
+  if (misnamed.length > 0) {
+    throw new EnvironmentValidationError(
+      misnamed.map(({ file, definition }) => ({
+        environment: definition.name,
+        field: 'name',
+        value: definition.name,
+        rule: `must match its file name ${WORKSPACE.environments}/${file}`,
+        example: `"${file.replace(/\.ts$/, '')}" (or rename the file to ${WORKSPACE.environmentFile(definition.name)})`,
+      })),
+    );
+  }
+  return loadEnvironments(read.map((r) => r.definition));
+}
+
+export interface Selection {
+  readonly all: Environment[];
+  readonly selected: Environment[];
+}
+
+/**
+ * The selected environments (all when `names` is empty). Every file is validated either way:
+ * a broken file elsewhere must not hide behind a narrowed run.
+ */
+export function selectEnvironments(dir: string, names: readonly string[] = []): Selection {
+  const all = loadAllEnvironments(dir);
+  if (names.length === 0) return { all, selected: all };
+  const unknown = names.filter((n) => !all.some((e) => e.name === n));
+  if (unknown.length > 0) {
+    throw new EnvironmentValidationError(
+      unknown.map((n) => ({
+        environment: n,
+        field: 'name',
+        value: n,
+        rule: `must name a file in ${WORKSPACE.environments}/ (known: ${all.map((e) => e.name).join(', ')})`,
+        example: `"${all[0]?.name ?? 'example'}"`,
+      })),
+    );
+  }
+  return { all, selected: all.filter((e) => names.includes(e.name)) };
+}

@@ -1,0 +1,306 @@
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { RENDERERS } from '../../cli/pipeline';
+import { synthesize, type Renderers } from '../../core/synthesize';
+import { recoverInterrupted } from '../../core/swap';
+import { workspace } from '../../core/workspace';
+import { REPO_ROOT } from '../helpers';
+import { copyRepo, plantTerraformFiles, snapshotTree, tempRepo, temporaryEntries, writeEnvironment } from '../support/repo';
+
+const run = promisify(execFile);
+const ROLLOUT = { requestRollout: '11111111-1111-4111-8111-111111111111' };
+
+/**
+ * The real Terraform renderer, memoized per set of environments: the fault tests below run the
+ * pipeline ~100 times, and what they test is the pipeline's writes and renames, not cdktf.
+ */
+function memoizedRenderers(): Renderers {
+  const cache = new Map<string, string>();
+  const store = mkdtempSync(join(tmpdir(), 'mz-tf-memo-'));
+  return {
+    gitops: RENDERERS.gitops,
+    terraform: (envs, outdir, context) => {
+      const key = JSON.stringify(envs.map((e) => [e.name, context.localStatePath(e)]));
+      let saved = cache.get(key);
+      if (!saved) {
+        saved = join(store, String(cache.size));
+        RENDERERS.terraform(envs, saved, context);
+        cache.set(key, saved);
+      }
+      cpSync(saved, outdir, { recursive: true });
+    },
+  };
+}
+
+/**
+ * Jest keeps its own module registry, which the loader's require.cache eviction does not reach:
+ * reset it so that an environment file rewritten by a test is read again, as under tsx.
+ */
+function synth(options: Parameters<typeof synthesize>[0]) {
+  jest.resetModules();
+  return synthesize(options);
+}
+
+function synthIn(root: string, options: Partial<Parameters<typeof synthesize>[0]> = {}) {
+  return synth({ workspace: workspace(root), renderers: RENDERERS, ...options });
+}
+
+async function npmRunSynth(root: string, ...envs: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, ['--import', 'tsx', 'scripts/synth.ts', '--root', root, ...envs], { cwd: REPO_ROOT }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+}
+
+describe('Terraform state and working files', () => {
+  let root: string;
+  beforeEach(() => {
+    root = tempRepo(['example', 'prod']);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('survive npm run synth, and a synth of one environment', async () => {
+    expect((await npmRunSynth(root)).code).toBe(0);
+    plantTerraformFiles(root, 'example');
+    plantTerraformFiles(root, 'prod');
+    const keep = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => /\.terraform|tfstate/.test(k)));
+    const before = keep(snapshotTree(root));
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['cdktf.out/stacks/example/.terraform/providers/azurerm', 'cdktf.out/stacks/prod/.terraform.lock.hcl', 'state/example.tfstate', 'state/prod.tfstate']));
+
+    writeEnvironment(root, 'example', ROLLOUT);
+    expect((await npmRunSynth(root)).code).toBe(0);
+    expect(keep(snapshotTree(root))).toEqual(before);
+    expect(readFileSync(join(root, 'dist', 'example', 'instance', 'materialize-materialize-environment.materialize.yaml'), 'utf8')).toContain(ROLLOUT.requestRollout);
+
+    writeEnvironment(root, 'example');
+    expect((await npmRunSynth(root, 'example')).code).toBe(0);
+    expect(keep(snapshotTree(root))).toEqual(before);
+  });
+
+  it('points the local backend at state/<env>.tfstate, which the stack folder resolves to, and keeps state private', () => {
+    synthIn(root);
+    plantTerraformFiles(root, 'example');
+    synthIn(root, { environments: ['example'] });
+    const tf = JSON.parse(readFileSync(join(root, 'cdktf.out', 'stacks', 'example', 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { local: { path: string } } } };
+    expect(tf.terraform.backend.local.path).toBe('../../../state/example.tfstate');
+    expect(existsSync(join(root, 'cdktf.out', 'stacks', 'example', tf.terraform.backend.local.path))).toBe(true);
+    expect(statSync(join(root, 'state')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(root, 'state', 'example.tfstate')).mode & 0o777).toBe(0o600);
+  });
+
+  it('moves state from its old place in the stack folder once, with a notice, and drops the cached backend settings', () => {
+    synthIn(root);
+    const stack = join(root, 'cdktf.out', 'stacks', 'example');
+    mkdirSync(join(stack, '.terraform', 'providers'), { recursive: true });
+    writeFileSync(join(stack, '.terraform', 'providers', 'azurerm'), 'binary');
+    writeFileSync(join(stack, '.terraform', 'terraform.tfstate'), '{"backend":{"type":"local","config":{"path":"terraform.example.tfstate"}}}');
+    writeFileSync(join(stack, 'terraform.example.tfstate'), '{"serial":3}');
+    writeFileSync(join(stack, 'terraform.example.tfstate.backup'), '{"serial":2}');
+    const result = synthIn(root, { environments: ['example'] });
+    expect(result.notices).toEqual(['environment "example": moved its Terraform state from cdktf.out/stacks/example/terraform.example.tfstate to state/example.tfstate (back it up: it holds secrets)']);
+    expect(readFileSync(join(root, 'state', 'example.tfstate'), 'utf8')).toBe('{"serial":3}');
+    expect(readFileSync(join(root, 'state', 'example.tfstate.backup'), 'utf8')).toBe('{"serial":2}');
+    expect(existsSync(join(stack, 'terraform.example.tfstate'))).toBe(false);
+    expect(existsSync(join(stack, '.terraform', 'terraform.tfstate'))).toBe(false);
+    expect(readFileSync(join(stack, '.terraform', 'providers', 'azurerm'), 'utf8')).toBe('binary');
+    expect(synthIn(root).notices).toEqual([]);
+    expect(temporaryEntries(root)).toEqual([]);
+  });
+
+  it('refuses, changing nothing, when state exists in both places', () => {
+    synthIn(root);
+    plantTerraformFiles(root, 'example');
+    writeFileSync(join(root, 'cdktf.out', 'stacks', 'example', 'terraform.example.tfstate'), '{"serial":1}');
+    const before = snapshotTree(root);
+    expect(() => synthIn(root)).toThrow(/environment "example": Terraform state exists both at cdktf.out\/stacks\/example\/terraform.example.tfstate \(the old place\) and state\/example.tfstate/);
+    expect(snapshotTree(root)).toEqual(before);
+  });
+});
+
+describe('one pipeline, per environment', () => {
+  let root: string;
+  beforeEach(() => {
+    root = tempRepo(['example', 'prod']);
+    synthIn(root);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a one-environment synth leaves every other environment byte-identical, and cdktf still lists its stack', () => {
+    plantTerraformFiles(root, 'prod');
+    const prodBefore = { dist: snapshotTree(join(root, 'dist', 'prod')), stack: snapshotTree(join(root, 'cdktf.out', 'stacks', 'prod')) };
+    writeEnvironment(root, 'example', ROLLOUT);
+    writeEnvironment(root, 'prod', ROLLOUT);
+    synthIn(root, { environments: ['example'] });
+    expect(snapshotTree(join(root, 'dist', 'prod'))).toEqual(prodBefore.dist);
+    expect(snapshotTree(join(root, 'cdktf.out', 'stacks', 'prod'))).toEqual(prodBefore.stack);
+    expect(readFileSync(join(root, 'dist', 'example', 'instance', 'materialize-materialize-environment.materialize.yaml'), 'utf8')).toContain(ROLLOUT.requestRollout);
+    const manifest = JSON.parse(readFileSync(join(root, 'cdktf.out', 'manifest.json'), 'utf8')) as { stacks: Record<string, { workingDirectory: string }> };
+    expect(Object.keys(manifest.stacks)).toEqual(['example', 'prod']);
+    expect(manifest.stacks.prod.workingDirectory).toBe('stacks/prod');
+  });
+
+  it('removes stale files, and gives byte-identical output on a second run', () => {
+    writeFileSync(join(root, 'dist', 'example', 'instance', 'stale.yaml'), 'kind: ConfigMap\n');
+    writeFileSync(join(root, 'cdktf.out', 'stacks', 'example', 'cdk.tf.json.orig'), '{}');
+    synthIn(root);
+    const first = snapshotTree(root);
+    expect(first['dist/example/instance/stale.yaml']).toBeUndefined();
+    synthIn(root);
+    expect(snapshotTree(root)).toEqual(first);
+  });
+
+  it('reports folders no environment file claims, and never deletes them', () => {
+    mkdirSync(join(root, 'dist', 'retired', 'flux'), { recursive: true });
+    mkdirSync(join(root, 'cdktf.out', 'stacks', 'retired', '.terraform'), { recursive: true });
+    const result = synthIn(root);
+    expect(result.orphans).toEqual(['dist/retired', 'cdktf.out/stacks/retired']);
+    expect(existsSync(join(root, 'dist', 'retired', 'flux'))).toBe(true);
+    expect(existsSync(join(root, 'cdktf.out', 'stacks', 'retired', '.terraform'))).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(root, 'cdktf.out', 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
+    expect(Object.keys(manifest.stacks)).toEqual(['example', 'prod', 'retired']);
+  });
+
+  it('refuses a changed environmentId, and accepts one given as a parameter (mzops recreate)', () => {
+    writeEnvironment(root, 'prod', { environmentId: '99999999-9999-4999-8999-999999999999' });
+    const before = snapshotTree(root);
+    expect(() => synthIn(root)).toThrow(/environment "prod": materialize.environmentId changed from .* to 99999999-.*orphans all data/);
+    expect(snapshotTree(root)).toEqual(before);
+    writeEnvironment(root, 'prod');
+    synthIn(root, { environments: ['prod'], environmentIdChanges: { prod: '88888888-8888-4888-8888-888888888888' } });
+    expect(readFileSync(join(root, 'dist', 'prod', 'instance', 'materialize-materialize-environment.production.yaml'), 'utf8')).toContain('88888888-8888-4888-8888-888888888888');
+  });
+
+  it('fails on a policy violation, even under cdktf (which tells stacks to ignore errors), and changes nothing', () => {
+    writeFileSync(
+      join(root, 'environments', 'example.ts'),
+      `import base from ${JSON.stringify(join(REPO_ROOT, 'environments', 'example'))};\nexport default { ...base, postgres: { ...base.postgres, publicAccess: true }, allowedClientRanges: ['10.0.0.0/7'] };\n`,
+    );
+    const before = snapshotTree(root);
+    process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = 'true';
+    try {
+      expect(() => synthIn(root)).toThrow(/MZ-PG-1/);
+    } finally {
+      delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+    }
+    expect(snapshotTree(root)).toEqual(before);
+  });
+});
+
+describe('a failure at any write or rename', () => {
+  const renderers = memoizedRenderers();
+  let base: string;
+  let before: Record<string, string>;
+  let points: string[];
+  beforeAll(() => {
+    base = tempRepo(['example', 'prod']);
+    synth({ workspace: workspace(base), renderers });
+    plantTerraformFiles(base, 'example');
+    plantTerraformFiles(base, 'prod');
+    writeEnvironment(base, 'example', ROLLOUT);
+    writeEnvironment(base, 'prod', ROLLOUT);
+    before = snapshotTree(base);
+    const probe = copyRepo(base);
+    points = [];
+    synth({ workspace: workspace(probe), renderers, fault: (p) => void points.push(p.split(probe).join('<root>')) });
+    rmSync(probe, { recursive: true, force: true });
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it('passes through every kind of point', () => {
+    expect(points[0]).toBe('synthesize terraform');
+    expect(points).toContain('write manifest.json');
+    expect(points).toContain('write prod/instance/kustomization.yaml');
+    expect(points).toContain('write journal');
+    expect(points).toContain('rename <root>/cdktf.out/stacks/prod -> <root>/cdktf.out/stacks/.mz-tmp-' + points.find((p) => p.startsWith('rename <root>/cdktf.out/stacks/prod ->'))!.split('.mz-tmp-')[1]);
+    expect(points.filter((p) => p.startsWith('rename ')).length).toBeGreaterThanOrEqual(14);
+  });
+
+  it('leaves dist/, cdktf.out/ and state/ byte-identical, with no temporary folder, at each point', () => {
+    const failures: string[] = [];
+    for (let i = 0; i < points.length; i++) {
+      const repo = copyRepo(base);
+      let n = 0;
+      try {
+        expect(() =>
+          synth({
+            workspace: workspace(repo),
+            renderers,
+            fault: () => {
+              if (n++ === i) throw new Error(`injected at ${i}`);
+            },
+          }),
+        ).toThrow(`injected at ${i}`);
+        const after = snapshotTree(repo);
+        if (JSON.stringify(after) !== JSON.stringify(before)) failures.push(`${i}: ${points[i]}`);
+      } finally {
+        rmSync(repo, { recursive: true, force: true });
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('a second environment that fails its checks stops the run before anything is written', () => {
+    const repo = copyRepo(base);
+    try {
+      writeEnvironment(repo, 'prod', { environmentId: '99999999-9999-4999-8999-999999999999' });
+      const mid = snapshotTree(repo);
+      expect(() => synth({ workspace: workspace(repo), renderers })).toThrow(/environment "prod": materialize.environmentId changed/);
+      expect(snapshotTree(repo)).toEqual(mid);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('kill -9 during a synth', () => {
+  const killAt = async (root: string, point: number): Promise<void> => {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'support', 'synth-and-die.ts'), root, String(point)], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`expected SIGKILL, got ${code ?? signal}: ${stderr}`))));
+    });
+  };
+
+  it.each([
+    ['while writing dist files', (p: string[]) => p.findIndex((x) => x.startsWith('write example/'))],
+    ['after the journal, before the first rename', (p: string[]) => p.indexOf('write journal') + 1],
+    ['between moving a stack folder away and moving the new one in', (p: string[]) => p.findIndex((x) => x.startsWith('rename <root>/cdktf.out/stacks/example ->')) + 1],
+    ['before carrying .terraform into the new stack folder', (p: string[]) => p.findIndex((x) => x.includes('/.terraform -> '))],
+    ['at the last rename', (p: string[]) => p.length - 1],
+  ])('%s: every folder is then wholly old or wholly new, and the next run leaves no temporary folder', async (_name, pick) => {
+    const root = tempRepo(['example', 'prod']);
+    try {
+      synthIn(root);
+      plantTerraformFiles(root, 'example');
+      writeEnvironment(root, 'example', ROLLOUT);
+      writeEnvironment(root, 'prod', ROLLOUT);
+      const old = snapshotTree(root);
+      const probe = copyRepo(root);
+      const points: string[] = [];
+      synth({ workspace: workspace(probe), renderers: RENDERERS, fault: (p) => void points.push(p.split(probe).join('<root>')) });
+      const fresh = snapshotTree(probe);
+      rmSync(probe, { recursive: true, force: true });
+      const point = pick(points);
+      expect(point).toBeGreaterThan(0);
+
+      await killAt(root, point);
+      recoverInterrupted([join(root, 'dist'), join(root, 'cdktf.out'), join(root, 'cdktf.out', 'stacks')]);
+      expect(temporaryEntries(root)).toEqual([]);
+      const now = snapshotTree(root);
+      const part = (t: Record<string, string>, prefix: string) => Object.fromEntries(Object.entries(t).filter(([k]) => k.startsWith(prefix)));
+      for (const folder of ['dist/example/', 'dist/prod/', 'cdktf.out/stacks/example/', 'cdktf.out/stacks/prod/', 'state/']) {
+        const actual = part(now, folder);
+        expect([folder, actual]).toEqual([folder, JSON.stringify(actual) === JSON.stringify(part(old, folder)) ? part(old, folder) : part(fresh, folder)]);
+      }
+      // The next run completes the change.
+      synthIn(root);
+      expect(snapshotTree(root)).toEqual(fresh);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
