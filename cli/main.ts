@@ -1,3 +1,4 @@
+import '../core/fast-start';
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';

@@ -4,7 +4,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import type { GitopsRendering } from '../core/synthesize';
 import type { Environment } from '../model/environment';
 import { missingSealedKeys, readSealedValues } from '../model/sealed-values';
-import { FOLDERS, fileNameFor, renderEnvironment, type KubeObject, type RenderedTree } from './render';
+import { FOLDERS, fileNameFor, RENDERED_OBJECTS, renderEnvironment, type KubeObject, type RenderedTree } from './render';
 
 export class SynthRefusedError extends Error {
   constructor(message: string) {
@@ -34,10 +34,14 @@ export function checkTree(env: Environment, tree: RenderedTree, options: { previ
     // An empty folder would make Flux prune everything it applied before, the running instance included.
     if (files.length === 0) fail(`refusing to write dist/${env.name}/${folder} with no resources (Flux would prune the running instance)`);
   }
+  const rendered = RENDERED_OBJECTS.get(tree);
   for (const [path, text] of tree) {
-    const docs = parseAllDocuments(text);
-    if (docs.length !== 1 || docs[0].errors.length > 0) fail(`${path} does not parse as one YAML document`);
-    const obj = docs[0].toJS() as KubeObject;
+    let obj = rendered?.get(path);
+    if (!obj) {
+      const docs = parseAllDocuments(text);
+      if (docs.length !== 1 || docs[0].errors.length > 0) fail(`${path} does not parse as one YAML document`);
+      obj = docs[0].toJS() as KubeObject;
+    }
     if (!path.endsWith('kustomization.yaml') && fileNameFor(obj) !== path.split('/').pop()) fail(`${path} does not hold the object its name says`);
     // A plain Secret in Git is a leaked secret: only SealedSecrets may carry secret data.
     if (obj.kind === 'Secret') fail(`${path} is a plain Secret; secrets reach the cluster only sealed`);

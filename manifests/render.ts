@@ -20,6 +20,12 @@ export interface KubeObject {
 /** An environment's GitOps folder in memory: relative path -> file content. */
 export type RenderedTree = Map<string, string>;
 
+/**
+ * The objects behind each rendered file, so checks read them instead of parsing the YAML we
+ * just wrote (a tenth of a synth). Entries added to a tree by hand have none and are parsed.
+ */
+export const RENDERED_OBJECTS = new WeakMap<RenderedTree, Map<string, KubeObject>>();
+
 export interface RenderOptions {
   /** Sealed values for the backend secret. @default - read from environments/<name>.sealed.json */
   readonly sealed?: SealedValuesFile | null;
@@ -55,6 +61,7 @@ export function renderEnvironment(env: Environment, options: RenderOptions = {})
   const sealed = options.sealed === null ? undefined : (options.sealed ?? readSealedValues(env.name, options.environmentsDir));
   const charts = buildCharts(env, sealed);
   const tree: RenderedTree = new Map();
+  const objectsByPath = new Map<string, KubeObject>();
   for (const folder of FOLDERS) {
     const objects = charts[folder].toJson() as KubeObject[];
     const names: string[] = [];
@@ -62,10 +69,13 @@ export function renderEnvironment(env: Environment, options: RenderOptions = {})
       const file = fileNameFor(obj);
       if (tree.has(`${folder}/${file}`)) throw new Error(`environment "${env.name}": two objects render to ${folder}/${file}`);
       tree.set(`${folder}/${file}`, header(env) + toYaml(obj));
+      objectsByPath.set(`${folder}/${file}`, obj);
       names.push(file);
     }
     tree.set(`${folder}/kustomization.yaml`, header(env) + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: names.sort() }));
   }
   tree.set('kustomization.yaml', header(env) + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...FOLDERS] }));
-  return new Map([...tree.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  const sorted: RenderedTree = new Map([...tree.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  RENDERED_OBJECTS.set(sorted, objectsByPath);
+  return sorted;
 }

@@ -51,8 +51,8 @@ export default defineEnvironment({ ...base, name: 'bench${i}', prefix: 'bench${i
 function synthRuns(count: number, runs: number) {
   const root = syntheticRepository(count);
   // The first run compiles the generated files (tsx caches them), as a user's first synth does; it is not counted.
-  timed(process.execPath, ['--import', 'tsx', 'scripts/synth.ts', '--root', root]);
-  const results = Array.from({ length: runs }, () => timed(process.execPath, ['--import', 'tsx', 'scripts/synth.ts', '--root', root]));
+  timed(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', root]);
+  const results = Array.from({ length: runs }, () => timed(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', root]));
   rmSync(root, { recursive: true, force: true });
   return { seconds: median(results.map((r) => r.seconds)), rssMb: median(results.map((r) => r.rssMb)) };
 }

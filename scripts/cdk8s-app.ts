@@ -1,3 +1,4 @@
+import '../core/fast-start';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runOrExplain } from '../cli/errors';

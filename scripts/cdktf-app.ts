@@ -1,3 +1,4 @@
+import '../core/fast-start';
 import { runOrExplain } from '../cli/errors';
 import { describeResult, synthesizeAll } from '../cli/pipeline';
 import { workspace } from '../core/workspace';

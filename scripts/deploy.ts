@@ -1,3 +1,4 @@
+import '../core/fast-start';
 import { spawnSync } from 'node:child_process';
 import { runOrExplain } from '../cli/errors';
 import { selectEnvironments } from '../core/environments';

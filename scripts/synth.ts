@@ -1,3 +1,4 @@
+import '../core/fast-start';
 import { resolve } from 'node:path';
 import { runOrExplain } from '../cli/errors';
 import { describeResult, synthesizeAll } from '../cli/pipeline';

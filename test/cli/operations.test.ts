@@ -79,7 +79,7 @@ describe('deploy', () => {
   });
 
   it('refuses through the CLI with one diagnosis and a fix, exit 1', async () => {
-    const result = await run(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'deploy', 'example'], {
+    const result = await run(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'deploy', 'example'], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
     }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
@@ -89,7 +89,7 @@ describe('deploy', () => {
   });
 
   it('names an unknown environment clearly', async () => {
-    const result = await run(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'status', 'nope'], { cwd: REPO_ROOT }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    const result = await run(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'status', 'nope'], { cwd: REPO_ROOT }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe('environment "nope": name must name a file in environments/ (known: example) (got "nope"); for example "example"');
   });

@@ -49,7 +49,7 @@ function synthIn(root: string, options: Partial<Parameters<typeof synthesize>[0]
 }
 
 async function npmRunSynth(root: string, ...envs: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, ['--import', 'tsx', 'scripts/synth.ts', '--root', root, ...envs], { cwd: REPO_ROOT }).then(
+  return run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', root, ...envs], { cwd: REPO_ROOT }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
@@ -258,7 +258,7 @@ describe('a failure at any write or rename', () => {
 describe('kill -9 during a synth', () => {
   const killAt = async (root: string, point: number): Promise<void> => {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'support', 'synth-and-die.ts'), root, String(point)], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, '..', 'support', 'synth-and-die.ts'), root, String(point)], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`expected SIGKILL, got ${code ?? signal}: ${stderr}`))));

@@ -37,7 +37,7 @@ describe('no secret reaches cdktf.out or dist', () => {
 
   it('synthesizes every environment with canaries set and finds none of them in the output', async () => {
     for (const n of names) writeEnvironment(out, n);
-    await run(process.execPath, ['--import', 'tsx', 'scripts/synth.ts', '--root', out], { cwd: REPO_ROOT, env: { ...process.env, ...CANARIES } });
+    await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', out], { cwd: REPO_ROOT, env: { ...process.env, ...CANARIES } });
     const files = filesUnder(join(out, 'cdktf.out')).concat(filesUnder(join(out, 'dist')));
     expect(files.filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(names.length);
     expect(files.filter((f) => f.endsWith('.yaml')).length).toBeGreaterThan(30);

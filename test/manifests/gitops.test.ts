@@ -71,7 +71,7 @@ describe('rendering dist/<env>', () => {
         `import base from ${JSON.stringify(join(REPO_ROOT, 'environments', 'example'))};\nexport default { ...base, name: 'broken', prefix: 'broken', access: { publicLoadBalancers: true }, allowedClientRanges: [] };\n`,
       );
       const before = snapshotTree(root);
-      const result = await run(process.execPath, ['--import', 'tsx', 'scripts/synth.ts', '--root', root], { cwd: REPO_ROOT }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+      const result = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', root], { cwd: REPO_ROOT }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toMatch(/^environment "broken": allowedClientRanges must list client ranges when access.publicLoadBalancers is on .*; for example \["203.0.113.0\/24"\]$/);
       expect(snapshotTree(root)).toEqual(before);
@@ -84,7 +84,7 @@ describe('rendering dist/<env>', () => {
     const root = tempRepo(['example']);
     try {
       writeFileSync(join(root, 'environments', 'dev.ts'), `import base from ${JSON.stringify(join(REPO_ROOT, 'environments', 'example'))};\nexport default { ...base, name: 'devx', prefix: 'devx', materialize: { ...base.materialize, environmentId: '0b6c2f4e-3d5a-4e7b-9c1d-2f8a6b4c0e20' } };\n`);
-      const result = await run(process.execPath, ['--import', 'tsx', 'scripts/synth.ts', '--root', root], { cwd: REPO_ROOT }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+      const result = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', root], { cwd: REPO_ROOT }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toBe('environment "devx": name must match its file name environments/dev.ts (got "devx"); for example "dev" (or rename the file to devx.ts)');
       expect(existsSync(join(root, 'dist'))).toBe(false);
