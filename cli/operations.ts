@@ -3,7 +3,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { selectEnvironments } from '../core/environments';
 import { stackDir, workspace } from '../core/workspace';
-import { accessServiceNames, DIST, FLUX, MATERIALIZE_SQL, NAMESPACES, POD_LABELS, PORTS, TF_OUTPUTS } from '../model/contract';
+import { accessServiceNames, BACKEND_SECRET, CONDITIONS, DIST, FLUX, MATERIALIZE_SQL, NAMESPACES, POD_LABELS, PORTS, TF_OUTPUTS } from '../model/contract';
 import type { Environment } from '../model/environment';
 import { sealedValuesPath } from '../model/sealed-values';
 import { checkBackendValue } from './backend-values';
@@ -37,7 +37,7 @@ function exec(ctx: Context, command: string, args: string[]) {
 
 /** Files a deploy rewrites: the environment's GitOps folder and its sealed values. */
 export function trackedPaths(ctx: Context): string[] {
-  return [`${DIST.root}/${ctx.env.name}`, relative(ctx.root, sealedValuesPath(ctx.env.name, join(ctx.root, 'environments')))];
+  return [`${DIST.root}/${ctx.env.name}`, relative(ctx.root, sealedValuesPath(ctx.env.name, workspace(ctx.root).environmentsDir))];
 }
 
 /** Everything `deploy` needs, checked before anything runs; each problem is one line with its fix. */
@@ -51,7 +51,7 @@ export function deployPrerequisites(ctx: Context): { problem: string; fix: strin
     const az = exec(ctx, 'az', ['account', 'show', '-o', 'none']);
     if (az.status !== 0) problems.push({ problem: 'no Azure credentials: neither ARM_CLIENT_ID (service principal / OIDC) nor an az login', fix: 'az login, or set ARM_CLIENT_ID with ARM_CLIENT_SECRET or ARM_USE_OIDC=true' });
   }
-  const license = checkBackendValue('license_key', v[SEAL_VARIABLES.licenseKey]);
+  const license = checkBackendValue(BACKEND_SECRET.keys.licenseKey, v[SEAL_VARIABLES.licenseKey]);
   if (license) problems.push({ problem: `${SEAL_VARIABLES.licenseKey}: ${license.message}`, fix: license.fix });
   if (exec(ctx, 'terraform', ['version']).status !== 0) problems.push({ problem: 'terraform is not on PATH', fix: 'install Terraform 1.x (cdktf runs it)' });
   const git = exec(ctx, 'git', ['status', '--porcelain', '--', ...trackedPaths(ctx)]);
@@ -76,7 +76,7 @@ function sealStep(ctx: Context): Step {
   return {
     title: `seal the backend secret into environments/${ctx.env.name}.sealed.json`,
     run: () => {
-      const result = sealEnvironment({ env: ctx.env, outputs: readStackOutputs(ctx.env.name, { root: ctx.root }), variables: ctx.variables, root: ctx.root, environmentsDir: join(ctx.root, 'environments') });
+      const result = sealEnvironment({ env: ctx.env, outputs: readStackOutputs(ctx.env.name, { root: ctx.root }), variables: ctx.variables, root: ctx.root, environmentsDir: workspace(ctx.root).environmentsDir });
       ctx.log(`   sealed: ${result.sealed.join(', ') || 'nothing changed'}${result.unchanged.length ? `; unchanged: ${result.unchanged.join(', ')}` : ''}`);
       if (result.generatedPasswordFile) ctx.log(`   generated the mz_system password: ${relative(ctx.root, result.generatedPasswordFile)} (keep it; never commit it)`);
     },
@@ -139,8 +139,8 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
   ];
   if (options.push && options.wait) {
     steps.push(
-      { title: 'wait for Flux to apply the instance layer', command: ['kubectl', 'wait', '--for=condition=Ready', `kustomization/${FLUX.layers[FLUX.layers.length - 1]}`, '-n', NAMESPACES.flux, '--timeout=45m'] },
-      { title: `wait for Materialize ${env.materialize.instanceName} to be UpToDate`, command: ['kubectl', 'wait', '--for=condition=UpToDate', `materialize/${env.materialize.instanceName}`, '-n', NAMESPACES.instance, '--timeout=30m'] },
+      { title: 'wait for Flux to apply the instance layer', command: ['kubectl', 'wait', `--for=condition=${CONDITIONS.ready}`, `kustomization/${FLUX.layers[FLUX.layers.length - 1]}`, '-n', NAMESPACES.flux, '--timeout=45m'] },
+      { title: `wait for Materialize ${env.materialize.instanceName} to be UpToDate`, command: ['kubectl', 'wait', `--for=condition=${CONDITIONS.upToDate}`, `materialize/${env.materialize.instanceName}`, '-n', NAMESPACES.instance, '--timeout=30m'] },
       endpointsStep(ctx),
     );
   } else if (!options.push) {
@@ -151,7 +151,7 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
 
 /** A new requestRollout UUID in the environment file, then synth: the operator rolls environmentd out. */
 export function rolloutPlan(ctx: Context, options: { push: boolean }): Step[] {
-  const file = environmentFile(ctx.env.name, join(ctx.root, 'environments'));
+  const file = environmentFile(ctx.env.name, workspace(ctx.root).environmentsDir);
   const uuid = newUuid();
   return [
     {
@@ -160,7 +160,7 @@ export function rolloutPlan(ctx: Context, options: { push: boolean }): Step[] {
         const before = readFileSync(file, 'utf8');
         setMaterializeField(file, 'requestRollout', uuid);
         try {
-          synthesizeEnvironment({ ...ctx, env: selectEnvironments(join(ctx.root, 'environments'), [ctx.env.name]).selected[0] });
+          synthesizeEnvironment({ ...ctx, env: selectEnvironments(workspace(ctx.root).environmentsDir, [ctx.env.name]).selected[0] });
         } catch (e) {
           // The file goes back as it was: a refused synth must not leave a rollout half requested.
           writeFileSync(file, before);
@@ -243,7 +243,7 @@ export function recreatePlan(ctx: Context, options: { confirm?: string; emptyPer
       `confirm with --confirm ${ctx.env.name}`,
     );
   }
-  const file = environmentFile(ctx.env.name, join(ctx.root, 'environments'));
+  const file = environmentFile(ctx.env.name, workspace(ctx.root).environmentsDir);
   const uuid = newUuid();
   const steps: Step[] = [];
   if (options.emptyPersist) {

@@ -1,4 +1,4 @@
-import { NAMESPACES, TF_OUTPUTS } from '../model/contract';
+import { CONDITIONS, NAMESPACES, TF_OUTPUTS } from '../model/contract';
 import type { Environment } from '../model/environment';
 import { containerUsage } from './doctor/blob-checks';
 import { condition, KUBE_RESOURCES, type KubeClient } from './kube';
@@ -36,7 +36,7 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
       const rows = [['KIND', 'NAME', 'READY', 'MESSAGE']];
       for (const [kind, resource] of [['Kustomization', KUBE_RESOURCES.kustomizations], ['HelmRelease', KUBE_RESOURCES.helmReleases]]) {
         for (const i of (await kube.get({ resource, namespace: NAMESPACES.flux })).items) {
-          const ready = condition(i, 'Ready');
+          const ready = condition(i, CONDITIONS.ready);
           rows.push([kind, i.metadata.name, ready?.status ?? 'Unknown', (ready?.message ?? '').slice(0, 60)]);
         }
       }
@@ -44,7 +44,7 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
     });
     await section(`Materialize ${env.materialize.instanceName}`, async () => {
       const mz = await kube.get({ resource: KUBE_RESOURCES.materializes, namespace: NAMESPACES.instance, name: env.materialize.instanceName });
-      const upToDate = condition(mz, 'UpToDate');
+      const upToDate = condition(mz, CONDITIONS.upToDate);
       const rolledOut = mz.status?.lastCompletedRolloutRequest === mz.spec?.requestRollout;
       return [
         `image        ${mz.spec?.environmentdImageRef}`,

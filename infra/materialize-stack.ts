@@ -5,7 +5,7 @@ import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { Aspects, Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { DIST, FLUX, MANAGED_BY, NAMESPACES, TF_OUTPUTS, TF_VARIABLES } from '../model/contract';
+import { DIST, environmentdServiceAccountSubject, FLUX, MANAGED_BY, NAMESPACES, TF_OUTPUTS, TF_VARIABLES } from '../model/contract';
 import type { Environment } from '../model/environment';
 import { AksCluster } from './aks-cluster';
 import { TaggingAspect } from './aspects/tagging';
@@ -112,7 +112,7 @@ export class MaterializeStack extends TerraformStack {
       sasValidityDays: env.storage.sasValidityDays,
       sasRotationDays: env.storage.sasRotationDays,
       oidcIssuerUrl: this.aks.cluster.oidcIssuerUrl,
-      serviceAccountSubject: `system:serviceaccount:${NAMESPACES.instance}:${env.materialize.instanceName}`,
+      serviceAccountSubject: environmentdServiceAccountSubject(env.materialize.instanceName),
       preventDestroy: env.dataProtection,
     });
 

@@ -166,7 +166,17 @@ export const WORKLOAD_IDENTITY = {
 export const EVENT_HUBS = {
   readerRule: 'materialize-multi-reader',
   publisherRule: 'data-multi-publisher',
+  /** Event Hubs' Kafka endpoint takes this literal as the SASL user name; the password is the connection string. */
+  kafkaUsername: '$ConnectionString',
+  kafkaBroker(namespace: string): string {
+    return `${namespace}.servicebus.windows.net:${PORTS.eventHubsKafka}`;
+  },
 } as const;
+
+/** The Kubernetes service account environmentd runs as, named after the instance: the federated credential's subject. */
+export function environmentdServiceAccountSubject(instanceName: string): string {
+  return `system:serviceaccount:${NAMESPACES.instance}:${instanceName}`;
+}
 
 /** Terraform output names: the stack writes them, `mzops` reads them. */
 export const TF_OUTPUTS = {

@@ -1,4 +1,4 @@
-import { CHARTS, FLUX, MATERIALIZE_POOL, NAMESPACES, BACKEND_SECRET } from '../../model/contract';
+import { CHARTS, CONDITIONS, FLUX, MATERIALIZE_POOL, NAMESPACES, BACKEND_SECRET } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { condition, KUBE_RESOURCES, NotFoundError, type KubeClient } from '../kube';
 import { fail, ok, warn, type CheckResult } from './check';
@@ -65,7 +65,7 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
       const items = (await kube.get({ resource, namespace: NAMESPACES.flux })).items as { metadata: { name: string } }[];
       if (items.length === 0) return [fail(AREA, `no Flux ${kind} in ${NAMESPACES.flux}`, `check the flux configuration ${FLUX.configurationName} (az k8s-configuration flux show)`)];
       return items.map((i) => {
-        const ready = condition(i as never, 'Ready');
+        const ready = condition(i as never, CONDITIONS.ready);
         return ready?.status === 'True'
           ? ok(AREA, `${kind} ${i.metadata.name} Ready`)
           : fail(AREA, `${kind} ${i.metadata.name} not Ready: ${ready?.reason ?? 'no status'} ${ready?.message ?? ''}`.trim(), `flux get ${kind}s -n ${NAMESPACES.flux}; kubectl describe ${resource} ${i.metadata.name} -n ${NAMESPACES.flux}`);
@@ -75,14 +75,14 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
 
   results.push(...(await safely('the backend SealedSecret', async () => {
     const s = await kube.get({ resource: KUBE_RESOURCES.sealedSecrets, namespace: NAMESPACES.instance, name: BACKEND_SECRET.name });
-    const synced = condition(s, 'Synced');
+    const synced = condition(s, CONDITIONS.synced);
     if (synced?.status === 'True') return [ok(AREA, `SealedSecret ${BACKEND_SECRET.name} Synced`)];
     return [fail(AREA, `SealedSecret ${BACKEND_SECRET.name} not Synced: ${synced?.message ?? 'no status'}`, `re-seal against this cluster's key: mzops seal ${env.name}, then synth and commit`)];
   })));
 
   results.push(...(await safely(`Materialize ${env.materialize.instanceName}`, async () => {
     const mz = await kube.get({ resource: KUBE_RESOURCES.materializes, namespace: NAMESPACES.instance, name: env.materialize.instanceName });
-    const upToDate = condition(mz, 'UpToDate');
+    const upToDate = condition(mz, CONDITIONS.upToDate);
     if (upToDate?.status === 'True') return [ok(AREA, `Materialize ${env.materialize.instanceName} UpToDate`)];
     const status = upToDate ? `${upToDate.reason ?? ''} ${upToDate.message ?? ''}`.trim() : 'no status yet';
     return [(upToDate ? warn : fail)(AREA, `Materialize ${env.materialize.instanceName} not UpToDate: ${status}`, `kubectl logs -n ${NAMESPACES.operator} deploy/${CHARTS.operator.releaseName}`)];

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
-import { PORTS } from '../../model/contract';
+import { EVENT_HUBS, PORTS } from '../../model/contract';
 import { withTimeout } from '../doctor/check';
 import { CliError } from '../errors';
 import type { SampleMessage } from './generate';
@@ -61,7 +61,7 @@ export function kafkaClient(options: ProduceOptions): Kafka {
     clientId: 'mzops-sample-data',
     brokers: [brokerOf(options)],
     ssl: true,
-    sasl: { mechanism: 'plain', username: '$ConnectionString', password: options.connectionString },
+    sasl: { mechanism: 'plain', username: EVENT_HUBS.kafkaUsername, password: options.connectionString },
     connectionTimeout: Math.min(10_000, connectTimeout),
     authenticationTimeout: 10_000,
     requestTimeout: 30_000,

@@ -1,5 +1,5 @@
 import type { Environment, ResolvedTopic } from '../../model/environment';
-import { PORTS } from '../../model/contract';
+import { EVENT_HUBS } from '../../model/contract';
 import { createHash } from 'node:crypto';
 import { fingerprint, matchesFingerprint } from '../seal/fingerprint';
 import { Sql, sql } from './quote';
@@ -9,7 +9,7 @@ export const STREAMING = {
   secret: 'eventhubs_connection',
   connection: 'eventhubs_kafka',
   /** Event Hubs' Kafka endpoint takes the literal user name `$ConnectionString`. */
-  saslUsername: '$ConnectionString',
+  saslUsername: EVENT_HUBS.kafkaUsername,
 } as const;
 
 export type StatementKind = 'secret' | 'connection' | 'source' | 'view' | 'role' | 'grant' | 'comment';
@@ -55,7 +55,7 @@ const FORMAT: Record<string, string> = { json: 'JSON', text: 'TEXT', bytes: 'BYT
 const CAST: Record<string, string> = { text: 'text', int: 'int', bigint: 'bigint', double: 'double', numeric: 'numeric', boolean: 'boolean', timestamp: 'timestamp', timestamptz: 'timestamptz', jsonb: 'jsonb' };
 
 export function kafkaBroker(namespace: string): string {
-  return `${namespace}.servicebus.windows.net:${PORTS.eventHubsKafka}`;
+  return EVENT_HUBS.kafkaBroker(namespace);
 }
 
 function sourceStatement(topic: ResolvedTopic): Sql {

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/flux-kustomize-kustomize.toolkit.fluxcd.io';
 import { SealedSecret } from '../../imports/sealed-secrets-bitnami.com';
 import { Materialize } from '../../imports/materialize.cloud';
-import { DIST, FLUX, NAMESPACES } from '../../model/contract';
+import { CONDITIONS, DIST, FLUX, NAMESPACES } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 
 /**
@@ -39,14 +39,14 @@ export class FluxChart extends Chart {
           {
             apiVersion: Materialize.GVK.apiVersion,
             kind: Materialize.GVK.kind,
-            current: "has(status.conditions) && status.conditions.exists(c, c.type == 'UpToDate' && c.status == 'True')",
-            inProgress: "!has(status.conditions) || status.conditions.exists(c, c.type == 'UpToDate' && c.status != 'True')",
+            current: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.upToDate}' && c.status == 'True')`,
+            inProgress: `!has(status.conditions) || status.conditions.exists(c, c.type == '${CONDITIONS.upToDate}' && c.status != 'True')`,
           },
           {
             apiVersion: SealedSecret.GVK.apiVersion,
             kind: SealedSecret.GVK.kind,
-            current: "has(status.conditions) && status.conditions.exists(c, c.type == 'Synced' && c.status == 'True')",
-            failed: "has(status.conditions) && status.conditions.exists(c, c.type == 'Synced' && c.status == 'False')",
+            current: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.synced}' && c.status == 'True')`,
+            failed: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.synced}' && c.status == 'False')`,
           },
         ],
       },
