@@ -1,7 +1,7 @@
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import { Construct } from 'constructs';
-import { MATERIALIZE_POOL, taintString } from '../model/contract';
+import { MATERIALIZE_POOL, SYSTEM_POOL, taintString } from '../model/contract';
 import type { NetworkPolicyEngine } from '../model/environment';
 
 export interface AksClusterProps {
@@ -60,6 +60,7 @@ export class AksCluster extends Construct {
         onlyCriticalAddonsEnabled: false,
         temporaryNameForRotation: `${props.systemPoolName.slice(0, 8)}tmp`,
         upgradeSettings: { maxSurge: '10%' },
+        nodeLabels: { [SYSTEM_POOL.label.key]: SYSTEM_POOL.label.value },
       },
       networkProfile: {
         networkPlugin: 'azure',
@@ -77,7 +78,7 @@ export class AksCluster extends Construct {
       lifecycle: { ignoreChanges: ['default_node_pool[0].upgrade_settings'] },
     });
     this.materializePoolLabels = {
-      [MATERIALIZE_POOL.poolLabelKey]: props.materializePoolName,
+      [MATERIALIZE_POOL.label.key]: MATERIALIZE_POOL.label.value,
       ...((props.swap ?? true) ? { [MATERIALIZE_POOL.swapLabel.key]: MATERIALIZE_POOL.swapLabel.value } : {}),
     };
     this.materializePool = new KubernetesClusterNodePool(this, 'MaterializePool', {

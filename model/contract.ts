@@ -101,12 +101,29 @@ export const SEALED_SECRETS = {
   keyLabel: { key: 'sealedsecrets.bitnami.com/sealed-secrets-key', value: 'active' },
 } as const;
 
+/**
+ * Node pools carry a label this project owns: AKS owns `agentpool` (and `kubernetes.azure.com/*`),
+ * and a pool rotated through `temporary_name_for_rotation` runs nodes under another pool name.
+ */
+export const POOL_LABEL_KEY = 'materialize-azure-gitops/pool';
+
+/** The system pool: AKS add-ons and the Materialize operator (as upstream's Azure modules place it). */
+export const SYSTEM_POOL = {
+  label: { key: POOL_LABEL_KEY, value: 'system' },
+} as const;
+
 /** The dedicated Materialize node pool: Terraform sets these, the HelmRelease tolerates and selects them. */
 export const MATERIALIZE_POOL = {
   taint: { key: 'materialize', value: 'dedicated', effect: 'NoSchedule' },
-  /** AKS labels every node with its pool name under this key; we set it explicitly too, as the seed did. */
-  poolLabelKey: 'agentpool',
+  label: { key: POOL_LABEL_KEY, value: 'materialize' },
   swapLabel: { key: 'materialize.cloud/swap', value: 'true' },
+} as const;
+
+/** Cluster DNS on AKS: CoreDNS pods in kube-system; every egress-isolated pod must reach them. */
+export const CLUSTER_DNS = {
+  namespace: 'kube-system',
+  podLabels: { 'k8s-app': 'kube-dns' },
+  port: 53,
 } as const;
 
 export function taintString(): string {
@@ -128,6 +145,9 @@ export const PORTS = {
   console: 8080,
   postgres: 5432,
   eventHubsKafka: 9093,
+  https: 443,
+  /** environmentd's internal HTTP port (the operator's promotion calls). */
+  internalHttp: 6878,
 } as const;
 
 /** Labels the operator puts on the pods we select with our own Services and NetworkPolicies. */
@@ -146,7 +166,12 @@ export const HELM_REPOSITORIES = {
 } as const;
 
 export const CHARTS = {
-  operator: { name: 'materialize-operator', releaseName: 'materialize-operator' },
+  operator: {
+    name: 'materialize-operator',
+    releaseName: 'materialize-operator',
+    /** The chart's selectorLabels (templates/_helpers.tpl): what the operator pod carries; a chart test compares them. */
+    podLabels: { 'app.kubernetes.io/name': 'materialize-operator', 'app.kubernetes.io/instance': 'materialize-operator' },
+  },
   sealedSecrets: { name: 'sealed-secrets', releaseName: SEALED_SECRETS.controllerName },
   certManager: { name: 'cert-manager', releaseName: 'cert-manager' },
 } as const;

@@ -1,4 +1,4 @@
-import { CHARTS, CONDITIONS, FLUX, MATERIALIZE_POOL, NAMESPACES, BACKEND_SECRET } from '../../model/contract';
+import { BACKEND_SECRET, CHARTS, CONDITIONS, FLUX, MATERIALIZE_POOL, NAMESPACES, SYSTEM_POOL } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { condition, KUBE_RESOURCES, NotFoundError, type KubeClient } from '../kube';
 import { fail, ok, warn, type CheckResult } from './check';
@@ -11,19 +11,6 @@ interface Taint {
   value?: string;
   effect: string;
 }
-interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-}
-
-function tolerates(tolerations: Toleration[] | undefined, taint: Taint): boolean {
-  return (tolerations ?? []).some(
-    (t) => (t.operator === 'Exists' && (!t.key || t.key === taint.key)) || (t.key === taint.key && (t.value ?? '') === (taint.value ?? '') && (!t.effect || t.effect === taint.effect)),
-  );
-}
-
 async function safely(what: string, fn: () => Promise<CheckResult[]>): Promise<CheckResult[]> {
   try {
     return await fn();
@@ -42,9 +29,10 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
   results.push(...(await safely('nodes', async () => {
     const nodes = (await kube.get({ resource: 'nodes' })).items as { metadata: { name: string; labels?: Record<string, string> }; spec?: { taints?: Taint[] } }[];
     const tainted = nodes.filter((n) => (n.spec?.taints ?? []).some((t) => t.key === taint.key && t.value === taint.value && t.effect === taint.effect));
-    const labelled = tainted.filter((n) => n.metadata.labels?.[MATERIALIZE_POOL.poolLabelKey] === pool);
+    const label = MATERIALIZE_POOL.label;
+    const labelled = tainted.filter((n) => n.metadata.labels?.[label.key] === label.value);
     if (tainted.length === 0) return [fail(AREA, `no node carries the taint ${taint.key}=${taint.value}:${taint.effect}`, `deploy the ${pool} pool: npm run deploy -- ${env.name}`)];
-    if (labelled.length === 0) return [fail(AREA, `tainted nodes lack the label ${MATERIALIZE_POOL.poolLabelKey}=${pool}`, 'the pool name in the environment differs from the cluster: re-deploy')];
+    if (labelled.length === 0) return [fail(AREA, `tainted nodes lack the label ${label.key}=${label.value}`, `the ${pool} pool predates the label: re-deploy (npm run deploy -- ${env.name})`)];
     const out = [ok(AREA, `${labelled.length} node(s) in ${pool} with the Materialize taint`)];
     if (env.materialize.swap && !labelled.some((n) => n.metadata.labels?.[MATERIALIZE_POOL.swapLabel.key] === MATERIALIZE_POOL.swapLabel.value)) {
       out.push(fail(AREA, `no ${pool} node has ${MATERIALIZE_POOL.swapLabel.key}=true: clusterd pods will stay Pending`, 'deploy (Terraform labels the pool) or set materialize.swap: false'));
@@ -53,11 +41,12 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
   })));
 
   results.push(...(await safely('the operator deployment', async () => {
-    const list = (await kube.get({ resource: 'deployments', namespace: NAMESPACES.operator, selector: `app.kubernetes.io/name=${CHARTS.operator.name}` })).items as { spec: { template: { spec: { tolerations?: Toleration[] } } } }[];
+    const list = (await kube.get({ resource: 'deployments', namespace: NAMESPACES.operator, selector: `app.kubernetes.io/name=${CHARTS.operator.name}` })).items as { spec: { template: { spec: { nodeSelector?: Record<string, string> } } } }[];
     if (list.length === 0) return [fail(AREA, `no ${CHARTS.operator.name} deployment in ${NAMESPACES.operator}`, 'check the materialize-operator HelmRelease (mzops status)')];
-    return tolerates(list[0].spec.template.spec.tolerations, taint)
-      ? [ok(AREA, 'the operator tolerates the Materialize taint')]
-      : [fail(AREA, 'the operator does not tolerate the Materialize taint', 'the HelmRelease values drifted from dist/: let Flux reconcile (flux reconcile kustomization infrastructure)')];
+    const system = SYSTEM_POOL.label;
+    return list[0].spec.template.spec.nodeSelector?.[system.key] === system.value
+      ? [ok(AREA, 'the operator runs on the system pool')]
+      : [fail(AREA, `the operator does not select the system pool (${system.key}=${system.value})`, 'the HelmRelease values drifted from dist/: let Flux reconcile (flux reconcile kustomization infrastructure)')];
   })));
 
   for (const [kind, resource] of Object.entries(FLUX_KINDS)) {

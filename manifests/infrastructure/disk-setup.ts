@@ -5,8 +5,6 @@ import type { Toleration } from './operator-values';
 
 export interface DiskSetupProps {
   readonly namespace: string;
-  /** The Materialize pool's name: the DaemonSet runs only there. */
-  readonly poolName: string;
   readonly imageTag: string;
   readonly tolerations: Toleration[];
 }
@@ -50,7 +48,7 @@ export class DiskSetup extends Construct {
                     {
                       matchExpressions: [
                         { key: MATERIALIZE_POOL.swapLabel.key, operator: 'In', values: [MATERIALIZE_POOL.swapLabel.value] },
-                        { key: MATERIALIZE_POOL.poolLabelKey, operator: 'In', values: [props.poolName] },
+                        { key: MATERIALIZE_POOL.label.key, operator: 'In', values: [MATERIALIZE_POOL.label.value] },
                       ],
                     },
                   ],

@@ -6,6 +6,7 @@ import type { Environment } from '../../model/environment';
 import { DiskSetup } from './disk-setup';
 import { HelmSource } from './helm-source';
 import { MaterializeOperator, materializePlacement } from './materialize-operator';
+import { OperatorEgress } from './operator-egress';
 import { PinnedHelmRelease } from './pinned-helm-release';
 
 /** Namespaces, Helm sources and controllers: everything the instance layer's kinds depend on. */
@@ -52,6 +53,7 @@ export class InfrastructureChart extends Chart {
       operatorDependsOn.push(CHARTS.certManager.releaseName);
     }
 
+    new OperatorEgress(this, 'OperatorEgress', { namespace: NAMESPACES.operator });
     new MaterializeOperator(this, 'Operator', {
       env,
       namespace: flux,
@@ -63,9 +65,8 @@ export class InfrastructureChart extends Chart {
     if (env.materialize.swap) {
       new DiskSetup(this, 'DiskSetup', {
         namespace: NAMESPACES.diskSetup,
-        poolName: env.aks.materializePool.name,
         imageTag: env.charts.diskSetupImage,
-        tolerations: materializePlacement(env).tolerations,
+        tolerations: materializePlacement().tolerations,
       });
     }
   }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { CHARTS, MATERIALIZE_POOL } from '../../model/contract';
+import { CHARTS, MATERIALIZE_POOL, SYSTEM_POOL } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { resourceRequirements } from '../resource-requirements';
 import type { HelmSource } from './helm-source';
@@ -7,22 +7,27 @@ import type { OperatorValues, PlacementValues, Toleration } from './operator-val
 import { PinnedHelmRelease } from './pinned-helm-release';
 
 /** What every Materialize workload needs to land on the dedicated pool: its taint tolerated, its label selected. */
-export function materializePlacement(env: Environment): PlacementValues {
+export function materializePlacement(): PlacementValues {
   const t = MATERIALIZE_POOL.taint;
   const toleration: Toleration = { key: t.key, operator: 'Equal', value: t.value, effect: t.effect };
   return {
-    nodeSelector: { [MATERIALIZE_POOL.poolLabelKey]: env.aks.materializePool.name },
+    nodeSelector: { [MATERIALIZE_POOL.label.key]: MATERIALIZE_POOL.label.value },
     tolerations: [toleration],
   };
 }
 
+/** The operator runs on the system pool, as upstream's Azure modules place it: the Materialize pool's capacity is the instance's. */
+export function systemPlacement(): Pick<PlacementValues, 'nodeSelector'> {
+  return { nodeSelector: { [SYSTEM_POOL.label.key]: SYSTEM_POOL.label.value } };
+}
+
 /** Typed operator values for an environment. */
 export function operatorValues(env: Environment): OperatorValues {
-  const placement = materializePlacement(env);
+  const placement = materializePlacement();
   const mz = env.materialize;
   return {
     operator: {
-      ...placement,
+      ...systemPlacement(),
       image: { tag: mz.operatorChartVersion },
       cloudProvider: { type: 'azure', region: env.location },
       // With swap on, the chart makes every clusterd pod require materialize.cloud/swap=true.
@@ -32,8 +37,12 @@ export function operatorValues(env: Environment): OperatorValues {
     clusterd: placement,
     balancerd: { ...placement, enabled: true, defaultResources: resourceRequirements(mz.balancerdResources) },
     console: { ...placement, enabled: true },
-    // The operator's own policies keep the instance's pods talking to each other and to it;
-    // client ingress is ours (instance/network-policies.ts), limited to the configured ranges.
+    // internal: the operator isolates the instance's pods to each other (its
+    // allow-all-within-environment, at run time) and to itself, and the chart isolates the
+    // operator's egress to environmentd. Both cut DNS, the API server, PostgreSQL, Blob and
+    // Event Hubs, which our own egress policies (infrastructure/operator-egress.ts,
+    // instance/network-policies.ts) give back, port by port. Client ingress is ours too, limited
+    // to the configured ranges; the operator's ingress and egress policies would admit 0.0.0.0/0.
     networkPolicies: { enabled: true, internal: { enabled: true }, ingress: { enabled: false }, egress: { enabled: false } },
     observability: { enabled: true, podMetrics: { enabled: true }, prometheus: { scrapeAnnotations: { enabled: true } } },
     telemetry: { enabled: false },

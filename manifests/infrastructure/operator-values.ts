@@ -22,7 +22,7 @@ export interface ResourceValues {
 }
 
 export interface OperatorValues {
-  operator: PlacementValues & {
+  operator: Partial<PlacementValues> & {
     image?: { tag: string };
     cloudProvider: { type: 'azure'; region: string };
     clusters: { swap_enabled: boolean };

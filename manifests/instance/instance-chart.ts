@@ -7,7 +7,8 @@ import { AccessServices } from './access-services';
 import { BackendSecret } from './backend-secret';
 import { SelfSignedIssuer } from './cluster-issuer';
 import { MaterializeInstance } from './materialize-instance';
-import { ClientNetworkPolicies } from './network-policies';
+import { ANYWHERE } from '../network-rules';
+import { ClientNetworkPolicies, InstanceEgress } from './network-policies';
 
 /** The Materialize instance: its sealed backend secret, the custom resource, access and network policies. */
 export class InstanceChart extends Chart {
@@ -36,6 +37,12 @@ export class InstanceChart extends Chart {
       namespace,
       // Internal load balancers: the VNet is the client network unless ranges narrow it.
       clientRanges: env.allowedClientRanges.length > 0 ? env.allowedClientRanges : [env.network.vnetCidr],
+    });
+    new InstanceEgress(this, 'Egress', {
+      instanceName: this.instance.name,
+      namespace,
+      postgresRanges: env.postgres.publicAccess ? [ANYWHERE] : [env.network.postgresSubnetCidr],
+      eventHubs: env.eventHubs.enabled,
     });
   }
 }

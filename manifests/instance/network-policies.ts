@@ -1,7 +1,45 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { MANAGED_LABELS, NAMESPACES, PORTS, POD_LABELS } from '../../model/contract';
+import { ANYWHERE, dnsEgress, tcpEgress } from '../network-rules';
 import { componentSelector } from './access-services';
+
+export interface InstanceEgressProps {
+  readonly instanceName: string;
+  readonly namespace: string;
+  /** Where the metadata database is: its delegated subnet when private, else anywhere (its public address is Azure's). */
+  readonly postgresRanges: readonly string[];
+  /** Event Hubs' Kafka endpoint is used. @default false */
+  readonly eventHubs?: boolean;
+}
+
+/**
+ * The operator's allow-all-within-environment policy egress-isolates every pod of the instance
+ * (environmentd, clusterd, balancerd, console) to the instance itself. This policy gives back,
+ * to every pod of the namespace (it holds this one instance; the operator's own labels carry a
+ * resource id known only at run time), what they need outside it: DNS; TCP 443 anywhere (Blob
+ * Storage and the API server, where environmentd creates clusterd StatefulSets); PostgreSQL
+ * (persist consensus and the catalog, from environmentd and clusterd); and Event Hubs' Kafka
+ * port (sources in clusterd, their purification in environmentd).
+ */
+export class InstanceEgress extends Construct {
+  constructor(scope: Construct, id: string, props: InstanceEgressProps) {
+    super(scope, id);
+    new k8s.KubeNetworkPolicy(this, 'Policy', {
+      metadata: { name: `${props.instanceName}-egress`, namespace: props.namespace, labels: { ...MANAGED_LABELS } },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          dnsEgress(),
+          tcpEgress([ANYWHERE], PORTS.https),
+          tcpEgress(props.postgresRanges, PORTS.postgres),
+          ...(props.eventHubs ? [tcpEgress([ANYWHERE], PORTS.eventHubsKafka)] : []),
+        ],
+      },
+    });
+  }
+}
 
 export interface ClientNetworkPoliciesProps {
   readonly instanceName: string;

@@ -113,9 +113,10 @@ describe('aks', () => {
     expect(only(synthesized('example').parsed, 'azurerm_kubernetes_cluster_node_pool')).toMatchObject({
       name: 'mzpool', vm_size: 'Standard_E2pds_v6', node_count: 2,
       node_taints: ['materialize=dedicated:NoSchedule'],
-      node_labels: { agentpool: 'mzpool', 'materialize.cloud/swap': 'true' },
+      // A label the project owns: AKS owns agentpool, and a rotated pool's nodes carry another pool name.
+      node_labels: { 'materialize-azure-gitops/pool': 'materialize', 'materialize.cloud/swap': 'true' },
     });
-    expect(only(synthesized('staging').parsed, 'azurerm_kubernetes_cluster_node_pool').node_labels).toEqual({ agentpool: 'mzpool' });
+    expect(only(synthesized('staging').parsed, 'azurerm_kubernetes_cluster_node_pool').node_labels).toEqual({ 'materialize-azure-gitops/pool': 'materialize' });
   });
 
   it('supports Cilium and API server authorized ranges', () => {

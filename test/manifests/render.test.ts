@@ -29,7 +29,9 @@ describe('cross-checks with the Terraform stack', () => {
   it.each(['example', 'staging', 'prod'])('%s: tolerations equal the pool taint and nodeSelectors the pool labels', (name) => {
     const pool = only(synthesized(name).parsed, 'azurerm_kubernetes_cluster_node_pool') as { node_taints: string[]; node_labels: Record<string, string> };
     const values = find(rendered(name), 'HelmRelease', 'materialize-operator').spec.values;
-    for (const component of ['operator', 'environmentd', 'clusterd', 'balancerd', 'console']) {
+    const system = (synthesized(name).parsed.resource.azurerm_kubernetes_cluster as Record<string, { default_node_pool: { node_labels: Record<string, string> } }>);
+    for (const [k, v] of Object.entries(values.operator.nodeSelector)) expect(Object.values(system)[0].default_node_pool.node_labels[k]).toBe(v);
+    for (const component of ['environmentd', 'clusterd', 'balancerd', 'console']) {
       const { tolerations, nodeSelector } = values[component];
       expect(tolerations.map((t: { key: string; value: string; effect: string }) => `${t.key}=${t.value}:${t.effect}`)).toEqual(pool.node_taints);
       for (const [k, v] of Object.entries(nodeSelector)) expect(pool.node_labels[k]).toBe(v);
@@ -141,7 +143,7 @@ describe('infrastructure', () => {
 
   it('runs the disk setup on the tainted pool only with swap on', () => {
     const ds = find(rendered('example'), 'DaemonSet');
-    expect(ds.spec.template.spec.tolerations).toEqual(materializePlacement(env('example')).tolerations);
+    expect(ds.spec.template.spec.tolerations).toEqual(materializePlacement().tolerations);
     expect(JSON.stringify(ds.spec.template.spec.affinity)).toContain('materialize.cloud/swap');
     expect(objects(rendered('staging')).some((o) => o.kind === 'DaemonSet')).toBe(false);
     expect(find(rendered('staging'), 'HelmRelease', 'materialize-operator').spec.values.operator.clusters.swap_enabled).toBe(false);

@@ -23,7 +23,7 @@ describe('doctor: cluster checks', () => {
     expect(results.filter((r) => r.status !== 'ok')).toEqual([]);
     expect(results.map((r) => r.detail)).toEqual(expect.arrayContaining([
       '2 node(s) in mzpool with the Materialize taint',
-      'the operator tolerates the Materialize taint',
+      'the operator runs on the system pool',
       'SealedSecret materialize-backend Synced',
       'Materialize materialize UpToDate',
     ]));
@@ -39,9 +39,9 @@ describe('doctor: cluster checks', () => {
     expect(r.detail).toMatch(/no mzpool node has materialize.cloud\/swap=true: clusterd pods will stay Pending/);
   });
 
-  it('fails when the operator does not tolerate the taint', async () => {
-    const [r] = await fails(cluster((c) => (c['deployments materialize - app.kubernetes.io/name=materialize-operator'].items[0].spec.template.spec.tolerations = [])));
-    expect(r.detail).toBe('the operator does not tolerate the Materialize taint');
+  it('fails when the operator does not select the system pool', async () => {
+    const [r] = await fails(cluster((c) => (c['deployments materialize - app.kubernetes.io/name=materialize-operator'].items[0].spec.template.spec.nodeSelector = { agentpool: 'mzpool' })));
+    expect(r.detail).toBe('the operator does not select the system pool (materialize-azure-gitops/pool=system)');
   });
 
   it('fails a Kustomization that is not Ready, with its message', async () => {
