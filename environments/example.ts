@@ -56,7 +56,6 @@ export default defineEnvironment({
         views: [
           {
             name: 'customers',
-            skipNullRecords: true,
             columns: [
               { name: 'customer_id', type: 'text' },
               { name: 'first_name', type: 'text' },
@@ -69,7 +68,10 @@ export default defineEnvironment({
         ],
       },
     ],
-    roles: [{ name: 'analyst', selectOn: ['TABLES', 'MATERIALIZED VIEWS'] }],
+    // Sources and views run on their own small cluster (mz_system's default cluster has no replicas).
+    clusters: [{ name: 'ingest', size: '25cc', replicationFactor: 1 }],
+    // Per-object grants; selectOnAll: true would grant every relation of schema public.
+    roles: [{ name: 'analyst', selectOn: ['orders', 'customers'] }],
   },
   materialize: {
     environmentId: '7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17',

@@ -36,7 +36,7 @@ export const DEFAULTS = {
     sasValidityDays: 180,
     sasRotationDays: 90,
   },
-  eventHubs: { sku: 'Standard' as const, capacity: 1, partitions: 2, retentionDays: 1 },
+  eventHubs: { sku: 'Standard' as const, capacity: 1, partitions: 2, retentionDays: 1, cluster: { name: 'ingest', size: '25cc', replicationFactor: 1 } },
   materialize: {
     instanceName: 'materialize',
     operatorChartVersion: 'v26.12.0',
@@ -70,8 +70,9 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-function resolveTopic(t: NonNullable<NonNullable<EnvironmentDefinition['eventHubs']>['topics']>[number]): ResolvedTopic {
+function resolveTopic(t: NonNullable<NonNullable<EnvironmentDefinition['eventHubs']>['topics']>[number], defaultCluster: string): ResolvedTopic {
   const envelope = t.source?.envelope ?? 'none';
+  const cluster = t.source?.cluster ?? defaultCluster;
   return {
     name: t.name,
     partitions: t.partitions ?? DEFAULTS.eventHubs.partitions,
@@ -81,9 +82,11 @@ function resolveTopic(t: NonNullable<NonNullable<EnvironmentDefinition['eventHub
       valueFormat: t.source?.valueFormat ?? 'json',
       envelope,
       keyFormat: t.source?.keyFormat ?? (envelope === 'upsert' ? 'text' : 'bytes'),
+      cluster,
     },
     views: (t.views ?? []).map((v) => ({
       name: v.name,
+      cluster: v.cluster ?? cluster,
       skipNullRecords: v.skipNullRecords ?? false,
       columns: v.columns.map((c) => ({ name: c.name, type: c.type, field: c.field ?? c.name })),
     })),
@@ -99,6 +102,7 @@ export function resolveEnvironment(d: EnvironmentDefinition): Environment {
   const operatorChartVersion = mz.operatorChartVersion ?? DEFAULTS.materialize.operatorChartVersion;
   const tls = mz.tls ?? DEFAULTS.materialize.tls;
   const eh = d.eventHubs;
+  const clusters = (eh?.clusters ?? [DEFAULTS.eventHubs.cluster]).map((c) => ({ name: c.name, size: c.size ?? DEFAULTS.eventHubs.cluster.size, replicationFactor: c.replicationFactor ?? DEFAULTS.eventHubs.cluster.replicationFactor }));
   const state = d.state?.azurerm;
   return {
     name: d.name,
@@ -120,8 +124,9 @@ export function resolveEnvironment(d: EnvironmentDefinition): Environment {
       enabled: (eh?.topics ?? []).length > 0,
       sku: eh?.sku ?? DEFAULTS.eventHubs.sku,
       capacity: eh?.capacity ?? DEFAULTS.eventHubs.capacity,
-      topics: (eh?.topics ?? []).map(resolveTopic),
-      roles: (eh?.roles ?? []).map((r) => ({ name: r.name, selectOn: [...(r.selectOn ?? [])] })),
+      topics: (eh?.topics ?? []).map((t) => resolveTopic(t, clusters[0]?.name ?? DEFAULTS.eventHubs.cluster.name)),
+      roles: (eh?.roles ?? []).map((r) => ({ name: r.name, selectOn: [...(r.selectOn ?? [])], selectOnAll: r.selectOnAll ?? false })),
+      clusters,
     },
     materialize: {
       environmentId: mz.environmentId,

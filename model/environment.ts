@@ -103,8 +103,13 @@ export interface ViewColumnDefinition {
 export interface ViewDefinition {
   name: string;
   columns: ViewColumnDefinition[];
-  /** Skip tombstones (upsert deletes). @default false */
+  /**
+   * Skip records whose value is null (`WHERE data IS NOT NULL`). Only for the `none` envelope:
+   * under `upsert` a null value deletes its key, so the source never holds one. @default false
+   */
   skipNullRecords?: boolean;
+  /** The cluster that maintains the view. @default - its source's cluster */
+  cluster?: string;
 }
 
 export interface SourceDefinition {
@@ -116,6 +121,8 @@ export interface SourceDefinition {
   envelope?: SourceEnvelope;
   /** Required by the upsert envelope. @default 'text' when envelope is upsert */
   keyFormat?: SourceValueFormat;
+  /** The cluster that ingests the source: one of `eventHubs.clusters`. @default - the first of them */
+  cluster?: string;
 }
 
 export interface TopicDefinition {
@@ -130,10 +137,29 @@ export interface TopicDefinition {
   views?: ViewDefinition[];
 }
 
+/**
+ * A Materialize cluster for the streaming objects. `mz_system`, the default cluster of the
+ * `mz_system` login, has no replicas: anything placed there would never run.
+ */
+export interface ClusterDefinition {
+  /** A lowercase SQL identifier, not `mz_*`. */
+  name: string;
+  /** One of the operator's replica sizes (its chart's `operator.clusters.sizes`). @default '25cc' */
+  size?: string;
+  /** Replicas; 0 stops the cluster. @default 1 */
+  replicationFactor?: number;
+}
+
 export interface RoleDefinition {
   name: string;
-  /** Privileges granted on every object of these kinds in schema public. */
-  selectOn?: ('TABLES' | 'MATERIALIZED VIEWS' | 'VIEWS' | 'SOURCES')[];
+  /** SELECT on these views or sources, one GRANT each (`GRANT SELECT ON TABLE <name>`). @default [] */
+  selectOn?: string[];
+  /**
+   * SELECT on every relation of schema public, present and future alike
+   * (`GRANT SELECT ON ALL TABLES IN SCHEMA public`: in Materialize that covers sources, views and
+   * materialized views; no other plural form parses). @default false
+   */
+  selectOnAll?: boolean;
 }
 
 export interface EventHubsDefinition {
@@ -145,6 +171,8 @@ export interface EventHubsDefinition {
   topics?: TopicDefinition[];
   /** Materialize roles created by `mzops sql apply`. @default [] */
   roles?: RoleDefinition[];
+  /** Clusters `mzops sql apply` creates for the sources and views. @default [{ name: 'ingest', size: '25cc', replicationFactor: 1 }] */
+  clusters?: ClusterDefinition[];
 }
 
 export interface ResourceSizing {
@@ -307,6 +335,7 @@ export interface Environment {
     capacity: number;
     topics: ResolvedTopic[];
     roles: DeepRequired<RoleDefinition>[];
+    clusters: Required<ClusterDefinition>[];
   };
   materialize: Required<Omit<MaterializeDefinition, 'environmentdResources' | 'balancerdResources'>> & {
     environmentdResources: Required<ResourceSizing>;
@@ -326,7 +355,7 @@ export interface ResolvedTopic {
   partitions: number;
   retentionDays: number;
   source: Required<SourceDefinition>;
-  views: { name: string; columns: Required<ViewColumnDefinition>[]; skipNullRecords: boolean }[];
+  views: { name: string; columns: Required<ViewColumnDefinition>[]; skipNullRecords: boolean; cluster: string }[];
 }
 
 /** Identity function that gives `environments/*.ts` files type checking and editor help. */

@@ -1,3 +1,4 @@
+import { REPLICA_SIZES } from './generated/operator-replica-sizes';
 import { FLUX } from './contract';
 import { contains, containsIp, overlaps, parseCidr, parseIp, type Cidr } from './cidr';
 import { compareVersions } from './defaults';
@@ -220,18 +221,43 @@ const checks: Check[] = [
       if (t.source.envelope === 'upsert' && t.source.valueFormat !== 'json') {
         fail(`${f}.source.valueFormat`, t.source.valueFormat, 'must be "json" with the upsert envelope (views read JSON fields)', '"json"');
       }
+      const clusterNames = env.eventHubs.clusters.map((c) => c.name);
+      if (!clusterNames.includes(t.source.cluster)) fail(`${f}.source.cluster`, t.source.cluster, `must name one of eventHubs.clusters (${clusterNames.join(', ') || 'none declared'})`, `"${clusterNames[0] ?? 'ingest'}"`);
       t.views.forEach((v, j) => {
         if (!SQL_IDENTIFIER.test(v.name)) fail(`${f}.views[${j}].name`, v.name, 'must be a lowercase SQL identifier', '"orders"');
+        if (!clusterNames.includes(v.cluster)) fail(`${f}.views[${j}].cluster`, v.cluster, `must name one of eventHubs.clusters (${clusterNames.join(', ') || 'none declared'})`, `"${clusterNames[0] ?? 'ingest'}"`);
+        if (v.skipNullRecords && t.source.envelope === 'upsert') {
+          fail(`${f}.views[${j}].skipNullRecords`, v.skipNullRecords, 'has no effect with the upsert envelope (a null value deletes its key, so the source never holds one): remove it', 'false');
+        }
         if (v.columns.length === 0) fail(`${f}.views[${j}].columns`, v.columns, 'must list at least one column', '[{ name: "order_id", type: "text" }]');
         v.columns.forEach((c, k) => {
           if (!SQL_IDENTIFIER.test(c.name)) fail(`${f}.views[${j}].columns[${k}].name`, c.name, 'must be a lowercase SQL identifier', '"order_id"');
         });
       });
     });
+    const relations = env.eventHubs.topics.flatMap((t) => [t.source.name, ...t.views.map((v) => v.name)]);
     env.eventHubs.roles.forEach((r, i) => {
       if (!SQL_IDENTIFIER.test(r.name) || r.name.startsWith('mz_')) {
         fail(`eventHubs.roles[${i}].name`, r.name, 'must be a lowercase SQL identifier not starting with mz_', '"analyst"');
       }
+      r.selectOn.forEach((o, j) => {
+        if (['TABLES', 'MATERIALIZED VIEWS', 'VIEWS', 'SOURCES'].includes(o)) {
+          fail(`eventHubs.roles[${i}].selectOn[${j}]`, o, 'names objects now: "GRANT SELECT ON ALL <kind>" parses only for TABLES in Materialize; for every relation set selectOnAll: true', `selectOnAll: true, or selectOn: ["${relations[relations.length - 1] ?? 'orders'}"]`);
+        } else if (!relations.includes(o)) {
+          fail(`eventHubs.roles[${i}].selectOn[${j}]`, o, `must name a source or view of eventHubs.topics (${relations.join(', ') || 'none declared'})`, `"${relations[relations.length - 1] ?? 'orders'}"`);
+        }
+      });
+    });
+    const clusterSeen = new Set<string>();
+    env.eventHubs.clusters.forEach((c, i) => {
+      const f = `eventHubs.clusters[${i}]`;
+      if (!SQL_IDENTIFIER.test(c.name) || c.name.startsWith('mz_')) fail(`${f}.name`, c.name, 'must be a lowercase SQL identifier not starting with mz_', '"ingest"');
+      if (clusterSeen.has(c.name)) fail(`${f}.name`, c.name, 'must be unique among clusters', '"serving"');
+      clusterSeen.add(c.name);
+      if (!(c.size in REPLICA_SIZES) || c.size === 'mz_probe') {
+        fail(`${f}.size`, c.size, `must be one of the operator's replica sizes (${Object.keys(REPLICA_SIZES).filter((s) => s !== 'mz_probe').join(', ')})`, '"25cc"');
+      }
+      if (!Number.isInteger(c.replicationFactor) || c.replicationFactor < 0 || c.replicationFactor > 5) fail(`${f}.replicationFactor`, c.replicationFactor, 'must be a whole number from 0 to 5', '1');
     });
   },
 

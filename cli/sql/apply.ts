@@ -43,7 +43,10 @@ export async function readCatalogState(client: Queryable): Promise<CatalogState>
   const connections = new Set((await named('mz_catalog.mz_connections')).map(([n]) => n));
   const sources = new Set((await named('mz_catalog.mz_sources')).map(([n]) => n));
   const roles = new Set((await client.query('SELECT name FROM mz_catalog.mz_roles')).rows.map((r) => String(r.name)));
-  return { secrets, views, connections, sources, roles };
+  const clusters = new Map(
+    (await client.query('SELECT name, size, replication_factor FROM mz_catalog.mz_clusters WHERE managed')).rows.map((r) => [String(r.name), { size: String(r.size), replicationFactor: Number(r.replication_factor) }] as const),
+  );
+  return { clusters, secrets, views, connections, sources, roles };
 }
 
 export interface VerifyQuery {

@@ -12,7 +12,7 @@ export const STREAMING = {
   saslUsername: EVENT_HUBS.kafkaUsername,
 } as const;
 
-export type StatementKind = 'secret' | 'connection' | 'source' | 'view' | 'role' | 'grant' | 'comment';
+export type StatementKind = 'cluster' | 'secret' | 'connection' | 'source' | 'view' | 'role' | 'grant' | 'comment';
 
 export interface Statement {
   readonly kind: StatementKind;
@@ -23,6 +23,8 @@ export interface Statement {
 
 /** What exists already, read from Materialize's catalog before applying. */
 export interface CatalogState {
+  /** Managed cluster name -> its size and replication factor. */
+  readonly clusters: Map<string, { size: string; replicationFactor: number }>;
   /** Secret name -> its comment (an scrypt fingerprint of the value we stored). */
   readonly secrets: Map<string, string | undefined>;
   readonly connections: Set<string>;
@@ -32,7 +34,7 @@ export interface CatalogState {
   readonly roles: Set<string>;
 }
 
-export const EMPTY_CATALOG: CatalogState = { secrets: new Map(), connections: new Set(), sources: new Set(), views: new Map(), roles: new Set() };
+export const EMPTY_CATALOG: CatalogState = { clusters: new Map(), secrets: new Map(), connections: new Set(), sources: new Set(), views: new Map(), roles: new Set() };
 
 export interface SqlPlanInput {
   readonly env: Environment;
@@ -60,7 +62,8 @@ export function kafkaBroker(namespace: string): string {
 
 function sourceStatement(topic: ResolvedTopic): Sql {
   const s = topic.source;
-  const head = sql`CREATE SOURCE ${Sql.ident(s.name)}\n  FROM KAFKA CONNECTION ${Sql.ident(STREAMING.connection)} (TOPIC ${topic.name})`;
+  // IN CLUSTER always: the mz_system login's default cluster has no replicas.
+  const head = sql`CREATE SOURCE ${Sql.ident(s.name)}\n  IN CLUSTER ${Sql.ident(s.cluster)}\n  FROM KAFKA CONNECTION ${Sql.ident(STREAMING.connection)} (TOPIC ${topic.name})`;
   if (s.envelope === 'upsert') {
     return Sql.join([head, Sql.raw(`  KEY FORMAT ${FORMAT[s.keyFormat]}\n  VALUE FORMAT ${FORMAT[s.valueFormat]}\n  ENVELOPE UPSERT`)], '\n');
   }
@@ -73,7 +76,8 @@ export function viewDefinition(topic: ResolvedTopic, view: ResolvedTopic['views'
     const value = c.type === 'jsonb' ? sql`data->${c.field}` : sql`(data->>${c.field})::${Sql.raw(CAST[c.type])}`;
     return sql`    ${value} AS ${Sql.ident(c.name)}`;
   });
-  const where = view.skipNullRecords ? Sql.raw('\nWHERE data IS NOT NULL') : Sql.raw('');
+  // Under ENVELOPE UPSERT a null value deletes its key: the source never holds one (validation refuses the flag there).
+  const where = view.skipNullRecords && topic.source.envelope !== 'upsert' ? Sql.raw('\nWHERE data IS NOT NULL') : Sql.raw('');
   return sql`SELECT\n${Sql.join(columns, ',\n')}\nFROM ${Sql.ident(topic.source.name)}${where}`;
 }
 
@@ -98,13 +102,35 @@ export function planSql(input: SqlPlanInput): SqlPlan {
   const notes: string[] = [];
   const conn = input.readerConnectionString;
 
+  for (const c of env.eventHubs.clusters) {
+    const existing = state.clusters.get(c.name);
+    const options = sql`SIZE = ${c.size}, REPLICATION FACTOR = ${Sql.raw(String(c.replicationFactor))}`;
+    if (!existing) statements.push({ kind: 'cluster', object: c.name, sql: sql`CREATE CLUSTER ${Sql.ident(c.name)} (${options})` });
+    else if (existing.size !== c.size || existing.replicationFactor !== c.replicationFactor) {
+      statements.push({ kind: 'cluster', object: c.name, sql: sql`ALTER CLUSTER ${Sql.ident(c.name)} SET (${options})` });
+      notes.push(`cluster ${c.name}: from ${existing.size} x${existing.replicationFactor} to ${c.size} x${c.replicationFactor}`);
+    }
+  }
+
   if (!state.secrets.has(STREAMING.secret)) {
     statements.push({ kind: 'secret', object: STREAMING.secret, sql: sql`CREATE SECRET ${Sql.ident(STREAMING.secret)} AS ${Sql.secret(conn)}` });
     statements.push(comment('SECRET', STREAMING.secret, Sql.secret(fingerprint(conn))));
   } else if (!matchesFingerprint(conn, state.secrets.get(STREAMING.secret))) {
     statements.push({ kind: 'secret', object: STREAMING.secret, sql: sql`ALTER SECRET ${Sql.ident(STREAMING.secret)} AS ${Sql.secret(conn)}` });
     statements.push(comment('SECRET', STREAMING.secret, Sql.secret(fingerprint(conn))));
-    notes.push(`secret ${STREAMING.secret}: the connection string changed; altering it (sources reconnect with the new one)`);
+    // Running sources may keep the old value for weeks; recreating their cluster's replicas makes
+    // them read the new one (Materialize docs, ALTER SECRET).
+    const hosting = [...new Set(env.eventHubs.topics.filter((t) => state.sources.has(t.source.name)).map((t) => t.source.cluster))];
+    for (const name of hosting) {
+      const c = env.eventHubs.clusters.find((x) => x.name === name);
+      if (!c || c.replicationFactor === 0) continue;
+      statements.push({ kind: 'cluster', object: name, sql: sql`ALTER CLUSTER ${Sql.ident(name)} SET (REPLICATION FACTOR = 0)` });
+      statements.push({ kind: 'cluster', object: name, sql: sql`ALTER CLUSTER ${Sql.ident(name)} SET (REPLICATION FACTOR = ${Sql.raw(String(c.replicationFactor))})` });
+    }
+    notes.push(
+      `secret ${STREAMING.secret}: the connection string changed; altering it` +
+        (hosting.length ? `, then recreating the replicas of ${hosting.join(', ')} so running sources read it (ingestion pauses while they restart)` : ''),
+    );
   }
 
   if (!state.connections.has(STREAMING.connection)) {
@@ -133,7 +159,7 @@ export function planSql(input: SqlPlanInput): SqlPlan {
         continue;
       }
       const verb = exists ? 'CREATE OR REPLACE' : 'CREATE';
-      statements.push({ kind: 'view', object: view.name, sql: sql`${Sql.raw(verb)} MATERIALIZED VIEW ${Sql.ident(view.name)} AS\n${body}` });
+      statements.push({ kind: 'view', object: view.name, sql: sql`${Sql.raw(verb)} MATERIALIZED VIEW ${Sql.ident(view.name)}\n  IN CLUSTER ${Sql.ident(view.cluster)} AS\n${body}` });
       statements.push(comment('MATERIALIZED VIEW', view.name, Sql.literal(definitionDigest(body.text))));
       if (exists) notes.push(`materialized view ${view.name}: replacing it with the new definition`);
     }
@@ -145,9 +171,11 @@ export function planSql(input: SqlPlanInput): SqlPlan {
       if (!password) throw new Error(`no password for role ${role.name}`);
       statements.push({ kind: 'role', object: role.name, sql: sql`CREATE ROLE ${Sql.ident(role.name)} WITH LOGIN PASSWORD ${Sql.secret(password)}` });
     }
-    // GRANT is idempotent: granting what is held already changes nothing.
+    // GRANT is idempotent: granting what is held already changes nothing. ALL TABLES is the only
+    // plural form Materialize parses, and it covers every relation (sources, views, materialized views).
+    if (role.selectOnAll) statements.push({ kind: 'grant', object: role.name, sql: sql`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${Sql.ident(role.name)}` });
     for (const on of role.selectOn) {
-      statements.push({ kind: 'grant', object: role.name, sql: sql`GRANT SELECT ON ALL ${Sql.raw(on)} IN SCHEMA public TO ${Sql.ident(role.name)}` });
+      statements.push({ kind: 'grant', object: role.name, sql: sql`GRANT SELECT ON TABLE ${Sql.ident(on)} TO ${Sql.ident(role.name)}` });
     }
   }
   return { statements, notes };

@@ -76,6 +76,7 @@ describe('reading Materialize\'s catalog', () => {
       [/mz_connections/, [{ name: 'eventhubs_kafka', comment: null }]],
       [/mz_sources/, [{ name: 'orders_raw', comment: null }]],
       [/mz_roles/, [{ name: 'analyst' }, { name: 'mz_system' }]],
+      [/mz_clusters/, [{ name: 'ingest', size: '25cc', replication_factor: '1' }]],
     ];
     const seen: string[] = [];
     const fake: Queryable = { query: async (text) => (seen.push(text), { rows: answers.find(([re]) => re.test(text))![1] }) };
@@ -84,6 +85,7 @@ describe('reading Materialize\'s catalog', () => {
     expect([...state.views]).toEqual([['orders', 'sha256:x'], ['customers', undefined]]);
     expect([...state.sources]).toEqual(['orders_raw']);
     expect(state.roles.has('analyst')).toBe(true);
+    expect([...state.clusters]).toEqual([['ingest', { size: '25cc', replicationFactor: 1 }]]);
     expect(seen.filter((q) => q.includes("sc.name = 'public'"))).toHaveLength(4);
   });
 });
