@@ -13,7 +13,8 @@ export default defineEnvironment({
   allowedClientRanges: ['203.0.113.0/24'],
   aks: {
     systemPool: { vmSize: 'Standard_B2s', nodeCount: 1 },
-    materializePool: { name: 'mzpool', vmSize: 'Standard_E2pds_v6', nodeCount: 2 },
+    // Upstream's Azure example: E4pds_v6, scaling out under load. Synth checks that the pods fit.
+    materializePool: { name: 'mzpool', vmSize: 'Standard_E4pds_v6', nodeCount: 2, maxCount: 4 },
   },
   postgres: {
     version: '15',

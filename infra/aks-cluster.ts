@@ -18,6 +18,12 @@ export interface AksClusterProps {
   readonly materializePoolName: string;
   readonly materializePoolVmSize: string;
   readonly materializePoolNodeCount: number;
+  /** The autoscaler's maximum; equal to the node count, no autoscaling. @default - systemPoolNodeCount */
+  readonly systemPoolMaxCount?: number;
+  /** @default - materializePoolNodeCount */
+  readonly materializePoolMaxCount?: number;
+  /** Pods per node, what the capacity check assumes (model/capacity.ts). */
+  readonly maxPods: number;
   /** @default 64 */
   readonly systemPoolOsDiskSizeGb?: number;
   /** @default 100 */
@@ -28,6 +34,12 @@ export interface AksClusterProps {
   readonly networkPolicy?: NetworkPolicyEngine;
   /** CIDRs allowed to reach the API server. @default - unrestricted */
   readonly apiServerAuthorizedRanges?: string[];
+}
+
+const scales = (nodes: number, max?: number) => max !== undefined && max > nodes;
+
+function autoscaling(nodes: number, max?: number): { autoScalingEnabled?: boolean; minCount?: number; maxCount?: number } {
+  return scales(nodes, max) ? { autoScalingEnabled: true, minCount: nodes, maxCount: max } : {};
 }
 
 /** AKS with a system pool and the dedicated, tainted Materialize pool. */
@@ -54,6 +66,8 @@ export class AksCluster extends Construct {
         name: props.systemPoolName,
         vmSize: props.systemPoolVmSize,
         nodeCount: props.systemPoolNodeCount,
+        maxPods: props.maxPods,
+        ...autoscaling(props.systemPoolNodeCount, props.systemPoolMaxCount),
         osDiskSizeGb: props.systemPoolOsDiskSizeGb ?? 64,
         vnetSubnetId: props.subnetId,
         orchestratorVersion: props.kubernetesVersion,
@@ -75,7 +89,8 @@ export class AksCluster extends Construct {
         props.apiServerAuthorizedRanges && props.apiServerAuthorizedRanges.length > 0
           ? { authorizedIpRanges: props.apiServerAuthorizedRanges }
           : undefined,
-      lifecycle: { ignoreChanges: ['default_node_pool[0].upgrade_settings'] },
+      // The autoscaler owns the node count of a scaling pool.
+      lifecycle: { ignoreChanges: ['default_node_pool[0].upgrade_settings', ...(scales(props.systemPoolNodeCount, props.systemPoolMaxCount) ? ['default_node_pool[0].node_count'] : [])] },
     });
     this.materializePoolLabels = {
       [MATERIALIZE_POOL.label.key]: MATERIALIZE_POOL.label.value,
@@ -86,6 +101,9 @@ export class AksCluster extends Construct {
       kubernetesClusterId: this.cluster.id,
       vmSize: props.materializePoolVmSize,
       nodeCount: props.materializePoolNodeCount,
+      maxPods: props.maxPods,
+      ...autoscaling(props.materializePoolNodeCount, props.materializePoolMaxCount),
+      lifecycle: scales(props.materializePoolNodeCount, props.materializePoolMaxCount) ? { ignoreChanges: ['node_count'] } : undefined,
       osDiskSizeGb: props.materializePoolOsDiskSizeGb ?? 100,
       vnetSubnetId: props.subnetId,
       orchestratorVersion: props.kubernetesVersion,

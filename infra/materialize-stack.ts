@@ -6,6 +6,7 @@ import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { Aspects, Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { DIST, environmentdServiceAccountSubject, FLUX, MANAGED_BY, NAMESPACES, TF_OUTPUTS, TF_VARIABLES } from '../model/contract';
+import { MAX_PODS_PER_NODE } from '../model/capacity';
 import type { Environment } from '../model/environment';
 import { AksCluster } from './aks-cluster';
 import { TaggingAspect } from './aspects/tagging';
@@ -93,6 +94,9 @@ export class MaterializeStack extends TerraformStack {
       systemPoolVmSize: env.aks.systemPool.vmSize,
       systemPoolNodeCount: env.aks.systemPool.nodeCount,
       systemPoolOsDiskSizeGb: env.aks.systemPool.osDiskSizeGb,
+      systemPoolMaxCount: env.aks.systemPool.maxCount,
+      materializePoolMaxCount: env.aks.materializePool.maxCount,
+      maxPods: MAX_PODS_PER_NODE,
       materializePoolName: env.aks.materializePool.name,
       materializePoolVmSize: env.aks.materializePool.vmSize,
       materializePoolNodeCount: env.aks.materializePool.nodeCount,

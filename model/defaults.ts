@@ -14,7 +14,8 @@ export const DEFAULTS = {
     kubernetesVersion: '1.33',
     networkPolicy: 'azure' as const,
     systemPool: { name: 'system', vmSize: 'Standard_B2s', nodeCount: 1, osDiskSizeGb: 64 },
-    materializePool: { name: 'mzpool', vmSize: 'Standard_E2pds_v6', nodeCount: 2, osDiskSizeGb: 100 },
+    // Upstream's Azure example: E4pds_v6; two E2pds_v6 cannot hold environmentd, balancerd, console and clusterd.
+    materializePool: { name: 'mzpool', vmSize: 'Standard_E4pds_v6', nodeCount: 2, osDiskSizeGb: 100 },
   },
   postgres: {
     version: '15',
@@ -70,6 +71,10 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+function withMaxCount<P extends { nodeCount: number; maxCount?: number }>(pool: P): P & { maxCount: number } {
+  return { ...pool, maxCount: pool.maxCount ?? pool.nodeCount };
+}
+
 function resolveTopic(t: NonNullable<NonNullable<EnvironmentDefinition['eventHubs']>['topics']>[number], defaultCluster: string): ResolvedTopic {
   const envelope = t.source?.envelope ?? 'none';
   const cluster = t.source?.cluster ?? defaultCluster;
@@ -114,8 +119,8 @@ export function resolveEnvironment(d: EnvironmentDefinition): Environment {
     aks: {
       kubernetesVersion: aks.kubernetesVersion ?? DEFAULTS.aks.kubernetesVersion,
       networkPolicy: aks.networkPolicy ?? DEFAULTS.aks.networkPolicy,
-      systemPool: { ...DEFAULTS.aks.systemPool, ...aks.systemPool },
-      materializePool: { ...DEFAULTS.aks.materializePool, ...aks.materializePool },
+      systemPool: withMaxCount({ ...DEFAULTS.aks.systemPool, ...aks.systemPool }),
+      materializePool: withMaxCount({ ...DEFAULTS.aks.materializePool, ...aks.materializePool }),
       apiServerAuthorizedRanges: [...(aks.apiServerAuthorizedRanges ?? [])],
     },
     postgres: pg,

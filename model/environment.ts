@@ -26,10 +26,15 @@ export interface NetworkDefinition {
 }
 
 export interface NodePoolDefinition {
-  /** @default 'Standard_B2s' (system pool), 'Standard_E2pds_v6' (Materialize pool) */
+  /**
+   * One of model/vm-sizes.ts (synth checks that the pool's pods fit, with 10% headroom, including
+   * a rollout's second environmentd). @default 'Standard_B2s' (system pool), 'Standard_E4pds_v6' (Materialize pool)
+   */
   vmSize?: string;
-  /** @default 1 (system pool), 2 (Materialize pool) */
+  /** Nodes at start (the autoscaler's minimum when maxCount is larger). @default 1 (system pool), 2 (Materialize pool) */
   nodeCount?: number;
+  /** Lets the cluster autoscaler add nodes up to this many. @default - nodeCount: no autoscaling */
+  maxCount?: number;
   /** @default 'system' (system pool), 'mzpool' (Materialize pool) */
   name?: string;
   /** @default 64 (system pool), 100 (Materialize pool) */

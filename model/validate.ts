@@ -1,4 +1,6 @@
-import { REPLICA_SIZES } from './generated/operator-replica-sizes';
+import { capacityProblems } from './capacity';
+import { REPLICA_SIZES } from './generated/operator-chart-defaults';
+import { VM_SIZES } from './vm-sizes';
 import { FLUX } from './contract';
 import { contains, containsIp, overlaps, parseCidr, parseIp, type Cidr } from './cidr';
 import { compareVersions } from './defaults';
@@ -146,6 +148,16 @@ const checks: Check[] = [
   pattern('aks.materializePool.vmSize', (e) => e.aks.materializePool.vmSize, VM_SIZE, 'must be an Azure VM size of the form Standard_<series><size>[_v<n>]', '"Standard_E2pds_v6"'),
   intRange('aks.systemPool.nodeCount', (e) => e.aks.systemPool.nodeCount, 1, 1000, '1'),
   intRange('aks.materializePool.nodeCount', (e) => e.aks.materializePool.nodeCount, 1, 1000, '2'),
+  (env, fail) => {
+    for (const pool of ['systemPool', 'materializePool'] as const) {
+      const p = env.aks[pool];
+      if (typeof p.vmSize === 'string' && VM_SIZE.test(p.vmSize) && !(p.vmSize in VM_SIZES)) {
+        fail(`aks.${pool}.vmSize`, p.vmSize, `must be a size the capacity check knows (${Object.keys(VM_SIZES).join(', ')}); add yours with its vCPUs and memory to model/vm-sizes.ts`, pool === 'systemPool' ? '"Standard_B2s"' : '"Standard_E4pds_v6"');
+      }
+      if (!Number.isInteger(p.maxCount) || p.maxCount < p.nodeCount || p.maxCount > 1000) fail(`aks.${pool}.maxCount`, p.maxCount, `must be a whole number from nodeCount (${p.nodeCount}) to 1000`, String(p.nodeCount * 2));
+    }
+    for (const c of capacityProblems(env)) fail(c.field, `${env.aks[c.field === 'aks.systemPool' ? 'systemPool' : 'materializePool'].nodeCount} x ${env.aks[c.field === 'aks.systemPool' ? 'systemPool' : 'materializePool'].vmSize}`, c.rule, c.example);
+  },
   intRange('aks.systemPool.osDiskSizeGb', (e) => e.aks.systemPool.osDiskSizeGb, 30, 2048, '64'),
   intRange('aks.materializePool.osDiskSizeGb', (e) => e.aks.materializePool.osDiskSizeGb, 30, 2048, '100'),
   pattern('aks.networkPolicy', (e) => e.aks.networkPolicy, /^(azure|cilium)$/, 'must be "azure" or "cilium" so that NetworkPolicies take effect', '"azure"'),

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
+import { DISK_SETUP_REQUESTS } from '../../model/capacity';
 import { IMAGES, MATERIALIZE_POOL, MANAGED_LABELS } from '../../model/contract';
 import type { Toleration } from './operator-values';
 
@@ -63,7 +64,7 @@ export class DiskSetup extends Construct {
                 args: ['swap', '--cloud-provider', 'azure', '--hack-restart-kubelet-enable-swap', '--apply-sysctls'],
                 env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
                 securityContext: { privileged: true, runAsUser: 0 },
-                resources: { requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('128Mi') }, limits: { memory: k8s.Quantity.fromString('128Mi') } },
+                resources: { requests: { cpu: k8s.Quantity.fromString(`${DISK_SETUP_REQUESTS.cpuMillis}m`), memory: k8s.Quantity.fromString(`${DISK_SETUP_REQUESTS.memoryMi}Mi`) }, limits: { memory: k8s.Quantity.fromString(`${DISK_SETUP_REQUESTS.memoryMi}Mi`) } },
                 volumeMounts: [
                   { name: 'dev', mountPath: '/dev' },
                   { name: 'host-root', mountPath: '/host' },

@@ -111,7 +111,9 @@ describe('aks', () => {
 
   it('taints and labels the dedicated Materialize pool, with the swap label when swap is on', () => {
     expect(only(synthesized('example').parsed, 'azurerm_kubernetes_cluster_node_pool')).toMatchObject({
-      name: 'mzpool', vm_size: 'Standard_E2pds_v6', node_count: 2,
+      name: 'mzpool', vm_size: 'Standard_E4pds_v6', node_count: 2, max_pods: 30,
+      // The example scales out: the autoscaler owns node_count between min and max.
+      auto_scaling_enabled: true, min_count: 2, max_count: 4, lifecycle: { ignore_changes: ['node_count'] },
       node_taints: ['materialize=dedicated:NoSchedule'],
       // A label the project owns: AKS owns agentpool, and a rotated pool's nodes carry another pool name.
       node_labels: { 'materialize-azure-gitops/pool': 'materialize', 'materialize.cloud/swap': 'true' },

@@ -40,6 +40,13 @@ describe('environment validation', () => {
     ['a cluster size the operator does not offer', (d) => (d.eventHubs!.clusters = [{ name: 'ingest', size: '30cc' }]), 'eventHubs.clusters[0].size', /one of the operator's replica sizes \(25cc, 50cc/],
     ['a cluster in the mz_ namespace', (d) => (d.eventHubs!.clusters = [{ name: 'mz_ingest' }]), 'eventHubs.clusters[0].name', /not starting with mz_/],
     ['VM size in the wrong form', (d) => (d.aks!.materializePool!.vmSize = 'E2pds_v6'), 'aks.materializePool.vmSize', /Standard_<series><size>/],
+    ['a VM size the capacity check does not know', (d) => (d.aks!.materializePool!.vmSize = 'Standard_E4pds_v9'), 'aks.materializePool.vmSize', /a size the capacity check knows \(.*\); add yours with its vCPUs and memory to model\/vm-sizes.ts/],
+    ['a Materialize pool too small for its pods (the predecessor\'s 2 x E2pds_v6)', (d) => (d.aks!.materializePool = { vmSize: 'Standard_E2pds_v6', nodeCount: 2 }), 'aks.materializePool', /must hold its pods: 2 x Standard_E2pds_v6 \(1250m CPU and 14706Mi free per node after AKS's reservations and DaemonSets\) cannot place .*balancerd/],
+    ['a pool that fits only without headroom', (d) => {
+      d.aks!.materializePool = { vmSize: 'Standard_E8pds_v6', nodeCount: 1 };
+      d.materialize.environmentdResources = { cpuRequest: '1700m' };
+    }, 'aks.materializePool', /must keep 10% headroom: 1 x Standard_E8pds_v6 \(7170m CPU .*\) would have 3% CPU and 66% memory left/],
+    ['an autoscaler maximum below the node count', (d) => (d.aks!.materializePool!.maxCount = 1), 'aks.materializePool.maxCount', /from nodeCount \(2\) to 1000/],
     ['PostgreSQL SKU without tier', (d) => (d.postgres!.skuName = 'Standard_B1ms'), 'postgres.skuName', /<tier>_Standard_<size>/],
     ['operator chart range', (d) => (d.materialize.operatorChartVersion = '>=25.2.0'), 'materialize.operatorChartVersion', /exact chart version vX.Y.Z, no ranges/],
     ['sealed-secrets chart caret', (d) => (d.charts = { sealedSecrets: '^2.18.5' }), 'charts.sealedSecrets', /exact chart version/],
