@@ -63,8 +63,8 @@ export function deployPrerequisites(ctx: Context): { problem: string; fix: strin
 }
 
 /** Runs the synthesis pipeline for this one environment, in this process; other environments' folders stay as they are. */
-function synthesizeEnvironment(ctx: Context, environmentIdChanges?: Record<string, string>): void {
-  const result = synthesizeAll({ workspace: workspace(ctx.root), environments: [ctx.env.name], environmentIdChanges });
+function synthesizeEnvironment(ctx: Context, changes: { environmentIdChanges?: Record<string, string>; requestRollouts?: Record<string, string> } = {}): void {
+  const result = synthesizeAll({ workspace: workspace(ctx.root), environments: [ctx.env.name], ...changes });
   for (const line of describeResult(result)) ctx.log(`   ${line}`);
 }
 
@@ -259,11 +259,14 @@ export function recreatePlan(ctx: Context, options: { confirm?: string; emptyPer
       },
     );
   }
+  // A new spec is applied only with a new requestRollout (the operator waits for approval otherwise).
+  const rollout = newUuid();
   steps.push({
-    title: `synthesize ${ctx.env.name} with the new environmentId ${uuid}, then write it into ${relative(ctx.root, file)}`,
+    title: `synthesize ${ctx.env.name} with the new environmentId ${uuid} (and requestRollout ${rollout}), then write both into ${relative(ctx.root, file)}`,
     run: () => {
-      synthesizeEnvironment(ctx, { [ctx.env.name]: uuid });
+      synthesizeEnvironment(ctx, { environmentIdChanges: { [ctx.env.name]: uuid }, requestRollouts: { [ctx.env.name]: rollout } });
       setMaterializeField(file, 'environmentId', uuid);
+      setMaterializeField(file, 'requestRollout', rollout);
     },
   });
   steps.push(...gitStep(ctx, options.push, `recreate ${ctx.env.name} with a new environmentId`, [relative(ctx.root, file)]));

@@ -44,6 +44,8 @@ export interface SynthesizeOptions {
   readonly environments?: readonly string[];
   /** A deliberate new environmentId per environment (mzops recreate): rendered and accepted as a change. */
   readonly environmentIdChanges?: Readonly<Record<string, string>>;
+  /** A new requestRollout per environment (mzops rollout and recreate), rendered before any file is edited. */
+  readonly requestRollouts?: Readonly<Record<string, string>>;
   /** Tests: called before every write and rename. */
   readonly fault?: FaultHook;
 }
@@ -141,10 +143,14 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
 
   const { all, selected: chosen } = selectEnvironments(ws.environmentsDir, options.environments ?? []);
   const changes = options.environmentIdChanges ?? {};
-  for (const name of Object.keys(changes)) {
-    if (!chosen.some((e) => e.name === name)) throw new SynthesizeError(`environment "${name}": an environmentId change was given for an environment this run does not render`);
+  const rollouts = options.requestRollouts ?? {};
+  for (const name of [...Object.keys(changes), ...Object.keys(rollouts)]) {
+    if (!chosen.some((e) => e.name === name)) throw new SynthesizeError(`environment "${name}": a change was given for an environment this run does not render`);
   }
-  const selected = chosen.map((e) => (changes[e.name] ? { ...e, materialize: { ...e.materialize, environmentId: changes[e.name] } } : e));
+  const selected = chosen.map((e) => ({
+    ...e,
+    materialize: { ...e.materialize, environmentId: changes[e.name] ?? e.materialize.environmentId, requestRollout: rollouts[e.name] ?? e.materialize.requestRollout },
+  }));
 
   // Render and check everything in memory before any byte is written.
   const gitops = selected.map((env) => ({

@@ -2,6 +2,7 @@ import { KubernetesClusterExtension } from '@cdktf/provider-azurerm/lib/kubernet
 import { KubernetesFluxConfiguration } from '@cdktf/provider-azurerm/lib/kubernetes-flux-configuration';
 import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { FLUX } from '../model/contract';
 
 export interface FluxGitOpsProps {
   readonly clusterId: string;
@@ -64,6 +65,8 @@ export class FluxGitOps extends Construct {
           garbageCollectionEnabled: true,
           syncIntervalInSeconds: interval,
           wait: true,
+          // It waits for the nested layers, whose own timeouts add up past Terraform's 600 s default.
+          timeoutInSeconds: (FLUX.timeoutMinutes.infrastructure + FLUX.timeoutMinutes.instance + FLUX.timeoutMinutes.rootMargin) * 60,
         },
       ],
       dependsOn: [this.extension, ...(props.dependsOn ?? [])],

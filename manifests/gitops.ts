@@ -13,15 +13,28 @@ export class SynthRefusedError extends Error {
   }
 }
 
-/** The environmentId in an existing dist folder, if any. */
-export function committedEnvironmentId(envDir: string): string | undefined {
+type MaterializeSpec = Record<string, unknown> & { environmentId?: string; requestRollout?: string };
+
+/** The Materialize CR's spec in an existing dist folder, if any. */
+export function committedMaterializeSpec(envDir: string): MaterializeSpec | undefined {
   const folder = join(envDir, 'instance');
   if (!existsSync(folder)) return undefined;
   for (const f of readdirSync(folder).filter((n) => n.startsWith('materialize-'))) {
-    const doc = parse(readFileSync(join(folder, f), 'utf8')) as KubeObject & { spec?: { environmentId?: string } };
-    if (doc?.kind === 'Materialize') return doc.spec?.environmentId;
+    const doc = parse(readFileSync(join(folder, f), 'utf8')) as KubeObject & { spec?: MaterializeSpec };
+    if (doc?.kind === 'Materialize') return doc.spec;
   }
   return undefined;
+}
+
+/** The environmentId in an existing dist folder, if any. */
+export function committedEnvironmentId(envDir: string): string | undefined {
+  return committedMaterializeSpec(envDir)?.environmentId;
+}
+
+/** Spec fields that changed, requestRollout aside (a stable order for messages). */
+function changedSpecFields(previous: MaterializeSpec, next: MaterializeSpec): string[] {
+  const keys = [...new Set([...Object.keys(previous), ...Object.keys(next)])].filter((k) => k !== 'requestRollout').sort();
+  return keys.filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(next[k]));
 }
 
 /** Checks a rendered tree before anything is written. */
@@ -46,13 +59,26 @@ export function checkTree(env: Environment, tree: RenderedTree, options: { previ
     // A plain Secret in Git is a leaked secret: only SealedSecrets may carry secret data.
     if (obj.kind === 'Secret') fail(`${path} is a plain Secret; secrets reach the cluster only sealed`);
   }
-  const previous = options.previousDir ? committedEnvironmentId(options.previousDir) : undefined;
+  const committed = options.previousDir ? committedMaterializeSpec(options.previousDir) : undefined;
+  const previous = committed?.environmentId;
   const accepted = env.materialize.forceEnvironmentIdChange || options.environmentIdChangeAccepted;
   if (previous && previous !== env.materialize.environmentId && !accepted) {
     fail(
       `materialize.environmentId changed from ${previous} to ${env.materialize.environmentId}; that starts an empty instance and orphans all data. ` +
         `Restore it, or set materialize.forceEnvironmentIdChange: true (mzops recreate does) to start fresh on purpose`,
     );
+  }
+  // The operator applies a changed spec only with a new requestRollout; otherwise it reports
+  // WaitingForApproval forever (orchestratord, controller/materialize.rs) and Git and the cluster drift apart.
+  const cr = [...(rendered?.values() ?? [])].find((o) => o.kind === 'Materialize') as (KubeObject & { spec: MaterializeSpec }) | undefined;
+  if (committed && cr) {
+    const changed = changedSpecFields(committed, cr.spec);
+    if (changed.length > 0 && committed.requestRollout === cr.spec.requestRollout) {
+      fail(
+        `the Materialize spec changes (${changed.join(', ')}) but materialize.requestRollout does not, so the operator would never apply it; ` +
+          `run mzops rollout ${env.name} (it sets a new requestRollout and synthesizes), or set a new UUID in materialize.requestRollout`,
+      );
+    }
   }
 }
 

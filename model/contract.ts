@@ -31,6 +31,11 @@ export const FLUX = {
   rootKustomizationName: 'flux',
   /** Flux object names in the synthesized flux layer, chained in this order. */
   layers: ['infrastructure', 'instance'] as const,
+  /**
+   * How long each layer may take to become healthy, in minutes. The root kustomization waits for
+   * both, so its timeout (Terraform's default is 600 s) is their sum plus a margin.
+   */
+  timeoutMinutes: { infrastructure: 15, instance: 30, rootMargin: 5 },
 } as const;
 
 export type FluxLayer = (typeof FLUX.layers)[number];

@@ -24,23 +24,29 @@ export class FluxChart extends Chart {
     };
     new Kustomization(this, 'Infrastructure', {
       metadata: { name: infrastructure, namespace: NAMESPACES.flux },
-      // Waiting on the operator HelmRelease means its CRD is registered before the instance is applied.
-      spec: { ...common, path: DIST.layerPath(env.name, infrastructure), timeout: '15m' },
+      // Waiting on the operator HelmRelease means its pod is Ready; the operator registers its CRDs
+      // when it starts, so the instance layer's first apply may still retry (retryInterval) once.
+      spec: { ...common, path: DIST.layerPath(env.name, infrastructure), timeout: `${FLUX.timeoutMinutes.infrastructure}m` },
     });
     new Kustomization(this, 'Instance', {
       metadata: { name: instance, namespace: NAMESPACES.flux },
       spec: {
         ...common,
         path: DIST.layerPath(env.name, instance),
-        timeout: '30m',
+        timeout: `${FLUX.timeoutMinutes.instance}m`,
         dependsOn: [{ name: infrastructure }],
         // kstatus knows neither kind: say what "ready" means for them.
         healthCheckExprs: [
           {
             apiVersion: Materialize.GVK.apiVersion,
             kind: Materialize.GVK.kind,
-            current: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.upToDate}' && c.status == 'True')`,
-            inProgress: `!has(status.conditions) || status.conditions.exists(c, c.type == '${CONDITIONS.upToDate}' && c.status != 'True')`,
+            // The operator's UpToDate condition (orchestratord, controller/materialize.rs): True/Applied
+            // once a generation is live; Unknown/Applying during a rollout; False/FailedDeploy when a
+            // rollout failed; False/WaitingForApproval when the spec changed without a new
+            // requestRollout, which it never applies by itself. Only a condition observed for the
+            // current generation counts.
+            current: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.upToDate}' && c.status == 'True' && c.observedGeneration == metadata.generation)`,
+            failed: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.upToDate}' && c.status == 'False' && c.observedGeneration == metadata.generation && (c.reason == 'FailedDeploy' || c.reason == 'WaitingForApproval'))`,
           },
           {
             apiVersion: SealedSecret.GVK.apiVersion,

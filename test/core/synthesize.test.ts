@@ -169,7 +169,7 @@ describe('one pipeline, per environment', () => {
     expect(() => synthIn(root)).toThrow(/environment "prod": materialize.environmentId changed from .* to 99999999-.*orphans all data/);
     expect(snapshotTree(root)).toEqual(before);
     writeEnvironment(root, 'prod');
-    synthIn(root, { environments: ['prod'], environmentIdChanges: { prod: '88888888-8888-4888-8888-888888888888' } });
+    synthIn(root, { environments: ['prod'], environmentIdChanges: { prod: '88888888-8888-4888-8888-888888888888' }, requestRollouts: { prod: '77777777-7777-4777-8777-777777777777' } });
     expect(readFileSync(join(root, 'dist', 'prod', 'instance', 'materialize-materialize-environment.production.yaml'), 'utf8')).toContain('88888888-8888-4888-8888-888888888888');
   });
 

@@ -38,6 +38,7 @@ describe('rendering dist/<env>', () => {
     const moved = (force: boolean) =>
       loadEnvironment(exampleWith((d) => {
         d.materialize.environmentId = '99999999-9999-4999-8999-999999999999';
+        d.materialize.requestRollout = '55555555-5555-4555-8555-555555555555';
         d.materialize.forceEnvironmentIdChange = force;
       }));
     const committed = join(REPO_ROOT, 'dist', 'example');
@@ -45,6 +46,18 @@ describe('rendering dist/<env>', () => {
     expect(() => renderGitops(moved(false), context(committed))).toThrow(/environment "example": materialize.environmentId changed from 7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17 to 99999999-.*orphans all data.*forceEnvironmentIdChange/);
     expect(renderGitops(moved(true), context(committed)).files.get('instance/materialize-materialize-environment.materialize.yaml')).toContain('99999999-9999-4999-8999-999999999999');
     expect(renderGitops(moved(false), { ...context(committed), environmentIdChangeAccepted: true }).files.size).toBeGreaterThan(10);
+  });
+
+  it('refuses a spec change without a new requestRollout, which the operator would never apply', () => {
+    const bigger = loadEnvironment(exampleWith((d) => (d.materialize.environmentdResources = { memoryLimit: '5Gi' })));
+    expect(() => renderGitops(bigger, context(join(REPO_ROOT, 'dist', 'example')))).toThrow(
+      /the Materialize spec changes \(environmentdResourceRequirements\) but materialize.requestRollout does not, so the operator would never apply it; run mzops rollout example/,
+    );
+    const rolled = loadEnvironment(exampleWith((d) => {
+      d.materialize.environmentdResources = { memoryLimit: '5Gi' };
+      d.materialize.requestRollout = '66666666-6666-4666-8666-666666666666';
+    }));
+    expect(renderGitops(rolled, context(join(REPO_ROOT, 'dist', 'example'))).files.size).toBeGreaterThan(10);
   });
 
   it('refuses to write a folder with no resources', () => {
