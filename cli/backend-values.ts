@@ -111,3 +111,32 @@ function fixFor(key: string): string {
       return 'unset MZ_SYSTEM_PASSWORD to have one generated, or set at least 12 characters';
   }
 }
+
+/**
+ * The environment a license key is bound to, when it names one: its JWT payload's `aud`. The
+ * operator refuses an instance whose spec.environmentId differs (orchestratord,
+ * controller/materialize.rs), so seal and doctor check it first. A key without one fits any.
+ */
+export function licenseKeyEnvironments(key: string): string[] | undefined {
+  const parts = key.trim().split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { aud?: unknown };
+    const aud = payload.aud;
+    const list = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
+    return list.length > 0 ? list : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A problem when the key names environments and this environmentId is not among them. */
+export function licenseKeyMismatch(key: string | undefined, environmentId: string): ValueProblem | undefined {
+  const bound = key ? licenseKeyEnvironments(key) : undefined;
+  if (!bound || bound.includes(environmentId)) return undefined;
+  return {
+    key: BACKEND_SECRET.keys.licenseKey,
+    message: `the license key is for environment ${bound.join(', ')}, but materialize.environmentId is ${environmentId}; the operator would refuse the instance`,
+    fix: `set materialize.environmentId to ${bound[0]} (before the first deploy), or use the license key issued for ${environmentId}`,
+  };
+}

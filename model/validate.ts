@@ -6,6 +6,9 @@ import { contains, containsIp, overlaps, parseCidr, parseIp, type Cidr } from '.
 import { compareVersions } from './defaults';
 import type { Environment } from './environment';
 
+/** The first environmentd that refreshes a rotated workload identity token for Blob Storage. */
+export const WORKLOAD_IDENTITY_PERSIST_FROM = 'v26.39.0';
+
 /** One broken rule: which environment, which field, what rule, and a value that would pass. */
 export interface ValidationProblem {
   environment: string;
@@ -285,6 +288,13 @@ const checks: Check[] = [
       if (op.split('.')[0] !== ed.split('.')[0] || compareVersions(ed, op) > 0) {
         fail('materialize.environmentdVersion', ed, `must be on the operator's version line ${op.split('.')[0]} and not newer than the operator ${op}`, `"${op}"`);
       }
+    }
+  },
+  (env, fail) => {
+    // Workload identity refreshes its projected token only from v26.39.0 (Materialize #38178):
+    // before it, Blob access stops at the first token rotation.
+    if (env.storage.persistAuth === 'workloadIdentity' && EXACT_V_SEMVER.test(env.materialize.environmentdVersion) && compareVersions(env.materialize.environmentdVersion, WORKLOAD_IDENTITY_PERSIST_FROM) < 0) {
+      fail('storage.persistAuth', env.storage.persistAuth, `needs environmentd ${WORKLOAD_IDENTITY_PERSIST_FROM} or later (before it, persist loses Blob access when the token rotates; materialize.environmentdVersion is ${env.materialize.environmentdVersion})`, '"sas"');
     }
   },
   pattern('materialize.rolloutStrategy', (e) => e.materialize.rolloutStrategy, /^(WaitUntilReady|ManuallyPromote|ImmediatelyPromoteCausingDowntime)$/, 'must be WaitUntilReady, ManuallyPromote or ImmediatelyPromoteCausingDowntime', '"WaitUntilReady"'),

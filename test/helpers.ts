@@ -8,7 +8,20 @@ import prod from './fixtures/environments/prod';
 export const REPO_ROOT = join(__dirname, '..');
 export const FIXTURE_ENVIRONMENTS_DIR = join(__dirname, 'fixtures', 'environments');
 
-export const definitions: Record<string, EnvironmentDefinition> = { example, staging, prod };
+/**
+ * Staging on workload-identity persist auth, which needs environmentd v26.39.0 or later; no chart
+ * of that line is in the reference set, so it is not among the chart-rendering tests' environments.
+ */
+const identity: EnvironmentDefinition = {
+  ...staging,
+  name: 'identity',
+  prefix: 'acme-id',
+  network: { vnetCidr: '10.40.0.0/16', aksSubnetCidr: '10.40.0.0/20', postgresSubnetCidr: '10.40.16.0/24', serviceCidr: '10.41.0.0/16' },
+  storage: { ...staging.storage, persistAuth: 'workloadIdentity' },
+  materialize: { ...staging.materialize, environmentId: '2d7e9a1c-5b3f-4c6d-8e0a-9f1b2c3d4e5f', operatorChartVersion: 'v26.40.0' },
+};
+
+export const definitions: Record<string, EnvironmentDefinition> = { example, staging, prod, identity };
 
 export function env(name: keyof typeof definitions | string): Environment {
   return loadEnvironment(definitions[name]);

@@ -1,7 +1,7 @@
 import { BACKEND_SECRET, TF_OUTPUTS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { missingSealedKeys, readSealedValues } from '../../model/sealed-values';
-import { checkBackendValue } from '../backend-values';
+import { checkBackendValue, licenseKeyMismatch } from '../backend-values';
 import type { KubeClient } from '../kube';
 import { readCertificate } from '../seal/kubeseal';
 import { SEAL_VARIABLES } from '../seal/seal-environment';
@@ -34,6 +34,8 @@ function variableChecks(input: DoctorInput): CheckResult[] {
     const problem = checkBackendValue(key, value);
     return problem ? fail('variables', `${problem.message} (from ${source})`, problem.fix) : ok('variables', `${key} present (from ${source})`);
   });
+  const mismatch = licenseKeyMismatch(input.variables[SEAL_VARIABLES.licenseKey], input.env.materialize.environmentId);
+  if (mismatch) results.push(fail('variables', mismatch.message, mismatch.fix));
   const password = input.variables[SEAL_VARIABLES.mzSystemPassword];
   if (password !== undefined) {
     const problem = checkBackendValue(k.mzSystemPassword, password);

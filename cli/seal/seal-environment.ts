@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BACKEND_SECRET, BACKEND_SECRET_KEYS, NAMESPACES, TF_OUTPUTS, type BackendSecretKey } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { readSealedValues, sealedValuesPath, serializeSealedValues, type SealedEntry, type SealedValuesFile } from '../../model/sealed-values';
-import { checkBackendValue } from '../backend-values';
+import { checkBackendValue, licenseKeyMismatch } from '../backend-values';
 import { CliError } from '../errors';
 import type { StackOutputs } from '../terraform-outputs';
 import { stateDir, writePrivateFile } from '../workspace';
@@ -67,7 +67,7 @@ export function sealEnvironment(input: SealInput): SealResult {
     [k.licenseKey]: input.variables[SEAL_VARIABLES.licenseKey]?.trim(),
     [k.mzSystemPassword]: password.value,
   };
-  const problems = BACKEND_SECRET_KEYS.map((key) => checkBackendValue(key, values[key])).filter((p) => p !== undefined);
+  const problems = [...BACKEND_SECRET_KEYS.map((key) => checkBackendValue(key, values[key])), licenseKeyMismatch(values[k.licenseKey], env.materialize.environmentId)].filter((p) => p !== undefined);
   if (problems.length > 0) {
     throw new CliError(problems.map((p) => `environment "${env.name}": ${p.message}`).join('\n'), problems[0].fix);
   }

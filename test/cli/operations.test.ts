@@ -181,7 +181,7 @@ describe('rollout, rotate-sas and recreate', () => {
 
   it('rotate-sas finds the rotation clock in the synthesized stack, and refuses workload identity', () => {
     expect(sasRotationAddress(root, 'example')).toMatch(/^time_rotating\.PersistStorage_SasRotation_[0-9A-F]{8}$/);
-    expect(() => rotateSasPlan(ctx({ env: env('staging') }), { push: false })).toThrow(/uses workload identity: there is no SAS to rotate/);
+    expect(() => rotateSasPlan(ctx({ env: env('identity') }), { push: false })).toThrow(/uses workload identity: there is no SAS to rotate/);
   });
 
   it('recreate refuses without the environment name as confirmation', () => {

@@ -83,7 +83,7 @@ describe('persist storage', () => {
   });
 
   it('uses a federated workload identity and no SAS in workloadIdentity mode', () => {
-    const { parsed } = synthesized('staging');
+    const { parsed } = synthesized('identity');
     expect(parsed.data?.azurerm_storage_account_sas).toBeUndefined();
     expect(only(parsed, 'azurerm_storage_account')).toMatchObject({ account_kind: 'BlockBlobStorage', shared_access_key_enabled: false });
     expect(only(parsed, 'azurerm_role_assignment')).toMatchObject({ role_definition_name: 'Storage Blob Data Contributor' });
@@ -216,9 +216,9 @@ describe('state and data protection', () => {
   });
 
   it('tags every taggable resource with environment and managed-by', () => {
-    const { parsed } = synthesized('staging');
+    const { parsed } = synthesized('identity');
     const tagged = Object.values(parsed.resource).flatMap((byName) => Object.values(byName)).filter((r) => 'tags' in r);
     expect(tagged.length).toBeGreaterThanOrEqual(8);
-    for (const r of tagged) expect(r.tags).toMatchObject({ environment: 'staging', 'managed-by': 'materialize-azure-gitops', team: 'data-platform' });
+    for (const r of tagged) expect(r.tags).toMatchObject({ environment: 'identity', 'managed-by': 'materialize-azure-gitops', team: 'data-platform' });
   });
 });

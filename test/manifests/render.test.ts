@@ -61,8 +61,8 @@ describe('cross-checks with the Terraform stack', () => {
   });
 
   it('workload identity subject in Terraform matches the CR service account', () => {
-    const cred = only(synthesized('staging').parsed, 'azurerm_federated_identity_credential') as { subject: string };
-    const cr = find(rendered('staging', 'sealed'), 'Materialize');
+    const cred = only(synthesized('identity').parsed, 'azurerm_federated_identity_credential') as { subject: string };
+    const cr = find(rendered('identity', 'sealed'), 'Materialize');
     expect(cred.subject).toBe(`system:serviceaccount:${cr.metadata.namespace}:${cr.metadata.name}`);
     expect(cr.spec.serviceAccountAnnotations).toEqual({ 'azure.workload.identity/client-id': FAKE_SEALED.persistIdentityClientId });
     expect(cr.spec.podLabels).toEqual({ 'azure.workload.identity/use': 'true' });

@@ -38,6 +38,7 @@ describe('environment validation', () => {
     ['a null filter under the upsert envelope', (d) => (d.eventHubs!.topics![1].views![0].skipNullRecords = true), 'eventHubs.topics[1].views[0].skipNullRecords', /no effect with the upsert envelope/],
     ['a source on an undeclared cluster', (d) => (d.eventHubs!.topics![0].source!.cluster = 'quickstrt'), 'eventHubs.topics[0].source.cluster', /must name one of eventHubs.clusters \(ingest\)/],
     ['a cluster size the operator does not offer', (d) => (d.eventHubs!.clusters = [{ name: 'ingest', size: '30cc' }]), 'eventHubs.clusters[0].size', /one of the operator's replica sizes \(25cc, 50cc/],
+    ['workload identity before environmentd refreshes its token', (d) => (d.storage!.persistAuth = 'workloadIdentity'), 'storage.persistAuth', /needs environmentd v26.39.0 or later \(before it, persist loses Blob access when the token rotates; materialize.environmentdVersion is v26.12.0\)/],
     ['a cluster in the mz_ namespace', (d) => (d.eventHubs!.clusters = [{ name: 'mz_ingest' }]), 'eventHubs.clusters[0].name', /not starting with mz_/],
     ['VM size in the wrong form', (d) => (d.aks!.materializePool!.vmSize = 'E2pds_v6'), 'aks.materializePool.vmSize', /Standard_<series><size>/],
     ['a VM size the capacity check does not know', (d) => (d.aks!.materializePool!.vmSize = 'Standard_E4pds_v9'), 'aks.materializePool.vmSize', /a size the capacity check knows \(.*\); add yours with its vCPUs and memory to model\/vm-sizes.ts/],
@@ -97,8 +98,8 @@ describe('environment validation', () => {
     );
   });
 
-  it('loads example, staging and prod side by side', () => {
+  it('loads every fixture side by side', () => {
     const envs = loadEnvironments(Object.values(definitions));
-    expect(envs.map((e) => e.names.storageAccount)).toEqual(['mzexamplepersist', 'acmestgpersist', 'acmeprdpersist']);
+    expect(envs.map((e) => e.names.storageAccount)).toEqual(['mzexamplepersist', 'acmestgpersist', 'acmeprdpersist', 'acmeidpersist']);
   });
 });

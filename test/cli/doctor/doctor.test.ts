@@ -63,3 +63,14 @@ describe('mzops doctor, end to end', () => {
     expect(results.find((r) => r.area === 'cluster')).toMatchObject({ status: 'warn', detail: 'skipped: no kubeconfig' });
   });
 });
+
+describe('mzops doctor, the license key', () => {
+  it('fails a key bound to another environment than materialize.environmentId, with the fix', async () => {
+    const payload = Buffer.from(JSON.stringify({ aud: '11111111-2222-4333-8444-555555555555' })).toString('base64url');
+    const key = `eyJhbGciOiJFZERTQSJ9.${payload}.${'s'.repeat(86)}`;
+    const results = await runDoctor({ env: env('example'), outputs: {}, variables: { MZ_LICENSE_KEY: key }, environmentsDir: dir });
+    const failure = results.find((r) => r.status === 'fail' && /license key is for environment/.test(r.detail));
+    expect(failure?.detail).toBe('the license key is for environment 11111111-2222-4333-8444-555555555555, but materialize.environmentId is 7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17; the operator would refuse the instance');
+    expect(failure?.fix).toMatch(/^set materialize.environmentId to 11111111-2222-4333-8444-555555555555 \(before the first deploy\)/);
+  });
+});

@@ -13,6 +13,9 @@ import { makeSealingKeyPair } from '../../support/sealing-key';
 const { certPem, keyPem } = makeSealingKeyPair();
 const target = { namespace: 'materialize-environment', name: 'materialize-backend', scope: 'strict' as const };
 const LICENSE = `eyJ${'a'.repeat(120)}.sig`;
+/** A license key in JWT form bound to another environment (its payload's aud). */
+const jwt = (payload: object) => `${Buffer.from('{"alg":"EdDSA"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${'s'.repeat(86)}`;
+const FOREIGN_LICENSE = jwt({ aud: '11111111-2222-4333-8444-555555555555', exp: 1900000000 });
 
 function outputs(over: Record<string, string | undefined> = {}) {
   return {
@@ -87,11 +90,16 @@ describe('mzops seal', () => {
     ['a persist URL on the wrong host', { persist_backend_url: 'https://acct.blob.example.com/c?sv=1' }, {}, /only <account>.blob.core.windows.net/],
     ['a short mz_system password', {}, { MZ_SYSTEM_PASSWORD: 'short' }, /shorter than 12 characters/],
     ['a missing certificate', { sealing_certificate_pem: undefined }, {}, /no sealing certificate/],
+    ['a license key issued for another environment', {}, { MZ_LICENSE_KEY: FOREIGN_LICENSE }, /the license key is for environment 11111111-2222-4333-8444-555555555555, but materialize.environmentId is 7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17/],
   ])('refuses %s and writes nothing', (_name, over, vars, message) => {
     const variables = { MZ_LICENSE_KEY: LICENSE, ...vars };
     expect(() => run(over, variables)).toThrow(message);
     expect(existsSync(sealedValuesPath('example', envDir))).toBe(false);
     expect(existsSync(passwordFile('example', root))).toBe(false);
+  });
+
+  it('accepts a license key bound to this environment', () => {
+    expect(() => run({}, { MZ_LICENSE_KEY: jwt({ aud: ['7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17'] }) })).not.toThrow();
   });
 
   it('is embedded by synth in place of the placeholder', () => {
