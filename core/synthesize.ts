@@ -3,6 +3,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { dirname, join, relative } from 'node:path';
 import { WORKSPACE } from '../model/contract';
 import type { Environment } from '../model/environment';
+import { environmentWarnings } from '../model/validate';
 import { selectEnvironments } from './environments';
 import { commitReplacements, recoverInterrupted, type FaultHook, type Replacement } from './swap';
 import { localStatePath, stackDir, stateFile, type Workspace } from './workspace';
@@ -142,6 +143,7 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
   const notices = recoverInterrupted([ws.distDir, ws.cdktfOut, stacksDir]);
 
   const { all, selected: chosen } = selectEnvironments(ws.environmentsDir, options.environments ?? []);
+  for (const e of chosen) notices.push(...environmentWarnings(e));
   const changes = options.environmentIdChanges ?? {};
   const rollouts = options.requestRollouts ?? {};
   for (const name of [...Object.keys(changes), ...Object.keys(rollouts)]) {

@@ -1,11 +1,22 @@
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
+import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
 import { MATERIALIZE_POOL, SYSTEM_POOL, taintString } from '../model/contract';
 import type { NetworkPolicyEngine } from '../model/environment';
 
 export interface AksClusterProps {
   readonly name: string;
+  /** Must match the provider's dns_prefix rule (see aksDnsPrefix in model/defaults.ts). */
+  readonly dnsPrefix: string;
+  /** The control plane's user-assigned identity. */
+  readonly identityName: string;
+  /** The static public IP every node's egress leaves from. */
+  readonly egressIpName: string;
+  /** Premium tier and AKSLongTermSupport, for a minor past its end of life. @default false */
+  readonly longTermSupport?: boolean;
   readonly resourceGroupName: string;
   readonly location: string;
   readonly kubernetesVersion: string;
@@ -48,17 +59,38 @@ export class AksCluster extends Construct {
   readonly materializePool: KubernetesClusterNodePool;
   /** Labels on the Materialize pool's nodes: what the operator's workloads select. */
   readonly materializePoolLabels: Record<string, string>;
+  /** The address AKS egress leaves from. */
+  readonly egressIp: PublicIp;
 
   constructor(scope: Construct, id: string, props: AksClusterProps) {
     super(scope, id);
     const policy = props.networkPolicy ?? 'azure';
+    // A system-assigned identity exists only once the cluster does, too late for the rights its
+    // internal load balancers need on a subnet this stack creates: a user-assigned one first.
+    const identity = new UserAssignedIdentity(this, 'ControlPlaneIdentity', { name: props.identityName, resourceGroupName: props.resourceGroupName, location: props.location });
+    const subnetRights = new RoleAssignment(this, 'SubnetNetworkContributor', {
+      scope: props.subnetId,
+      roleDefinitionName: 'Network Contributor',
+      principalId: identity.principalId,
+      principalType: 'ServicePrincipal',
+    });
+    // A known egress address, for firewalls (public PostgreSQL) to admit the cluster by.
+    this.egressIp = new PublicIp(this, 'EgressIp', { name: props.egressIpName, resourceGroupName: props.resourceGroupName, location: props.location, allocationMethod: 'Static', sku: 'Standard' });
+    const egressRights = new RoleAssignment(this, 'EgressIpNetworkContributor', {
+      scope: this.egressIp.id,
+      roleDefinitionName: 'Network Contributor',
+      principalId: identity.principalId,
+      principalType: 'ServicePrincipal',
+    });
     this.cluster = new KubernetesCluster(this, 'Cluster', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
-      dnsPrefix: props.name,
+      dnsPrefix: props.dnsPrefix,
       kubernetesVersion: props.kubernetesVersion,
-      identity: { type: 'SystemAssigned' },
+      ...(props.longTermSupport ? { skuTier: 'Premium', supportPlan: 'AKSLongTermSupport' } : {}),
+      identity: { type: 'UserAssigned', identityIds: [identity.id] },
+      dependsOn: [subnetRights, egressRights],
       oidcIssuerEnabled: true,
       workloadIdentityEnabled: true,
       roleBasedAccessControlEnabled: true,
@@ -84,6 +116,7 @@ export class AksCluster extends Construct {
         serviceCidr: props.serviceCidr,
         dnsServiceIp: props.dnsServiceIp,
         loadBalancerSku: 'standard',
+        loadBalancerProfile: { outboundIpAddressIds: [this.egressIp.id] },
       },
       apiServerAccessProfile:
         props.apiServerAuthorizedRanges && props.apiServerAuthorizedRanges.length > 0

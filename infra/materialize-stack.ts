@@ -5,7 +5,7 @@ import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { Aspects, Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { DIST, environmentdServiceAccountSubject, FLUX, MANAGED_BY, NAMESPACES, TF_OUTPUTS, TF_VARIABLES } from '../model/contract';
+import { AZURE_RESOURCE_PROVIDERS, DIST, environmentdServiceAccountSubject, FLUX, MANAGED_BY, NAMESPACES, TF_OUTPUTS, TF_VARIABLES } from '../model/contract';
 import { MAX_PODS_PER_NODE } from '../model/capacity';
 import type { Environment } from '../model/environment';
 import { AksCluster } from './aks-cluster';
@@ -38,7 +38,13 @@ export class MaterializeStack extends TerraformStack {
   constructor(scope: Construct, env: Environment, props: MaterializeStackProps) {
     super(scope, env.name);
     configureStateBackend(this, env, props.localStatePath);
-    new AzurermProvider(this, 'azurerm', { features: [{}] });
+    new AzurermProvider(this, 'azurerm', {
+      // No Shared Key data-plane calls (create waits, queue and static-website reads): they fail
+      // with 403 on an account without shared keys, and the stack sets no data-plane property.
+      features: [{ storage: [{ dataPlaneAvailable: false }] }],
+      // The Flux extension and configuration need these; the provider's default set lacks them.
+      resourceProvidersToRegister: [...AZURE_RESOURCE_PROVIDERS],
+    });
     new RandomProvider(this, 'random');
     new TimeProvider(this, 'time');
     new TlsProvider(this, 'tls');
@@ -54,6 +60,33 @@ export class MaterializeStack extends TerraformStack {
       postgresSubnetCidr: env.network.postgresSubnetCidr,
       privatePostgres: !env.postgres.publicAccess,
       privateDnsZoneName: env.names.privateDnsZone,
+    });
+
+    this.aks = new AksCluster(this, 'Aks', {
+      ...common,
+      name: env.names.aksCluster,
+      dnsPrefix: env.names.aksDnsPrefix,
+      identityName: env.names.aksIdentity,
+      egressIpName: env.names.aksEgressIp,
+      longTermSupport: env.aks.longTermSupport,
+      kubernetesVersion: env.aks.kubernetesVersion,
+      subnetId: this.network.aksSubnet.id,
+      serviceCidr: env.network.serviceCidr,
+      dnsServiceIp: env.network.dnsServiceIp,
+      systemPoolName: env.aks.systemPool.name,
+      systemPoolVmSize: env.aks.systemPool.vmSize,
+      systemPoolNodeCount: env.aks.systemPool.nodeCount,
+      systemPoolOsDiskSizeGb: env.aks.systemPool.osDiskSizeGb,
+      systemPoolMaxCount: env.aks.systemPool.maxCount,
+      materializePoolMaxCount: env.aks.materializePool.maxCount,
+      maxPods: MAX_PODS_PER_NODE,
+      materializePoolName: env.aks.materializePool.name,
+      materializePoolVmSize: env.aks.materializePool.vmSize,
+      materializePoolNodeCount: env.aks.materializePool.nodeCount,
+      materializePoolOsDiskSizeGb: env.aks.materializePool.osDiskSizeGb,
+      swap: env.materialize.swap,
+      networkPolicy: env.aks.networkPolicy,
+      apiServerAuthorizedRanges: env.aks.apiServerAuthorizedRanges,
     });
 
     const adminPassword = env.postgres.generatePassword
@@ -80,30 +113,8 @@ export class MaterializeStack extends TerraformStack {
       privateDnsZoneId: this.network.privateDnsZone?.id,
       dependsOn: this.network.dnsLink ? [this.network.dnsLink] : [],
       firewallRanges: env.postgres.publicAccess ? env.allowedClientRanges : [],
+      clusterEgressIp: env.postgres.publicAccess ? this.aks.egressIp.ipAddress : undefined,
       preventDestroy: env.dataProtection,
-    });
-
-    this.aks = new AksCluster(this, 'Aks', {
-      ...common,
-      name: env.names.aksCluster,
-      kubernetesVersion: env.aks.kubernetesVersion,
-      subnetId: this.network.aksSubnet.id,
-      serviceCidr: env.network.serviceCidr,
-      dnsServiceIp: env.network.dnsServiceIp,
-      systemPoolName: env.aks.systemPool.name,
-      systemPoolVmSize: env.aks.systemPool.vmSize,
-      systemPoolNodeCount: env.aks.systemPool.nodeCount,
-      systemPoolOsDiskSizeGb: env.aks.systemPool.osDiskSizeGb,
-      systemPoolMaxCount: env.aks.systemPool.maxCount,
-      materializePoolMaxCount: env.aks.materializePool.maxCount,
-      maxPods: MAX_PODS_PER_NODE,
-      materializePoolName: env.aks.materializePool.name,
-      materializePoolVmSize: env.aks.materializePool.vmSize,
-      materializePoolNodeCount: env.aks.materializePool.nodeCount,
-      materializePoolOsDiskSizeGb: env.aks.materializePool.osDiskSizeGb,
-      swap: env.materialize.swap,
-      networkPolicy: env.aks.networkPolicy,
-      apiServerAuthorizedRanges: env.aks.apiServerAuthorizedRanges,
     });
 
     this.storage = new PersistStorage(this, 'PersistStorage', {
@@ -118,6 +129,9 @@ export class MaterializeStack extends TerraformStack {
       oidcIssuerUrl: this.aks.cluster.oidcIssuerUrl,
       serviceAccountSubject: environmentdServiceAccountSubject(env.materialize.instanceName),
       preventDestroy: env.dataProtection,
+      publicNetworkAccess: env.storage.publicNetworkAccess,
+      allowedSubnetIds: [this.network.aksSubnet.id],
+      allowedIpRanges: env.allowedClientRanges,
     });
 
     if (env.eventHubs.enabled) {
@@ -137,7 +151,7 @@ export class MaterializeStack extends TerraformStack {
       clientKey: Fn.base64decode(kubeConfig.clientKey),
       clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate),
     });
-    this.sealingKey = new SealingKey(this, 'SealingKey', { kubernetesProvider: kubernetes });
+    this.sealingKey = new SealingKey(this, 'SealingKey', { kubernetesProvider: kubernetes, preventDestroy: env.dataProtection });
 
     const secretVariable = (name: string, description: string) =>
       new TerraformVariable(this, name, { type: 'string', sensitive: true, description }).stringValue;

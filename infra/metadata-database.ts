@@ -34,7 +34,9 @@ export interface MetadataDatabaseProps {
   readonly dependsOn?: ITerraformDependable[];
   /** Public access only: client CIDRs turned into firewall rules. @default [] */
   readonly firewallRanges?: string[];
-  /** Lifecycle prevent_destroy on the server. @default true */
+  /** Public access only: the cluster's egress address, admitted so that Materialize reaches its metadata. @default - none */
+  readonly clusterEgressIp?: string;
+  /** Lifecycle prevent_destroy on the server and the database. @default true */
   readonly preventDestroy?: boolean;
 }
 
@@ -76,6 +78,8 @@ export class MetadataDatabase extends Construct {
       serverId: this.server.id,
       charset: 'UTF8',
       collation: 'en_US.utf8',
+      // Its name, charset and collation force a replacement, which would drop the catalog.
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     new PostgresqlFlexibleServerConfiguration(this, 'MaxConnections', {
       name: 'max_connections',
@@ -100,6 +104,9 @@ export class MetadataDatabase extends Construct {
           endIpAddress: end,
         });
       });
+      if (props.clusterEgressIp) {
+        new PostgresqlFlexibleServerFirewallRule(this, 'ClusterEgress', { name: 'aks-egress', serverId: this.server.id, startIpAddress: props.clusterEgressIp, endIpAddress: props.clusterEgressIp });
+      }
     }
     this.backendUrl = `postgres://${props.adminLogin}:${Fn.urlencode(this.adminPassword)}@${this.server.fqdn}/${props.databaseName}?sslmode=require`;
   }

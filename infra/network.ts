@@ -42,8 +42,10 @@ export class Network extends Construct {
       resourceGroupName: rg,
       virtualNetworkName: this.vnet.name,
       addressPrefixes: [props.aksSubnetCidr],
-      // Persist traffic to Blob Storage and metadata traffic stay on the Azure backbone.
-      serviceEndpoints: ['Microsoft.Storage', 'Microsoft.Sql'],
+      // Persist traffic to Blob Storage stays on the Azure backbone, and the account admits this
+      // subnet by it. (Microsoft.Sql does nothing for Flexible Server, which is private by VNet
+      // integration or public by firewall.)
+      serviceEndpoints: ['Microsoft.Storage'],
     });
     if (props.privatePostgres ?? true) {
       if (!props.privateDnsZoneName) throw new Error('Network: privateDnsZoneName is required for private PostgreSQL');

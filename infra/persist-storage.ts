@@ -30,6 +30,18 @@ export interface PersistStorageProps {
   readonly serviceAccountSubject?: string;
   /** Lifecycle prevent_destroy on the account and container. @default true */
   readonly preventDestroy?: boolean;
+  /** Reachable from every network. @default false: only allowedSubnetIds and allowedIpRanges */
+  readonly publicNetworkAccess?: boolean;
+  /** Subnets admitted through their Microsoft.Storage service endpoint. @default [] */
+  readonly allowedSubnetIds?: string[];
+  /** Public client ranges admitted (Azure takes no private ranges here, and /31 and /32 only as bare addresses). @default [] */
+  readonly allowedIpRanges?: string[];
+}
+
+/** Storage IP rules: public IPv4 only, /31 and /32 written as addresses (Azure's network rule limits). */
+export function storageIpRules(ranges: readonly string[]): string[] {
+  const isPrivate = (ip: string) => /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.)/.test(ip);
+  return ranges.filter((r) => !isPrivate(r)).map((r) => (/\/3[12]$/.test(r) ? r.replace(/\/3[12]$/, '') : r));
 }
 
 /**
@@ -62,6 +74,9 @@ export class PersistStorage extends Construct {
       allowNestedItemsToBePublic: false,
       // An account SAS is signed with the account key; workload identity needs no key at all.
       sharedAccessKeyEnabled: props.persistAuth === 'sas',
+      networkRules: props.publicNetworkAccess
+        ? undefined
+        : { defaultAction: 'Deny', virtualNetworkSubnetIds: props.allowedSubnetIds ?? [], ipRules: storageIpRules(props.allowedIpRanges ?? []), bypass: ['AzureServices'] },
       lifecycle: { preventDestroy },
     });
     this.container = new StorageContainer(this, 'Container', {
@@ -83,7 +98,8 @@ export class PersistStorage extends Construct {
         start: rotation.rfc3339,
         expiry: this.sasExpiry,
         services: { blob: true, queue: false, table: false, file: false },
-        resourceTypes: { service: true, container: true, object: true },
+        // Containers and blobs only: persist needs no service-level operation.
+        resourceTypes: { service: false, container: true, object: true },
         permissions: {
           read: true, write: true, delete: true, list: true, add: true, create: true, update: true, process: true,
           tag: false, filter: false,

@@ -10,6 +10,8 @@ export interface SealingKeyProps {
   readonly kubernetesProvider: TerraformProvider;
   /** @default 87600 (ten years: the key must outlive cluster rebuilds) */
   readonly validityHours?: number;
+  /** Lifecycle prevent_destroy on the key: every SealedSecret in Git is encrypted for it. @default true */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ export class SealingKey extends Construct {
 
   constructor(scope: Construct, id: string, props: SealingKeyProps) {
     super(scope, id);
-    const key = new PrivateKey(this, 'Key', { algorithm: 'RSA', rsaBits: 4096 });
+    const key = new PrivateKey(this, 'Key', { algorithm: 'RSA', rsaBits: 4096, lifecycle: { preventDestroy: props.preventDestroy ?? true } });
     const cert = new SelfSignedCert(this, 'Certificate', {
       privateKeyPem: key.privateKeyPem,
       validityPeriodHours: props.validityHours ?? 87600,

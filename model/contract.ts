@@ -225,6 +225,9 @@ export const TF_OUTPUTS = {
   eventHubsPublisherConnectionString: 'eventhubs_publisher_connection_string',
 } as const;
 
+/** Resource providers the stack registers beyond azurerm's default set: the Flux extension needs both. */
+export const AZURE_RESOURCE_PROVIDERS = ['Microsoft.Kubernetes', 'Microsoft.KubernetesConfiguration'] as const;
+
 /** Sensitive Terraform variables: the only way a user-supplied secret enters the stack (TF_VAR_<name>). */
 export const TF_VARIABLES = {
   postgresAdminPassword: 'postgres_admin_password',

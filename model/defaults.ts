@@ -1,3 +1,4 @@
+import { DEFAULT_AKS_MINOR } from './aks-versions';
 import { cidrHost, parseCidr } from './cidr';
 import type { AzureNames, Environment, EnvironmentDefinition, ResolvedTopic } from './environment';
 
@@ -11,7 +12,7 @@ export const DEFAULTS = {
     serviceCidr: '10.1.0.0/16',
   },
   aks: {
-    kubernetesVersion: '1.33',
+    kubernetesVersion: DEFAULT_AKS_MINOR,
     networkPolicy: 'azure' as const,
     systemPool: { name: 'system', vmSize: 'Standard_B2s', nodeCount: 1, osDiskSizeGb: 64 },
     // Upstream's Azure example: E4pds_v6; two E2pds_v6 cannot hold environmentd, balancerd, console and clusterd.
@@ -36,6 +37,7 @@ export const DEFAULTS = {
     persistAuth: 'sas' as const,
     sasValidityDays: 180,
     sasRotationDays: 90,
+    publicNetworkAccess: false,
   },
   eventHubs: { sku: 'Standard' as const, capacity: 1, partitions: 2, retentionDays: 1, cluster: { name: 'ingest', size: '25cc', replicationFactor: 1 } },
   materialize: {
@@ -118,6 +120,7 @@ export function resolveEnvironment(d: EnvironmentDefinition): Environment {
     network: { ...n, dnsServiceIp: n.dnsServiceIp ?? tenthAddress(n.serviceCidr) },
     aks: {
       kubernetesVersion: aks.kubernetesVersion ?? DEFAULTS.aks.kubernetesVersion,
+      longTermSupport: aks.longTermSupport ?? false,
       networkPolicy: aks.networkPolicy ?? DEFAULTS.aks.networkPolicy,
       systemPool: withMaxCount({ ...DEFAULTS.aks.systemPool, ...aks.systemPool }),
       materializePool: withMaxCount({ ...DEFAULTS.aks.materializePool, ...aks.materializePool }),
@@ -194,5 +197,17 @@ export function resolveNames(d: EnvironmentDefinition): AzureNames {
     eventHubsNamespace: d.names?.eventHubsNamespace ?? `${prefix}-events`,
     /** Flexible Server private DNS zones must end in this suffix. */
     privateDnsZone: `${prefix}.private.postgres.database.azure.com`,
+    aksDnsPrefix: aksDnsPrefix(d.names?.aksCluster ?? `${prefix}-aks`),
+    aksIdentity: `${prefix}-aks-control-plane`,
+    aksEgressIp: `${prefix}-aks-egress`,
   };
+}
+
+/**
+ * A DNS prefix the provider accepts (`^[a-zA-Z\d][-a-zA-Z\d]{0,52}[a-zA-Z\d]$`,
+ * internal/services/containers/validate/kubernetes.go) from a cluster name, which may hold `_`
+ * and 63 characters.
+ */
+export function aksDnsPrefix(clusterName: string): string {
+  return clusterName.replace(/[^a-zA-Z0-9-]/g, '-').slice(0, 54).replace(/^[^a-zA-Z0-9]+|[^a-zA-Z0-9]+$/g, '') || 'aks';
 }

@@ -42,14 +42,25 @@ export interface NodePoolDefinition {
 }
 
 export interface AksDefinition {
-  /** Pinned, so that Azure never upgrades the control plane behind the repository's back. @default '1.33' */
+  /**
+   * Pinned, so that Azure never upgrades the control plane behind the repository's back. Synth
+   * refuses a minor past AKS's end of life (model/aks-versions.ts) unless longTermSupport is on,
+   * and warns 60 days before it. @default '1.36'
+   */
   kubernetesVersion?: string;
+  /** Long-term support: Premium tier and the AKSLongTermSupport plan, for a minor past its end of life. @default false */
+  longTermSupport?: boolean;
   systemPool?: NodePoolDefinition;
-  /** Tainted `materialize=dedicated:NoSchedule`, labelled `agentpool=<name>`. */
+  /** Tainted `materialize=dedicated:NoSchedule`, labelled `materialize-azure-gitops/pool=materialize`. */
   materializePool?: NodePoolDefinition;
   /** Without a network policy engine, NetworkPolicies are ignored. @default 'azure' */
   networkPolicy?: NetworkPolicyEngine;
-  /** CIDRs allowed to reach the Kubernetes API server. @default - no restriction */
+  /**
+   * CIDRs allowed to reach the Kubernetes API server. When set, they must include the machine that
+   * runs `cdktf deploy` (Terraform's kubernetes provider writes the sealing key through the API
+   * server) and every machine that runs `mzops status`, `doctor` or `deploy --push`.
+   * @default - no restriction
+   */
   apiServerAuthorizedRanges?: string[];
 }
 
@@ -96,6 +107,12 @@ export interface StorageDefinition {
   sasValidityDays?: number;
   /** Terraform issues a new SAS this often, well before the old one expires. @default 90 */
   sasRotationDays?: number;
+  /**
+   * Reachable from every network. Off, the account admits only the AKS subnet (service endpoint)
+   * and the public addresses of allowedClientRanges (for `mzops doctor` and `status`).
+   * @default false
+   */
+  publicNetworkAccess?: boolean;
 }
 
 export interface ViewColumnDefinition {
@@ -277,6 +294,12 @@ export interface AzureNameOverrides {
 export interface AzureNames extends Required<AzureNameOverrides> {
   virtualNetwork: string;
   privateDnsZone: string;
+  /** The cluster's DNS prefix: cluster names may hold `_` and 63 characters, prefixes neither. */
+  aksDnsPrefix: string;
+  /** The AKS control plane's user-assigned identity (it needs rights on the subnet before the cluster exists). */
+  aksIdentity: string;
+  /** The static public IP AKS egress leaves from (what public PostgreSQL admits). */
+  aksEgressIp: string;
 }
 
 export interface EnvironmentDefinition {
@@ -327,6 +350,7 @@ export interface Environment {
   network: Required<NetworkDefinition>;
   aks: {
     kubernetesVersion: string;
+    longTermSupport: boolean;
     systemPool: Required<NodePoolDefinition>;
     materializePool: Required<NodePoolDefinition>;
     networkPolicy: NetworkPolicyEngine;

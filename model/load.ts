@@ -1,25 +1,25 @@
 import { resolve } from 'node:path';
 import { resolveEnvironment } from './defaults';
 import type { Environment, EnvironmentDefinition } from './environment';
-import { EnvironmentValidationError, validateEnvironment, type ValidationProblem } from './validate';
+import { EnvironmentValidationError, validateEnvironment, type ValidationContext, type ValidationProblem } from './validate';
 
 export const ENVIRONMENTS_DIR = resolve(__dirname, '..', 'environments');
 
 /** Resolves defaults and validates; throws one EnvironmentValidationError listing every problem. */
-export function loadEnvironment(definition: EnvironmentDefinition): Environment {
-  return validateEnvironment(resolveEnvironment(definition));
+export function loadEnvironment(definition: EnvironmentDefinition, context?: ValidationContext): Environment {
+  return validateEnvironment(resolveEnvironment(definition), context);
 }
 
 /**
  * Environments that share a subscription or a repository must not share a name:
  * global Azure names, stack names and `dist/` folders are checked across all of them.
  */
-export function loadEnvironments(definitions: EnvironmentDefinition[]): Environment[] {
+export function loadEnvironments(definitions: EnvironmentDefinition[], context?: ValidationContext): Environment[] {
   const problems: ValidationProblem[] = [];
   const envs: Environment[] = [];
   for (const d of definitions) {
     try {
-      envs.push(loadEnvironment(d));
+      envs.push(loadEnvironment(d, context));
     } catch (e) {
       if (e instanceof EnvironmentValidationError) problems.push(...e.problems);
       else throw e;

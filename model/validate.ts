@@ -1,3 +1,4 @@
+import { AKS_CALENDAR, aksVersionStatus, DEFAULT_AKS_MINOR } from './aks-versions';
 import { capacityProblems } from './capacity';
 import { REPLICA_SIZES } from './generated/operator-chart-defaults';
 import { VM_SIZES } from './vm-sizes';
@@ -60,7 +61,12 @@ export function maxConnectionsCeiling(sku: string): number {
   return base === undefined ? 5000 : Math.min(5000, base * 4);
 }
 
-type Check = (env: Environment, fail: (field: string, value: unknown, rule: string, example: string) => void) => void;
+/** What validation may depend on besides the environment: the clock (AKS's calendar), fixed in tests. */
+export interface ValidationContext {
+  readonly now: Date;
+}
+
+type Check = (env: Environment, fail: (field: string, value: unknown, rule: string, example: string) => void, context: ValidationContext) => void;
 
 function pattern(field: string, get: (e: Environment) => unknown, re: RegExp, rule: string, example: string): Check {
   return (env, fail) => {
@@ -141,7 +147,18 @@ const checks: Check[] = [
   },
 
   // AKS.
-  pattern('aks.kubernetesVersion', (e) => e.aks.kubernetesVersion, /^1\.(2[89]|[3-9]\d)(\.\d+)?$/, 'must be an exact AKS version 1.28 or newer (major.minor or major.minor.patch)', '"1.33"'),
+  pattern('aks.kubernetesVersion', (e) => e.aks.kubernetesVersion, /^1\.(2[89]|[3-9]\d)(\.\d+)?$/, `must be an exact AKS version 1.28 or newer (major.minor or major.minor.patch)`, `"${DEFAULT_AKS_MINOR}"`),
+  (env, fail, { now }) => {
+    const version = env.aks.kubernetesVersion;
+    if (typeof version !== 'string') return;
+    const status = aksVersionStatus(version, now);
+    const supported = Object.entries(AKS_CALENDAR).filter(([, c]) => new Date(c.ga) <= now && now < new Date(c.endOfLife)).map(([m]) => m);
+    if (status.kind === 'endOfLife' && !env.aks.longTermSupport) {
+      fail('aks.kubernetesVersion', version, `reached AKS end of life on ${status.endOfLife.toISOString().slice(0, 10)}: no cluster can be created on it (supported now: ${supported.join(', ')}), unless aks.longTermSupport is on`, `"${DEFAULT_AKS_MINOR}"`);
+    }
+    if (status.kind === 'notYetAvailable') fail('aks.kubernetesVersion', version, `is not available on AKS before ${status.ga.toISOString().slice(0, 10)}`, `"${DEFAULT_AKS_MINOR}"`);
+    if (status.kind === 'unknown' && /^1\.\d+/.test(version)) fail('aks.kubernetesVersion', version, `is not in AKS's support calendar (model/aks-versions.ts; known: ${Object.keys(AKS_CALENDAR).join(', ')})`, `"${DEFAULT_AKS_MINOR}"`);
+  },
   pattern('aks.systemPool.name', (e) => e.aks.systemPool.name, /^[a-z][a-z0-9]{0,11}$/, 'must be 1-12 lowercase letters and digits, starting with a letter (Linux node pool rule)', '"system"'),
   pattern('aks.materializePool.name', (e) => e.aks.materializePool.name, /^[a-z][a-z0-9]{0,11}$/, 'must be 1-12 lowercase letters and digits, starting with a letter (Linux node pool rule)', '"mzpool"'),
   (env, fail) => {
@@ -344,17 +361,24 @@ const checks: Check[] = [
 ];
 
 /** Every problem in one pass, so that a user fixes a file once rather than once per error. */
-export function findProblems(env: Environment): ValidationProblem[] {
+export function findProblems(env: Environment, context: ValidationContext = { now: new Date() }): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const environment = typeof env.name === 'string' && env.name ? env.name : '<unnamed>';
   for (const check of checks) {
-    check(env, (field, value, rule, example) => problems.push({ environment, field, value, rule, example }));
+    check(env, (field, value, rule, example) => problems.push({ environment, field, value, rule, example }), context);
   }
   return problems;
 }
 
-export function validateEnvironment(env: Environment): Environment {
-  const problems = findProblems(env);
+/** Things to say without refusing: a Kubernetes minor close to its end of life. */
+export function environmentWarnings(env: Environment, context: ValidationContext = { now: new Date() }): string[] {
+  const status = aksVersionStatus(env.aks.kubernetesVersion, context.now);
+  if (status.kind !== 'ending') return [];
+  return [`warning: environment "${env.name}": aks.kubernetesVersion ${env.aks.kubernetesVersion} reaches AKS end of life on ${status.endOfLife.toISOString().slice(0, 10)}, in ${status.days} days; upgrade to a newer minor (${DEFAULT_AKS_MINOR} or later) before then`];
+}
+
+export function validateEnvironment(env: Environment, context: ValidationContext = { now: new Date() }): Environment {
+  const problems = findProblems(env, context);
   if (problems.length > 0) throw new EnvironmentValidationError(problems);
   return env;
 }

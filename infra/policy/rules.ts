@@ -1,3 +1,5 @@
+import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
+import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { KubernetesFluxConfiguration } from '@cdktf/provider-azurerm/lib/kubernetes-flux-configuration';
 import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespace';
@@ -48,7 +50,8 @@ export const postgresFirewallNotOpen = rule('MZ-PG-1', 'PostgreSQL firewall neve
   if (!(node instanceof PostgresqlFlexibleServerFirewallRule)) return undefined;
   const start = node.startIpAddressInput ?? '';
   const end = node.endIpAddressInput ?? '';
-  if (Token.isUnresolved(start) || Token.isUnresolved(end)) return 'firewall rule addresses must be literal so that they can be reviewed';
+  // One address Terraform computes (the cluster's egress IP) is still one address; a computed range is not reviewable.
+  if (Token.isUnresolved(start) || Token.isUnresolved(end)) return start === end ? undefined : 'firewall rule ranges must be literal so that they can be reviewed';
   if (start === '0.0.0.0' && end === '0.0.0.0') return 'firewall rule 0.0.0.0-0.0.0.0 admits every Azure tenant; use private access or client ranges';
   if ((parseIp(end) ?? 0) - (parseIp(start) ?? 0) >= 2 ** 24) return `firewall rule ${start}-${end} spans more than a /8`;
   return undefined;
@@ -83,7 +86,12 @@ export const eventHubsTls12 = rule('MZ-EH-1', 'Event Hubs requires TLS 1.2', (no
   node instanceof EventhubNamespace && node.minimumTlsVersionInput !== '1.2' ? 'Event Hubs namespace must set minimumTlsVersion 1.2' : undefined,
 );
 
-const STATEFUL = [PostgresqlFlexibleServer, StorageAccount, StorageContainer];
+/**
+ * What cannot be rebuilt: the server and its database (name, charset and collation force a
+ * replacement), the persist account and container, and the sealing key (every SealedSecret in
+ * Git is encrypted for it).
+ */
+const STATEFUL = [PostgresqlFlexibleServer, PostgresqlFlexibleServerDatabase, StorageAccount, StorageContainer, PrivateKey];
 
 export const statefulPreventDestroy = rule('MZ-DATA-1', 'Stateful resources are protected from destroy', (node, ctx) => {
   if (!ctx.dataProtection || !STATEFUL.some((cls) => node instanceof cls)) return undefined;

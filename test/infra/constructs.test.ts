@@ -1,4 +1,5 @@
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import { storageIpRules } from '../../infra/persist-storage';
 import { synthesized, only } from './stack-fixture';
 
 describe('network', () => {
@@ -39,9 +40,17 @@ describe('metadata database', () => {
     const { parsed } = synthesized('staging');
     const server = only(parsed, 'azurerm_postgresql_flexible_server');
     expect(server).toMatchObject({ public_network_access_enabled: true, high_availability: { mode: 'ZoneRedundant' } });
-    expect(Object.values(parsed.resource.azurerm_postgresql_flexible_server_firewall_rule)).toEqual([
+    const rules = Object.values(parsed.resource.azurerm_postgresql_flexible_server_firewall_rule);
+    expect(rules).toHaveLength(2);
+    expect(rules).toEqual(expect.arrayContaining([
       expect.objectContaining({ start_ip_address: '198.51.100.0', end_ip_address: '198.51.100.255' }),
-    ]);
+      // Materialize itself connects from the cluster's egress address, which the firewall must admit too.
+      expect.objectContaining({ name: 'aks-egress', start_ip_address: expect.stringMatching(/^\$\{azurerm_public_ip\.\w+\.ip_address\}$/), end_ip_address: expect.stringMatching(/^\$\{azurerm_public_ip\.\w+\.ip_address\}$/) }),
+    ]));
+    const cluster = only(parsed, 'azurerm_kubernetes_cluster') as { network_profile: { load_balancer_profile: { outbound_ip_address_ids: string[] } } };
+    const ip = Object.keys(parsed.resource.azurerm_public_ip)[0];
+    expect(cluster.network_profile.load_balancer_profile.outbound_ip_address_ids).toEqual([`\${azurerm_public_ip.${ip}.id}`]);
+    expect(rules.find((r) => r.name === 'aks-egress')!.start_ip_address).toBe(`\${azurerm_public_ip.${ip}.ip_address}`);
   });
 
   it('takes the admin password from a sensitive variable when not generated', () => {
@@ -68,14 +77,26 @@ describe('persist storage', () => {
     expect(only(parsed, 'azurerm_storage_container')).toMatchObject({ name: 'materialize-persist', container_access_type: 'private' });
   });
 
-  it('issues a rotating blob SAS with rwdlacup over sco, HTTPS only', () => {
+  it('admits only the AKS subnet and the public client ranges, unless publicNetworkAccess is on', () => {
+    const { parsed } = synthesized('example');
+    const subnet = Object.entries(parsed.resource.azurerm_subnet).find(([, s]) => s.name === 'aks')![0];
+    expect(only(parsed, 'azurerm_storage_account').network_rules).toEqual({
+      default_action: 'Deny',
+      virtual_network_subnet_ids: [`\${azurerm_subnet.${subnet}.id}`],
+      ip_rules: ['203.0.113.0/24'],
+      bypass: ['AzureServices'],
+    });
+    expect(storageIpRules(['10.1.0.0/16', '203.0.113.7/32', '198.51.100.0/24', '172.20.0.0/16'])).toEqual(['203.0.113.7', '198.51.100.0/24']);
+  });
+
+  it('issues a rotating blob SAS with rwdlacup over containers and objects (persist uses a container client only), HTTPS only', () => {
     const { parsed } = synthesized('example');
     expect(only(parsed, 'time_rotating')).toMatchObject({ rotation_days: 90 });
     const sas = Object.values(parsed.data!.azurerm_storage_account_sas)[0];
     expect(sas).toMatchObject({
       https_only: true,
       services: { blob: true, queue: false, table: false, file: false },
-      resource_types: { service: true, container: true, object: true },
+      resource_types: { service: false, container: true, object: true },
       permissions: { read: true, write: true, delete: true, list: true, add: true, create: true, update: true, process: true, tag: false, filter: false },
     });
     expect(sas.expiry).toMatch(/timeadd\(time_rotating\.\w+\.rfc3339, "4320h"\)/);
@@ -86,7 +107,9 @@ describe('persist storage', () => {
     const { parsed } = synthesized('identity');
     expect(parsed.data?.azurerm_storage_account_sas).toBeUndefined();
     expect(only(parsed, 'azurerm_storage_account')).toMatchObject({ account_kind: 'BlockBlobStorage', shared_access_key_enabled: false });
-    expect(only(parsed, 'azurerm_role_assignment')).toMatchObject({ role_definition_name: 'Storage Blob Data Contributor' });
+    expect(Object.values(parsed.resource.azurerm_role_assignment).filter((r) => r.role_definition_name === 'Storage Blob Data Contributor')).toHaveLength(1);
+    // Shared keys are off: the provider must make no Shared Key data-plane call (azurerm issue 27752).
+    expect((parsed.provider as Record<string, { features: { storage: { data_plane_available: boolean }[] }[] }[]>).azurerm[0].features[0].storage).toEqual([{ data_plane_available: false }]);
     expect(only(parsed, 'azurerm_federated_identity_credential')).toMatchObject({
       audience: ['api://AzureADTokenExchange'],
       subject: 'system:serviceaccount:materialize-environment:materialize',
@@ -100,10 +123,11 @@ describe('aks', () => {
   it('has a pinned version, OIDC, workload identity and a network policy engine', () => {
     const { parsed } = synthesized('example');
     expect(only(parsed, 'azurerm_kubernetes_cluster')).toMatchObject({
-      kubernetes_version: '1.33',
+      kubernetes_version: '1.36',
+      dns_prefix: 'mzexample-aks',
       oidc_issuer_enabled: true,
       workload_identity_enabled: true,
-      identity: { type: 'SystemAssigned' },
+      identity: { type: 'UserAssigned' },
       default_node_pool: { name: 'system', vm_size: 'Standard_B2s', node_count: 1 },
       network_profile: { network_plugin: 'azure', network_policy: 'azure' },
     });
@@ -119,6 +143,23 @@ describe('aks', () => {
       node_labels: { 'materialize-azure-gitops/pool': 'materialize', 'materialize.cloud/swap': 'true' },
     });
     expect(only(synthesized('staging').parsed, 'azurerm_kubernetes_cluster_node_pool').node_labels).toEqual({ 'materialize-azure-gitops/pool': 'materialize' });
+  });
+
+  it('runs its control plane as a user-assigned identity that holds Network Contributor on the subnet before the cluster exists', () => {
+    const { parsed } = synthesized('example');
+    const cluster = only(parsed, 'azurerm_kubernetes_cluster') as { identity: { identity_ids: string[] }; depends_on: string[] };
+    const identity = Object.keys(parsed.resource.azurerm_user_assigned_identity).find((k) => parsed.resource.azurerm_user_assigned_identity[k].name === 'mzexample-aks-control-plane')!;
+    expect(cluster.identity.identity_ids).toEqual([`\${azurerm_user_assigned_identity.${identity}.id}`]);
+    const rights = Object.entries(parsed.resource.azurerm_role_assignment).filter(([, r]) => r.role_definition_name === 'Network Contributor');
+    const subnet = Object.entries(parsed.resource.azurerm_subnet).find(([, s]) => s.name === 'aks')![0];
+    const onSubnet = rights.find(([, r]) => r.scope === `\${azurerm_subnet.${subnet}.id}`)!;
+    expect(onSubnet[1].principal_id).toBe(`\${azurerm_user_assigned_identity.${identity}.principal_id}`);
+    expect(cluster.depends_on).toContain(`azurerm_role_assignment.${onSubnet[0]}`);
+  });
+
+  it('registers the resource providers the Flux extension needs', () => {
+    const provider = (synthesized('example').parsed.provider as Record<string, { resource_providers_to_register: string[] }[]>).azurerm[0];
+    expect(provider.resource_providers_to_register).toEqual(['Microsoft.Kubernetes', 'Microsoft.KubernetesConfiguration']);
   });
 
   it('supports Cilium and API server authorized ranges', () => {

@@ -5,7 +5,10 @@ import { PostgresqlFlexibleServerFirewallRule } from '@cdktf/provider-azurerm/li
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { KubernetesFluxConfiguration } from '@cdktf/provider-azurerm/lib/kubernetes-flux-configuration';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { Aspects, Testing, TerraformStack } from 'cdktf';
+import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
+import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
+import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
+import { Aspects, Fn, Testing, TerraformStack } from 'cdktf';
 import { PolicyChecks } from '../../infra/policy/policy-checks';
 import { TaggingAspect } from '../../infra/aspects/tagging';
 
@@ -13,6 +16,7 @@ import { TaggingAspect } from '../../infra/aspects/tagging';
 function stackWith(add: (stack: TerraformStack) => void, dataProtection = true): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'policy');
   new AzurermProvider(stack, 'azurerm', { features: [{}] });
+  new TlsProvider(stack, 'tls');
   add(stack);
   Aspects.of(stack).add(new PolicyChecks({ dataProtection }));
   return stack;
@@ -34,6 +38,9 @@ describe('policy aspects fail the synth', () => {
     ['MZ-AKS-2', 'OIDC issuer', (s) => new KubernetesCluster(s, 'aks', { ...rg, name: 'aks', dnsPrefix: 'aks', networkProfile: { networkPlugin: 'azure', networkPolicy: 'azure' }, defaultNodePool: { name: 'sys', vmSize: 'Standard_B2s' } })],
     ['MZ-FLUX-1', 'garbageCollectionEnabled', (s) => new KubernetesFluxConfiguration(s, 'flux', { name: 'f', clusterId: 'x', namespace: 'n', kustomizations: [{ name: 'k', path: './p' }] })],
     ['MZ-DATA-1', 'prevent_destroy', (s) => new StorageAccount(s, 'sa', { ...goodAccount, lifecycle: undefined })],
+    ['MZ-DATA-1', 'prevent_destroy', (s) => new PostgresqlFlexibleServerDatabase(s, 'db', { name: 'materialize', serverId: 'x', charset: 'UTF8', collation: 'en_US.utf8' })],
+    ['MZ-DATA-1', 'prevent_destroy', (s) => new PrivateKey(s, 'sealing', { algorithm: 'RSA', rsaBits: 4096 })],
+    ['MZ-PG-1', 'ranges must be literal', (s) => new PostgresqlFlexibleServerFirewallRule(s, 'fw', { name: 'computed', serverId: 'x', startIpAddress: Fn.cidrhost('10.0.0.0/8', 0), endIpAddress: Fn.cidrhost('10.0.0.0/8', 255) })],
   ];
 
   it.each(cases)('%s rejects %s', (id, message, add) => {
@@ -44,6 +51,10 @@ describe('policy aspects fail the synth', () => {
     expect(() => Testing.fullSynth(stackWith((s) => {
       new StorageAccount(s, 'sa', goodAccount);
       new PostgresqlFlexibleServerFirewallRule(s, 'fw', { name: 'office', serverId: 'x', startIpAddress: '203.0.113.0', endIpAddress: '203.0.113.255' });
+      // One address Terraform computes (the cluster's egress IP) is one address.
+      const egress = Fn.cidrhost('20.0.0.0/24', 7);
+      new PostgresqlFlexibleServerFirewallRule(s, 'egress', { name: 'aks-egress', serverId: 'x', startIpAddress: egress, endIpAddress: egress });
+      new PrivateKey(s, 'sealing', { algorithm: 'RSA', rsaBits: 4096, lifecycle: { preventDestroy: true } });
     }))).not.toThrow();
   });
 

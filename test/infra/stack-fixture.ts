@@ -11,6 +11,7 @@ export interface TerraformJson {
   output: Record<string, { value: string; sensitive?: boolean }>;
   variable?: Record<string, { sensitive?: boolean }>;
   terraform: Record<string, unknown>;
+  provider: Record<string, unknown[]>;
 }
 
 /** One synth per environment per test file: synth is the slow part. */
