@@ -7,7 +7,10 @@ import { selectEnvironments } from '../core/environments';
 import { workspace } from '../core/workspace';
 import { formatCheck } from './doctor/check';
 import { runDoctor } from './doctor/doctor';
+import { accessEndpoints } from '../model/endpoints';
+import { MATERIALIZE_SQL, PORTS } from '../model/contract';
 import { CliError, explain } from './errors';
+import { fetchCaCertificate } from './tls';
 import { findKubeconfig, KubectlClient } from './kube';
 import { deployPlan, deployPrerequisites, recreatePlan, rolloutPlan, rotateSasPlan, type Context } from './operations';
 import { runPlan } from './plan';
@@ -85,6 +88,23 @@ export function buildProgram(): Command {
         if (problems.length > 0) throw new CliError(problems.map((p) => `${p.problem}`).join('\n'), problems.map((p) => p.fix).join('\n      '));
       }
       await runPlan(deployPlan(ctx, { push: !!opts.push, wait: opts.wait }), { dryRun: opts.dryRun, log: out });
+    }));
+
+  program
+    .command('ca')
+    .description("fetch the instance's CA certificate (what SQL and console clients verify TLS against) into .mzops/<environment>/ca.crt")
+    .argument('<environment>')
+    .option('--kubeconfig <file>', 'kubeconfig of the cluster (default: KUBECONFIG, ~/.kube/config)')
+    .action(action(async (name: string, opts: { kubeconfig?: string }) => {
+      const env = environment(name);
+      if (!env.materialize.tls) throw new CliError(`environment "${name}" runs without TLS (materialize.tls is false)`, 'turn materialize.tls on: passwords otherwise cross the load balancer in clear');
+      const kubeconfig = findKubeconfig(opts.kubeconfig);
+      if (!kubeconfig) throw new CliError('no kubeconfig to reach the cluster with', `az aks get-credentials -g ${env.names.resourceGroup} -n ${env.names.aksCluster}, or pass --kubeconfig`);
+      const file = await fetchCaCertificate(env, new KubectlClient(kubeconfig), ROOT);
+      out(`wrote ${relative(ROOT, file)}`);
+      const endpoints = accessEndpoints(env);
+      out(`SQL:     ${endpoints.sql.host}:${PORTS.sql} (psql "host=${endpoints.sql.host} port=${PORTS.sql} user=${MATERIALIZE_SQL.adminUser} sslmode=verify-full sslrootcert=${relative(ROOT, file)}")`);
+      out(`console: https://${endpoints.console.host}:${PORTS.console}`);
     }));
 
   program

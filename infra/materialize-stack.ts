@@ -8,6 +8,8 @@ import type { Construct } from 'constructs';
 import { AZURE_RESOURCE_PROVIDERS, DIST, environmentdServiceAccountSubject, FLUX, MANAGED_BY, NAMESPACES, TF_OUTPUTS, TF_VARIABLES } from '../model/contract';
 import { MAX_PODS_PER_NODE } from '../model/capacity';
 import type { Environment } from '../model/environment';
+import { accessEndpoints, ENDPOINT_RECORDS } from '../model/endpoints';
+import { AccessDns } from './access-dns';
 import { AksCluster } from './aks-cluster';
 import { TaggingAspect } from './aspects/tagging';
 import { EventHubs } from './event-hubs';
@@ -180,6 +182,16 @@ export class MaterializeStack extends TerraformStack {
       dependsOn: [this.sealingKey.secret, this.aks.materializePool],
     });
 
+    const endpoints = accessEndpoints(env);
+    if (!env.access.publicLoadBalancers) {
+      new AccessDns(this, 'AccessDns', {
+        resourceGroupName: rg.name,
+        zoneName: env.names.accessDnsZone,
+        virtualNetworkId: this.network.vnet.id,
+        records: { [ENDPOINT_RECORDS.sql]: endpoints.sql.ip!, [ENDPOINT_RECORDS.console]: endpoints.console.ip! },
+      });
+    }
+
     this.outputs(env);
     Aspects.of(this).add(new TaggingAspect({ ...env.tags, environment: env.name, 'managed-by': MANAGED_BY }));
     Aspects.of(this).add(new PolicyChecks({ dataProtection: env.dataProtection }));
@@ -193,6 +205,9 @@ export class MaterializeStack extends TerraformStack {
     out(TF_OUTPUTS.postgresFqdn, this.database.server.fqdn);
     out(TF_OUTPUTS.storageAccount, this.storage.account.name);
     out(TF_OUTPUTS.storageContainer, this.storage.container.name);
+    const endpoints = accessEndpoints(env);
+    out(TF_OUTPUTS.sqlEndpoint, endpoints.sql.host, false, 'What SQL clients dial; the certificate holds this name');
+    out(TF_OUTPUTS.consoleEndpoint, endpoints.console.host);
     out(TF_OUTPUTS.sealingCertificate, this.sealingKey.certificatePem, false, 'Seal secrets offline against this certificate (mzops seal)');
     out(TF_OUTPUTS.metadataBackendUrl, this.database.backendUrl, true);
     out(TF_OUTPUTS.persistBackendUrl, this.storage.backendUrl, true);

@@ -141,6 +141,16 @@ export function accessServiceNames(instanceName: string): { sql: string; console
   return { sql: `${instanceName}-sql`, console: `${instanceName}-console` };
 }
 
+/** The instance's CA (cert-manager): the manifests create it, `mzops ca` fetches its certificate. */
+export const CERTIFICATE_AUTHORITY = {
+  namespace: NAMESPACES.certManager,
+  secretName: (instanceName: string) => `${instanceName}-ca`,
+  issuerName: (instanceName: string) => `${instanceName}-ca`,
+  selfSignedIssuerName: (instanceName: string) => `${instanceName}-selfsigned`,
+  /** The key of the CA certificate in its secret. */
+  certificateKey: 'ca.crt',
+} as const;
+
 /** Materialize's built-in admin role and default database, for SQL over the wire. */
 export const MATERIALIZE_SQL = { adminUser: 'mz_system', database: 'materialize' } as const;
 
@@ -223,6 +233,9 @@ export const TF_OUTPUTS = {
   persistSasExpiry: 'persist_sas_expiry',
   eventHubsReaderConnectionString: 'eventhubs_reader_connection_string',
   eventHubsPublisherConnectionString: 'eventhubs_publisher_connection_string',
+  /** The names clients dial (what the certificates hold). */
+  sqlEndpoint: 'sql_endpoint',
+  consoleEndpoint: 'console_endpoint',
 } as const;
 
 /** Resource providers the stack registers beyond azurerm's default set: the Flux extension needs both. */

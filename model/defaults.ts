@@ -1,5 +1,5 @@
 import { DEFAULT_AKS_MINOR } from './aks-versions';
-import { cidrHost, parseCidr } from './cidr';
+import { cidrHost, formatIp, parseCidr } from './cidr';
 import type { AzureNames, Environment, EnvironmentDefinition, ResolvedTopic } from './environment';
 
 /** Every default of the model, in one place, mirrored by the `@default` docs in environment.ts. */
@@ -46,7 +46,7 @@ export const DEFAULTS = {
     requestRollout: '00000000-0000-0000-0000-000000000001',
     rolloutStrategy: 'WaitUntilReady' as const,
     swap: true,
-    tls: false,
+    tls: true,
     environmentdResources: { cpuRequest: '1', memoryRequest: '4095Mi', memoryLimit: '4Gi' },
     balancerdResources: { cpuRequest: '500m', memoryRequest: '256Mi', memoryLimit: '256Mi' },
   },
@@ -117,7 +117,12 @@ export function resolveEnvironment(d: EnvironmentDefinition): Environment {
     location: d.location ?? DEFAULTS.location,
     tags: { ...(d.tags ?? {}) },
     allowedClientRanges: [...(d.allowedClientRanges ?? [])],
-    network: { ...n, dnsServiceIp: n.dnsServiceIp ?? tenthAddress(n.serviceCidr) },
+    network: {
+      ...n,
+      dnsServiceIp: n.dnsServiceIp ?? tenthAddress(n.serviceCidr),
+      sqlLoadBalancerIp: n.sqlLoadBalancerIp ?? fromEnd(n.aksSubnetCidr, 6),
+      consoleLoadBalancerIp: n.consoleLoadBalancerIp ?? fromEnd(n.aksSubnetCidr, 7),
+    },
     aks: {
       kubernetesVersion: aks.kubernetesVersion ?? DEFAULTS.aks.kubernetesVersion,
       longTermSupport: aks.longTermSupport ?? false,
@@ -176,6 +181,12 @@ export function resolveEnvironment(d: EnvironmentDefinition): Environment {
 }
 
 /** AKS's convention for the cluster DNS address; empty when the CIDR is invalid, which validation then names. */
+/** The n-th address before the end of a range (Azure reserves the last one). */
+function fromEnd(cidr: string, n: number): string {
+  const parsed = parseCidr(cidr ?? '');
+  return typeof parsed === 'string' ? '' : formatIp(parsed.last - n + 1);
+}
+
 function tenthAddress(cidr: string): string {
   const parsed = parseCidr(cidr ?? '');
   return typeof parsed === 'string' ? '' : cidrHost(parsed, 10);
@@ -200,6 +211,9 @@ export function resolveNames(d: EnvironmentDefinition): AzureNames {
     aksDnsPrefix: aksDnsPrefix(d.names?.aksCluster ?? `${prefix}-aks`),
     aksIdentity: `${prefix}-aks-control-plane`,
     aksEgressIp: `${prefix}-aks-egress`,
+    accessDnsZone: `${prefix}.mz.internal`,
+    sqlDnsLabel: `${prefix}-sql`,
+    consoleDnsLabel: `${prefix}-console`,
   };
 }
 

@@ -23,6 +23,14 @@ export interface NetworkDefinition {
   serviceCidr?: string;
   /** Must sit inside serviceCidr. @default - the tenth address of serviceCidr */
   dnsServiceIp?: string;
+  /**
+   * Internal load balancers only: the fixed address of the SQL endpoint, in the AKS subnet (its
+   * certificate names `sql.<prefix>.mz.internal`, which a private DNS zone resolves to this).
+   * @default - the sixth address from the end of aksSubnetCidr (Azure CNI hands out pod addresses from the start)
+   */
+  sqlLoadBalancerIp?: string;
+  /** Internal load balancers only: the console endpoint's fixed address. @default - the seventh from the end */
+  consoleLoadBalancerIp?: string;
 }
 
 export interface NodePoolDefinition {
@@ -221,7 +229,11 @@ export interface MaterializeDefinition {
   rolloutStrategy?: RolloutStrategy;
   /** Swap on the pool's local NVMe (disk-setup DaemonSet + node label). @default true */
   swap?: boolean;
-  /** TLS for balancerd and the console with a cert-manager self-signed issuer. @default false */
+  /**
+   * TLS for balancerd, the console and internal traffic, from a CA cert-manager creates in the
+   * cluster (`mzops ca <env>` fetches it for clients). Without it, passwords cross the load
+   * balancer in clear. @default true
+   */
   tls?: boolean;
   /** @default { cpuRequest: '1', memoryRequest: '4095Mi', memoryLimit: '4Gi' } */
   environmentdResources?: ResourceSizing;
@@ -300,6 +312,11 @@ export interface AzureNames extends Required<AzureNameOverrides> {
   aksIdentity: string;
   /** The static public IP AKS egress leaves from (what public PostgreSQL admits). */
   aksEgressIp: string;
+  /** Internal load balancers: the private DNS zone that names the endpoints. */
+  accessDnsZone: string;
+  /** Public load balancers: the Azure DNS labels (`<label>.<region>.cloudapp.azure.com`). */
+  sqlDnsLabel: string;
+  consoleDnsLabel: string;
 }
 
 export interface EnvironmentDefinition {

@@ -126,6 +126,16 @@ const checks: Check[] = [
     if (aks && pg && overlaps(aks, pg)) fail('network.postgresSubnetCidr', n.postgresSubnetCidr, `must not overlap network.aksSubnetCidr ${n.aksSubnetCidr}`, '"10.0.16.0/24"');
     if (vnet && svc && overlaps(vnet, svc)) fail('network.serviceCidr', n.serviceCidr, `must not overlap network.vnetCidr ${n.vnetCidr}`, '"10.1.0.0/16"');
     if (pg && pg.prefix > 28) fail('network.postgresSubnetCidr', n.postgresSubnetCidr, 'must be /28 or larger (Flexible Server needs room in its delegated subnet)', '"10.0.16.0/24"');
+    if (aks && !env.access.publicLoadBalancers) {
+      for (const field of ['sqlLoadBalancerIp', 'consoleLoadBalancerIp'] as const) {
+        const ip = parseIp(n[field]);
+        // Azure keeps the first four addresses of a subnet and its last one.
+        if (ip === undefined || !containsIp(aks, ip) || ip < aks.first + 4 || ip >= aks.last) {
+          fail(`network.${field}`, n[field], `must be an address of network.aksSubnetCidr ${n.aksSubnetCidr} other than its first four and its last (Azure keeps them)`, '"10.0.15.250"');
+        }
+      }
+      if (n.sqlLoadBalancerIp === n.consoleLoadBalancerIp) fail('network.consoleLoadBalancerIp', n.consoleLoadBalancerIp, 'must differ from network.sqlLoadBalancerIp', '"10.0.15.249"');
+    }
     if (svc) {
       const dns = parseIp(n.dnsServiceIp);
       if (dns === undefined || !containsIp(svc, dns) || dns === svc.first) {

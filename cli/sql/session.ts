@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ClientConfig } from 'pg';
-import { accessServiceNames, MATERIALIZE_SQL, NAMESPACES, PORTS, TF_OUTPUTS } from '../../model/contract';
+import { accessServiceNames, CERTIFICATE_AUTHORITY, MATERIALIZE_SQL, NAMESPACES, PORTS, TF_OUTPUTS } from '../../model/contract';
+import { accessEndpoints } from '../../model/endpoints';
 import type { Environment } from '../../model/environment';
 import { CliError } from '../errors';
 import { passwordFile, SEAL_VARIABLES } from '../seal/seal-environment';
@@ -47,19 +48,29 @@ export function sqlHostFromCluster(env: Environment, kubeconfig?: string): strin
   throw new CliError(`no address for the ${accessServiceNames(env.materialize.instanceName).sql} load balancer`, 'pass --host <address>, or check mzops status');
 }
 
-/** mz_system over the PostgreSQL wire protocol, TLS when the environment turns it on. */
+/** Where `mzops ca` keeps the instance's CA certificate. */
+export function caFile(environment: string, root: string): string {
+  return join(stateDir(environment, root), CERTIFICATE_AUTHORITY.certificateKey);
+}
+
+/**
+ * mz_system over the PostgreSQL wire protocol. With TLS (the default) the server's certificate is
+ * verified against the instance's CA (PGSSLROOTCERT, else the file `mzops ca` writes) and for the
+ * endpoint's name, also when `host` is an address: the certificate holds names only.
+ */
 export function mzSystemConfig(env: Environment, options: { host: string; port?: number; password?: string; root: string; variables: Record<string, string | undefined> }): ClientConfig {
   const file = passwordFile(env.name, options.root);
   const password = options.password ?? options.variables[SEAL_VARIABLES.mzSystemPassword] ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
   if (!password) throw new CliError('no mz_system password', `set ${SEAL_VARIABLES.mzSystemPassword}, or run mzops seal ${env.name} first`);
-  const ca = options.variables.PGSSLROOTCERT;
+  const ca = options.variables.PGSSLROOTCERT ?? (existsSync(caFile(env.name, options.root)) ? caFile(env.name, options.root) : undefined);
+  if (env.materialize.tls && !ca) throw new CliError(`no CA certificate for environment "${env.name}" to verify its SQL endpoint with`, `mzops ca ${env.name} (or set PGSSLROOTCERT)`);
   return {
     host: options.host,
     port: options.port ?? PORTS.sql,
     user: MATERIALIZE_SQL.adminUser,
     password,
     database: MATERIALIZE_SQL.database,
-    ssl: env.materialize.tls ? { rejectUnauthorized: true, ...(ca ? { ca: readFileSync(ca, 'utf8') } : {}) } : false,
+    ssl: env.materialize.tls ? { rejectUnauthorized: true, ca: readFileSync(ca!, 'utf8'), servername: accessEndpoints(env).sql.host } : false,
     connectionTimeoutMillis: 15_000,
   };
 }

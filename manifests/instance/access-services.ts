@@ -12,6 +12,12 @@ export interface AccessServicesProps {
   readonly public?: boolean;
   /** Required when public. @default [] */
   readonly sourceRanges?: string[];
+  /** Internal: fixed load balancer addresses in the AKS subnet. @default - Azure picks */
+  readonly sqlIp?: string;
+  readonly consoleIp?: string;
+  /** Public: Azure DNS labels. @default - none */
+  readonly sqlDnsLabel?: string;
+  readonly consoleDnsLabel?: string;
 }
 
 /** Pods of one Materialize component of one instance, by the labels the operator sets. */
@@ -35,13 +41,19 @@ export class AccessServices extends Construct {
     const names = accessServiceNames(props.instanceName);
     this.sqlServiceName = names.sql;
     this.consoleServiceName = names.console;
-    const service = (svcId: string, name: string, component: string, ports: { name: string; port: number }[]) =>
+    const service = (svcId: string, name: string, component: string, ports: { name: string; port: number }[], extra: { ip?: string; dnsLabel?: string }) =>
       new k8s.KubeService(this, svcId, {
         metadata: {
           name,
           namespace: props.namespace,
           labels: { ...MANAGED_LABELS },
-          annotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal': String(!isPublic) },
+          annotations: {
+            'service.beta.kubernetes.io/azure-load-balancer-internal': String(!isPublic),
+            // A fixed address (internal: the private DNS zone's record points at it) or an Azure DNS
+            // label (public): either way a name the certificate can hold.
+            ...(extra.ip ? { 'service.beta.kubernetes.io/azure-load-balancer-ipv4': extra.ip } : {}),
+            ...(extra.dnsLabel ? { 'service.beta.kubernetes.io/azure-dns-label-name': extra.dnsLabel } : {}),
+          },
         },
         spec: {
           type: 'LoadBalancer',
@@ -55,7 +67,7 @@ export class AccessServices extends Construct {
     service('Sql', this.sqlServiceName, POD_LABELS.balancerd, [
       { name: 'sql', port: PORTS.sql },
       { name: 'http', port: PORTS.http },
-    ]);
-    service('Console', this.consoleServiceName, POD_LABELS.console, [{ name: 'http', port: PORTS.console }]);
+    ], { ip: props.sqlIp, dnsLabel: props.sqlDnsLabel });
+    service('Console', this.consoleServiceName, POD_LABELS.console, [{ name: 'http', port: PORTS.console }], { ip: props.consoleIp, dnsLabel: props.consoleDnsLabel });
   }
 }

@@ -5,7 +5,8 @@ import type { Environment } from '../../model/environment';
 import type { SealedValuesFile } from '../../model/sealed-values';
 import { AccessServices } from './access-services';
 import { BackendSecret } from './backend-secret';
-import { SelfSignedIssuer } from './cluster-issuer';
+import { accessEndpoints } from '../../model/endpoints';
+import { CertificateAuthority } from './certificate-authority';
 import { MaterializeInstance } from './materialize-instance';
 import { ANYWHERE } from '../network-rules';
 import { ClientNetworkPolicies, InstanceEgress } from './network-policies';
@@ -18,19 +19,25 @@ export class InstanceChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const namespace = NAMESPACES.instance;
     const secret = new BackendSecret(this, 'BackendSecret', { namespace, environment: env.name, sealed });
-    const issuer = env.materialize.tls ? new SelfSignedIssuer(this, 'Issuer', { name: `${env.materialize.instanceName}-selfsigned` }) : undefined;
+    const ca = env.materialize.tls ? new CertificateAuthority(this, 'CertificateAuthority', { name: env.materialize.instanceName }) : undefined;
+    const endpoints = accessEndpoints(env);
     this.instance = new MaterializeInstance(this, 'Materialize', {
       env,
       namespace,
       backendSecretName: secret.name,
       persistIdentityClientId: sealed?.persistIdentityClientId,
-      clusterIssuerName: issuer?.name,
+      clusterIssuerName: ca?.issuerName,
+      endpoints,
     });
     new AccessServices(this, 'Access', {
       instanceName: this.instance.name,
       namespace,
       public: env.access.publicLoadBalancers,
       sourceRanges: env.allowedClientRanges,
+      sqlIp: endpoints.sql.ip,
+      consoleIp: endpoints.console.ip,
+      sqlDnsLabel: env.access.publicLoadBalancers ? env.names.sqlDnsLabel : undefined,
+      consoleDnsLabel: env.access.publicLoadBalancers ? env.names.consoleDnsLabel : undefined,
     });
     new ClientNetworkPolicies(this, 'NetworkPolicies', {
       instanceName: this.instance.name,

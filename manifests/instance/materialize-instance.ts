@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Materialize, type MaterializeCertSpec, type MaterializeSpec } from '../../imports/materialize.cloud';
 import { IMAGES, MANAGED_LABELS, WORKLOAD_IDENTITY } from '../../model/contract';
 import { resourceRequirements } from '../resource-requirements';
+import type { Endpoint } from '../../model/endpoints';
 import type { Environment } from '../../model/environment';
 
 export interface MaterializeInstanceProps {
@@ -12,6 +13,8 @@ export interface MaterializeInstanceProps {
   readonly persistIdentityClientId?: string;
   /** TLS only: the cert-manager ClusterIssuer signing balancerd, console and internal certificates. @default - no TLS */
   readonly clusterIssuerName?: string;
+  /** The names clients dial, which the external certificates must hold. */
+  readonly endpoints: { sql: Endpoint; console: Endpoint };
 }
 
 /** The Materialize custom resource, with Password auth and RBAC always on. */
@@ -39,8 +42,8 @@ export class MaterializeInstance extends Construct {
       balancerdResourceRequirements: resourceRequirements(mz.balancerdResources),
       serviceAccountAnnotations: workloadIdentity && props.persistIdentityClientId ? { [WORKLOAD_IDENTITY.clientIdAnnotation]: props.persistIdentityClientId } : undefined,
       podLabels: workloadIdentity ? { [WORKLOAD_IDENTITY.useLabel]: 'true' } : undefined,
-      balancerdExternalCertificateSpec: cert([`${this.name}-balancerd.${props.namespace}.svc.cluster.local`]),
-      consoleExternalCertificateSpec: cert([`${this.name}-console.${props.namespace}.svc.cluster.local`]),
+      balancerdExternalCertificateSpec: cert([props.endpoints.sql.host, props.endpoints.sql.inCluster]),
+      consoleExternalCertificateSpec: cert([props.endpoints.console.host, props.endpoints.console.inCluster]),
       internalCertificateSpec: cert([`*.${props.namespace}.svc.cluster.local`]),
     };
     this.resource = new Materialize(this, 'Resource', {

@@ -9,14 +9,23 @@ describe('network', () => {
     const subnets = Object.values(parsed.resource.azurerm_subnet);
     expect(subnets.map((s) => s.address_prefixes)).toEqual([['10.0.0.0/20'], ['10.0.16.0/24']]);
     expect(JSON.stringify(subnets[1].delegation)).toContain('Microsoft.DBforPostgreSQL/flexibleServers');
-    expect(only(parsed, 'azurerm_private_dns_zone').name).toBe('mzexample.private.postgres.database.azure.com');
-    expect(only(parsed, 'azurerm_private_dns_zone_virtual_network_link')).toBeDefined();
+    const zones = Object.values(parsed.resource.azurerm_private_dns_zone).map((z) => z.name);
+    // PostgreSQL's zone, and the one naming the internal load balancers.
+    expect(zones).toEqual(['mzexample.mz.internal', 'mzexample.private.postgres.database.azure.com']);
+    expect(Object.values(parsed.resource.azurerm_private_dns_zone_virtual_network_link)).toHaveLength(2);
+  });
+
+  it('names the internal load balancers in a private zone, at the fixed addresses the Services ask for', () => {
+    const { parsed } = synthesized('example');
+    const records = Object.values(parsed.resource.azurerm_private_dns_a_record).map((r) => [r.name, r.records]);
+    expect(records).toEqual([['console', ['10.0.15.249']], ['sql', ['10.0.15.250']]]);
+    expect(parsed.output.sql_endpoint.value).toBe('sql.mzexample.mz.internal');
   });
 
   it('creates no delegated subnet or zone for public PostgreSQL', () => {
     const { parsed } = synthesized('staging');
     expect(Object.values(parsed.resource.azurerm_subnet)).toHaveLength(1);
-    expect(parsed.resource.azurerm_private_dns_zone).toBeUndefined();
+    expect(Object.values(parsed.resource.azurerm_private_dns_zone).map((z) => z.name)).toEqual(['acme-stg.mz.internal']);
   });
 });
 

@@ -5,7 +5,8 @@ import { operatorValues, materializePlacement } from '../../manifests/infrastruc
 import { valuePaths } from '../../manifests/infrastructure/operator-values';
 import { renderEnvironment } from '../../manifests/render';
 import { BACKEND_SECRET_KEYS } from '../../model/contract';
-import { env } from '../helpers';
+import { loadEnvironment } from '../../model/load';
+import { env, exampleWith } from '../helpers';
 import { only, synthesized } from '../infra/stack-fixture';
 import { FAKE_SEALED, find, objects, rendered } from './render-fixture';
 import { REFERENCE } from './schemas';
@@ -76,9 +77,10 @@ describe('the Materialize instance', () => {
       authenticatorKind: 'Password',
       enableRbac: true,
       environmentId: '7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17',
-      requestRollout: '00000000-0000-0000-0000-000000000001',
+      requestRollout: env('example').materialize.requestRollout,
       rolloutStrategy: 'WaitUntilReady',
     });
+    expect(find(rendered('staging'), 'Materialize').spec.requestRollout).toBe('00000000-0000-0000-0000-000000000001');
   });
 
   it('uses a clearly marked empty placeholder until sealed, then the sealed values', () => {
@@ -95,7 +97,10 @@ describe('access', () => {
   it('selects balancerd and console pods of this instance on internal load balancers by default', () => {
     const tree = rendered('example');
     const sql = find(tree, 'Service', 'materialize-sql');
-    expect(sql.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' });
+    expect(sql.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true', 'service.beta.kubernetes.io/azure-load-balancer-ipv4': '10.0.15.250' });
+    // Terraform's private DNS record for the certificate's name points at the same address.
+    const record = Object.values(synthesized('example').parsed.resource.azurerm_private_dns_a_record).find((r) => r.name === 'sql') as { records: string[] };
+    expect(record.records).toEqual([(sql.metadata.annotations as Record<string, string>)['service.beta.kubernetes.io/azure-load-balancer-ipv4']]);
     expect(sql.spec.selector).toEqual({ app: 'balancerd', 'materialize.cloud/organization-name': 'materialize' });
     expect(sql.spec.ports.map((p: { port: number }) => p.port)).toEqual([6875, 6876]);
     expect(sql.spec.loadBalancerSourceRanges).toBeUndefined();
@@ -106,7 +111,7 @@ describe('access', () => {
 
   it('opens public load balancers only to the configured ranges', () => {
     const sql = find(rendered('prod'), 'Service', 'production-sql');
-    expect(sql.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'false' });
+    expect(sql.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'false', 'service.beta.kubernetes.io/azure-dns-label-name': 'acme-prd-sql' });
     expect(sql.spec.loadBalancerSourceRanges).toEqual(['203.0.113.0/24', '192.0.2.0/28']);
   });
 
@@ -133,12 +138,30 @@ describe('infrastructure', () => {
     }
   });
 
-  it('installs cert-manager first and a self-signed issuer when TLS is on', () => {
-    const tree = rendered('prod');
+  it('with TLS (the default), installs cert-manager first and signs every certificate with a CA clients can trust', () => {
+    const tree = rendered('example');
     expect(find(tree, 'HelmRelease', 'materialize-operator').spec.dependsOn).toEqual([{ name: 'cert-manager' }]);
-    expect(find(tree, 'ClusterIssuer').spec).toEqual({ selfSigned: {} });
-    expect(find(tree, 'Materialize').spec.balancerdExternalCertificateSpec.issuerRef).toEqual({ name: 'production-selfsigned', kind: 'ClusterIssuer' });
-    expect(objects(rendered('example')).some((o) => o.kind === 'ClusterIssuer' || o.metadata.name === 'cert-manager')).toBe(false);
+    const issuers = objects(tree).filter((o) => o.kind === 'ClusterIssuer');
+    expect(issuers.map((i) => [i.metadata.name, i.spec])).toEqual([
+      ['materialize-ca', { ca: { secretName: 'materialize-ca' } }],
+      ['materialize-selfsigned', { selfSigned: {} }],
+    ]);
+    const ca = find(tree, 'Certificate');
+    expect(ca.metadata).toMatchObject({ name: 'materialize-ca', namespace: 'cert-manager' });
+    expect(ca.spec).toMatchObject({ isCA: true, secretName: 'materialize-ca', issuerRef: { name: 'materialize-selfsigned', kind: 'ClusterIssuer' } });
+    const spec = find(tree, 'Materialize').spec;
+    for (const key of ['balancerdExternalCertificateSpec', 'consoleExternalCertificateSpec', 'internalCertificateSpec']) expect(spec[key].issuerRef).toEqual({ name: 'materialize-ca', kind: 'ClusterIssuer' });
+    // The names clients dial, and the Services that exist.
+    expect(spec.balancerdExternalCertificateSpec.dnsNames).toEqual(['sql.mzexample.mz.internal', 'materialize-sql.materialize-environment.svc.cluster.local']);
+    expect(spec.consoleExternalCertificateSpec.dnsNames).toEqual(['console.mzexample.mz.internal', 'materialize-console.materialize-environment.svc.cluster.local']);
+    for (const svc of ['materialize-sql', 'materialize-console']) expect(find(tree, 'Service', svc)).toBeDefined();
+    expect(find(rendered('prod'), 'Materialize').spec.balancerdExternalCertificateSpec.dnsNames[0]).toBe('acme-prd-sql.eastus2.cloudapp.azure.com');
+  });
+
+  it('without TLS, installs no CA and no certificate specs', () => {
+    const plain = renderEnvironment(loadEnvironment(exampleWith((d) => (d.materialize.tls = false))), { sealed: null });
+    expect(objects(plain).some((o) => o.kind === 'ClusterIssuer' || o.kind === 'Certificate' || o.metadata.name === 'cert-manager')).toBe(false);
+    expect(find(plain, 'Materialize').spec.balancerdExternalCertificateSpec).toBeUndefined();
   });
 
   it('runs the disk setup on the tainted pool only with swap on', () => {

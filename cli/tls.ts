@@ -1,0 +1,25 @@
+import { CERTIFICATE_AUTHORITY } from '../model/contract';
+import type { Environment } from '../model/environment';
+import { CliError } from './errors';
+import { NotFoundError, type KubeClient } from './kube';
+import { caFile } from './sql/session';
+import { writePrivateFile } from './workspace';
+
+/** Reads the instance's CA certificate from cert-manager's secret and keeps it where `mzops sql` looks. */
+export async function fetchCaCertificate(env: Environment, kube: KubeClient, root: string): Promise<string> {
+  const name = CERTIFICATE_AUTHORITY.secretName(env.materialize.instanceName);
+  let secret: { data?: Record<string, string> };
+  try {
+    secret = (await kube.get({ resource: 'secrets', namespace: CERTIFICATE_AUTHORITY.namespace, name })) as { data?: Record<string, string> };
+  } catch (e) {
+    if (e instanceof NotFoundError) throw new CliError(`no secret ${CERTIFICATE_AUTHORITY.namespace}/${name} yet`, 'cert-manager creates it once Flux applies the instance layer: mzops status shows progress');
+    throw e;
+  }
+  const b64 = secret.data?.[CERTIFICATE_AUTHORITY.certificateKey];
+  if (!b64) throw new CliError(`secret ${CERTIFICATE_AUTHORITY.namespace}/${name} has no ${CERTIFICATE_AUTHORITY.certificateKey}`, 'kubectl describe certificate -n cert-manager');
+  const pem = Buffer.from(b64, 'base64').toString('utf8');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new CliError(`${CERTIFICATE_AUTHORITY.certificateKey} in ${name} is not a PEM certificate`, 'kubectl describe certificate -n cert-manager');
+  const file = caFile(env.name, root);
+  writePrivateFile(file, pem);
+  return file;
+}
