@@ -17,6 +17,8 @@ export interface AksClusterProps {
   readonly egressIpName: string;
   /** Premium tier and AKSLongTermSupport, for a minor past its end of life. @default false */
   readonly longTermSupport?: boolean;
+  /** The weekly window (UTC) in which AKS may reimage nodes with a new OS image. @default - Sunday 02:00 for 4 hours */
+  readonly nodeOsMaintenance?: { dayOfWeek: string; startTime: string; durationHours: number };
   readonly resourceGroupName: string;
   readonly location: string;
   readonly kubernetesVersion: string;
@@ -89,6 +91,16 @@ export class AksCluster extends Construct {
       dnsPrefix: props.dnsPrefix,
       kubernetesVersion: props.kubernetesVersion,
       ...(props.longTermSupport ? { skuTier: 'Premium', supportPlan: 'AKSLongTermSupport' } : {}),
+      // Reimaging restarts every pod of the Materialize pool: only inside a chosen window.
+      nodeOsUpgradeChannel: 'NodeImage',
+      maintenanceWindowNodeOs: {
+        frequency: 'Weekly',
+        interval: 1,
+        dayOfWeek: props.nodeOsMaintenance?.dayOfWeek ?? 'Sunday',
+        startTime: props.nodeOsMaintenance?.startTime ?? '02:00',
+        utcOffset: '+00:00',
+        duration: props.nodeOsMaintenance?.durationHours ?? 4,
+      },
       identity: { type: 'UserAssigned', identityIds: [identity.id] },
       dependsOn: [subnetRights, egressRights],
       oidcIssuerEnabled: true,

@@ -71,6 +71,7 @@ export class MaterializeStack extends TerraformStack {
       identityName: env.names.aksIdentity,
       egressIpName: env.names.aksEgressIp,
       longTermSupport: env.aks.longTermSupport,
+      nodeOsMaintenance: env.aks.nodeOsMaintenance,
       kubernetesVersion: env.aks.kubernetesVersion,
       subnetId: this.network.aksSubnet.id,
       serviceCidr: env.network.serviceCidr,

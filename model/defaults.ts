@@ -126,6 +126,7 @@ export function resolveEnvironment(d: EnvironmentDefinition): Environment {
     aks: {
       kubernetesVersion: aks.kubernetesVersion ?? DEFAULTS.aks.kubernetesVersion,
       longTermSupport: aks.longTermSupport ?? false,
+      nodeOsMaintenance: { dayOfWeek: 'Sunday', startTime: '02:00', durationHours: 4, ...aks.nodeOsMaintenance },
       networkPolicy: aks.networkPolicy ?? DEFAULTS.aks.networkPolicy,
       systemPool: withMaxCount({ ...DEFAULTS.aks.systemPool, ...aks.systemPool }),
       materializePool: withMaxCount({ ...DEFAULTS.aks.materializePool, ...aks.materializePool }),

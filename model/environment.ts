@@ -58,6 +58,11 @@ export interface AksDefinition {
   kubernetesVersion?: string;
   /** Long-term support: Premium tier and the AKSLongTermSupport plan, for a minor past its end of life. @default false */
   longTermSupport?: boolean;
+  /**
+   * When AKS may reimage nodes with a new OS image (its NodeImage channel, which restarts every pod
+   * of the Materialize pool): a weekly window, UTC. @default { dayOfWeek: 'Sunday', startTime: '02:00', durationHours: 4 }
+   */
+  nodeOsMaintenance?: { dayOfWeek?: 'Monday' | 'Tuesday' | 'Wednesday' | 'Thursday' | 'Friday' | 'Saturday' | 'Sunday'; startTime?: string; durationHours?: number };
   systemPool?: NodePoolDefinition;
   /** Tainted `materialize=dedicated:NoSchedule`, labelled `materialize-azure-gitops/pool=materialize`. */
   materializePool?: NodePoolDefinition;
@@ -368,6 +373,7 @@ export interface Environment {
   aks: {
     kubernetesVersion: string;
     longTermSupport: boolean;
+    nodeOsMaintenance: { dayOfWeek: string; startTime: string; durationHours: number };
     systemPool: Required<NodePoolDefinition>;
     materializePool: Required<NodePoolDefinition>;
     networkPolicy: NetworkPolicyEngine;

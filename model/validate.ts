@@ -158,6 +158,12 @@ const checks: Check[] = [
 
   // AKS.
   pattern('aks.kubernetesVersion', (e) => e.aks.kubernetesVersion, /^1\.(2[89]|[3-9]\d)(\.\d+)?$/, `must be an exact AKS version 1.28 or newer (major.minor or major.minor.patch)`, `"${DEFAULT_AKS_MINOR}"`),
+  (env, fail) => {
+    const w = env.aks.nodeOsMaintenance;
+    if (!['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].includes(w.dayOfWeek)) fail('aks.nodeOsMaintenance.dayOfWeek', w.dayOfWeek, 'must be a day of the week, capitalized', '"Sunday"');
+    if (typeof w.startTime !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(w.startTime)) fail('aks.nodeOsMaintenance.startTime', w.startTime, 'must be HH:MM, UTC', '"02:00"');
+    if (!Number.isInteger(w.durationHours) || w.durationHours < 4 || w.durationHours > 24) fail('aks.nodeOsMaintenance.durationHours', w.durationHours, 'must be a whole number of hours from 4 to 24 (AKS requires at least 4)', '4');
+  },
   (env, fail, { now }) => {
     const version = env.aks.kubernetesVersion;
     if (typeof version !== 'string') return;

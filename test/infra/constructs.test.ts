@@ -166,6 +166,13 @@ describe('aks', () => {
     expect(cluster.depends_on).toContain(`azurerm_role_assignment.${onSubnet[0]}`);
   });
 
+  it('reimages nodes only in the weekly maintenance window', () => {
+    expect(only(synthesized('example').parsed, 'azurerm_kubernetes_cluster')).toMatchObject({
+      node_os_upgrade_channel: 'NodeImage',
+      maintenance_window_node_os: { frequency: 'Weekly', interval: 1, day_of_week: 'Sunday', start_time: '02:00', utc_offset: '+00:00', duration: 4 },
+    });
+  });
+
   it('registers the resource providers the Flux extension needs', () => {
     const provider = (synthesized('example').parsed.provider as Record<string, { resource_providers_to_register: string[] }[]>).azurerm[0];
     expect(provider.resource_providers_to_register).toEqual(['Microsoft.Kubernetes', 'Microsoft.KubernetesConfiguration']);
