@@ -35,6 +35,9 @@ function renderOperator(objects: KubeObject[]): { hr: ReturnType<typeof helmRele
 
 const deploymentOf = (rendered: RenderedObject[]) => rendered.find((o) => o.kind === 'Deployment')!;
 
+/** Values paths already shown to be read by the chart, in an earlier environment of this file. */
+const CHECKED_PATHS = new Set<string>();
+
 describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the operator chart, rendered for %s', (_name, e) => {
   const objects = gitops(e);
   const { hr, rendered } = renderOperator(objects);
@@ -70,7 +73,10 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the operator chart
 
   it('reads every value we set: changing any one leaf changes what the chart renders', () => {
     const baseline = JSON.stringify(rendered);
-    const unread = leaves(hr.values)
+    // Each path once across the environments (one helm render per mutated leaf).
+    const fresh = leaves(hr.values).filter(({ path }) => !CHECKED_PATHS.has(path.join('.')));
+    for (const { path } of fresh) CHECKED_PATHS.add(path.join('.'));
+    const unread = fresh
       .filter(({ path }) => JSON.stringify(helmTemplate(`${CHARTS.operator.name}-${hr.chart.spec.version}`, hr.releaseName, hr.targetNamespace, mutateLeaf(hr.values, path))) === baseline)
       .map(({ path }) => path.join('.'));
     expect(unread).toEqual([]);
