@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { selectEnvironments } from '../core/environments';
+import { VARIABLES } from '../model/variables';
 import { stackDir, workspace } from '../core/workspace';
 import { accessServiceNames, BACKEND_SECRET, CONDITIONS, DIST, FLUX, MATERIALIZE_SQL, NAMESPACES, POD_LABELS, PORTS, TF_OUTPUTS } from '../model/contract';
 import type { Environment } from '../model/environment';
@@ -44,10 +45,11 @@ export function trackedPaths(ctx: Context): string[] {
 export function deployPrerequisites(ctx: Context): { problem: string; fix: string }[] {
   const problems: { problem: string; fix: string }[] = [];
   const v = ctx.variables;
-  if (!v.ARM_SUBSCRIPTION_ID) {
-    problems.push({ problem: 'ARM_SUBSCRIPTION_ID is not set (the azurerm 4 provider requires it)', fix: 'export ARM_SUBSCRIPTION_ID=$(az account show --query id -o tsv)' });
+  const sub = VARIABLES.armSubscriptionId.name;
+  if (!v[sub]) {
+    problems.push({ problem: `${sub} is not set (the azurerm 4 provider requires it)`, fix: `export ${sub}=$(az account show --query id -o tsv)` });
   }
-  if (!v.ARM_CLIENT_ID) {
+  if (!v[VARIABLES.armClientId.name]) {
     const az = exec(ctx, 'az', ['account', 'show', '-o', 'none']);
     if (az.status !== 0) problems.push({ problem: 'no Azure credentials: neither ARM_CLIENT_ID (service principal / OIDC) nor an az login', fix: 'az login, or set ARM_CLIENT_ID with ARM_CLIENT_SECRET or ARM_USE_OIDC=true' });
   }

@@ -1,3 +1,4 @@
+import { VARIABLES } from '../../model/variables';
 import { readFileSync } from 'node:fs';
 import { Client, type ClientConfig } from 'pg';
 import { fail, ok, warn, withTimeout, type CheckResult } from './check';
@@ -8,7 +9,7 @@ const AREA = 'postgres';
  * The connection Materialize will make: TLS required and the server certificate verified
  * (Azure's chains to a public root; PGSSLROOTCERT adds a CA, for a private server or a test).
  */
-export function clientConfig(metadataUrl: string, caFile: string | undefined = process.env.PGSSLROOTCERT): ClientConfig {
+export function clientConfig(metadataUrl: string, caFile: string | undefined = process.env[VARIABLES.pgSslRootCert.name]): ClientConfig {
   const url = new URL(metadataUrl);
   return {
     host: url.hostname,
@@ -38,7 +39,7 @@ function explain(err: { code?: string; message: string }, config: ClientConfig):
       return fail(AREA, 'too many connections', 'raise postgres.maxConnections in the environment and deploy');
     default:
       if (/does not support SSL/i.test(err.message)) return fail(AREA, `${where} refuses TLS, which sslmode=require needs`, 'turn require_secure_transport on (Terraform pins it on)');
-      if (/certificate|self.signed|unable to verify/i.test(err.message)) return fail(AREA, `TLS to ${where} is not trusted: ${err.message}`, 'set PGSSLROOTCERT to the server CA file');
+      if (/certificate|self.signed|unable to verify/i.test(err.message)) return fail(AREA, `TLS to ${where} is not trusted: ${err.message}`, `set ${VARIABLES.pgSslRootCert.name} to the server CA file`);
       if (/did not answer|timeout/i.test(err.message)) return fail(AREA, `${where} did not answer: ${err.message}`, 'a firewall or NSG drops the traffic: check allowedClientRanges / private access');
       return fail(AREA, err.message, 'check metadata_backend_url');
   }
@@ -46,7 +47,7 @@ function explain(err: { code?: string; message: string }, config: ClientConfig):
 
 /** Reachable, TLS accepted, login, database present, max_connections with headroom. */
 export async function checkPostgres(metadataUrl: string, options: { caFile?: string; timeoutMs?: number } = {}): Promise<CheckResult[]> {
-  const config = clientConfig(metadataUrl, options.caFile ?? process.env.PGSSLROOTCERT);
+  const config = clientConfig(metadataUrl, options.caFile ?? process.env[VARIABLES.pgSslRootCert.name]);
   const client = new Client(config);
   client.on('error', () => undefined);
   try {

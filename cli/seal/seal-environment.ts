@@ -1,3 +1,4 @@
+import { VARIABLES } from '../../model/variables';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { fingerprint, matchesFingerprint } from './fingerprint';
 import { readCertificate, seal } from './kubeseal';
 
 /** The user's variables that seal reads (also listed in .env.template). */
-export const SEAL_VARIABLES = { licenseKey: 'MZ_LICENSE_KEY', mzSystemPassword: 'MZ_SYSTEM_PASSWORD' } as const;
+export const SEAL_VARIABLES = { licenseKey: VARIABLES.licenseKey.name, mzSystemPassword: VARIABLES.mzSystemPassword.name } as const;
 
 export interface SealInput {
   readonly env: Environment;

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClientConfig } from 'pg';
 import { accessServiceNames, CERTIFICATE_AUTHORITY, MATERIALIZE_SQL, NAMESPACES, PORTS, TF_OUTPUTS } from '../../model/contract';
 import { accessEndpoints } from '../../model/endpoints';
+import { rolePasswordVariable, VARIABLES } from '../../model/variables';
 import type { Environment } from '../../model/environment';
 import { CliError } from '../errors';
 import { passwordFile, SEAL_VARIABLES } from '../seal/seal-environment';
@@ -13,18 +14,18 @@ import { stateDir, writePrivateFile } from '../workspace';
 
 /** The Listen connection string Materialize reads with: the Terraform output, or the predecessor's variable. */
 export function readerConnectionString(outputs: StackOutputs, variables: Record<string, string | undefined>): string | undefined {
-  return outputs[TF_OUTPUTS.eventHubsReaderConnectionString] ?? variables.EVENTHUBS_CONNECTION_STRING;
+  return outputs[TF_OUTPUTS.eventHubsReaderConnectionString] ?? variables[VARIABLES.eventHubsConnectionString.name];
 }
 
 export function publisherConnectionString(outputs: StackOutputs, variables: Record<string, string | undefined>): string | undefined {
-  return outputs[TF_OUTPUTS.eventHubsPublisherConnectionString] ?? variables.EVENTHUBS_PUBLISHER_CONNECTION_STRING;
+  return outputs[TF_OUTPUTS.eventHubsPublisherConnectionString] ?? variables[VARIABLES.eventHubsPublisherConnectionString.name];
 }
 
 /** LOGIN passwords for declared roles: MZ_ROLE_PASSWORD_<NAME>, else generated once into .mzops/. */
 export function rolePasswords(env: Environment, variables: Record<string, string | undefined>, root: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const role of env.eventHubs.roles) {
-    const fromEnv = variables[`MZ_ROLE_PASSWORD_${role.name.toUpperCase()}`];
+    const fromEnv = variables[rolePasswordVariable(role.name)];
     const file = join(stateDir(env.name, root), 'roles', `${role.name}.password`);
     if (fromEnv) out[role.name] = fromEnv;
     else if (existsSync(file)) out[role.name] = readFileSync(file, 'utf8').trim();
@@ -62,8 +63,8 @@ export function mzSystemConfig(env: Environment, options: { host: string; port?:
   const file = passwordFile(env.name, options.root);
   const password = options.password ?? options.variables[SEAL_VARIABLES.mzSystemPassword] ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
   if (!password) throw new CliError('no mz_system password', `set ${SEAL_VARIABLES.mzSystemPassword}, or run mzops seal ${env.name} first`);
-  const ca = options.variables.PGSSLROOTCERT ?? (existsSync(caFile(env.name, options.root)) ? caFile(env.name, options.root) : undefined);
-  if (env.materialize.tls && !ca) throw new CliError(`no CA certificate for environment "${env.name}" to verify its SQL endpoint with`, `mzops ca ${env.name} (or set PGSSLROOTCERT)`);
+  const ca = options.variables[VARIABLES.pgSslRootCert.name] ?? (existsSync(caFile(env.name, options.root)) ? caFile(env.name, options.root) : undefined);
+  if (env.materialize.tls && !ca) throw new CliError(`no CA certificate for environment "${env.name}" to verify its SQL endpoint with`, `mzops ca ${env.name} (or set ${VARIABLES.pgSslRootCert.name})`);
   return {
     host: options.host,
     port: options.port ?? PORTS.sql,

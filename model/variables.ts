@@ -1,0 +1,52 @@
+import { TF_VARIABLES } from './contract';
+
+/**
+ * Every variable a user sets for mzops or Terraform, read from the process environment over
+ * `.env`: the one list `.env.template` is generated from (scripts/gen-env-template.ts) and every
+ * command takes its names from.
+ */
+export interface UserVariable {
+  readonly name: string;
+  /** One line: what it is and when it is needed. */
+  readonly purpose: string;
+  readonly group: string;
+  /** A value that must never be printed, logged or committed. */
+  readonly secret: boolean;
+}
+
+export const VARIABLES = {
+  armSubscriptionId: { name: 'ARM_SUBSCRIPTION_ID', group: 'Azure credentials for deploy (or az login)', purpose: 'the subscription; azurerm 4 requires it', secret: false },
+  armTenantId: { name: 'ARM_TENANT_ID', group: 'Azure credentials for deploy (or az login)', purpose: 'the Entra tenant of the service principal', secret: false },
+  armClientId: { name: 'ARM_CLIENT_ID', group: 'Azure credentials for deploy (or az login)', purpose: 'a service principal or workload identity (with ARM_CLIENT_SECRET or ARM_USE_OIDC=true)', secret: false },
+  armClientSecret: { name: 'ARM_CLIENT_SECRET', group: 'Azure credentials for deploy (or az login)', purpose: "the service principal's secret", secret: true },
+  armUseOidc: { name: 'ARM_USE_OIDC', group: 'Azure credentials for deploy (or az login)', purpose: 'true to authenticate ARM_CLIENT_ID with the CI provider\'s OIDC token instead of a secret', secret: false },
+  licenseKey: { name: 'MZ_LICENSE_KEY', group: 'Materialize', purpose: 'the license key (https://materialize.com/self-managed/community-license/); mzops seal seals it', secret: true },
+  mzSystemPassword: { name: 'MZ_SYSTEM_PASSWORD', group: 'Materialize', purpose: 'the password of mz_system, the admin user; empty: mzops seal generates one into .mzops/<environment>/mz_system_password', secret: true },
+  postgresAdminPassword: { name: `TF_VAR_${TF_VARIABLES.postgresAdminPassword}`, group: 'Terraform variables', purpose: 'only when postgres.generatePassword is false', secret: true },
+  gitHttpsToken: { name: `TF_VAR_${TF_VARIABLES.gitHttpsToken}`, group: 'Terraform variables', purpose: "only with gitops.auth 'https': a token Flux pulls with", secret: true },
+  gitSshPrivateKey: { name: `TF_VAR_${TF_VARIABLES.gitSshPrivateKey}`, group: 'Terraform variables', purpose: "only with gitops.auth 'ssh': the deploy key", secret: true },
+  gitSshKnownHosts: { name: `TF_VAR_${TF_VARIABLES.gitSshKnownHosts}`, group: 'Terraform variables', purpose: "only with gitops.auth 'ssh': known_hosts lines of the Git server", secret: false },
+  pgSslRootCert: { name: 'PGSSLROOTCERT', group: 'mzops', purpose: "doctor: a CA file for a PostgreSQL server whose certificate is not publicly trusted; sql: the instance's CA when not fetched with mzops ca", secret: false },
+  eventHubsConnectionString: { name: 'EVENTHUBS_CONNECTION_STRING', group: 'mzops', purpose: 'sql: the Listen connection string, when not read from the Terraform outputs', secret: true },
+  eventHubsPublisherConnectionString: { name: 'EVENTHUBS_PUBLISHER_CONNECTION_STRING', group: 'mzops', purpose: 'sample-data: the Send connection string, when not read from the Terraform outputs', secret: true },
+} as const satisfies Record<string, UserVariable>;
+
+/** LOGIN passwords of declared roles: `MZ_ROLE_PASSWORD_<ROLE>`; unset, mzops generates one. */
+export function rolePasswordVariable(role: string): string {
+  return `MZ_ROLE_PASSWORD_${role.toUpperCase()}`;
+}
+
+/** What `.env.template` says, generated from the list above. */
+export function envTemplate(): string {
+  const lines = [
+    '# Generated from model/variables.ts (npm run env-template). Copy to .env (git ignores it); the process',
+    '# environment wins over it. Quote a value that holds # or spaces ("..."); an unquoted # starts a comment.',
+  ];
+  const groups = [...new Set(Object.values(VARIABLES).map((v) => v.group))];
+  for (const group of groups) {
+    lines.push('', `# ${group}`);
+    for (const v of Object.values(VARIABLES).filter((x) => x.group === group)) lines.push(`# ${v.purpose}${v.secret ? ' (secret)' : ''}`, `${v.name}=`);
+  }
+  lines.push('', '# Role passwords for mzops sql apply: MZ_ROLE_PASSWORD_<ROLE> per declared role (secret); unset, generated once.');
+  return `${lines.join('\n')}\n`;
+}

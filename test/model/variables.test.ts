@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { envTemplate, VARIABLES } from '../../model/variables';
+import { REPO_ROOT } from '../helpers';
+
+describe('the variable registry', () => {
+  it('is what .env.template says (npm run env-template regenerates it)', () => {
+    expect(readFileSync(join(REPO_ROOT, '.env.template'), 'utf8')).toBe(envTemplate());
+  });
+
+  it('names every variable the CLI reads: no other MZ_, ARM_, EVENTHUBS_ or PGSSL literal in its source', () => {
+    const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+    const hits = execFileSync('grep', ['-rhoE', '\\b(MZ|ARM|EVENTHUBS|PGSSL)[A-Z]*_[A-Z_]*[A-Z]\\b', 'cli', 'core'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(hits.length).toBeGreaterThan(5);
+    const known = new Set<string>(Object.values(VARIABLES).map((v) => v.name));
+    // MZ_ROLE_PASSWORD_<ROLE> is a family, named by rolePasswordVariable().
+    const strays = [...new Set(hits)].filter((name) => !known.has(name) && !name.startsWith('MZ_ROLE_PASSWORD'));
+    expect(strays).toEqual([]);
+  });
+});
