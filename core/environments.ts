@@ -43,7 +43,14 @@ export function loadAllEnvironments(dir: string): Environment[] {
       })),
     );
   }
-  return loadEnvironments(read.map((r) => r.definition));
+  try {
+    return loadEnvironments(read.map((r) => r.definition));
+  } catch (e) {
+    if (!(e instanceof EnvironmentValidationError)) throw e;
+    // Name the file of each problem: the user edits files, not environments.
+    const fileOf = new Map(read.map((r) => [typeof r.definition.name === 'string' ? r.definition.name : '', `${WORKSPACE.environments}/${r.file}`]));
+    throw new EnvironmentValidationError(e.problems.map((p) => ({ ...p, file: p.file ?? fileOf.get(p.environment) })));
+  }
 }
 
 export interface Selection {

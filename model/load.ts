@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { resolveEnvironment } from './defaults';
+import { shapeProblems } from './schema';
 import type { Environment, EnvironmentDefinition } from './environment';
 import { EnvironmentValidationError, validateEnvironment, type ValidationContext, type ValidationProblem } from './validate';
 
@@ -7,6 +8,12 @@ export const ENVIRONMENTS_DIR = resolve(__dirname, '..', 'environments');
 
 /** Resolves defaults and validates; throws one EnvironmentValidationError listing every problem. */
 export function loadEnvironment(definition: EnvironmentDefinition, context?: ValidationContext): Environment {
+  // The shape first: a misspelt key or a string where a boolean belongs never reaches the defaults.
+  const shape = shapeProblems(definition);
+  if (shape.length > 0) {
+    const name = typeof (definition as { name?: unknown })?.name === 'string' ? (definition as { name: string }).name : '<unnamed>';
+    throw new EnvironmentValidationError(shape.map((p) => ({ environment: name, field: p.path, value: p.value, rule: p.rule, example: p.example })));
+  }
   return validateEnvironment(resolveEnvironment(definition), context);
 }
 

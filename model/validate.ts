@@ -17,16 +17,29 @@ export interface ValidationProblem {
   value: unknown;
   rule: string;
   example: string;
+  /** The file it came from, when it came from one (environments/<name>.ts). */
+  file?: string;
+}
+
+/** Values are shown short: a long or structured value is elided rather than echoed whole. */
+function shortValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 export function formatProblem(p: ValidationProblem): string {
-  const got = p.value === undefined ? 'missing' : `got ${JSON.stringify(p.value)}`;
-  return `environment "${p.environment}": ${p.field} ${p.rule} (${got}); for example ${p.example}`;
+  const got = p.value === undefined ? 'missing' : `got ${shortValue(p.value)}`;
+  return `${p.file ? `${p.file}: ` : ''}environment "${p.environment}": ${p.field} ${p.rule} (${got}); for example ${p.example}`;
 }
+
+/** At most this many lines, however many problems: the first ones are what to fix first. */
+export const MAX_PROBLEM_LINES = 10;
 
 export class EnvironmentValidationError extends Error {
   constructor(readonly problems: ValidationProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
+    const lines = problems.slice(0, MAX_PROBLEM_LINES).map(formatProblem);
+    if (problems.length > MAX_PROBLEM_LINES) lines.push(`and ${problems.length - MAX_PROBLEM_LINES} more`);
+    super(lines.join('\n'));
     this.name = 'EnvironmentValidationError';
   }
 }

@@ -86,7 +86,7 @@ describe('rendering dist/<env>', () => {
       const before = snapshotTree(root);
       const result = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', root], { cwd: REPO_ROOT }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
       expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toMatch(/^environment "broken": allowedClientRanges must list client ranges when access.publicLoadBalancers is on .*; for example \["203.0.113.0\/24"\]$/);
+      expect(result.stderr.trim()).toMatch(/^environments\/broken.ts: environment "broken": allowedClientRanges must list client ranges when access.publicLoadBalancers is on .*; for example \["203.0.113.0\/24"\]$/);
       expect(snapshotTree(root)).toEqual(before);
     } finally {
       rmSync(root, { recursive: true, force: true });
