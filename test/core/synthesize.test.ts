@@ -19,6 +19,7 @@ const ROLLOUT = { requestRollout: '11111111-1111-4111-8111-111111111111' };
 function memoizedRenderers(): Renderers {
   const cache = new Map<string, string>();
   const store = mkdtempSync(join(tmpdir(), 'mz-tf-memo-'));
+  afterAll(() => rmSync(store, { recursive: true, force: true }));
   const trees = new Map<string, ReturnType<Renderers['gitops']>>();
   return {
     gitops: (env, context) => {

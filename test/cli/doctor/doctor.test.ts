@@ -49,7 +49,7 @@ describe('mzops doctor, end to end', () => {
       env: env('example'),
       outputs: { metadata_backend_url: 'postgresql://${POSTGRES_USERNAME}:${POSTGRES_PASSWORD}@${POSTGRES_HOST}:5432/materialize?sslmode=require' },
       variables: {},
-      environmentsDir: mkdtempSync(join(tmpdir(), 'mz-empty-')),
+      environmentsDir: join(dir, 'no-environments'),
     });
     const fails = results.filter((r) => r.status === 'fail').map((r) => `${r.area}: ${r.detail}`);
     expect(fails).toEqual([
