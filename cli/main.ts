@@ -59,7 +59,8 @@ export function buildProgram(): Command {
     .argument('<environment>')
     .option('--cert <file>', 'sealing certificate PEM (default: the sealing_certificate_pem output)')
     .option('--outputs <file>', 'Terraform outputs JSON (default: .mzops/<environment>/outputs.json, else terraform output)')
-    .action(action((name: string, opts: { cert?: string; outputs?: string }) => {
+    .option('--reseal', 're-encrypt every value from its sources, replacing the sealed file (also a corrupt one)')
+    .action(action((name: string, opts: { cert?: string; outputs?: string; reseal?: boolean }) => {
       const env = environment(name);
       const result = sealEnvironment({
         env,
@@ -67,6 +68,7 @@ export function buildProgram(): Command {
         variables: userVariables(ROOT),
         certificatePem: opts.cert ? readFileSync(opts.cert, 'utf8') : undefined,
         root: ROOT,
+        reseal: opts.reseal,
       });
       out(`sealed: ${result.sealed.join(', ') || 'nothing changed'}`);
       if (result.unchanged.length) out(`unchanged: ${result.unchanged.join(', ')}`);

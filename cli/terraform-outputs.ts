@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stackDir, workspace } from '../core/workspace';
+import { CliError } from './errors';
 import { stateDir } from './workspace';
 
 /** Terraform outputs of one environment's stack, by output name. */
@@ -18,8 +19,17 @@ export function outputsFile(environment: string, root?: string): string {
 export function readStackOutputs(environment: string, options: { file?: string; root?: string } = {}): StackOutputs {
   const file = options.file ?? outputsFile(environment, options.root);
   if (existsSync(file)) {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    const stack = (parsed[environment] ?? parsed) as Record<string, unknown>;
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new CliError(`${file} is not valid JSON (${(e as Error).message.split('\n')[0]})`, `delete it and run mzops deploy ${environment} (or terraform output -json > ${file})`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CliError(`${file} holds no Terraform outputs`, `delete it and run mzops deploy ${environment}`);
+    const stack = (parsed[environment] && typeof parsed[environment] === 'object' ? parsed[environment] : parsed) as Record<string, unknown>;
+    // Both shapes: cdktf's flat {name: value} and terraform output -json's {name: {value, type, sensitive}}.
+    const isTerraformShape = Object.values(stack).some((v) => v && typeof v === 'object' && 'value' in (v as object) && 'type' in (v as object));
+    if (isTerraformShape) return flattenTerraformOutputs(stack as Record<string, { value: unknown }>);
     return Object.fromEntries(Object.entries(stack).map(([k, v]) => [k, typeof v === 'string' ? v : v === undefined ? undefined : JSON.stringify(v)]));
   }
   const dir = stackDir(workspace(options.root ?? process.cwd()), environment);

@@ -22,3 +22,26 @@ export function userVariables(root: string = process.cwd(), env: NodeJS.ProcessE
   const fromFile = existsSync(file) ? (parseEnv(readFileSync(file, 'utf8')) as Record<string, string>) : {};
   return { ...fromFile, ...env };
 }
+
+/**
+ * Lines of `.env` that `util.parseEnv` would read differently from what they look like: an
+ * unterminated quote (its value runs into the next lines) and an unquoted `#` (the rest of the
+ * value becomes a comment). Keyed by variable name.
+ */
+export function envFileTraps(root: string = process.cwd()): Map<string, string> {
+  const file = join(root, '.env');
+  const traps = new Map<string, string>();
+  if (!existsSync(file)) return traps;
+  for (const [i, raw] of readFileSync(file, 'utf8').split('\n').entries()) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(raw);
+    if (!m) continue;
+    const [, name, value] = m;
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === '`') && value.indexOf(quote, 1) === -1) {
+      traps.set(name, `.env line ${i + 1}: the value of ${name} opens a ${quote} quote it never closes, so it runs into the lines after it; close the quote`);
+    } else if (quote !== '"' && quote !== "'" && quote !== '`' && /\S#|\s#/.test(value) && !/^#/.test(value)) {
+      traps.set(name, `.env line ${i + 1}: the value of ${name} holds an unquoted #, where the rest of it becomes a comment; quote the value ("...")`);
+    }
+  }
+  return traps;
+}

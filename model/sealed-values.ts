@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { BACKEND_SECRET_KEYS, type BackendSecretKey } from './contract';
 import { ENVIRONMENTS_DIR } from './load';
 
@@ -27,14 +28,41 @@ export function sealedValuesPath(environment: string, dir: string = ENVIRONMENTS
   return join(dir, `${environment}.sealed.json`);
 }
 
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const SEALED_SCHEMA = z.strictObject({
+  certificateSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the sealing certificate\'s SHA-256, 64 hex digits'),
+  scope: z.literal('strict'),
+  persistIdentityClientId: z.string().uuid().optional(),
+  values: z.strictObject(
+    Object.fromEntries(
+      BACKEND_SECRET_KEYS.map((k) => [k, z.strictObject({ sealed: z.string().min(16).regex(BASE64, 'must be base64'), fingerprint: z.string().regex(/^scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be an scrypt fingerprint') }).optional()]),
+    ) as unknown as Record<BackendSecretKey, z.ZodOptional<z.ZodType<SealedEntry>>>,
+  ),
+});
+
+/**
+ * `environments/<name>.sealed.json`, checked whole: exactly the four known keys, base64
+ * ciphertexts, well-formed fingerprints. A truncated, hand-edited or merge-conflicted file names
+ * itself and the way out, rather than reaching dist/ or a JSON error without a file name.
+ */
 export function readSealedValues(environment: string, dir?: string): SealedValuesFile | undefined {
   const path = sealedValuesPath(environment, dir);
   if (!existsSync(path)) return undefined;
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as SealedValuesFile;
-  if (typeof parsed.certificateSha256 !== 'string' || typeof parsed.values !== 'object' || parsed.values === null) {
-    throw new Error(`environment "${environment}": ${path} is not a sealed values file (certificateSha256 and values are required); re-create it with mzops seal ${environment}`);
+  const fix = `re-seal every value from its sources: mzops seal ${environment} --reseal`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`environment "${environment}": ${path} is not valid JSON (${(e as Error).message.split('\n')[0]}; a merge conflict or a truncated write?); ${fix}`);
   }
-  return parsed;
+  const result = SEALED_SCHEMA.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue.path.join('.') || 'the file';
+    const what = issue.code === 'unrecognized_keys' ? `has unknown keys ${issue.keys.join(', ')}` : issue.message;
+    throw new Error(`environment "${environment}": ${path} is not a sealed values file: ${where} ${what}; ${fix}`);
+  }
+  return result.data as SealedValuesFile;
 }
 
 /** Keys still missing from a sealed file: the Secret would lack them and environmentd would not start. */

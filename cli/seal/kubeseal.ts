@@ -42,6 +42,11 @@ export function readCertificate(pem: string): SealingCertificate {
     throw new Error('the sealing certificate is not a PEM X.509 certificate (expected the sealing_certificate_pem Terraform output)');
   }
   if (cert.publicKey.asymmetricKeyType !== 'rsa') throw new Error('the sealing certificate must hold an RSA key');
+  const bits = cert.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  // The controller's own keys are 4096 bits; below 2048 the key no longer protects what is in Git.
+  if (bits < 2048) throw new Error(`the sealing certificate's RSA key has ${bits} bits; at least 2048 are required`);
+  const now = Date.now();
+  if (new Date(cert.validFrom).getTime() > now) throw new Error(`the sealing certificate is not valid before ${new Date(cert.validFrom).toISOString()}`);
   return { publicKey: cert.publicKey, sha256: createHash('sha256').update(cert.raw).digest('hex'), validTo: new Date(cert.validTo) };
 }
 

@@ -8,7 +8,7 @@ import { readSealedValues, sealedValuesPath, serializeSealedValues, type SealedE
 import { checkBackendValue, licenseKeyMismatch } from '../backend-values';
 import { CliError } from '../errors';
 import type { StackOutputs } from '../terraform-outputs';
-import { stateDir, writePrivateFile } from '../workspace';
+import { envFileTraps, stateDir, writePrivateFile } from '../workspace';
 import { fingerprint, matchesFingerprint } from './fingerprint';
 import { readCertificate, seal } from './kubeseal';
 
@@ -25,6 +25,8 @@ export interface SealInput {
   readonly root?: string;
   /** Where sealed files are written. @default environments/ */
   readonly environmentsDir?: string;
+  /** Re-encrypt every value from its sources, ignoring (and replacing) the existing file, even a corrupt one. @default false */
+  readonly reseal?: boolean;
 }
 
 export interface SealResult {
@@ -60,6 +62,11 @@ export function sealEnvironment(input: SealInput): SealResult {
   const cert = readCertificate(pem);
   if (cert.validTo.getTime() < Date.now()) throw new CliError(`environment "${env.name}": the sealing certificate expired on ${cert.validTo.toISOString()}`, 'renew the sealing key in Terraform, then re-seal');
 
+  // A quoting trap in .env would seal something other than what the file seems to say.
+  for (const name of [SEAL_VARIABLES.licenseKey, SEAL_VARIABLES.mzSystemPassword]) {
+    const trap = envFileTraps(input.root).get(name);
+    if (trap && process.env[name] === undefined) throw new CliError(`environment "${env.name}": ${trap}`, 'fix .env, then seal again (the environment variable wins over .env, if you prefer to set it there)');
+  }
   const password = mzSystemPassword(input);
   const k = BACKEND_SECRET.keys;
   const values: Record<BackendSecretKey, string | undefined> = {
@@ -77,7 +84,7 @@ export function sealEnvironment(input: SealInput): SealResult {
     throw new CliError(`environment "${env.name}": no ${TF_OUTPUTS.persistIdentityClientId} output for workload identity`, `run mzops deploy ${env.name}`);
   }
 
-  const previous = readSealedValues(env.name, input.environmentsDir);
+  const previous = input.reseal ? undefined : readSealedValues(env.name, input.environmentsDir);
   const sameCert = previous?.certificateSha256 === cert.sha256;
   const target = { namespace: NAMESPACES.instance, name: BACKEND_SECRET.name, scope: 'strict' as const };
   const entries: Partial<Record<BackendSecretKey, SealedEntry>> = {};
