@@ -165,6 +165,13 @@ export function buildProgram(): Command {
 }
 
 if (require.main === module) {
+  // `mzops ... | head` closes the pipe early: that ends the output, not in a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   buildProgram().parseAsync(process.argv).catch((e: Error) => {
     err(`error: ${e.message}`);
     process.exitCode = 1;

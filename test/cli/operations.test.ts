@@ -246,3 +246,19 @@ describe('rollout, rotate-sas and recreate', () => {
     expect(seen).toEqual(['[1/3] a', 'a', '[2/3] b']);
   });
 });
+
+describe('the CLI as a pipe', () => {
+  it('ends quietly when its reader goes away (mzops ... | head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', '--help'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // Read nothing and close: every write after this is an EPIPE.
+      child.stdout.destroy();
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(result.stderr).not.toMatch(/EPIPE|Error:|at /);
+    expect(result.code).toBe(0);
+  });
+});
