@@ -251,7 +251,7 @@ describe('the CLI as a pipe', () => {
   it('ends quietly when its reader goes away (mzops ... | head)', async () => {
     const { spawn } = await import('node:child_process');
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', '--help'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'sql', 'plan', 'example'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       // Read nothing and close: every write after this is an EPIPE.
