@@ -6,9 +6,8 @@ import { synthesize } from '../../core/synthesize';
 import { recoverInterrupted } from '../../core/swap';
 import { workspace } from '../../core/workspace';
 import { REPO_ROOT } from '../helpers';
-import { copyRepo, plantTerraformFiles, snapshotTree, tempRepo, temporaryEntries, writeEnvironment } from '../support/repo';
-
-const ROLLOUT = { requestRollout: '11111111-1111-4111-8111-111111111111' };
+import { pendingChange } from '../support/pipeline';
+import { copyRepo, snapshotTree, temporaryEntries } from '../support/repo';
 
 /** A real synth process killed with SIGKILL at chosen writes and renames (test/support/synth-and-die.ts). */
 function synthIn(root: string) {
@@ -32,18 +31,7 @@ describe('kill -9 during a synth', () => {
   let fresh: Record<string, string>;
   let points: string[];
   beforeAll(() => {
-    base = tempRepo(['example', 'prod']);
-    synthIn(base);
-    plantTerraformFiles(base, 'example');
-    writeEnvironment(base, 'example', ROLLOUT);
-    writeEnvironment(base, 'prod', ROLLOUT);
-    old = snapshotTree(base);
-    const probe = copyRepo(base);
-    points = [];
-    jest.resetModules();
-    synthesize({ workspace: workspace(probe), renderers: RENDERERS, fault: (p) => void points.push(p.split(probe).join('<root>')) });
-    fresh = snapshotTree(probe);
-    rmSync(probe, { recursive: true, force: true });
+    ({ base, before: old, points, after: fresh } = pendingChange(RENDERERS, ['example']));
   });
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 

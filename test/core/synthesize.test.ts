@@ -7,10 +7,10 @@ import { RENDERERS } from '../../cli/pipeline';
 import { synthesize, type Renderers } from '../../core/synthesize';
 import { workspace } from '../../core/workspace';
 import { REPO_ROOT } from '../helpers';
+import { pendingChange, ROLLOUT } from '../support/pipeline';
 import { copyRepo, plantTerraformFiles, snapshotTree, tempRepo, temporaryEntries, writeEnvironment } from '../support/repo';
 
 const run = promisify(execFile);
-const ROLLOUT = { requestRollout: '11111111-1111-4111-8111-111111111111' };
 
 /**
  * The real renderers, memoized per input: the fault tests below run the pipeline ~100 times, and
@@ -200,17 +200,7 @@ describe('a failure at any write or rename', () => {
   let before: Record<string, string>;
   let points: string[];
   beforeAll(() => {
-    base = tempRepo(['example', 'prod']);
-    synth({ workspace: workspace(base), renderers });
-    plantTerraformFiles(base, 'example');
-    plantTerraformFiles(base, 'prod');
-    writeEnvironment(base, 'example', ROLLOUT);
-    writeEnvironment(base, 'prod', ROLLOUT);
-    before = snapshotTree(base);
-    const probe = copyRepo(base);
-    points = [];
-    synth({ workspace: workspace(probe), renderers, fault: (p) => void points.push(p.split(probe).join('<root>')) });
-    rmSync(probe, { recursive: true, force: true });
+    ({ base, before, points } = pendingChange(renderers, ['example', 'prod']));
   });
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
