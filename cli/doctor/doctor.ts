@@ -1,3 +1,4 @@
+import { VARIABLES } from '../../model/variables';
 import { BACKEND_SECRET, TF_OUTPUTS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { missingSealedKeys, readSealedValues } from '../../model/sealed-values';
@@ -36,8 +37,9 @@ function variableChecks(input: DoctorInput): CheckResult[] {
   });
   const mismatch = licenseKeyMismatch(input.variables[SEAL_VARIABLES.licenseKey], input.env.materialize.environmentId);
   if (mismatch) results.push(fail('variables', mismatch.message, mismatch.fix));
+  // Empty, as .env.template ships it, means "generate one" (mzops seal does), not a bad password.
   const password = input.variables[SEAL_VARIABLES.mzSystemPassword];
-  if (password !== undefined) {
+  if (password) {
     const problem = checkBackendValue(k.mzSystemPassword, password);
     results.push(problem ? fail('variables', problem.message, problem.fix) : ok('variables', `${SEAL_VARIABLES.mzSystemPassword} set`));
   }
@@ -64,7 +66,7 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
   const vars = variableChecks(input);
   report(vars);
   const metadata = input.outputs[TF_OUTPUTS.metadataBackendUrl];
-  if (metadata && !checkBackendValue(BACKEND_SECRET.keys.metadataBackendUrl, metadata)) report(await checkPostgres(metadata));
+  if (metadata && !checkBackendValue(BACKEND_SECRET.keys.metadataBackendUrl, metadata)) report(await checkPostgres(metadata, { caFile: input.variables[VARIABLES.pgSslRootCert.name] || undefined }));
   else report([fail('postgres', 'skipped: no usable metadata_backend_url', `npm run deploy -- ${input.env.name}`)]);
   const persist = input.outputs[TF_OUTPUTS.persistBackendUrl];
   if (persist && !checkBackendValue(BACKEND_SECRET.keys.persistBackendUrl, persist)) report(await checkBlob(persist, { now: input.now }));

@@ -16,9 +16,11 @@ export function parseConnectionString(value: string | undefined): EventHubsConne
   const hint = 'use the eventhubs_publisher_connection_string Terraform output (mzops deploy writes it), or set EVENTHUBS_PUBLISHER_CONNECTION_STRING';
   if (!value) throw new CliError('no Event Hubs connection string', hint);
   const parts = new Map<string, string>();
-  for (const segment of value.split(';').filter((s) => s.trim())) {
+  const segments = value.split(';').filter((s) => s.trim());
+  for (const [i, segment] of segments.entries()) {
     const eq = segment.indexOf('=');
-    if (eq <= 0) throw new CliError(`the Event Hubs connection string is malformed near "${segment.split('=')[0].slice(0, 20)}" (expected Key=Value pairs separated by ;)`, hint);
+    // Never echo a fragment: a key pasted without its "SharedAccessKey=" is the fragment.
+    if (eq <= 0) throw new CliError(`the Event Hubs connection string is malformed: part ${i + 1} of ${segments.length} is not Key=Value (parts are separated by ;)`, hint);
     parts.set(segment.slice(0, eq).trim().toLowerCase(), segment.slice(eq + 1));
   }
   const endpoint = /^sb:\/\/([^/]+?)\/?$/.exec(parts.get('endpoint') ?? '');

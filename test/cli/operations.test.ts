@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -91,7 +91,9 @@ describe('deploy', () => {
   it('names an unknown environment clearly', async () => {
     const result = await run(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'status', 'nope'], { cwd: REPO_ROOT }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe('environment "nope": name must name a file in environments/ (known: example) (got "nope"); for example "example"');
+    // The repository's environments, whatever a user added.
+    const known = readdirSync(join(REPO_ROOT, 'environments')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+    expect(result.stderr.trim()).toBe(`environment "nope": name must name a file in environments/ (known: ${known.join(', ')}) (got "nope"); for example "${known[0]}"`);
   });
 });
 

@@ -74,3 +74,19 @@ describe('mzops doctor, the license key', () => {
     expect(failure?.fix).toMatch(/^set materialize.environmentId to 11111111-2222-4333-8444-555555555555 \(before the first deploy\)/);
   });
 });
+
+describe('mzops doctor, with its variables from .env', () => {
+  it('verifies PostgreSQL with the PGSSLROOTCERT of .env, and takes the template\'s empty MZ_SYSTEM_PASSWORD for "generate one"', async () => {
+    const saved = process.env.PGSSLROOTCERT;
+    delete process.env.PGSSLROOTCERT;
+    try {
+      const variables = { MZ_LICENSE_KEY: `eyJ${'c'.repeat(100)}`, PGSSLROOTCERT: pg.caFile, MZ_SYSTEM_PASSWORD: '' };
+      const results = await runDoctor({ env: env('example'), outputs: { metadata_backend_url: pg.url() }, variables, environmentsDir: join(dir, 'none') });
+      expect(results.filter((r) => r.area === 'postgres' && r.status === 'fail')).toEqual([]);
+      expect(results.filter((r) => r.area === 'postgres' && r.status === 'ok').length).toBeGreaterThan(0);
+      expect(results.filter((r) => r.area === 'variables' && /mz_system|MZ_SYSTEM_PASSWORD/.test(r.detail) && r.status !== 'ok')).toEqual([]);
+    } finally {
+      process.env.PGSSLROOTCERT = saved;
+    }
+  });
+});

@@ -67,13 +67,23 @@ describe('the producer', () => {
 
   it.each([
     ['', /no Event Hubs connection string/],
-    ['not a connection string', /malformed near "not a connection str"/],
+    ['not a connection string', /malformed: part 1 of 1 is not Key=Value/],
     ['Endpoint=https://x/;SharedAccessKeyName=a;SharedAccessKey=b', /no Endpoint=sb:\/\//],
     ['Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=a', /lacks SharedAccessKeyName or SharedAccessKey/],
   ])('refuses a malformed connection string at once: %j', async (value, message) => {
     const start = Date.now();
     await expect(produce(orderMessages(1, 1), { connectionString: value, topic: 'orders', partitions: 4 })).rejects.toThrow(message);
     expect(Date.now() - start).toBeLessThan(200);
+  });
+
+  it('never echoes a fragment of what was pasted (a bare key is the secret itself)', async () => {
+    const key = 'Xk9vQ2mZ7rT4pL8sW1nB6cY3dF0hJ5gA';
+    const message = await produce(orderMessages(1, 1), { connectionString: `Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=a;${key}`, topic: 'orders', partitions: 4 }).then(
+      () => '',
+      (e: Error) => e.message,
+    );
+    expect(message).toMatch(/malformed: part 3 of 3/);
+    for (let i = 0; i + 6 <= key.length; i++) expect(message).not.toContain(key.slice(i, i + 6));
   });
 
   it('fails within a bounded time when nothing listens at the broker', async () => {
