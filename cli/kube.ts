@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CliError } from './errors';
 
 const run = promisify(execFile);
 
@@ -33,13 +34,25 @@ export function queryKey(q: KubeQuery): string {
 
 export class NotFoundError extends Error {}
 
-/** Talks to the cluster through kubectl, which already knows every auth plugin AKS uses. */
+/**
+ * Talks to the cluster through kubectl, which already knows every auth plugin AKS uses. Pinned
+ * to one context: `az aks get-credentials` names it after the cluster, so the environment's own
+ * cluster is asked, never whichever context happens to be current.
+ */
 export class KubectlClient implements KubeClient {
-  constructor(private readonly kubeconfig?: string) {}
+  constructor(
+    private readonly kubeconfig?: string,
+    readonly context?: string,
+  ) {}
+
+  /** kubectl's arguments that select this client's kubeconfig and context. */
+  connectionArgs(): string[] {
+    return [...(this.kubeconfig ? ['--kubeconfig', this.kubeconfig] : []), ...(this.context ? ['--context', this.context] : [])];
+  }
 
   async get(q: KubeQuery): Promise<any> {
     const args = ['get', q.resource, ...(q.name ? [q.name] : []), ...(q.namespace ? ['-n', q.namespace] : []), ...(q.selector ? ['-l', q.selector] : []), '-o', 'json'];
-    if (this.kubeconfig) args.unshift('--kubeconfig', this.kubeconfig);
+    args.unshift(...this.connectionArgs());
     try {
       const { stdout } = await run('kubectl', args, { timeout: 20_000, maxBuffer: 32 * 1024 * 1024 });
       return JSON.parse(stdout);
@@ -59,6 +72,30 @@ export class RecordedKube implements KubeClient {
     const key = queryKey(q);
     if (!(key in this.responses)) throw new NotFoundError(`no recorded response for "${key}"`);
     return structuredClone(this.responses[key]);
+  }
+}
+
+/**
+ * A client for the environment's cluster: the kubeconfig must hold a context named after it (what
+ * `az aks get-credentials` writes), else the fix is named. `contexts` lists the kubeconfig's
+ * contexts (kubectl config get-contexts -o name), replaceable in tests.
+ */
+export function environmentKube(clusterName: string, resourceGroup: string, kubeconfig: string | undefined, contexts: (kubeconfig?: string) => string[] = kubeContexts): KubectlClient {
+  const names = contexts(kubeconfig);
+  if (!names.includes(clusterName)) {
+    throw new CliError(
+      `no context ${clusterName} in ${kubeconfig ?? 'the kubeconfig'} (it has: ${names.join(', ') || 'none'}); mzops talks only to the environment's own cluster`,
+      `az aks get-credentials -g ${resourceGroup} -n ${clusterName}`,
+    );
+  }
+  return new KubectlClient(kubeconfig, clusterName);
+}
+
+function kubeContexts(kubeconfig?: string): string[] {
+  try {
+    return execFileSync('kubectl', [...(kubeconfig ? ['--kubeconfig', kubeconfig] : []), 'config', 'get-contexts', '-o', 'name'], { encoding: 'utf8', timeout: 10_000 }).split('\n').filter(Boolean);
+  } catch {
+    return [];
   }
 }
 

@@ -11,7 +11,7 @@ import { accessEndpoints } from '../model/endpoints';
 import { MATERIALIZE_SQL, PORTS } from '../model/contract';
 import { CliError, explain } from './errors';
 import { fetchCaCertificate } from './tls';
-import { findKubeconfig, KubectlClient } from './kube';
+import { environmentKube, findKubeconfig, type KubectlClient } from './kube';
 import { deployPlan, deployPrerequisites, recreatePlan, rolloutPlan, rotateSasPlan, type Context } from './operations';
 import { runPlan } from './plan';
 import { sealEnvironment } from './seal/seal-environment';
@@ -29,9 +29,25 @@ function environment(name: string): Environment {
   return selectEnvironments(workspace(ROOT).environmentsDir, [name]).selected[0];
 }
 
+/** The environment's own cluster, or none when no kubeconfig is known; a kubeconfig without its context is an error. */
+function kubeFor(env: Environment, flag?: string): KubectlClient | undefined {
+  const config = findKubeconfig(flag);
+  return config ? environmentKube(env.names.aksCluster, env.names.resourceGroup, config) : undefined;
+}
+
+/** For the read-only commands: a missing context is reported, and the cluster checks are skipped. */
+function kubeOrWarn(env: Environment, flag?: string): KubectlClient | undefined {
+  try {
+    return kubeFor(env, flag);
+  } catch (e) {
+    err(`warn  cluster: ${(e as Error).message}; skipping the cluster${e instanceof CliError && e.hint ? ` (fix: ${e.hint})` : ''}`);
+    return undefined;
+  }
+}
+
 function context(name: string, kubeconfig?: string): Context {
-  const config = findKubeconfig(kubeconfig);
-  return { env: environment(name), root: ROOT, variables: userVariables(ROOT), log: out, kube: config ? new KubectlClient(config) : undefined };
+  const env = environment(name);
+  return { env, root: ROOT, variables: userVariables(ROOT), log: out, kube: kubeOrWarn(env, kubeconfig) };
 }
 
 /** Every command ends the same way on failure: one diagnosis line, one fix line, exit 1. */
@@ -100,9 +116,9 @@ export function buildProgram(): Command {
     .action(action(async (name: string, opts: { kubeconfig?: string }) => {
       const env = environment(name);
       if (!env.materialize.tls) throw new CliError(`environment "${name}" runs without TLS (materialize.tls is false)`, 'turn materialize.tls on: passwords otherwise cross the load balancer in clear');
-      const kubeconfig = findKubeconfig(opts.kubeconfig);
-      if (!kubeconfig) throw new CliError('no kubeconfig to reach the cluster with', `az aks get-credentials -g ${env.names.resourceGroup} -n ${env.names.aksCluster}, or pass --kubeconfig`);
-      const file = await fetchCaCertificate(env, new KubectlClient(kubeconfig), ROOT);
+      const kube = kubeFor(env, opts.kubeconfig);
+      if (!kube) throw new CliError('no kubeconfig to reach the cluster with', `az aks get-credentials -g ${env.names.resourceGroup} -n ${env.names.aksCluster}, or pass --kubeconfig`);
+      const file = await fetchCaCertificate(env, kube, ROOT);
       out(`wrote ${relative(ROOT, file)}`);
       const endpoints = accessEndpoints(env);
       out(`SQL:     ${endpoints.sql.host}:${PORTS.sql} (psql "host=${endpoints.sql.host} port=${PORTS.sql} user=${MATERIALIZE_SQL.adminUser} sslmode=verify-full sslrootcert=${relative(ROOT, file)}")`);
@@ -119,8 +135,7 @@ export function buildProgram(): Command {
       const env = environment(name);
       const outputs = readStackOutputsIfAny(name, { file: opts.outputs, root: ROOT });
       if (!outputs) err(`warn  outputs: no Terraform outputs for "${name}" (deploy first: mzops deploy ${name})`);
-      const kubeconfig = findKubeconfig(opts.kubeconfig);
-      const results = await runDoctor({ env, outputs: outputs ?? {}, variables: userVariables(ROOT), kube: kubeconfig ? new KubectlClient(kubeconfig) : undefined, progress: (rs) => rs.forEach((r) => out(formatCheck(r))) });
+      const results = await runDoctor({ env, outputs: outputs ?? {}, variables: userVariables(ROOT), kube: kubeOrWarn(env, opts.kubeconfig), progress: (rs) => rs.forEach((r) => out(formatCheck(r))) });
       const failed = results.filter((r) => r.status === 'fail').length;
       const warned = results.filter((r) => r.status === 'warn').length;
       out(`\n${results.length - failed - warned} ok, ${warned} warn, ${failed} fail`);
@@ -134,9 +149,9 @@ export function buildProgram(): Command {
     .option('--outputs <file>', 'Terraform outputs JSON')
     .option('--kubeconfig <file>', 'kubeconfig')
     .action(action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
-      const kubeconfig = findKubeconfig(opts.kubeconfig);
+      const env = environment(name);
       const outputs = readStackOutputsIfAny(name, { file: opts.outputs, root: ROOT });
-      for (const line of await statusReport(environment(name), kubeconfig ? new KubectlClient(kubeconfig) : undefined, outputs)) out(line);
+      for (const line of await statusReport(env, kubeOrWarn(env, opts.kubeconfig), outputs)) out(line);
     }));
 
   const planCommand = (cmd: string, description: string, build: (ctx: Context, opts: Record<string, unknown>) => ReturnType<typeof rolloutPlan>, extra?: (c: Command) => Command) => {

@@ -26,8 +26,8 @@ export interface Context {
   readonly log: Log;
   /** Runs a command and returns stdout; replaceable in tests. */
   readonly exec?: (command: string, args: string[]) => { status: number | null; stdout: string; stderr: string };
-  /** The environment's cluster, when a kubeconfig is known (recreate --empty-persist checks the instance is stopped). */
-  readonly kube?: KubeClient;
+  /** The environment's own cluster, when a kubeconfig with its context is known (deploy's waits and endpoints, recreate --empty-persist). */
+  readonly kube?: KubeClient & { connectionArgs?: () => string[] };
 }
 
 function exec(ctx: Context, command: string, args: string[]) {
@@ -102,8 +102,9 @@ function endpointsStep(ctx: Context): Step {
   const name = ctx.env.materialize.instanceName;
   return {
     title: 'print the endpoints',
-    run: () => {
-      const svc = JSON.parse(execFileSync('kubectl', ['get', 'svc', '-n', ns, '-o', 'json'], { encoding: 'utf8' })) as { items: { metadata: { name: string }; status?: { loadBalancer?: { ingress?: { ip?: string }[] } } }[] };
+    run: async () => {
+      if (!ctx.kube) throw new CliError('no kubeconfig with the environment\'s context to read the endpoints from', `az aks get-credentials -g ${ctx.env.names.resourceGroup} -n ${ctx.env.names.aksCluster}`);
+      const svc = (await ctx.kube.get({ resource: 'services', namespace: ns })) as { items: { metadata: { name: string }; status?: { loadBalancer?: { ingress?: { ip?: string }[] } } }[] };
       const ip = (svcName: string) => svc.items.find((s) => s.metadata.name === svcName)?.status?.loadBalancer?.ingress?.[0]?.ip ?? '<pending>';
       const scheme = ctx.env.materialize.tls ? 'https' : 'http';
       const services = accessServiceNames(name);
@@ -140,9 +141,11 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
     ...gitStep(ctx, options.push, `deploy ${env.name}`),
   ];
   if (options.push && options.wait) {
+    // Pinned to the environment's own cluster, whatever context is current.
+    const pin = ctx.kube?.connectionArgs?.() ?? ['--context', env.names.aksCluster];
     steps.push(
-      { title: 'wait for Flux to apply the instance layer', command: ['kubectl', 'wait', `--for=condition=${CONDITIONS.ready}`, `kustomization/${FLUX.layers[FLUX.layers.length - 1]}`, '-n', NAMESPACES.flux, '--timeout=45m'] },
-      { title: `wait for Materialize ${env.materialize.instanceName} to be UpToDate`, command: ['kubectl', 'wait', `--for=condition=${CONDITIONS.upToDate}`, `materialize/${env.materialize.instanceName}`, '-n', NAMESPACES.instance, '--timeout=30m'] },
+      { title: 'wait for Flux to apply the instance layer', command: ['kubectl', ...pin, 'wait', `--for=condition=${CONDITIONS.ready}`, `kustomization/${FLUX.layers[FLUX.layers.length - 1]}`, '-n', NAMESPACES.flux, '--timeout=45m'] },
+      { title: `wait for Materialize ${env.materialize.instanceName} to be UpToDate`, command: ['kubectl', ...pin, 'wait', `--for=condition=${CONDITIONS.upToDate}`, `materialize/${env.materialize.instanceName}`, '-n', NAMESPACES.instance, '--timeout=30m'] },
       endpointsStep(ctx),
     );
   } else if (!options.push) {

@@ -1,3 +1,4 @@
+import { environmentKube, findKubeconfig } from '../kube';
 import type { Command } from 'commander';
 import { Client } from 'pg';
 import { withTimeout } from '../doctor/check';
@@ -18,7 +19,8 @@ function outputsOrEmpty(name: string, root: string, file?: string): StackOutputs
 
 async function connect(env: Environment, deps: CommandDeps, opts: { host?: string; port?: string; kubeconfig?: string }): Promise<Client> {
   const variables = userVariables(deps.root);
-  const host = opts.host ?? sqlHostFromCluster(env, opts.kubeconfig);
+  const config = findKubeconfig(opts.kubeconfig);
+  const host = opts.host ?? (await sqlHostFromCluster(env, config ? environmentKube(env.names.aksCluster, env.names.resourceGroup, config) : undefined));
   const client = new Client(mzSystemConfig(env, { host, port: opts.port ? Number(opts.port) : undefined, root: deps.root, variables }));
   client.on('error', () => undefined);
   try {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -8,6 +7,7 @@ import { accessEndpoints } from '../../model/endpoints';
 import { rolePasswordVariable, VARIABLES } from '../../model/variables';
 import type { Environment } from '../../model/environment';
 import { CliError } from '../errors';
+import type { KubeClient } from '../kube';
 import { passwordFile, SEAL_VARIABLES } from '../seal/seal-environment';
 import type { StackOutputs } from '../terraform-outputs';
 import { stateDir, writePrivateFile } from '../workspace';
@@ -37,16 +37,18 @@ export function rolePasswords(env: Environment, variables: Record<string, string
   return out;
 }
 
-/** The SQL Service's load balancer address, as kubectl sees it. */
-export function sqlHostFromCluster(env: Environment, kubeconfig?: string): string {
-  const args = [...(kubeconfig ? ['--kubeconfig', kubeconfig] : []), 'get', 'svc', accessServiceNames(env.materialize.instanceName).sql, '-n', NAMESPACES.instance, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'];
+/** The SQL Service's load balancer address, read from the environment's own cluster. */
+export async function sqlHostFromCluster(env: Environment, kube: KubeClient | undefined): Promise<string> {
+  const name = accessServiceNames(env.materialize.instanceName).sql;
+  if (!kube) throw new CliError(`no kubeconfig with a context for ${env.names.aksCluster} to find the ${name} load balancer in`, `pass --host ${accessEndpoints(env).sql.host}, or az aks get-credentials -g ${env.names.resourceGroup} -n ${env.names.aksCluster}`);
   try {
-    const ip = execFileSync('kubectl', args, { encoding: 'utf8', timeout: 20_000 }).trim();
+    const svc = (await kube.get({ resource: 'services', namespace: NAMESPACES.instance, name })) as { status?: { loadBalancer?: { ingress?: { ip?: string }[] } } };
+    const ip = svc.status?.loadBalancer?.ingress?.[0]?.ip;
     if (ip) return ip;
   } catch {
     // fall through to the error below
   }
-  throw new CliError(`no address for the ${accessServiceNames(env.materialize.instanceName).sql} load balancer`, 'pass --host <address>, or check mzops status');
+  throw new CliError(`no address for the ${name} load balancer yet`, `pass --host ${accessEndpoints(env).sql.host}, or check mzops status`);
 }
 
 /** Where `mzops ca` keeps the instance's CA certificate. */

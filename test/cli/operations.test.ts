@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { setMaterializeField } from '../../cli/environment-file';
-import { RecordedKube } from '../../cli/kube';
+import { environmentKube, RecordedKube } from '../../cli/kube';
 import { RENDERERS } from '../../cli/pipeline';
 import { synthesize } from '../../core/synthesize';
 import { workspace } from '../../core/workspace';
@@ -48,7 +48,21 @@ describe('deploy', () => {
       'print the endpoints',
     ]);
     expect(lines).toContain('   $ npx cdktf deploy example --auto-approve --outputs-file .mzops/example/outputs.json --outputs-file-include-sensitive-outputs');
-    expect(lines).toContain('   $ kubectl wait --for=condition=UpToDate materialize/materialize -n materialize-environment --timeout=30m');
+    // Pinned to the environment's own cluster, not whichever context is current.
+    expect(lines).toContain('   $ kubectl --context mzexample-aks wait --for=condition=UpToDate materialize/materialize -n materialize-environment --timeout=30m');
+  });
+
+  it('prints the endpoints from the environment\'s own cluster', async () => {
+    const logs: string[] = [];
+    const kube = new RecordedKube({
+      'services materialize-environment - -': { items: [
+        { metadata: { name: 'materialize-sql' }, status: { loadBalancer: { ingress: [{ ip: '10.0.15.250' }] } } },
+        { metadata: { name: 'materialize-console' }, status: { loadBalancer: { ingress: [{ ip: '10.0.15.249' }] } } },
+      ] },
+    });
+    const steps = deployPlan(ctx({ kube, log: (l) => void logs.push(l) }), { push: true, wait: true });
+    await steps[steps.length - 1].run!();
+    expect(logs).toEqual(expect.arrayContaining(['   console:  https://10.0.15.249:8080', '   SQL:      10.0.15.250:6875']));
   });
 
   it('hands Azure credentials and TF_VAR_* from .env to cdktf, and nothing else', () => {
@@ -246,6 +260,22 @@ describe('rollout, rotate-sas and recreate', () => {
       { title: 'c', run: () => void seen.push('c') },
     ], { log: (l) => seen.push(l) })).rejects.toThrow(/`sh -c exit 3` exited with 3/);
     expect(seen).toEqual(['[1/3] a', 'a', '[2/3] b']);
+  });
+});
+
+describe('the environment\'s own cluster', () => {
+  it('is reached through the context named after it, or not at all', () => {
+    const contexts = () => ['other-cluster', 'mzexample-aks'];
+    const kube = environmentKube('mzexample-aks', 'mzexample-rg', '/k/config', contexts);
+    expect(kube.connectionArgs()).toEqual(['--kubeconfig', '/k/config', '--context', 'mzexample-aks']);
+    let hint: string | undefined;
+    try {
+      environmentKube('mzexample-aks', 'mzexample-rg', '/k/config', () => ['other-cluster']);
+    } catch (e) {
+      expect((e as Error).message).toBe("no context mzexample-aks in /k/config (it has: other-cluster); mzops talks only to the environment's own cluster");
+      hint = (e as { hint?: string }).hint;
+    }
+    expect(hint).toBe('az aks get-credentials -g mzexample-rg -n mzexample-aks');
   });
 });
 
