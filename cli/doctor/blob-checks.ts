@@ -60,25 +60,28 @@ export async function checkBlob(persistUrl: string, options: { now?: Date; timeo
   const blob = container.getBlockBlobClient(name);
   const body = Buffer.from('mzops doctor probe');
   const timeout = options.timeoutMs ?? 15_000;
+  // Every call carries its own deadline (an endpoint that accepts TCP and never answers would
+  // otherwise hold a socket open for minutes), the clean-up after a failure included.
+  const signal = () => AbortSignal.timeout(timeout);
   const steps: [string, () => Promise<void>][] = [
-    ['put', async () => void (await blob.upload(body, body.length))],
+    ['put', async () => void (await blob.upload(body, body.length, { abortSignal: signal() }))],
     ['get', async () => {
-      const got = await blob.downloadToBuffer();
+      const got = await blob.downloadToBuffer(0, undefined, { abortSignal: signal() });
       if (!got.equals(body)) throw new Error('read back different bytes');
     }],
     ['list', async () => {
       const seen: string[] = [];
-      for await (const item of container.listBlobsFlat({ prefix: name })) seen.push(item.name);
+      for await (const item of container.listBlobsFlat({ prefix: name, abortSignal: signal() })) seen.push(item.name);
       if (!seen.includes(name)) throw new Error('the probe blob is not listed');
     }],
-    ['delete', async () => void (await blob.delete())],
+    ['delete', async () => void (await blob.delete({ abortSignal: signal() }))],
   ];
   for (const [step, run] of steps) {
     try {
       await withTimeout(run(), timeout, `${parsed.account} ${step}`);
     } catch (e) {
       results.push(probeFailure(step, e));
-      if (step !== 'delete') await blob.deleteIfExists().catch(() => undefined);
+      if (step !== 'delete') await withTimeout(blob.deleteIfExists({ abortSignal: signal() }), timeout, `${parsed.account} clean-up`).catch(() => undefined);
       return results;
     }
   }

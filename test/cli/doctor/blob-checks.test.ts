@@ -55,3 +55,25 @@ describe('doctor: Blob Storage against Azurite', () => {
     expect(parsePersistUrl('s3://bucket/x')).toMatch(/scheme s3/);
   });
 });
+
+describe('doctor: Blob Storage that accepts connections and never answers', () => {
+  it('fails the probe within its deadline, the clean-up included', async () => {
+    const { createServer } = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const hole = createServer((s) => void sockets.push(s));
+    await new Promise<void>((r) => hole.listen(0, '127.0.0.1', r));
+    const port = (hole.address() as { port: number }).port;
+    try {
+      const url = azurite.persistUrl('materialize-persist').replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`);
+      const start = Date.now();
+      const results = await checkBlob(url, { timeoutMs: 500 });
+      const elapsed = Date.now() - start;
+      expect(results.find((r) => r.status === 'fail')?.detail).toMatch(/put/);
+      // The put's deadline and the clean-up's, with room for a slow machine; unbounded, this took minutes.
+      expect(elapsed).toBeLessThan(4_000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      hole.close();
+    }
+  }, 20_000);
+});
