@@ -111,52 +111,44 @@ describe('mzops seal', () => {
     expect(secret.metadata.annotations).toBeUndefined();
     expect(unseal(secret.spec.encryptedData.license_key, keyPem, target).toString()).toBe(LICENSE);
   });
-});
 
-describe('mzops seal, reading its inputs strictly', () => {
-  let root: string;
-  let envDir: string;
-  beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'mz-seal-in-'));
-    envDir = join(root, 'environments');
-    require('node:fs').mkdirSync(envDir);
-  });
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
-  const run = (extra: Partial<Parameters<typeof sealEnvironment>[0]> = {}) =>
-    sealEnvironment({ env: env('example'), outputs: outputs(), variables: { MZ_LICENSE_KEY: LICENSE }, root, environmentsDir: envDir, ...extra });
+  describe('reading its inputs strictly', () => {
+    const run = (extra: Partial<Parameters<typeof sealEnvironment>[0]> = {}) =>
+      sealEnvironment({ env: env('example'), outputs: outputs(), variables: { MZ_LICENSE_KEY: LICENSE }, root, environmentsDir: envDir, ...extra });
 
-  it.each([
-    ['truncated', (t: string) => t.slice(0, t.length / 2), /is not valid JSON .*; re-seal every value from its sources: mzops seal example --reseal$/],
-    ['merge-conflicted', (t: string) => `<<<<<<< HEAD\n${t}=======\n${t}>>>>>>> branch\n`, /is not valid JSON/],
-    ['carrying an unknown key', (t: string) => t.replace('"values": {', '"values": {\n    "extra": { "sealed": "AgBAAAAAAAAAAAAAAAAAA==", "fingerprint": "scrypt$a$b" },'), /is not a sealed values file: values has unknown keys extra; re-seal/],
-    ['with a ciphertext that is not base64', (t: string) => t.replace(/"sealed": "[^"]+"/, '"sealed": "not base64 at all!!!!"'), /is not a sealed values file: values.\w+.sealed must be base64/],
-  ])('names a %s sealed file and the way out, and --reseal repairs it', (_what, corrupt, message) => {
-    run();
-    const file = sealedValuesPath('example', envDir);
-    writeFileSync(file, corrupt(readFileSync(file, 'utf8')));
-    expect(() => run()).toThrow(message);
-    const repaired = run({ reseal: true });
-    expect(repaired.sealed).toHaveLength(4);
-    expect(() => run()).not.toThrow();
-  });
-
-  it('refuses an RSA key under 2048 bits', () => {
-    expect(() => run({ certificatePem: makeSealingKeyPair(1024).certPem })).toThrow(/RSA key has 1024 bits; at least 2048 are required/);
-  });
-
-  it.each([
-    ['an unterminated quote', 'MZ_LICENSE_KEY="eyJabc\nMZ_SYSTEM_PASSWORD=x\n', /\.env line 1: the value of MZ_LICENSE_KEY opens a " quote it never closes/],
-    ['an unquoted #', 'MZ_SYSTEM_PASSWORD=abc#defghijklmnop\n', /\.env line 1: the value of MZ_SYSTEM_PASSWORD holds an unquoted #/],
-  ])('refuses to seal through %s in .env', (_what, text, message) => {
-    writeFileSync(join(root, '.env'), text);
-    const saved = { ...process.env };
-    delete process.env.MZ_LICENSE_KEY;
-    delete process.env.MZ_SYSTEM_PASSWORD;
-    try {
+    it.each([
+      ['truncated', (t: string) => t.slice(0, t.length / 2), /is not valid JSON .*; re-seal every value from its sources: mzops seal example --reseal$/],
+      ['merge-conflicted', (t: string) => `<<<<<<< HEAD\n${t}=======\n${t}>>>>>>> branch\n`, /is not valid JSON/],
+      ['carrying an unknown key', (t: string) => t.replace('"values": {', '"values": {\n    "extra": { "sealed": "AgBAAAAAAAAAAAAAAAAAA==", "fingerprint": "scrypt$a$b" },'), /is not a sealed values file: values has unknown keys extra; re-seal/],
+      ['with a ciphertext that is not base64', (t: string) => t.replace(/"sealed": "[^"]+"/, '"sealed": "not base64 at all!!!!"'), /is not a sealed values file: values.\w+.sealed must be base64/],
+    ])('names a %s sealed file and the way out, and --reseal repairs it', (_what, corrupt, message) => {
+      run();
+      const file = sealedValuesPath('example', envDir);
+      writeFileSync(file, corrupt(readFileSync(file, 'utf8')));
       expect(() => run()).toThrow(message);
-    } finally {
-      Object.assign(process.env, saved);
-    }
+      const repaired = run({ reseal: true });
+      expect(repaired.sealed).toHaveLength(4);
+      expect(() => run()).not.toThrow();
+    });
+
+    it('refuses an RSA key under 2048 bits', () => {
+      expect(() => run({ certificatePem: makeSealingKeyPair(1024).certPem })).toThrow(/RSA key has 1024 bits; at least 2048 are required/);
+    });
+
+    it.each([
+      ['an unterminated quote', 'MZ_LICENSE_KEY="eyJabc\nMZ_SYSTEM_PASSWORD=x\n', /\.env line 1: the value of MZ_LICENSE_KEY opens a " quote it never closes/],
+      ['an unquoted #', 'MZ_SYSTEM_PASSWORD=abc#defghijklmnop\n', /\.env line 1: the value of MZ_SYSTEM_PASSWORD holds an unquoted #/],
+    ])('refuses to seal through %s in .env', (_what, text, message) => {
+      writeFileSync(join(root, '.env'), text);
+      const saved = { ...process.env };
+      delete process.env.MZ_LICENSE_KEY;
+      delete process.env.MZ_SYSTEM_PASSWORD;
+      try {
+        expect(() => run()).toThrow(message);
+      } finally {
+        Object.assign(process.env, saved);
+      }
+    });
   });
 });
 
