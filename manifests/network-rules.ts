@@ -1,4 +1,5 @@
-import { k8s } from 'cdk8s-plus-28';
+import { intOrString } from './kube';
+import type { k8s } from './kube';
 import { CLUSTER_DNS } from '../model/contract';
 
 /** Anywhere outside the cluster: Azure's public endpoints (Blob, Event Hubs, the AKS API server) have no fixed addresses. */
@@ -8,11 +9,11 @@ export const ANYWHERE = '0.0.0.0/0';
 export function dnsEgress(): k8s.NetworkPolicyEgressRule {
   return {
     to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': CLUSTER_DNS.namespace } }, podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
-    ports: (['UDP', 'TCP'] as const).map((protocol) => ({ protocol, port: k8s.IntOrString.fromNumber(CLUSTER_DNS.port) })),
+    ports: (['UDP', 'TCP'] as const).map((protocol) => ({ protocol, port: intOrString(CLUSTER_DNS.port) })),
   };
 }
 
 /** Egress over TCP to one port of the given ranges. */
 export function tcpEgress(cidrs: readonly string[], port: number): k8s.NetworkPolicyEgressRule {
-  return { to: cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }] };
+  return { to: cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: intOrString(port) }] };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { issuesOf, s, type Infer } from './shape';
 import type { EnvironmentDefinition } from './environment';
 
 /**
@@ -6,26 +6,27 @@ import type { EnvironmentDefinition } from './environment';
  * strict, so a misspelt key is refused instead of silently dropped; every field of its type, so
  * `publicAccess: 'false'` is refused instead of deploying a public server. The documented
  * interfaces in environment.ts stay what editors show; the type-level check at the end of this
- * file fails the build when the two disagree in any key or type.
+ * file fails the build when the two disagree in any key or type. (model/shape.ts is the checker:
+ * a schema library on this path cost a synth about as much as rendering the GitOps tree.)
  */
-const str = z.string();
-const int = z.number().int();
-const bool = z.boolean();
-const opt = <T extends z.ZodType>(t: T) => t.optional();
+const str = s.string();
+const int = s.int();
+const bool = s.boolean();
+const opt = s.optional;
 
-const sizing = z.strictObject({ cpuRequest: opt(str), memoryRequest: opt(str), memoryLimit: opt(str) });
-const pool = z.strictObject({ vmSize: opt(str), nodeCount: opt(int), maxCount: opt(int), name: opt(str), osDiskSizeGb: opt(int) });
-const format = z.enum(['json', 'text', 'bytes']);
+const sizing = s.object({ cpuRequest: opt(str), memoryRequest: opt(str), memoryLimit: opt(str) });
+const pool = s.object({ vmSize: opt(str), nodeCount: opt(int), maxCount: opt(int), name: opt(str), osDiskSizeGb: opt(int) });
+const format = s.enum(['json', 'text', 'bytes']);
 
-export const ENVIRONMENT_SCHEMA = z.strictObject({
+export const ENVIRONMENT_SCHEMA = s.object({
   name: str,
   prefix: str,
   location: opt(str),
-  names: opt(z.strictObject({ resourceGroup: opt(str), aksCluster: opt(str), postgresServer: opt(str), storageAccount: opt(str), eventHubsNamespace: opt(str) })),
-  tags: opt(z.record(str, str)),
-  allowedClientRanges: opt(z.array(str)),
+  names: opt(s.object({ resourceGroup: opt(str), aksCluster: opt(str), postgresServer: opt(str), storageAccount: opt(str), eventHubsNamespace: opt(str) })),
+  tags: opt(s.record(str)),
+  allowedClientRanges: opt(s.array(str)),
   network: opt(
-    z.strictObject({
+    s.object({
       vnetCidr: opt(str),
       aksSubnetCidr: opt(str),
       postgresSubnetCidr: opt(str),
@@ -36,18 +37,18 @@ export const ENVIRONMENT_SCHEMA = z.strictObject({
     }),
   ),
   aks: opt(
-    z.strictObject({
+    s.object({
       kubernetesVersion: opt(str),
       longTermSupport: opt(bool),
-      nodeOsMaintenance: opt(z.strictObject({ dayOfWeek: opt(z.enum(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'])), startTime: opt(str), durationHours: opt(int) })),
+      nodeOsMaintenance: opt(s.object({ dayOfWeek: opt(s.enum(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'])), startTime: opt(str), durationHours: opt(int) })),
       systemPool: opt(pool),
       materializePool: opt(pool),
-      networkPolicy: opt(z.enum(['azure', 'cilium'])),
-      apiServerAuthorizedRanges: opt(z.array(str)),
+      networkPolicy: opt(s.enum(['azure', 'cilium'])),
+      apiServerAuthorizedRanges: opt(s.array(str)),
     }),
   ),
   postgres: opt(
-    z.strictObject({
+    s.object({
       version: opt(str),
       skuName: opt(str),
       storageMb: opt(int),
@@ -61,32 +62,32 @@ export const ENVIRONMENT_SCHEMA = z.strictObject({
     }),
   ),
   storage: opt(
-    z.strictObject({
-      tier: opt(z.enum(['Standard', 'Premium'])),
-      replication: opt(z.enum(['LRS', 'ZRS', 'GRS', 'RAGRS', 'GZRS', 'RAGZRS'])),
+    s.object({
+      tier: opt(s.enum(['Standard', 'Premium'])),
+      replication: opt(s.enum(['LRS', 'ZRS', 'GRS', 'RAGRS', 'GZRS', 'RAGZRS'])),
       container: opt(str),
-      persistAuth: opt(z.enum(['sas', 'workloadIdentity'])),
+      persistAuth: opt(s.enum(['sas', 'workloadIdentity'])),
       sasValidityDays: opt(int),
       sasRotationDays: opt(int),
       publicNetworkAccess: opt(bool),
     }),
   ),
   eventHubs: opt(
-    z.strictObject({
-      sku: opt(z.enum(['Standard', 'Premium'])),
+    s.object({
+      sku: opt(s.enum(['Standard', 'Premium'])),
       capacity: opt(int),
       topics: opt(
-        z.array(
-          z.strictObject({
+        s.array(
+          s.object({
             name: str,
             partitions: opt(int),
             retentionDays: opt(int),
-            source: opt(z.strictObject({ name: opt(str), valueFormat: opt(format), envelope: opt(z.enum(['none', 'upsert'])), keyFormat: opt(format), cluster: opt(str) })),
+            source: opt(s.object({ name: opt(str), valueFormat: opt(format), envelope: opt(s.enum(['none', 'upsert'])), keyFormat: opt(format), cluster: opt(str) })),
             views: opt(
-              z.array(
-                z.strictObject({
+              s.array(
+                s.object({
                   name: str,
-                  columns: z.array(z.strictObject({ name: str, type: z.enum(['text', 'int', 'bigint', 'double', 'numeric', 'boolean', 'timestamp', 'timestamptz', 'jsonb']), field: opt(str) })),
+                  columns: s.array(s.object({ name: str, type: s.enum(['text', 'int', 'bigint', 'double', 'numeric', 'boolean', 'timestamp', 'timestamptz', 'jsonb']), field: opt(str) })),
                   skipNullRecords: opt(bool),
                   cluster: opt(str),
                 }),
@@ -95,40 +96,40 @@ export const ENVIRONMENT_SCHEMA = z.strictObject({
           }),
         ),
       ),
-      roles: opt(z.array(z.strictObject({ name: str, selectOn: opt(z.array(str)), selectOnAll: opt(bool) }))),
-      clusters: opt(z.array(z.strictObject({ name: str, size: opt(str), replicationFactor: opt(int) }))),
+      roles: opt(s.array(s.object({ name: str, selectOn: opt(s.array(str)), selectOnAll: opt(bool) }))),
+      clusters: opt(s.array(s.object({ name: str, size: opt(str), replicationFactor: opt(int) }))),
     }),
   ),
-  materialize: z.strictObject({
+  materialize: s.object({
     environmentId: str,
     instanceName: opt(str),
     operatorChartVersion: opt(str),
     environmentdVersion: opt(str),
     requestRollout: opt(str),
-    rolloutStrategy: opt(z.enum(['WaitUntilReady', 'ManuallyPromote', 'ImmediatelyPromoteCausingDowntime'])),
+    rolloutStrategy: opt(s.enum(['WaitUntilReady', 'ManuallyPromote', 'ImmediatelyPromoteCausingDowntime'])),
     swap: opt(bool),
     tls: opt(bool),
     environmentdResources: opt(sizing),
     balancerdResources: opt(sizing),
     forceEnvironmentIdChange: opt(bool),
   }),
-  charts: opt(z.strictObject({ sealedSecrets: opt(str), certManager: opt(str), diskSetupImage: opt(str) })),
-  access: opt(z.strictObject({ publicLoadBalancers: opt(bool) })),
-  gitops: z.strictObject({
+  charts: opt(s.object({ sealedSecrets: opt(str), certManager: opt(str), diskSetupImage: opt(str) })),
+  access: opt(s.object({ publicLoadBalancers: opt(bool) })),
+  gitops: s.object({
     repositoryUrl: str,
     branch: opt(str),
     syncIntervalSeconds: opt(int),
     fluxExtensionVersion: opt(str),
-    auth: opt(z.enum(['none', 'https', 'ssh'])),
+    auth: opt(s.enum(['none', 'https', 'ssh'])),
     httpsUser: opt(str),
   }),
   dataProtection: opt(bool),
-  state: opt(z.strictObject({ azurerm: opt(z.strictObject({ resourceGroupName: str, storageAccountName: str, containerName: opt(str), key: opt(str) })) })),
+  state: opt(s.object({ azurerm: opt(s.object({ resourceGroupName: str, storageAccountName: str, containerName: opt(str), key: opt(str) })) })),
 });
 
 // The schema and the documented interfaces must agree exactly, key for key and type for type.
 type Exact<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-const agree: Exact<z.input<typeof ENVIRONMENT_SCHEMA>, EnvironmentDefinition> = true;
+const agree: Exact<Infer<typeof ENVIRONMENT_SCHEMA>, EnvironmentDefinition> = true;
 void agree;
 
 /** One problem with the shape of a definition: where, what rule, what was there, what would pass. */
@@ -145,19 +146,6 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
-}
-
-/** The keys an object schema at `path` accepts (for "did you mean"). */
-function knownKeys(path: readonly PropertyKey[]): string[] {
-  let node: z.ZodType = ENVIRONMENT_SCHEMA;
-  for (const k of path) {
-    while (node instanceof z.ZodOptional) node = node.unwrap() as z.ZodType;
-    if (node instanceof z.ZodArray) node = node.element as z.ZodType;
-    else if (node instanceof z.ZodObject) node = (node.shape as Record<string, z.ZodType>)[String(k)];
-    if (!node) return [];
-  }
-  while (node instanceof z.ZodOptional) node = node.unwrap() as z.ZodType;
-  return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
 }
 
 function distance(a: string, b: string): number {
@@ -187,19 +175,16 @@ const REQUIRED: Record<string, { rule: string; example: string }> = {
 
 /** Every shape problem of a definition (nothing is resolved or defaulted yet), or none. */
 export function shapeProblems(definition: unknown): ShapeProblem[] {
-  const result = ENVIRONMENT_SCHEMA.safeParse(definition);
-  if (result.success) return [];
-  return result.error.issues.flatMap((issue): ShapeProblem[] => {
+  return issuesOf(ENVIRONMENT_SCHEMA, definition).flatMap((issue): ShapeProblem[] => {
     const path = issue.path;
     if (issue.code === 'unrecognized_keys') {
-      const known = knownKeys(path);
       return issue.keys.map((key) => {
-        const near = nearestKey(key, known);
+        const near = nearestKey(key, issue.known);
         return {
           path: formatPath([...path, key]),
-          rule: `is not a field of ${formatPath(path) || 'the environment'}${near ? `: did you mean "${near}"?` : ` (known: ${known.join(', ')})`}`,
+          rule: `is not a field of ${formatPath(path) || 'the environment'}${near ? `: did you mean "${near}"?` : ` (known: ${issue.known.join(', ')})`}`,
           value: valueAt(definition, [...path, key]),
-          example: near ? `${near}: ...` : `one of ${known.slice(0, 4).join(', ')}`,
+          example: near ? `${near}: ...` : `one of ${issue.known.slice(0, 4).join(', ')}`,
         };
       });
     }

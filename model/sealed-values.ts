@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { BACKEND_SECRET_KEYS, type BackendSecretKey } from './contract';
 import { ENVIRONMENTS_DIR } from './load';
+import { issuesOf, s } from './shape';
 
 /** One sealed value and a slow salted hash of its plaintext, so `seal` can tell whether it changed. */
 export interface SealedEntry {
@@ -28,16 +28,13 @@ export function sealedValuesPath(environment: string, dir: string = ENVIRONMENTS
   return join(dir, `${environment}.sealed.json`);
 }
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const SEALED_SCHEMA = z.strictObject({
-  certificateSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the sealing certificate\'s SHA-256, 64 hex digits'),
-  scope: z.literal('strict'),
-  persistIdentityClientId: z.string().uuid().optional(),
-  values: z.strictObject(
-    Object.fromEntries(
-      BACKEND_SECRET_KEYS.map((k) => [k, z.strictObject({ sealed: z.string().min(16).regex(BASE64, 'must be base64'), fingerprint: z.string().regex(/^scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be an scrypt fingerprint') }).optional()]),
-    ) as unknown as Record<BackendSecretKey, z.ZodOptional<z.ZodType<SealedEntry>>>,
-  ),
+const BASE64 = /^[A-Za-z0-9+/]{16,}={0,2}$/;
+const entry = s.optional(s.object({ sealed: s.string(BASE64, 'must be base64'), fingerprint: s.string(/^scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be an scrypt fingerprint') }));
+const SEALED_SCHEMA = s.object({
+  certificateSha256: s.string(/^[0-9a-f]{64}$/, "must be the sealing certificate's SHA-256, 64 hex digits"),
+  scope: s.literal('strict'),
+  persistIdentityClientId: s.optional(s.string(/^[0-9a-f-]{36}$/, 'must be a client id (a UUID)')),
+  values: s.object(Object.fromEntries(BACKEND_SECRET_KEYS.map((k) => [k, entry])) as Record<BackendSecretKey, typeof entry>),
 });
 
 /**
@@ -55,14 +52,14 @@ export function readSealedValues(environment: string, dir?: string): SealedValue
   } catch (e) {
     throw new Error(`environment "${environment}": ${path} is not valid JSON (${(e as Error).message.split('\n')[0]}; a merge conflict or a truncated write?); ${fix}`);
   }
-  const result = SEALED_SCHEMA.safeParse(parsed);
-  if (!result.success) {
-    const issue = result.error.issues[0];
+  const [issue] = issuesOf(SEALED_SCHEMA, parsed);
+  if (issue) {
     const where = issue.path.join('.') || 'the file';
-    const what = issue.code === 'unrecognized_keys' ? `has unknown keys ${issue.keys.join(', ')}` : issue.message;
+    const what =
+      issue.code === 'unrecognized_keys' ? `has unknown keys ${issue.keys.join(', ')}` : issue.code === 'custom' ? issue.message : issue.code === 'invalid_type' ? `must be a ${issue.expected}` : `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
     throw new Error(`environment "${environment}": ${path} is not a sealed values file: ${where} ${what}; ${fix}`);
   }
-  return result.data as SealedValuesFile;
+  return parsed as SealedValuesFile;
 }
 
 /** Keys still missing from a sealed file: the Secret would lack them and environmentd would not start. */

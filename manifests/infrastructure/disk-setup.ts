@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { kube, quantity } from '../kube';
 import { DISK_SETUP_REQUESTS } from '../../model/capacity';
 import { IMAGES, MATERIALIZE_POOL, MANAGED_LABELS } from '../../model/contract';
 import type { Toleration } from './operator-values';
@@ -21,17 +21,17 @@ export class DiskSetup extends Construct {
     const name = 'disk-setup';
     const labels = { 'app.kubernetes.io/name': name, ...MANAGED_LABELS };
     const image = `${IMAGES.diskSetup}:${props.imageTag}`;
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name, namespace: props.namespace, labels } });
-    new k8s.KubeClusterRole(this, 'ClusterRole', {
+    kube.serviceAccount(this, 'ServiceAccount', { metadata: { name, namespace: props.namespace, labels } });
+    kube.clusterRole(this, 'ClusterRole', {
       metadata: { name: `materialize-${name}`, labels },
       rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch', 'update'] }],
     });
-    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+    kube.clusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: `materialize-${name}`, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `materialize-${name}` },
       subjects: [{ kind: 'ServiceAccount', name, namespace: props.namespace }],
     });
-    new k8s.KubeDaemonSet(this, 'DaemonSet', {
+    kube.daemonSet(this, 'DaemonSet', {
       metadata: { name, namespace: props.namespace, labels },
       spec: {
         selector: { matchLabels: { 'app.kubernetes.io/name': name } },
@@ -40,7 +40,8 @@ export class DiskSetup extends Construct {
           spec: {
             serviceAccountName: name,
             hostNetwork: true,
-            hostPid: true,
+            // The generated type spells it hostPid; the API field is hostPID.
+            ...({ hostPID: true } as object),
             tolerations: props.tolerations,
             affinity: {
               nodeAffinity: {
@@ -64,7 +65,7 @@ export class DiskSetup extends Construct {
                 args: ['swap', '--cloud-provider', 'azure', '--hack-restart-kubelet-enable-swap', '--apply-sysctls'],
                 env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
                 securityContext: { privileged: true, runAsUser: 0 },
-                resources: { requests: { cpu: k8s.Quantity.fromString(`${DISK_SETUP_REQUESTS.cpuMillis}m`), memory: k8s.Quantity.fromString(`${DISK_SETUP_REQUESTS.memoryMi}Mi`) }, limits: { memory: k8s.Quantity.fromString(`${DISK_SETUP_REQUESTS.memoryMi}Mi`) } },
+                resources: { requests: { cpu: quantity(`${DISK_SETUP_REQUESTS.cpuMillis}m`), memory: quantity(`${DISK_SETUP_REQUESTS.memoryMi}Mi`) }, limits: { memory: quantity(`${DISK_SETUP_REQUESTS.memoryMi}Mi`) } },
                 volumeMounts: [
                   { name: 'dev', mountPath: '/dev' },
                   { name: 'host-root', mountPath: '/host' },
@@ -78,7 +79,7 @@ export class DiskSetup extends Construct {
                 command: ['ephemeral-storage-setup'],
                 args: ['sleep'],
                 securityContext: { runAsNonRoot: true, runAsUser: 65534, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
-                resources: { requests: { cpu: k8s.Quantity.fromString('1m'), memory: k8s.Quantity.fromString('8Mi') }, limits: { memory: k8s.Quantity.fromString('8Mi') } },
+                resources: { requests: { cpu: quantity('1m'), memory: quantity('8Mi') }, limits: { memory: quantity('8Mi') } },
               },
             ],
             volumes: [

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { kube } from '../kube';
 import type { Construct } from 'constructs';
 import { CHARTS, HELM_REPOSITORIES, MANAGED_LABELS, NAMESPACES, SEALED_SECRETS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
@@ -16,7 +16,7 @@ export class InfrastructureChart extends Chart {
     const namespaces: string[] = [NAMESPACES.operator, NAMESPACES.instance];
     if (env.materialize.swap) namespaces.push(NAMESPACES.diskSetup);
     if (env.materialize.certManager) namespaces.push(NAMESPACES.certManager);
-    for (const ns of namespaces) new k8s.KubeNamespace(this, `Namespace-${ns}`, { metadata: { name: ns, labels: { ...MANAGED_LABELS } } });
+    for (const ns of namespaces) kube.namespace(this, `Namespace-${ns}`, { metadata: { name: ns, labels: { ...MANAGED_LABELS } } });
 
     const flux = NAMESPACES.flux;
     const materializeRepo = new HelmSource(this, 'MaterializeRepo', { ...HELM_REPOSITORIES.materialize, namespace: flux });

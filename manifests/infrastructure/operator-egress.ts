@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { kube } from '../kube';
 import { Construct } from 'constructs';
 import { CHARTS, MANAGED_LABELS, PORTS } from '../../model/contract';
 import { ANYWHERE, dnsEgress, tcpEgress } from '../network-rules';
@@ -16,7 +16,7 @@ export interface OperatorEgressProps {
 export class OperatorEgress extends Construct {
   constructor(scope: Construct, id: string, props: OperatorEgressProps) {
     super(scope, id);
-    new k8s.KubeNetworkPolicy(this, 'Policy', {
+    kube.networkPolicy(this, 'Policy', {
       metadata: { name: `${CHARTS.operator.releaseName}-egress`, namespace: props.namespace, labels: { ...MANAGED_LABELS } },
       spec: {
         podSelector: { matchLabels: { ...CHARTS.operator.podLabels } },

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { intOrString, kube } from '../kube';
 import { accessServiceNames, MANAGED_LABELS, PORTS, POD_LABELS } from '../../model/contract';
 
 export interface AccessServicesProps {
@@ -42,7 +42,7 @@ export class AccessServices extends Construct {
     this.sqlServiceName = names.sql;
     this.consoleServiceName = names.console;
     const service = (svcId: string, name: string, component: string, ports: { name: string; port: number }[], extra: { ip?: string; dnsLabel?: string }) =>
-      new k8s.KubeService(this, svcId, {
+      kube.service(this, svcId, {
         metadata: {
           name,
           namespace: props.namespace,
@@ -60,7 +60,7 @@ export class AccessServices extends Construct {
           // Keeps the client address, so NetworkPolicies can admit by client range.
           externalTrafficPolicy: 'Local',
           selector: componentSelector(props.instanceName, component),
-          ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromNumber(p.port), protocol: 'TCP' })),
+          ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: intOrString(p.port), protocol: 'TCP' })),
           loadBalancerSourceRanges: isPublic ? ranges : undefined,
         },
       });

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { intOrString, kube } from '../kube';
+import type { k8s } from '../kube';
 import { MANAGED_LABELS, NAMESPACES, PORTS, POD_LABELS } from '../../model/contract';
 import { ANYWHERE, dnsEgress, tcpEgress } from '../network-rules';
 import { componentSelector } from './access-services';
@@ -25,7 +26,7 @@ export interface InstanceEgressProps {
 export class InstanceEgress extends Construct {
   constructor(scope: Construct, id: string, props: InstanceEgressProps) {
     super(scope, id);
-    new k8s.KubeNetworkPolicy(this, 'Policy', {
+    kube.networkPolicy(this, 'Policy', {
       metadata: { name: `${props.instanceName}-egress`, namespace: props.namespace, labels: { ...MANAGED_LABELS } },
       spec: {
         podSelector: {},
@@ -61,12 +62,12 @@ export class ClientNetworkPolicies extends Construct {
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACES.operator } } },
     ];
     const policy = (polId: string, component: string, ports: number[]) =>
-      new k8s.KubeNetworkPolicy(this, polId, {
+      kube.networkPolicy(this, polId, {
         metadata: { name: `${props.instanceName}-${component}-ingress`, namespace: props.namespace, labels: { ...MANAGED_LABELS } },
         spec: {
           podSelector: { matchLabels: componentSelector(props.instanceName, component) },
           policyTypes: ['Ingress'],
-          ingress: [{ from: peers, ports: ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })) }],
+          ingress: [{ from: peers, ports: ports.map((port) => ({ protocol: 'TCP', port: intOrString(port) })) }],
         },
       });
     policy('Balancerd', POD_LABELS.balancerd, [PORTS.sql, PORTS.http]);
