@@ -81,6 +81,13 @@ export const WORKSPACE = {
   },
 } as const;
 
+/**
+ * The widest client range admitted anywhere (PostgreSQL firewall rules, load balancer source
+ * ranges, API server ranges): validation refuses wider, and policy MZ-PG-1 refuses a firewall
+ * rule wider, from this one number.
+ */
+export const WIDEST_CLIENT_PREFIX = 8;
+
 /** Kubernetes condition types the CLI waits on and reports. */
 export const CONDITIONS = { ready: 'Ready', upToDate: 'UpToDate', synced: 'Synced' } as const;
 

@@ -2,7 +2,7 @@ import { AKS_CALENDAR, aksVersionStatus, DEFAULT_AKS_MINOR } from './aks-version
 import { capacityProblems } from './capacity';
 import { REPLICA_SIZES } from './generated/operator-chart-defaults';
 import { VM_SIZES } from './vm-sizes';
-import { FLUX } from './contract';
+import { FLUX, WIDEST_CLIENT_PREFIX } from './contract';
 import { contains, containsIp, overlaps, parseCidr, parseIp, type Cidr } from './cidr';
 import { compareVersions } from './defaults';
 import type { Environment } from './environment';
@@ -164,7 +164,7 @@ const checks: Check[] = [
     for (const [field, list] of ranges) {
       list.forEach((r, i) => {
         const c = cidrField(`${field}[${i}]`, r, fail, '"203.0.113.0/24"');
-        if (c && c.prefix === 0) fail(`${field}[${i}]`, r, 'must not open every address; list the client networks', '"203.0.113.0/24"');
+        if (c && c.prefix < WIDEST_CLIENT_PREFIX) fail(`${field}[${i}]`, r, `must be a /${WIDEST_CLIENT_PREFIX} or narrower: list the client networks, not the internet`, '"203.0.113.0/24"');
       });
     }
   },

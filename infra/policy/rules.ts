@@ -1,3 +1,4 @@
+import { WIDEST_CLIENT_PREFIX } from '../../model/contract';
 import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
@@ -53,7 +54,7 @@ export const postgresFirewallNotOpen = rule('MZ-PG-1', 'PostgreSQL firewall neve
   // One address Terraform computes (the cluster's egress IP) is still one address; a computed range is not reviewable.
   if (Token.isUnresolved(start) || Token.isUnresolved(end)) return start === end ? undefined : 'firewall rule ranges must be literal so that they can be reviewed';
   if (start === '0.0.0.0' && end === '0.0.0.0') return 'firewall rule 0.0.0.0-0.0.0.0 admits every Azure tenant; use private access or client ranges';
-  if ((parseIp(end) ?? 0) - (parseIp(start) ?? 0) >= 2 ** 24) return `firewall rule ${start}-${end} spans more than a /8`;
+  if ((parseIp(end) ?? 0) - (parseIp(start) ?? 0) >= 2 ** (32 - WIDEST_CLIENT_PREFIX)) return `firewall rule ${start}-${end} spans more than a /${WIDEST_CLIENT_PREFIX}`;
   return undefined;
 });
 

@@ -179,14 +179,17 @@ describe('one pipeline, per environment', () => {
   });
 
   it('fails on a policy violation, even under cdktf (which tells stacks to ignore errors), and changes nothing', () => {
-    writeFileSync(
-      join(root, 'environments', 'example.ts'),
-      `import base from ${JSON.stringify(join(REPO_ROOT, 'environments', 'example'))};\nexport default { ...base, postgres: { ...base.postgres, publicAccess: true }, allowedClientRanges: ['10.0.0.0/7'] };\n`,
-    );
+    // Validation refuses what MZ-PG-1 would, so the violation enters past it: the Terraform
+    // renderer is handed a public server whose firewall opens a /7.
+    const violating: Renderers = {
+      ...RENDERERS,
+      terraform: (envs, outdir, context) =>
+        RENDERERS.terraform(envs.map((e) => ({ ...e, postgres: { ...e.postgres, publicAccess: true }, allowedClientRanges: ['10.0.0.0/7'] })), outdir, context),
+    };
     const before = snapshotTree(root);
     process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = 'true';
     try {
-      expect(() => synthIn(root)).toThrow(/MZ-PG-1/);
+      expect(() => synthIn(root, { renderers: violating })).toThrow(/MZ-PG-1/);
     } finally {
       delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
     }
