@@ -26,11 +26,6 @@ export function committedMaterializeSpec(envDir: string): MaterializeSpec | unde
   return undefined;
 }
 
-/** The environmentId in an existing dist folder, if any. */
-export function committedEnvironmentId(envDir: string): string | undefined {
-  return committedMaterializeSpec(envDir)?.environmentId;
-}
-
 /** Spec fields that changed, requestRollout aside (a stable order for messages). */
 function changedSpecFields(previous: MaterializeSpec, next: MaterializeSpec): string[] {
   const keys = [...new Set([...Object.keys(previous), ...Object.keys(next)])].filter((k) => k !== 'requestRollout').sort();

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
+import { WORKSPACE } from './contract';
 import { resolveEnvironment } from './defaults';
 import { shapeProblems } from './schema';
 import type { Environment, EnvironmentDefinition } from './environment';
 import { EnvironmentValidationError, validateEnvironment, type ValidationContext, type ValidationProblem } from './validate';
 
-export const ENVIRONMENTS_DIR = resolve(__dirname, '..', 'environments');
+export const ENVIRONMENTS_DIR = resolve(__dirname, '..', WORKSPACE.environments);
 
 /** Resolves defaults and validates; throws one EnvironmentValidationError listing every problem. */
 export function loadEnvironment(definition: EnvironmentDefinition, context?: ValidationContext): Environment {
