@@ -69,6 +69,9 @@ export const WORKSPACE = {
   cdk8sScratch: '.cdk8s.out',
   /** Every temporary folder or file synth makes starts with this; git ignores the pattern. */
   tmpPrefix: '.mz-tmp-',
+  /** Pinned upstream files the tests read (URL and sha256 each), and their git-ignored cache. */
+  referenceManifest: 'reference.json',
+  referenceCache: '.reference',
   stateFile(environment: string): string {
     return `${environment}.tfstate`;
   },

@@ -29,6 +29,7 @@ export const VARIABLES = {
   pgSslRootCert: { name: 'PGSSLROOTCERT', group: 'mzops', purpose: "doctor: a CA file for a PostgreSQL server whose certificate is not publicly trusted; sql: the instance's CA when not fetched with mzops ca", secret: false },
   eventHubsConnectionString: { name: 'EVENTHUBS_CONNECTION_STRING', group: 'mzops', purpose: 'sql: the Listen connection string, when not read from the Terraform outputs', secret: true },
   eventHubsPublisherConnectionString: { name: 'EVENTHUBS_PUBLISHER_CONNECTION_STRING', group: 'mzops', purpose: 'sample-data: the Send connection string, when not read from the Terraform outputs', secret: true },
+  referenceMirror: { name: 'MZ_REFERENCE_MIRROR', group: 'Development', purpose: 'npm run reference: a folder laid out like .reference/ to copy from before downloading (default ../shared/reference when it exists); read from the process environment only', secret: false },
 } as const satisfies Record<string, UserVariable>;
 
 /** LOGIN passwords of declared roles: `MZ_ROLE_PASSWORD_<ROLE>`; unset, mzops generates one. */

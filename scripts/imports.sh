@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Regenerates imports/ from the verbatim CRD copies in ../shared/reference/crds (offline).
+# Regenerates imports/ from the checksummed upstream CRDs in .reference/ (offline; npm run reference fills it).
 # cdk8s.yaml lists the same files' pinned upstream URLs. The CLI may print an HTTP error
 # after writing each file: that is its update check, not the import.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-crds=$(realpath ../shared/reference/crds)
+npm run --silent reference >/dev/null
+crds=$(realpath .reference/crds)
 aks="$crds/flux-v2.7.5-aks-extension"
 for spec in \
   "flux-source:=$aks/source.toolkit.fluxcd.io_helmrepositories.yaml" \
@@ -14,5 +15,5 @@ for spec in \
   npx cdk8s import "$spec" --language typescript --output imports --no-save >/dev/null 2>&1
   test -s "imports/${spec%%:=*}-"*.ts || { echo "import failed: $spec" >&2; exit 1; }
 done
-node --require tsx/cjs scripts/gen-operator-defaults.ts "$(realpath ../shared/reference/charts/materialize-operator-v26.12.0)" v26.12.0
+node --require tsx/cjs scripts/gen-operator-defaults.ts "$(realpath .reference/charts/materialize-operator-v26.12.0)" v26.12.0
 echo "imports/ and model/generated/ regenerated"

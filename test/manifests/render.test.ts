@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'yaml';
 import { operatorValues, materializePlacement } from '../../manifests/infrastructure/materialize-operator';
 import { valuePaths } from '../../manifests/infrastructure/operator-values';
@@ -9,7 +8,7 @@ import { loadEnvironment } from '../../model/load';
 import { env, exampleWith } from '../helpers';
 import { only, synthesized } from '../infra/stack-fixture';
 import { FAKE_SEALED, find, objects, rendered } from './render-fixture';
-import { REFERENCE } from './schemas';
+import { reference } from '../support/reference';
 
 describe.each(['example', 'staging', 'prod'])('%s GitOps folder', (name) => {
   it('matches its snapshot', () => {
@@ -173,7 +172,7 @@ describe('infrastructure', () => {
   });
 
   it('sets only operator values the chart knows', () => {
-    const chart = parse(readFileSync(join(REFERENCE, 'materialize', 'helm-operator-values.v26.12.0.yaml'), 'utf8')) as Record<string, unknown>;
+    const chart = parse(readFileSync(reference('materialize/helm-operator-values.v26.12.0.yaml'), 'utf8')) as Record<string, unknown>;
     const get = (path: string) => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), chart);
     for (const path of valuePaths(operatorValues(env('prod')))) {
       expect([path, get(path) !== undefined]).toEqual([path, true]);

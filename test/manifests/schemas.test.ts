@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'yaml';
 import { Materialize } from '../../imports/materialize.cloud';
+import { reference } from '../support/reference';
 import { AKS_FLUX_CRDS, CRDS, crdValidators, keyOf, kubernetesValidators } from './schemas';
 import { objects, rendered } from './render-fixture';
 
@@ -53,7 +53,7 @@ describe.each(ENVS)('%s manifests validate', (name) => {
   it('renders the Materialize CR with known fields only, and the required ones', () => {
     const cr = all.find((o) => o.kind === 'Materialize')!;
     for (const key of Object.keys(cr.spec)) expect(Materialize.SPEC_FIELDS).toContain(key);
-    const fields = JSON.parse(readFileSync(join(AKS_FLUX_CRDS, '..', '..', 'materialize', 'materialize_crd_descriptions_v1alpha1.json'), 'utf8')) as [string, { name: string; required: boolean; deprecated: boolean }[]][];
+    const fields = JSON.parse(readFileSync(reference('materialize/materialize_crd_descriptions_v1alpha1.json'), 'utf8')) as [string, { name: string; required: boolean; deprecated: boolean }[]][];
     const spec = fields.find(([n]) => n === 'MaterializeSpec')![1];
     for (const f of spec.filter((x) => x.required)) expect(cr.spec[f.name]).toBeDefined();
     for (const key of Object.keys(cr.spec)) expect(spec.find((f) => f.name === key && !f.deprecated)).toBeDefined();
@@ -74,6 +74,6 @@ describe('the strict validator', () => {
   });
 
   it('reads the chart values file it checks operator values against', () => {
-    expect(parse(readFileSync(join(AKS_FLUX_CRDS, '..', '..', 'materialize', 'helm-operator-values.v26.12.0.yaml'), 'utf8'))).toHaveProperty('operator');
+    expect(parse(readFileSync(reference('materialize/helm-operator-values.v26.12.0.yaml'), 'utf8'))).toHaveProperty('operator');
   });
 });

@@ -2,11 +2,10 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { REPO_ROOT } from '../helpers';
+import { reference } from '../support/reference';
 
-export const REFERENCE = join(REPO_ROOT, '..', 'shared', 'reference');
-export const CRDS = join(REFERENCE, 'crds');
-export const AKS_FLUX_CRDS = join(CRDS, 'flux-v2.7.5-aks-extension');
+export const CRDS = reference('crds');
+export const AKS_FLUX_CRDS = reference('crds/flux-v2.7.5-aks-extension');
 
 type Schema = Record<string, unknown>;
 
@@ -47,7 +46,7 @@ export function crdValidators(dir: string): Map<string, ValidateFunction> {
 
 /** apiVersion/kind -> validator for core Kubernetes 1.28 kinds. */
 export function kubernetesValidators(): Map<string, ValidateFunction> {
-  const doc = JSON.parse(readFileSync(join(REFERENCE, 'k8s-schemas', 'v1.28.0_definitions.json'), 'utf8')) as { definitions: Record<string, Schema> };
+  const doc = JSON.parse(readFileSync(reference('k8s-schemas/v1.28.0_definitions.json'), 'utf8')) as { definitions: Record<string, Schema> };
   const ajv = newAjv();
   ajv.addSchema(strict(doc) as Schema, 'k8s');
   const map = new Map<string, ValidateFunction>();

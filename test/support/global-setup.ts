@@ -1,3 +1,5 @@
+import { cacheProblem } from '../../core/reference-data';
+import { join } from 'node:path';
 import { startAzurite } from './azurite';
 import { startPostgres } from './postgres';
 
@@ -6,6 +8,12 @@ import { startPostgres } from './postgres';
  * seconds. Workers inherit the environment variables set here; teardown stops both.
  */
 export default async function globalSetup(): Promise<void> {
+  // Every suite that reads upstream files would fail with its own ENOENT: say it once, with the fix.
+  const problem = cacheProblem(join(__dirname, '..', '..'));
+  if (problem) {
+    process.stderr.write(`\n${problem}\n`);
+    process.exit(1);
+  }
   const [pg, azurite] = await Promise.all([startPostgres(), startAzurite()]);
   process.env.MZ_TEST_POSTGRES = JSON.stringify({ port: pg.port, caFile: pg.caFile, password: pg.password });
   process.env.MZ_TEST_AZURITE = azurite.endpoint;

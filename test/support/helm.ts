@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { REPO_ROOT } from '../helpers';
+import { reference } from './reference';
 
-/** The verbatim upstream charts (../shared/reference/charts, see its SOURCE.txt). */
-export const CHARTS_DIR = join(REPO_ROOT, '..', 'shared', 'reference', 'charts');
+/** The verbatim upstream charts (reference.json; provenance in the mirror's charts/SOURCE.txt). */
+export const CHARTS_DIR = reference('charts');
 
 export interface RenderedObject {
   apiVersion: string;
