@@ -25,7 +25,55 @@ export interface KubeQuery {
 
 /** What the CLI needs from a cluster: `kubectl get -o json`. */
 export interface KubeClient {
-  get(query: KubeQuery): Promise<any>;
+  /** kubectl's JSON as printed; read it through getObject or listObjects, which check its shape. */
+  get(query: KubeQuery): Promise<unknown>;
+}
+
+/** The part of every Kubernetes object the CLI reads; spec and status are read field by field. */
+export interface KubeObject {
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+  readonly spec?: Readonly<Record<string, unknown>>;
+  /** Secrets and ConfigMaps. */
+  readonly data?: Readonly<Record<string, string>>;
+  readonly status?: Readonly<Record<string, unknown>> & { readonly conditions?: readonly Condition[] };
+}
+
+function describeQuery(q: KubeQuery): string {
+  return `kubectl get ${q.resource}${q.name ? ` ${q.name}` : ''}${q.namespace ? ` -n ${q.namespace}` : ''}`;
+}
+
+function checkObject(value: unknown, q: KubeQuery, where: string): KubeObject {
+  const o = value as KubeObject | undefined;
+  const problem =
+    !o || typeof o !== 'object' || Array.isArray(o)
+      ? 'not an object'
+      : typeof o.metadata?.name !== 'string'
+        ? 'no metadata.name'
+        : o.spec !== undefined && (typeof o.spec !== 'object' || o.spec === null)
+          ? 'spec is not an object'
+          : o.status !== undefined && (typeof o.status !== 'object' || o.status === null || (o.status.conditions !== undefined && !Array.isArray(o.status.conditions)))
+            ? 'status.conditions is not a list'
+            : undefined;
+  if (problem) throw new CliError(`${describeQuery(q)} answered with an unexpected shape (${where}: ${problem})`, 'check that the kube context is the environment\'s cluster and its kubectl can read it');
+  return o!;
+}
+
+/** A LoadBalancer Service's first address, if it has one yet. */
+export function loadBalancerIp(service: KubeObject | undefined): string | undefined {
+  const ingress = (service?.status?.loadBalancer as { ingress?: { ip?: string }[] } | undefined)?.ingress;
+  return Array.isArray(ingress) ? ingress[0]?.ip : undefined;
+}
+
+/** One named object, its shape checked: an answer from the wrong API or a proxy is one clear error. */
+export async function getObject(kube: KubeClient, q: KubeQuery & { readonly name: string }): Promise<KubeObject> {
+  return checkObject(await kube.get(q), q, 'the object');
+}
+
+/** A list's items, each checked like getObject's answer. */
+export async function listObjects(kube: KubeClient, q: Omit<KubeQuery, 'name'>): Promise<KubeObject[]> {
+  const answer = (await kube.get(q)) as { items?: unknown } | undefined;
+  if (!answer || !Array.isArray(answer.items)) throw new CliError(`${describeQuery(q)} answered with an unexpected shape (no items list)`, 'check that the kube context is the environment\'s cluster and its kubectl can read it');
+  return answer.items.map((item, i) => checkObject(item, q, `items[${i}]`));
 }
 
 export function queryKey(q: KubeQuery): string {
@@ -50,7 +98,7 @@ export class KubectlClient implements KubeClient {
     return [...(this.kubeconfig ? ['--kubeconfig', this.kubeconfig] : []), ...(this.context ? ['--context', this.context] : [])];
   }
 
-  async get(q: KubeQuery): Promise<any> {
+  async get(q: KubeQuery): Promise<unknown> {
     const args = ['get', q.resource, ...(q.name ? [q.name] : []), ...(q.namespace ? ['-n', q.namespace] : []), ...(q.selector ? ['-l', q.selector] : []), '-o', 'json'];
     args.unshift(...this.connectionArgs());
     try {
@@ -59,7 +107,7 @@ export class KubectlClient implements KubeClient {
     } catch (e) {
       const stderr = (e as { stderr?: string }).stderr ?? '';
       if (/NotFound|not found|the server doesn't have a resource type/.test(stderr)) throw new NotFoundError(stderr.trim());
-      throw new Error(`kubectl ${args.join(' ')}: ${stderr.trim() || (e as Error).message}`);
+      throw new Error(`kubectl ${args.join(' ')}: ${stderr.trim() || (e as Error).message}`, { cause: e });
     }
   }
 }
@@ -68,7 +116,7 @@ export class KubectlClient implements KubeClient {
 export class RecordedKube implements KubeClient {
   constructor(private readonly responses: Record<string, unknown>) {}
 
-  async get(q: KubeQuery): Promise<any> {
+  async get(q: KubeQuery): Promise<unknown> {
     const key = queryKey(q);
     if (!(key in this.responses)) throw new NotFoundError(`no recorded response for "${key}"`);
     return structuredClone(this.responses[key]);
@@ -114,6 +162,6 @@ export interface Condition {
   message?: string;
 }
 
-export function condition(obj: { status?: { conditions?: Condition[] } }, type: string): Condition | undefined {
+export function condition(obj: { readonly status?: { readonly conditions?: readonly Condition[] } }, type: string): Condition | undefined {
   return obj?.status?.conditions?.find((c) => c.type === type);
 }

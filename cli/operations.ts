@@ -13,7 +13,7 @@ import { environmentFile, newUuid, setMaterializeField } from './environment-fil
 import { CliError } from './errors';
 import type { Log, Step } from './plan';
 import { passwordFile, SEAL_VARIABLES, sealEnvironment } from './seal/seal-environment';
-import type { KubeClient } from './kube';
+import { listObjects, loadBalancerIp, type KubeClient } from './kube';
 import { describeResult, synthesizeAll } from './pipeline';
 import { flattenTerraformOutputs, outputsFile, readStackOutputs } from './terraform-outputs';
 import { writePrivateFile } from './workspace';
@@ -104,13 +104,13 @@ function endpointsStep(ctx: Context): Step {
     title: 'print the endpoints',
     run: async () => {
       if (!ctx.kube) throw new CliError('no kubeconfig with the environment\'s context to read the endpoints from', `az aks get-credentials -g ${ctx.env.names.resourceGroup} -n ${ctx.env.names.aksCluster}`);
-      const svc = (await ctx.kube.get({ resource: 'services', namespace: ns })) as { items: { metadata: { name: string }; status?: { loadBalancer?: { ingress?: { ip?: string }[] } } }[] };
-      const ip = (svcName: string) => svc.items.find((s) => s.metadata.name === svcName)?.status?.loadBalancer?.ingress?.[0]?.ip ?? '<pending>';
+      const services = await listObjects(ctx.kube, { resource: 'services', namespace: ns });
+      const ip = (svcName: string) => loadBalancerIp(services.find((s) => s.metadata.name === svcName)) ?? '<pending>';
       const scheme = ctx.env.materialize.tls ? 'https' : 'http';
-      const services = accessServiceNames(name);
-      ctx.log(`   console:  ${scheme}://${ip(services.console)}:${PORTS.console}`);
-      ctx.log(`   SQL:      ${ip(services.sql)}:${PORTS.sql}`);
-      ctx.log(`   psql:     PGPASSWORD="$(cat ${relative(ctx.root, passwordFile(ctx.env.name, ctx.root))})" psql "host=${ip(services.sql)} port=${PORTS.sql} user=${MATERIALIZE_SQL.adminUser} dbname=${MATERIALIZE_SQL.database}"`);
+      const names = accessServiceNames(name);
+      ctx.log(`   console:  ${scheme}://${ip(names.console)}:${PORTS.console}`);
+      ctx.log(`   SQL:      ${ip(names.sql)}:${PORTS.sql}`);
+      ctx.log(`   psql:     PGPASSWORD="$(cat ${relative(ctx.root, passwordFile(ctx.env.name, ctx.root))})" psql "host=${ip(names.sql)} port=${PORTS.sql} user=${MATERIALIZE_SQL.adminUser} dbname=${MATERIALIZE_SQL.database}"`);
     },
   };
 }
@@ -282,7 +282,8 @@ export function recreatePlan(ctx: Context, options: { confirm?: string; emptyPer
 async function assertInstanceStopped(ctx: Context): Promise<void> {
   const stop = `flux suspend kustomization ${FLUX.layers[FLUX.layers.length - 1]} -n ${NAMESPACES.flux}, then kubectl delete materialize ${ctx.env.materialize.instanceName} -n ${NAMESPACES.instance}`;
   if (!ctx.kube) throw new CliError('--empty-persist needs the cluster, to check that the instance is stopped', `pass --kubeconfig (or set KUBECONFIG); stop the instance first: ${stop}`);
-  const pods = (await ctx.kube.get({ resource: 'pods', namespace: NAMESPACES.instance, selector: `${POD_LABELS.organizationName}=${ctx.env.materialize.instanceName}` })) as { items?: { metadata: { name: string } }[] };
-  const running = (pods.items ?? []).map((p) => p.metadata.name);
+  // An answer without an items list is an error, never "no pods": this check guards deleting persist data.
+  const pods = await listObjects(ctx.kube, { resource: 'pods', namespace: NAMESPACES.instance, selector: `${POD_LABELS.organizationName}=${ctx.env.materialize.instanceName}` });
+  const running = pods.map((p) => p.metadata.name);
   if (running.length > 0) throw new CliError(`Materialize ${ctx.env.materialize.instanceName} still runs (${running.slice(0, 3).join(', ')}${running.length > 3 ? ', ...' : ''})`, `stop it first: ${stop}; then run recreate again`);
 }

@@ -1,7 +1,7 @@
 import { CONDITIONS, NAMESPACES, TF_OUTPUTS } from '../model/contract';
 import type { Environment } from '../model/environment';
 import { containerUsage } from './doctor/blob-checks';
-import { condition, KUBE_RESOURCES, type KubeClient } from './kube';
+import { condition, getObject, KUBE_RESOURCES, listObjects, type KubeClient } from './kube';
 import type { StackOutputs } from './terraform-outputs';
 
 function table(rows: string[][]): string[] {
@@ -35,7 +35,7 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
     await section('Flux', async () => {
       const rows = [['KIND', 'NAME', 'READY', 'MESSAGE']];
       for (const [kind, resource] of [['Kustomization', KUBE_RESOURCES.kustomizations], ['HelmRelease', KUBE_RESOURCES.helmReleases]]) {
-        for (const i of (await kube.get({ resource, namespace: NAMESPACES.flux })).items) {
+        for (const i of await listObjects(kube, { resource, namespace: NAMESPACES.flux })) {
           const ready = condition(i, CONDITIONS.ready);
           rows.push([kind, i.metadata.name, ready?.status ?? 'Unknown', (ready?.message ?? '').slice(0, 60)]);
         }
@@ -43,7 +43,7 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
       return table(rows);
     });
     await section(`Materialize ${env.materialize.instanceName}`, async () => {
-      const mz = await kube.get({ resource: KUBE_RESOURCES.materializes, namespace: NAMESPACES.instance, name: env.materialize.instanceName });
+      const mz = await getObject(kube, { resource: KUBE_RESOURCES.materializes, namespace: NAMESPACES.instance, name: env.materialize.instanceName });
       const upToDate = condition(mz, CONDITIONS.upToDate);
       const rolledOut = mz.status?.lastCompletedRolloutRequest === mz.spec?.requestRollout;
       return [
@@ -56,19 +56,20 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
     for (const ns of [NAMESPACES.instance, NAMESPACES.operator]) {
       await section(`Pods in ${ns}`, async () => {
         const rows = [['NAME', 'PHASE', 'READY', 'RESTARTS', 'NODE']];
-        for (const p of (await kube.get({ resource: 'pods', namespace: ns })).items) {
+        for (const p of await listObjects(kube, { resource: 'pods', namespace: ns })) {
           const statuses = (p.status?.containerStatuses ?? []) as { ready: boolean; restartCount: number }[];
-          rows.push([p.metadata.name, p.status?.phase ?? '?', `${statuses.filter((s) => s.ready).length}/${statuses.length}`, String(statuses.reduce((n, s) => n + s.restartCount, 0)), p.spec?.nodeName ?? '-']);
+          rows.push([p.metadata.name, String(p.status?.phase ?? '?'), `${statuses.filter((s) => s.ready).length}/${statuses.length}`, String(statuses.reduce((n, s) => n + s.restartCount, 0)), String(p.spec?.nodeName ?? '-')]);
         }
         return rows.length > 1 ? table(rows) : ['none'];
       });
     }
     await section('Services', async () => {
       const rows = [['NAME', 'TYPE', 'ADDRESS', 'PORTS']];
-      for (const s of (await kube.get({ resource: 'services', namespace: NAMESPACES.instance })).items) {
-        const ingress = (s.status?.loadBalancer?.ingress ?? []) as { ip?: string; hostname?: string }[];
-        const address = ingress.map((i) => i.ip ?? i.hostname).join(',') || (s.spec.type === 'LoadBalancer' ? '<pending>' : s.spec.clusterIP);
-        rows.push([s.metadata.name, s.spec.type, address, (s.spec.ports ?? []).map((p: { port: number }) => p.port).join(',')]);
+      for (const s of await listObjects(kube, { resource: 'services', namespace: NAMESPACES.instance })) {
+        const ingress = ((s.status?.loadBalancer as { ingress?: unknown } | undefined)?.ingress ?? []) as { ip?: string; hostname?: string }[];
+        const spec = (s.spec ?? {}) as { type?: string; clusterIP?: string; ports?: { port: number }[] };
+        const address = ingress.map((i) => i.ip ?? i.hostname).join(',') || (spec.type === 'LoadBalancer' ? '<pending>' : (spec.clusterIP ?? '-'));
+        rows.push([s.metadata.name, spec.type ?? '?', address, (spec.ports ?? []).map((p) => p.port).join(',')]);
       }
       return table(rows);
     });

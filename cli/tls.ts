@@ -1,16 +1,16 @@
 import { CERTIFICATE_AUTHORITY } from '../model/contract';
 import type { Environment } from '../model/environment';
 import { CliError } from './errors';
-import { NotFoundError, type KubeClient } from './kube';
+import { getObject, NotFoundError, type KubeClient, type KubeObject } from './kube';
 import { caFile } from './sql/session';
 import { writePrivateFile } from './workspace';
 
 /** Reads the instance's CA certificate from cert-manager's secret and keeps it where `mzops sql` looks. */
 export async function fetchCaCertificate(env: Environment, kube: KubeClient, root: string): Promise<string> {
   const name = CERTIFICATE_AUTHORITY.secretName(env.materialize.instanceName);
-  let secret: { data?: Record<string, string> };
+  let secret: KubeObject;
   try {
-    secret = (await kube.get({ resource: 'secrets', namespace: CERTIFICATE_AUTHORITY.namespace, name })) as { data?: Record<string, string> };
+    secret = await getObject(kube, { resource: 'secrets', namespace: CERTIFICATE_AUTHORITY.namespace, name });
   } catch (e) {
     if (e instanceof NotFoundError) throw new CliError(`no secret ${CERTIFICATE_AUTHORITY.namespace}/${name} yet`, 'cert-manager creates it once Flux applies the instance layer: mzops status shows progress');
     throw e;

@@ -50,7 +50,7 @@ export function readSealedValues(environment: string, dir?: string): SealedValue
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`environment "${environment}": ${path} is not valid JSON (${(e as Error).message.split('\n')[0]}; a merge conflict or a truncated write?); ${fix}`);
+    throw new Error(`environment "${environment}": ${path} is not valid JSON (${(e as Error).message.split('\n')[0]}; a merge conflict or a truncated write?); ${fix}`, { cause: e });
   }
   const [issue] = issuesOf(SEALED_SCHEMA, parsed);
   if (issue) {

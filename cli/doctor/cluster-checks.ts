@@ -1,6 +1,6 @@
 import { BACKEND_SECRET, CHARTS, CONDITIONS, FLUX, MATERIALIZE_POOL, NAMESPACES, SYSTEM_POOL } from '../../model/contract';
 import type { Environment } from '../../model/environment';
-import { condition, KUBE_RESOURCES, NotFoundError, type KubeClient } from '../kube';
+import { condition, getObject, KUBE_RESOURCES, listObjects, NotFoundError, type KubeClient } from '../kube';
 import { fail, ok, warn, type CheckResult } from './check';
 
 const AREA = 'cluster';
@@ -27,8 +27,8 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
   const results: CheckResult[] = [];
 
   results.push(...(await safely('nodes', async () => {
-    const nodes = (await kube.get({ resource: 'nodes' })).items as { metadata: { name: string; labels?: Record<string, string> }; spec?: { taints?: Taint[] } }[];
-    const tainted = nodes.filter((n) => (n.spec?.taints ?? []).some((t) => t.key === taint.key && t.value === taint.value && t.effect === taint.effect));
+    const nodes = await listObjects(kube, { resource: 'nodes' });
+    const tainted = nodes.filter((n) => ((n.spec?.taints ?? []) as Taint[]).some((t) => t.key === taint.key && t.value === taint.value && t.effect === taint.effect));
     const label = MATERIALIZE_POOL.label;
     const labelled = tainted.filter((n) => n.metadata.labels?.[label.key] === label.value);
     if (tainted.length === 0) return [fail(AREA, `no node carries the taint ${taint.key}=${taint.value}:${taint.effect}`, `deploy the ${pool} pool: npm run deploy -- ${env.name}`)];
@@ -41,17 +41,18 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
   })));
 
   results.push(...(await safely('the operator deployment', async () => {
-    const list = (await kube.get({ resource: 'deployments', namespace: NAMESPACES.operator, selector: `app.kubernetes.io/name=${CHARTS.operator.name}` })).items as { spec: { template: { spec: { nodeSelector?: Record<string, string> } } } }[];
+    const list = await listObjects(kube, { resource: 'deployments', namespace: NAMESPACES.operator, selector: `app.kubernetes.io/name=${CHARTS.operator.name}` });
     if (list.length === 0) return [fail(AREA, `no ${CHARTS.operator.name} deployment in ${NAMESPACES.operator}`, 'check the materialize-operator HelmRelease (mzops status)')];
     const system = SYSTEM_POOL.label;
-    return list[0].spec.template.spec.nodeSelector?.[system.key] === system.value
+    const template = list[0].spec?.template as { spec?: { nodeSelector?: Record<string, string> } } | undefined;
+    return template?.spec?.nodeSelector?.[system.key] === system.value
       ? [ok(AREA, 'the operator runs on the system pool')]
       : [fail(AREA, `the operator does not select the system pool (${system.key}=${system.value})`, 'the HelmRelease values drifted from dist/: let Flux reconcile (flux reconcile kustomization infrastructure)')];
   })));
 
   for (const [kind, resource] of Object.entries(FLUX_KINDS)) {
     results.push(...(await safely(`Flux ${kind}s`, async () => {
-      const items = (await kube.get({ resource, namespace: NAMESPACES.flux })).items as { metadata: { name: string } }[];
+      const items = await listObjects(kube, { resource, namespace: NAMESPACES.flux });
       if (items.length === 0) return [fail(AREA, `no Flux ${kind} in ${NAMESPACES.flux}`, `check the flux configuration ${FLUX.configurationName} (az k8s-configuration flux show)`)];
       return items.map((i) => {
         const ready = condition(i as never, CONDITIONS.ready);
@@ -63,14 +64,14 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
   }
 
   results.push(...(await safely('the backend SealedSecret', async () => {
-    const s = await kube.get({ resource: KUBE_RESOURCES.sealedSecrets, namespace: NAMESPACES.instance, name: BACKEND_SECRET.name });
+    const s = await getObject(kube, { resource: KUBE_RESOURCES.sealedSecrets, namespace: NAMESPACES.instance, name: BACKEND_SECRET.name });
     const synced = condition(s, CONDITIONS.synced);
     if (synced?.status === 'True') return [ok(AREA, `SealedSecret ${BACKEND_SECRET.name} Synced`)];
     return [fail(AREA, `SealedSecret ${BACKEND_SECRET.name} not Synced: ${synced?.message ?? 'no status'}`, `re-seal against this cluster's key: mzops seal ${env.name}, then synth and commit`)];
   })));
 
   results.push(...(await safely(`Materialize ${env.materialize.instanceName}`, async () => {
-    const mz = await kube.get({ resource: KUBE_RESOURCES.materializes, namespace: NAMESPACES.instance, name: env.materialize.instanceName });
+    const mz = await getObject(kube, { resource: KUBE_RESOURCES.materializes, namespace: NAMESPACES.instance, name: env.materialize.instanceName });
     const upToDate = condition(mz, CONDITIONS.upToDate);
     if (upToDate?.status === 'True') return [ok(AREA, `Materialize ${env.materialize.instanceName} UpToDate`)];
     const status = upToDate ? `${upToDate.reason ?? ''} ${upToDate.message ?? ''}`.trim() : 'no status yet';

@@ -7,7 +7,7 @@ import { accessEndpoints } from '../../model/endpoints';
 import { rolePasswordVariable, VARIABLES } from '../../model/variables';
 import type { Environment } from '../../model/environment';
 import { CliError } from '../errors';
-import type { KubeClient } from '../kube';
+import { getObject, loadBalancerIp, type KubeClient } from '../kube';
 import { passwordFile, SEAL_VARIABLES } from '../seal/seal-environment';
 import type { StackOutputs } from '../terraform-outputs';
 import { stateDir, writePrivateFile } from '../workspace';
@@ -42,8 +42,8 @@ export async function sqlHostFromCluster(env: Environment, kube: KubeClient | un
   const name = accessServiceNames(env.materialize.instanceName).sql;
   if (!kube) throw new CliError(`no kubeconfig with a context for ${env.names.aksCluster} to find the ${name} load balancer in`, `pass --host ${accessEndpoints(env).sql.host}, or az aks get-credentials -g ${env.names.resourceGroup} -n ${env.names.aksCluster}`);
   try {
-    const svc = (await kube.get({ resource: 'services', namespace: NAMESPACES.instance, name })) as { status?: { loadBalancer?: { ingress?: { ip?: string }[] } } };
-    const ip = svc.status?.loadBalancer?.ingress?.[0]?.ip;
+    const svc = await getObject(kube, { resource: 'services', namespace: NAMESPACES.instance, name });
+    const ip = loadBalancerIp(svc);
     if (ip) return ip;
   } catch {
     // fall through to the error below

@@ -123,7 +123,7 @@ describe('environment file edits', () => {
 
   it('inserts requestRollout into the materialize block, then replaces it', () => {
     setMaterializeField(file, 'requestRollout', '11111111-1111-4111-8111-111111111111');
-    expect(readFileSync(file, 'utf8')).toMatch(/materialize: \{\n    requestRollout: '11111111-1111-4111-8111-111111111111',\n    environmentId:/);
+    expect(readFileSync(file, 'utf8')).toMatch(/materialize: \{\n {4}requestRollout: '11111111-1111-4111-8111-111111111111',\n {4}environmentId:/);
     setMaterializeField(file, 'requestRollout', '22222222-2222-4222-8222-222222222222');
     const text = readFileSync(file, 'utf8');
     expect(text.match(/requestRollout/g)).toHaveLength(1);
@@ -230,6 +230,11 @@ describe('rollout, rotate-sas and recreate', () => {
     await expect(without[0].run!()).rejects.toThrow(/--empty-persist needs the cluster/);
     const running = new RecordedKube({ 'pods materialize-environment - materialize.cloud/organization-name=materialize': { items: [{ metadata: { name: 'mz7f615ba39d2c-environmentd-0' } }] } });
     await expect(recreatePlan(c({ kube: running }), { confirm: 'example', emptyPersist: true, push: false })[0].run!()).rejects.toThrow(/Materialize materialize still runs \(mz7f615ba39d2c-environmentd-0\)/);
+    // An answer that is not a list (a proxy's error page, the wrong API) must not read as "no pods".
+    const garbled = new RecordedKube({ 'pods materialize-environment - materialize.cloud/organization-name=materialize': { kind: 'Status', message: 'forbidden' } });
+    await expect(recreatePlan(c({ kube: garbled }), { confirm: 'example', emptyPersist: true, push: false })[0].run!()).rejects.toThrow(
+      /kubectl get pods -n materialize-environment answered with an unexpected shape \(no items list\)/,
+    );
     const stopped = new RecordedKube({ 'pods materialize-environment - materialize.cloud/organization-name=materialize': { items: [] } });
     await expect(recreatePlan(c({ kube: stopped }), { confirm: 'example', emptyPersist: true, push: false })[0].run!()).resolves.toBeUndefined();
     expect(readFileSync(file, 'utf8')).toContain('7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17');

@@ -63,7 +63,7 @@ describe('mzops sql over TLS', () => {
   });
 
   it('mzops ca stores the CA from cert-manager\'s secret where mzops sql looks for it', async () => {
-    const kube = new RecordedKube({ 'secrets cert-manager materialize-ca -': { data: { 'ca.crt': Buffer.from(ca).toString('base64'), 'tls.key': 'c2VjcmV0' } } });
+    const kube = new RecordedKube({ 'secrets cert-manager materialize-ca -': { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'materialize-ca', namespace: 'cert-manager' }, type: 'kubernetes.io/tls', data: { 'ca.crt': Buffer.from(ca).toString('base64'), 'tls.key': 'c2VjcmV0' } } });
     const file = await fetchCaCertificate(env('example'), kube, dir);
     expect(file).toBe(caFile('example', dir));
     expect(readFileSync(file, 'utf8')).toBe(ca);
