@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envTemplate, VARIABLES } from '../../model/variables';
@@ -9,7 +10,6 @@ describe('the variable registry', () => {
   });
 
   it('names every variable the CLI reads: no other MZ_, ARM_, EVENTHUBS_ or PGSSL literal in its source', () => {
-    const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
     const hits = execFileSync('grep', ['-rhoE', '\\b(MZ|ARM|EVENTHUBS|PGSSL)[A-Z]*_[A-Z_]*[A-Z]\\b', 'cli', 'core'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
     expect(hits.length).toBeGreaterThan(5);
     const known = new Set<string>(Object.values(VARIABLES).map((v) => v.name));

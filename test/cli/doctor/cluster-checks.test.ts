@@ -74,6 +74,6 @@ describe('status', () => {
     expect(text).toMatch(/rollout\s+complete: requested 00000000-0000-0000-0000-000000000001/);
     expect(text).toMatch(/materialize-sql\s+LoadBalancer\s+10\.0\.4\.20\s+6875,6876/);
     expect(text).toMatch(/mzk2x9q4m7pz-environmentd-1-0\s+Running\s+1\/1\s+0\s+aks-mzpool/);
-    expect(text).toMatch(/Persist container\n  unavailable: no persist_backend_url output/);
+    expect(text).toMatch(/Persist container\n {2}unavailable: no persist_backend_url output/);
   });
 });

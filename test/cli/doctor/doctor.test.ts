@@ -38,10 +38,10 @@ describe('mzops doctor, end to end', () => {
     const text = results.map(formatCheck).join('\n');
     expect(results.filter((r) => r.status === 'fail')).toEqual([]);
     expect(new Set(results.map((r) => r.area))).toEqual(new Set(['variables', 'sealed', 'postgres', 'blob', 'cluster']));
-    expect(text).toMatch(/^ok    postgres: TLS login as materialize/m);
-    expect(text).toMatch(/^ok    blob: put, get, list and delete/m);
+    expect(text).toMatch(/^ok {4}postgres: TLS login as materialize/m);
+    expect(text).toMatch(/^ok {4}blob: put, get, list and delete/m);
     // The test server allows only 60 connections: doctor says so, with the fix.
-    expect(text).toMatch(/^warn  postgres: max_connections is 60.*\n      fix: set postgres.maxConnections/m);
+    expect(text).toMatch(/^warn {2}postgres: max_connections is 60.*\n {6}fix: set postgres.maxConnections/m);
   });
 
   it('reports unfilled variables and an unsealed environment, and skips what it cannot reach', async () => {

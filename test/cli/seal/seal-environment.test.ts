@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -33,7 +33,7 @@ describe('mzops seal', () => {
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'mz-seal-'));
     envDir = join(root, 'environments');
-    require('node:fs').mkdirSync(envDir);
+    mkdirSync(envDir);
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 

@@ -49,7 +49,7 @@ describe('sql plan for the example', () => {
 
   it('creates its cluster first, and places every source and materialized view on a user cluster', () => {
     expect(plan.statements[0].sql.text).toBe("CREATE CLUSTER ingest (SIZE = '25cc', REPLICATION FACTOR = 1)");
-    for (const s of plan.statements.filter((x) => x.kind === 'source' || x.kind === 'view')) expect(s.sql.text).toMatch(/\n  IN CLUSTER ingest( AS)?\n/);
+    for (const s of plan.statements.filter((x) => x.kind === 'source' || x.kind === 'view')) expect(s.sql.text).toMatch(/\n {2}IN CLUSTER ingest( AS)?\n/);
   });
 
   it('grants per object, in the forms Materialize parses', () => {
@@ -78,7 +78,7 @@ describe('every environment\'s plan', () => {
     const plan = planSql({ env: e, readerConnectionString: CONN, rolePasswords: Object.fromEntries(e.eventHubs.roles.map((r) => [r.name, 'pw'])) });
     const clusters = e.eventHubs.clusters.map((c) => c.name);
     for (const s of plan.statements.filter((x) => x.kind === 'source' || x.kind === 'view')) {
-      const cluster = /\n  IN CLUSTER (\w+)/.exec(s.sql.text)?.[1];
+      const cluster = /\n {2}IN CLUSTER (\w+)/.exec(s.sql.text)?.[1];
       expect([s.object, clusters.includes(cluster ?? '') && !cluster?.startsWith('mz_')]).toEqual([s.object, true]);
     }
     for (const g of plan.statements.filter((x) => x.kind === 'grant')) expect(g.sql.text).toMatch(/^GRANT SELECT ON (TABLE \w+|ALL TABLES IN SCHEMA public) TO \w+$/);
@@ -117,7 +117,7 @@ describe('sql apply is idempotent', () => {
     expect(left.statements.some((s) => s.kind === 'view')).toBe(false);
     expect(left.notes).toEqual(['materialized view orders: its definition changed; left as it is (re-run with --replace-views to replace it)']);
     const replaced = planSql({ env: env('example'), readerConnectionString: CONN, rolePasswords: PASSWORDS, state, replaceViews: true });
-    expect(replaced.statements.find((s) => s.kind === 'view')!.sql.text).toMatch(/^CREATE OR REPLACE MATERIALIZED VIEW orders\n  IN CLUSTER ingest AS/);
+    expect(replaced.statements.find((s) => s.kind === 'view')!.sql.text).toMatch(/^CREATE OR REPLACE MATERIALIZED VIEW orders\n {2}IN CLUSTER ingest AS/);
   });
 
   it('starts from nothing with an empty catalog', () => {
