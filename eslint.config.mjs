@@ -5,7 +5,9 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'imports/', 'model/generated/', 'dist/', 'cdktf.out/', '.cdk8s.out/', '.reference/', 'state/', 'coverage/'] },
+  {
+    ignores: ['node_modules/', 'imports/', 'model/generated/', 'dist/', 'cdktf.out/', '.cdk8s.out/', '.reference/', 'state/', 'coverage/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

@@ -33,7 +33,8 @@ export function parsePersistUrl(text: string): PersistLocation | string {
   } catch {
     return 'is not a URL';
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `has scheme ${url.protocol.replace(':', '')}; Materialize reads only https (or http for Azurite)`;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return `has scheme ${url.protocol.replace(':', '')}; Materialize reads only https (or http for Azurite)`;
   const segments = url.pathname.split('/').filter(Boolean);
   const [account, ...rest] = url.hostname.split('.');
   let emulator = false;
@@ -80,7 +81,12 @@ export function checkBackendValue(key: string, value: string | undefined): Value
   const k = BACKEND_SECRET.keys;
   if (value === undefined || value.trim() === '') return { key, message: `${key} is empty`, fix: fixFor(key) };
   const unfilled = unfilledVariable(value);
-  if (unfilled) return { key, message: `${key} still contains ${unfilled}`, fix: 'set the variable, or take the value from the Terraform outputs (mzops seal does)' };
+  if (unfilled)
+    return {
+      key,
+      message: `${key} still contains ${unfilled}`,
+      fix: 'set the variable, or take the value from the Terraform outputs (mzops seal does)',
+    };
   if (/\s/.test(value.trim()) || value !== value.trim()) {
     if (key !== k.licenseKey) return { key, message: `${key} contains white space`, fix: fixFor(key) };
   }
@@ -93,9 +99,14 @@ export function checkBackendValue(key: string, value: string | undefined): Value
     if (typeof parsed === 'string') return { key, message: `${key} ${parsed}`, fix: fixFor(key) };
   }
   if (key === k.licenseKey && value.trim().length < 64) {
-    return { key, message: `license_key is ${value.trim().length} characters; a Materialize license key is a long signed token`, fix: fixFor(key) };
+    return {
+      key,
+      message: `license_key is ${value.trim().length} characters; a Materialize license key is a long signed token`,
+      fix: fixFor(key),
+    };
   }
-  if (key === k.mzSystemPassword && value.length < 12) return { key, message: 'the mz_system password is shorter than 12 characters', fix: fixFor(key) };
+  if (key === k.mzSystemPassword && value.length < 12)
+    return { key, message: 'the mz_system password is shorter than 12 characters', fix: fixFor(key) };
   return undefined;
 }
 

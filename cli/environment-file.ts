@@ -23,7 +23,11 @@ export function setMaterializeField(file: string, field: 'requestRollout' | 'env
     next = `${text.slice(0, existing.index)}${existing[1]}'${value}'${text.slice(existing.index + existing[0].length)}`;
   } else {
     const block = /(\n([ \t]*)materialize\s*:\s*\{[ \t]*\n)([ \t]*)/.exec(code);
-    if (!block) throw new CliError(`${file}: no "materialize: {" block to put ${field} in`, `add ${field}: '${value}' to the materialize section by hand`);
+    if (!block)
+      throw new CliError(
+        `${file}: no "materialize: {" block to put ${field} in`,
+        `add ${field}: '${value}' to the materialize section by hand`,
+      );
     const indent = block[3] || `${block[2]}  `;
     next = `${text.slice(0, block.index)}${block[1]}${indent}${field}: '${value}',\n${indent}${text.slice(block.index + block[0].length)}`;
   }
@@ -35,7 +39,9 @@ export function setMaterializeField(file: string, field: 'requestRollout' | 'env
 
 /** The text with every line and block comment replaced by spaces (newlines kept), outside string literals. */
 export function blankComments(text: string): string {
-  return text.replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (m) => (m.startsWith('/') ? m.replace(/[^\n]/g, ' ') : m));
+  return text.replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (m) =>
+    m.startsWith('/') ? m.replace(/[^\n]/g, ' ') : m,
+  );
 }
 
 export function newUuid(): string {

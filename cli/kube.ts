@@ -51,10 +51,17 @@ function checkObject(value: unknown, q: KubeQuery, where: string): KubeObject {
         ? 'no metadata.name'
         : o.spec !== undefined && (typeof o.spec !== 'object' || o.spec === null)
           ? 'spec is not an object'
-          : o.status !== undefined && (typeof o.status !== 'object' || o.status === null || (o.status.conditions !== undefined && !Array.isArray(o.status.conditions)))
+          : o.status !== undefined &&
+              (typeof o.status !== 'object' ||
+                o.status === null ||
+                (o.status.conditions !== undefined && !Array.isArray(o.status.conditions)))
             ? 'status.conditions is not a list'
             : undefined;
-  if (problem) throw new CliError(`${describeQuery(q)} answered with an unexpected shape (${where}: ${problem})`, 'check that the kube context is the environment\'s cluster and its kubectl can read it');
+  if (problem)
+    throw new CliError(
+      `${describeQuery(q)} answered with an unexpected shape (${where}: ${problem})`,
+      "check that the kube context is the environment's cluster and its kubectl can read it",
+    );
   return o!;
 }
 
@@ -72,7 +79,11 @@ export async function getObject(kube: KubeClient, q: KubeQuery & { readonly name
 /** A list's items, each checked like getObject's answer. */
 export async function listObjects(kube: KubeClient, q: Omit<KubeQuery, 'name'>): Promise<KubeObject[]> {
   const answer = (await kube.get(q)) as { items?: unknown } | undefined;
-  if (!answer || !Array.isArray(answer.items)) throw new CliError(`${describeQuery(q)} answered with an unexpected shape (no items list)`, 'check that the kube context is the environment\'s cluster and its kubectl can read it');
+  if (!answer || !Array.isArray(answer.items))
+    throw new CliError(
+      `${describeQuery(q)} answered with an unexpected shape (no items list)`,
+      "check that the kube context is the environment's cluster and its kubectl can read it",
+    );
   return answer.items.map((item, i) => checkObject(item, q, `items[${i}]`));
 }
 
@@ -99,7 +110,15 @@ export class KubectlClient implements KubeClient {
   }
 
   async get(q: KubeQuery): Promise<unknown> {
-    const args = ['get', q.resource, ...(q.name ? [q.name] : []), ...(q.namespace ? ['-n', q.namespace] : []), ...(q.selector ? ['-l', q.selector] : []), '-o', 'json'];
+    const args = [
+      'get',
+      q.resource,
+      ...(q.name ? [q.name] : []),
+      ...(q.namespace ? ['-n', q.namespace] : []),
+      ...(q.selector ? ['-l', q.selector] : []),
+      '-o',
+      'json',
+    ];
     args.unshift(...this.connectionArgs());
     try {
       const { stdout } = await run('kubectl', args, { timeout: 20_000, maxBuffer: 32 * 1024 * 1024 });
@@ -128,7 +147,12 @@ export class RecordedKube implements KubeClient {
  * `az aks get-credentials` writes), else the fix is named. `contexts` lists the kubeconfig's
  * contexts (kubectl config get-contexts -o name), replaceable in tests.
  */
-export function environmentKube(clusterName: string, resourceGroup: string, kubeconfig: string | undefined, contexts: (kubeconfig?: string) => string[] = kubeContexts): KubectlClient {
+export function environmentKube(
+  clusterName: string,
+  resourceGroup: string,
+  kubeconfig: string | undefined,
+  contexts: (kubeconfig?: string) => string[] = kubeContexts,
+): KubectlClient {
   const names = contexts(kubeconfig);
   if (!names.includes(clusterName)) {
     throw new CliError(
@@ -141,7 +165,12 @@ export function environmentKube(clusterName: string, resourceGroup: string, kube
 
 function kubeContexts(kubeconfig?: string): string[] {
   try {
-    return execFileSync('kubectl', [...(kubeconfig ? ['--kubeconfig', kubeconfig] : []), 'config', 'get-contexts', '-o', 'name'], { encoding: 'utf8', timeout: 10_000 }).split('\n').filter(Boolean);
+    return execFileSync('kubectl', [...(kubeconfig ? ['--kubeconfig', kubeconfig] : []), 'config', 'get-contexts', '-o', 'name'], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    })
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }

@@ -71,26 +71,31 @@ export function buildProgram(): Command {
 
   program
     .command('seal')
-    .description('seal the backend secret (Terraform outputs + MZ_LICENSE_KEY, MZ_SYSTEM_PASSWORD) into environments/<environment>.sealed.json')
+    .description(
+      'seal the backend secret (Terraform outputs + MZ_LICENSE_KEY, MZ_SYSTEM_PASSWORD) into environments/<environment>.sealed.json',
+    )
     .argument('<environment>')
     .option('--cert <file>', 'sealing certificate PEM (default: the sealing_certificate_pem output)')
     .option('--outputs <file>', 'Terraform outputs JSON (default: .mzops/<environment>/outputs.json, else terraform output)')
     .option('--reseal', 're-encrypt every value from its sources, replacing the sealed file (also a corrupt one)')
-    .action(action((name: string, opts: { cert?: string; outputs?: string; reseal?: boolean }) => {
-      const env = environment(name);
-      const result = sealEnvironment({
-        env,
-        outputs: readStackOutputs(name, { file: opts.outputs, root: ROOT }),
-        variables: userVariables(ROOT),
-        certificatePem: opts.cert ? readFileSync(opts.cert, 'utf8') : undefined,
-        root: ROOT,
-        reseal: opts.reseal,
-      });
-      out(`sealed: ${result.sealed.join(', ') || 'nothing changed'}`);
-      if (result.unchanged.length) out(`unchanged: ${result.unchanged.join(', ')}`);
-      if (result.generatedPasswordFile) out(`generated the mz_system password in ${relative(ROOT, result.generatedPasswordFile)} (keep it; it is not in git)`);
-      out(`wrote ${relative(ROOT, result.path)}; next: npm run synth, then commit`);
-    }));
+    .action(
+      action((name: string, opts: { cert?: string; outputs?: string; reseal?: boolean }) => {
+        const env = environment(name);
+        const result = sealEnvironment({
+          env,
+          outputs: readStackOutputs(name, { file: opts.outputs, root: ROOT }),
+          variables: userVariables(ROOT),
+          certificatePem: opts.cert ? readFileSync(opts.cert, 'utf8') : undefined,
+          root: ROOT,
+          reseal: opts.reseal,
+        });
+        out(`sealed: ${result.sealed.join(', ') || 'nothing changed'}`);
+        if (result.unchanged.length) out(`unchanged: ${result.unchanged.join(', ')}`);
+        if (result.generatedPasswordFile)
+          out(`generated the mz_system password in ${relative(ROOT, result.generatedPasswordFile)} (keep it; it is not in git)`);
+        out(`wrote ${relative(ROOT, result.path)}; next: npm run synth, then commit`);
+      }),
+    );
 
   program
     .command('deploy')
@@ -99,31 +104,46 @@ export function buildProgram(): Command {
     .option('--dry-run', 'print each step without running it')
     .option('--push', 'commit and push the GitOps changes, then wait for Flux and the instance')
     .option('--no-wait', 'with --push: do not wait for Flux')
-    .action(action(async (name: string, opts: { dryRun?: boolean; push?: boolean; wait: boolean }) => {
-      const ctx = context(name);
-      if (!opts.dryRun) {
-        const problems = deployPrerequisites(ctx);
-        if (problems.length > 0) throw new CliError(problems.map((p) => `${p.problem}`).join('\n'), problems.map((p) => p.fix).join('\n      '));
-      }
-      await runPlan(deployPlan(ctx, { push: !!opts.push, wait: opts.wait }), { dryRun: opts.dryRun, log: out });
-    }));
+    .action(
+      action(async (name: string, opts: { dryRun?: boolean; push?: boolean; wait: boolean }) => {
+        const ctx = context(name);
+        if (!opts.dryRun) {
+          const problems = deployPrerequisites(ctx);
+          if (problems.length > 0)
+            throw new CliError(problems.map((p) => `${p.problem}`).join('\n'), problems.map((p) => p.fix).join('\n      '));
+        }
+        await runPlan(deployPlan(ctx, { push: !!opts.push, wait: opts.wait }), { dryRun: opts.dryRun, log: out });
+      }),
+    );
 
   program
     .command('ca')
     .description("fetch the instance's CA certificate (what SQL and console clients verify TLS against) into .mzops/<environment>/ca.crt")
     .argument('<environment>')
     .option('--kubeconfig <file>', 'kubeconfig of the cluster (default: KUBECONFIG, ~/.kube/config)')
-    .action(action(async (name: string, opts: { kubeconfig?: string }) => {
-      const env = environment(name);
-      if (!env.materialize.tls) throw new CliError(`environment "${name}" runs without TLS (materialize.tls is false)`, 'turn materialize.tls on: passwords otherwise cross the load balancer in clear');
-      const kube = kubeFor(env, opts.kubeconfig);
-      if (!kube) throw new CliError('no kubeconfig to reach the cluster with', `az aks get-credentials -g ${env.names.resourceGroup} -n ${env.names.aksCluster}, or pass --kubeconfig`);
-      const file = await fetchCaCertificate(env, kube, ROOT);
-      out(`wrote ${relative(ROOT, file)}`);
-      const endpoints = accessEndpoints(env);
-      out(`SQL:     ${endpoints.sql.host}:${PORTS.sql} (psql "host=${endpoints.sql.host} port=${PORTS.sql} user=${MATERIALIZE_SQL.adminUser} sslmode=verify-full sslrootcert=${relative(ROOT, file)}")`);
-      out(`console: https://${endpoints.console.host}:${PORTS.console}`);
-    }));
+    .action(
+      action(async (name: string, opts: { kubeconfig?: string }) => {
+        const env = environment(name);
+        if (!env.materialize.tls)
+          throw new CliError(
+            `environment "${name}" runs without TLS (materialize.tls is false)`,
+            'turn materialize.tls on: passwords otherwise cross the load balancer in clear',
+          );
+        const kube = kubeFor(env, opts.kubeconfig);
+        if (!kube)
+          throw new CliError(
+            'no kubeconfig to reach the cluster with',
+            `az aks get-credentials -g ${env.names.resourceGroup} -n ${env.names.aksCluster}, or pass --kubeconfig`,
+          );
+        const file = await fetchCaCertificate(env, kube, ROOT);
+        out(`wrote ${relative(ROOT, file)}`);
+        const endpoints = accessEndpoints(env);
+        out(
+          `SQL:     ${endpoints.sql.host}:${PORTS.sql} (psql "host=${endpoints.sql.host} port=${PORTS.sql} user=${MATERIALIZE_SQL.adminUser} sslmode=verify-full sslrootcert=${relative(ROOT, file)}")`,
+        );
+        out(`console: https://${endpoints.console.host}:${PORTS.console}`);
+      }),
+    );
 
   program
     .command('doctor')
@@ -131,16 +151,24 @@ export function buildProgram(): Command {
     .argument('<environment>')
     .option('--outputs <file>', 'Terraform outputs JSON')
     .option('--kubeconfig <file>', 'kubeconfig for the cluster checks (default: KUBECONFIG, ~/.kube/config)')
-    .action(action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
-      const env = environment(name);
-      const outputs = readStackOutputsIfAny(name, { file: opts.outputs, root: ROOT });
-      if (!outputs) err(`warn  outputs: no Terraform outputs for "${name}" (deploy first: mzops deploy ${name})`);
-      const results = await runDoctor({ env, outputs: outputs ?? {}, variables: userVariables(ROOT), kube: kubeOrWarn(env, opts.kubeconfig), progress: (rs) => rs.forEach((r) => out(formatCheck(r))) });
-      const failed = results.filter((r) => r.status === 'fail').length;
-      const warned = results.filter((r) => r.status === 'warn').length;
-      out(`\n${results.length - failed - warned} ok, ${warned} warn, ${failed} fail`);
-      if (failed > 0) process.exitCode = 1;
-    }));
+    .action(
+      action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
+        const env = environment(name);
+        const outputs = readStackOutputsIfAny(name, { file: opts.outputs, root: ROOT });
+        if (!outputs) err(`warn  outputs: no Terraform outputs for "${name}" (deploy first: mzops deploy ${name})`);
+        const results = await runDoctor({
+          env,
+          outputs: outputs ?? {},
+          variables: userVariables(ROOT),
+          kube: kubeOrWarn(env, opts.kubeconfig),
+          progress: (rs) => rs.forEach((r) => out(formatCheck(r))),
+        });
+        const failed = results.filter((r) => r.status === 'fail').length;
+        const warned = results.filter((r) => r.status === 'warn').length;
+        out(`\n${results.length - failed - warned} ok, ${warned} warn, ${failed} fail`);
+        if (failed > 0) process.exitCode = 1;
+      }),
+    );
 
   program
     .command('status')
@@ -148,22 +176,40 @@ export function buildProgram(): Command {
     .argument('<environment>')
     .option('--outputs <file>', 'Terraform outputs JSON')
     .option('--kubeconfig <file>', 'kubeconfig')
-    .action(action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
-      const env = environment(name);
-      const outputs = readStackOutputsIfAny(name, { file: opts.outputs, root: ROOT });
-      for (const line of await statusReport(env, kubeOrWarn(env, opts.kubeconfig), outputs)) out(line);
-    }));
+    .action(
+      action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
+        const env = environment(name);
+        const outputs = readStackOutputsIfAny(name, { file: opts.outputs, root: ROOT });
+        for (const line of await statusReport(env, kubeOrWarn(env, opts.kubeconfig), outputs)) out(line);
+      }),
+    );
 
-  const planCommand = (cmd: string, description: string, build: (ctx: Context, opts: Record<string, unknown>) => ReturnType<typeof rolloutPlan>, extra?: (c: Command) => Command) => {
-    let c = program.command(cmd).description(description).argument('<environment>').option('--dry-run', 'print each step without running it').option('--push', 'commit and push the changes');
+  const planCommand = (
+    cmd: string,
+    description: string,
+    build: (ctx: Context, opts: Record<string, unknown>) => ReturnType<typeof rolloutPlan>,
+    extra?: (c: Command) => Command,
+  ) => {
+    let c = program
+      .command(cmd)
+      .description(description)
+      .argument('<environment>')
+      .option('--dry-run', 'print each step without running it')
+      .option('--push', 'commit and push the changes');
     if (extra) c = extra(c);
-    c.action(action(async (name: string, opts: Record<string, unknown>) => {
-      const ctx = context(name, opts.kubeconfig as string | undefined);
-      await runPlan(build(ctx, opts), { dryRun: !!opts.dryRun, log: out });
-    }));
+    c.action(
+      action(async (name: string, opts: Record<string, unknown>) => {
+        const ctx = context(name, opts.kubeconfig as string | undefined);
+        await runPlan(build(ctx, opts), { dryRun: !!opts.dryRun, log: out });
+      }),
+    );
   };
-  planCommand('rollout', 'set a new requestRollout UUID and synthesize: the operator rolls environmentd out', (ctx, o) => rolloutPlan(ctx, { push: !!o.push }));
-  planCommand('rotate-sas', 'issue a new SAS, re-seal and roll out (Materialize never refreshes a SAS)', (ctx, o) => rotateSasPlan(ctx, { push: !!o.push }));
+  planCommand('rollout', 'set a new requestRollout UUID and synthesize: the operator rolls environmentd out', (ctx, o) =>
+    rolloutPlan(ctx, { push: !!o.push }),
+  );
+  planCommand('rotate-sas', 'issue a new SAS, re-seal and roll out (Materialize never refreshes a SAS)', (ctx, o) =>
+    rotateSasPlan(ctx, { push: !!o.push }),
+  );
   planCommand(
     'recreate',
     'start fresh with a new environmentId (all current data becomes unreachable)',
@@ -187,8 +233,10 @@ if (require.main === module) {
       throw e;
     });
   }
-  buildProgram().parseAsync(process.argv).catch((e: Error) => {
-    err(`error: ${e.message}`);
-    process.exitCode = 1;
-  });
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((e: Error) => {
+      err(`error: ${e.message}`);
+      process.exitCode = 1;
+    });
 }

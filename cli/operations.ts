@@ -4,7 +4,18 @@ import { join, relative } from 'node:path';
 import { selectEnvironments } from '../core/environments';
 import { VARIABLES } from '../model/variables';
 import { stackDir, workspace } from '../core/workspace';
-import { accessServiceNames, BACKEND_SECRET, CONDITIONS, DIST, FLUX, MATERIALIZE_SQL, NAMESPACES, POD_LABELS, PORTS, TF_OUTPUTS } from '../model/contract';
+import {
+  accessServiceNames,
+  BACKEND_SECRET,
+  CONDITIONS,
+  DIST,
+  FLUX,
+  MATERIALIZE_SQL,
+  NAMESPACES,
+  POD_LABELS,
+  PORTS,
+  TF_OUTPUTS,
+} from '../model/contract';
 import type { Environment } from '../model/environment';
 import { sealedValuesPath } from '../model/sealed-values';
 import { checkBackendValue } from './backend-values';
@@ -47,40 +58,71 @@ export function deployPrerequisites(ctx: Context): { problem: string; fix: strin
   const v = ctx.variables;
   const sub = VARIABLES.armSubscriptionId.name;
   if (!v[sub]) {
-    problems.push({ problem: `${sub} is not set (the azurerm 4 provider requires it)`, fix: `export ${sub}=$(az account show --query id -o tsv)` });
+    problems.push({
+      problem: `${sub} is not set (the azurerm 4 provider requires it)`,
+      fix: `export ${sub}=$(az account show --query id -o tsv)`,
+    });
   }
   if (!v[VARIABLES.armClientId.name]) {
     const az = exec(ctx, 'az', ['account', 'show', '-o', 'none']);
-    if (az.status !== 0) problems.push({ problem: 'no Azure credentials: neither ARM_CLIENT_ID (service principal / OIDC) nor an az login', fix: 'az login, or set ARM_CLIENT_ID with ARM_CLIENT_SECRET or ARM_USE_OIDC=true' });
+    if (az.status !== 0)
+      problems.push({
+        problem: 'no Azure credentials: neither ARM_CLIENT_ID (service principal / OIDC) nor an az login',
+        fix: 'az login, or set ARM_CLIENT_ID with ARM_CLIENT_SECRET or ARM_USE_OIDC=true',
+      });
   }
   const license = checkBackendValue(BACKEND_SECRET.keys.licenseKey, v[SEAL_VARIABLES.licenseKey]);
   if (license) problems.push({ problem: `${SEAL_VARIABLES.licenseKey}: ${license.message}`, fix: license.fix });
-  if (exec(ctx, 'terraform', ['version']).status !== 0) problems.push({ problem: 'terraform is not on PATH', fix: 'install Terraform 1.x (cdktf runs it)' });
+  if (exec(ctx, 'terraform', ['version']).status !== 0)
+    problems.push({ problem: 'terraform is not on PATH', fix: 'install Terraform 1.x (cdktf runs it)' });
   const git = exec(ctx, 'git', ['status', '--porcelain', '--', ...trackedPaths(ctx)]);
-  if (git.status !== 0) problems.push({ problem: `git status failed: ${git.stderr.trim()}`, fix: 'run mzops from a clone of the repository' });
+  if (git.status !== 0)
+    problems.push({ problem: `git status failed: ${git.stderr.trim()}`, fix: 'run mzops from a clone of the repository' });
   else if (git.stdout.trim()) {
-    problems.push({ problem: `uncommitted changes in ${git.stdout.split('\n').filter((l) => l.trim()).map((l) => l.slice(3)).join(', ')}`, fix: 'commit or stash them first: deploy rewrites these files' });
+    problems.push({
+      problem: `uncommitted changes in ${git.stdout
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => l.slice(3))
+        .join(', ')}`,
+      fix: 'commit or stash them first: deploy rewrites these files',
+    });
   }
   return problems;
 }
 
 /** Runs the synthesis pipeline for this one environment, in this process; other environments' folders stay as they are. */
-function synthesizeEnvironment(ctx: Context, changes: { environmentIdChanges?: Record<string, string>; requestRollouts?: Record<string, string> } = {}): void {
+function synthesizeEnvironment(
+  ctx: Context,
+  changes: { environmentIdChanges?: Record<string, string>; requestRollouts?: Record<string, string> } = {},
+): void {
   const result = synthesizeAll({ workspace: workspace(ctx.root), environments: [ctx.env.name], ...changes });
   for (const line of describeResult(result)) ctx.log(`   ${line}`);
 }
 
 function synthStep(ctx: Context): Step {
-  return { title: `synthesize ${ctx.env.name} (cdktf.out/stacks/${ctx.env.name}/ and ${DIST.root}/${ctx.env.name}/)`, run: () => synthesizeEnvironment(ctx) };
+  return {
+    title: `synthesize ${ctx.env.name} (cdktf.out/stacks/${ctx.env.name}/ and ${DIST.root}/${ctx.env.name}/)`,
+    run: () => synthesizeEnvironment(ctx),
+  };
 }
 
 function sealStep(ctx: Context): Step {
   return {
     title: `seal the backend secret into environments/${ctx.env.name}.sealed.json`,
     run: () => {
-      const result = sealEnvironment({ env: ctx.env, outputs: readStackOutputs(ctx.env.name, { root: ctx.root }), variables: ctx.variables, root: ctx.root, environmentsDir: workspace(ctx.root).environmentsDir });
-      ctx.log(`   sealed: ${result.sealed.join(', ') || 'nothing changed'}${result.unchanged.length ? `; unchanged: ${result.unchanged.join(', ')}` : ''}`);
-      if (result.generatedPasswordFile) ctx.log(`   generated the mz_system password: ${relative(ctx.root, result.generatedPasswordFile)} (keep it; never commit it)`);
+      const result = sealEnvironment({
+        env: ctx.env,
+        outputs: readStackOutputs(ctx.env.name, { root: ctx.root }),
+        variables: ctx.variables,
+        root: ctx.root,
+        environmentsDir: workspace(ctx.root).environmentsDir,
+      });
+      ctx.log(
+        `   sealed: ${result.sealed.join(', ') || 'nothing changed'}${result.unchanged.length ? `; unchanged: ${result.unchanged.join(', ')}` : ''}`,
+      );
+      if (result.generatedPasswordFile)
+        ctx.log(`   generated the mz_system password: ${relative(ctx.root, result.generatedPasswordFile)} (keep it; never commit it)`);
     },
   };
 }
@@ -103,14 +145,20 @@ function endpointsStep(ctx: Context): Step {
   return {
     title: 'print the endpoints',
     run: async () => {
-      if (!ctx.kube) throw new CliError('no kubeconfig with the environment\'s context to read the endpoints from', `az aks get-credentials -g ${ctx.env.names.resourceGroup} -n ${ctx.env.names.aksCluster}`);
+      if (!ctx.kube)
+        throw new CliError(
+          "no kubeconfig with the environment's context to read the endpoints from",
+          `az aks get-credentials -g ${ctx.env.names.resourceGroup} -n ${ctx.env.names.aksCluster}`,
+        );
       const services = await listObjects(ctx.kube, { resource: 'services', namespace: ns });
       const ip = (svcName: string) => loadBalancerIp(services.find((s) => s.metadata.name === svcName)) ?? '<pending>';
       const scheme = ctx.env.materialize.tls ? 'https' : 'http';
       const names = accessServiceNames(name);
       ctx.log(`   console:  ${scheme}://${ip(names.console)}:${PORTS.console}`);
       ctx.log(`   SQL:      ${ip(names.sql)}:${PORTS.sql}`);
-      ctx.log(`   psql:     PGPASSWORD="$(cat ${relative(ctx.root, passwordFile(ctx.env.name, ctx.root))})" psql "host=${ip(names.sql)} port=${PORTS.sql} user=${MATERIALIZE_SQL.adminUser} dbname=${MATERIALIZE_SQL.database}"`);
+      ctx.log(
+        `   psql:     PGPASSWORD="$(cat ${relative(ctx.root, passwordFile(ctx.env.name, ctx.root))})" psql "host=${ip(names.sql)} port=${PORTS.sql} user=${MATERIALIZE_SQL.adminUser} dbname=${MATERIALIZE_SQL.database}"`,
+      );
     },
   };
 }
@@ -127,7 +175,16 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
   const steps: Step[] = [
     {
       title: `cdktf deploy ${env.name} (Azure resources, sensitive outputs to ${outFile})`,
-      command: ['npx', 'cdktf', 'deploy', env.name, '--auto-approve', '--outputs-file', outFile, '--outputs-file-include-sensitive-outputs'],
+      command: [
+        'npx',
+        'cdktf',
+        'deploy',
+        env.name,
+        '--auto-approve',
+        '--outputs-file',
+        outFile,
+        '--outputs-file-include-sensitive-outputs',
+      ],
       env: terraformEnvironment(ctx.variables),
     },
     {
@@ -144,8 +201,32 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
     // Pinned to the environment's own cluster, whatever context is current.
     const pin = ctx.kube?.connectionArgs?.() ?? ['--context', env.names.aksCluster];
     steps.push(
-      { title: 'wait for Flux to apply the instance layer', command: ['kubectl', ...pin, 'wait', `--for=condition=${CONDITIONS.ready}`, `kustomization/${FLUX.layers[FLUX.layers.length - 1]}`, '-n', NAMESPACES.flux, '--timeout=45m'] },
-      { title: `wait for Materialize ${env.materialize.instanceName} to be UpToDate`, command: ['kubectl', ...pin, 'wait', `--for=condition=${CONDITIONS.upToDate}`, `materialize/${env.materialize.instanceName}`, '-n', NAMESPACES.instance, '--timeout=30m'] },
+      {
+        title: 'wait for Flux to apply the instance layer',
+        command: [
+          'kubectl',
+          ...pin,
+          'wait',
+          `--for=condition=${CONDITIONS.ready}`,
+          `kustomization/${FLUX.layers[FLUX.layers.length - 1]}`,
+          '-n',
+          NAMESPACES.flux,
+          '--timeout=45m',
+        ],
+      },
+      {
+        title: `wait for Materialize ${env.materialize.instanceName} to be UpToDate`,
+        command: [
+          'kubectl',
+          ...pin,
+          'wait',
+          `--for=condition=${CONDITIONS.upToDate}`,
+          `materialize/${env.materialize.instanceName}`,
+          '-n',
+          NAMESPACES.instance,
+          '--timeout=30m',
+        ],
+      },
       endpointsStep(ctx),
     );
   } else if (!options.push) {
@@ -183,13 +264,18 @@ export function sasRotationAddress(root: string, environment: string): string {
   if (!existsSync(path)) throw new CliError(`no synthesized stack for "${environment}"`, 'run npm run synth first');
   const stack = JSON.parse(readFileSync(path, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
   const names = Object.keys(stack.resource?.time_rotating ?? {});
-  if (names.length !== 1) throw new CliError(`environment "${environment}" has no SAS rotation (persistAuth is not "sas")`, 'workload identity needs no rotation');
+  if (names.length !== 1)
+    throw new CliError(
+      `environment "${environment}" has no SAS rotation (persistAuth is not "sas")`,
+      'workload identity needs no rotation',
+    );
   return `time_rotating.${names[0]}`;
 }
 
 /** A new SAS now (Materialize never refreshes one): replace the rotation clock, re-seal, roll out. */
 export function rotateSasPlan(ctx: Context, options: { push: boolean }): Step[] {
-  if (ctx.env.storage.persistAuth !== 'sas') throw new CliError(`environment "${ctx.env.name}" uses workload identity: there is no SAS to rotate`);
+  if (ctx.env.storage.persistAuth !== 'sas')
+    throw new CliError(`environment "${ctx.env.name}" uses workload identity: there is no SAS to rotate`);
   const stack = relative(ctx.root, stackDir(workspace(ctx.root), ctx.env.name));
   let address = '<time_rotating address>';
   const outFile = outputsFile(ctx.env.name, ctx.root);
@@ -215,8 +301,16 @@ export function rotateSasPlan(ctx: Context, options: { push: boolean }): Step[] 
     {
       title: `refresh ${relative(ctx.root, outFile)}`,
       run: () => {
-        const out = execFileSync('terraform', [`-chdir=${stack}`, 'output', '-json'], { cwd: ctx.root, encoding: 'utf8', env: { ...process.env, ...tfEnv }, timeout: 120_000 });
-        writePrivateFile(outFile, `${JSON.stringify(flattenTerraformOutputs(JSON.parse(out) as Record<string, { value: unknown }>), null, 2)}\n`);
+        const out = execFileSync('terraform', [`-chdir=${stack}`, 'output', '-json'], {
+          cwd: ctx.root,
+          encoding: 'utf8',
+          env: { ...process.env, ...tfEnv },
+          timeout: 120_000,
+        });
+        writePrivateFile(
+          outFile,
+          `${JSON.stringify(flattenTerraformOutputs(JSON.parse(out) as Record<string, { value: unknown }>), null, 2)}\n`,
+        );
       },
     },
     sealStep(ctx),
@@ -253,7 +347,10 @@ export function recreatePlan(ctx: Context, options: { confirm?: string; emptyPer
   const steps: Step[] = [];
   if (options.emptyPersist) {
     steps.push(
-      { title: `check that no pod of Materialize ${ctx.env.materialize.instanceName} runs (it would lose the blobs under it)`, run: () => assertInstanceStopped(ctx) },
+      {
+        title: `check that no pod of Materialize ${ctx.env.materialize.instanceName} runs (it would lose the blobs under it)`,
+        run: () => assertInstanceStopped(ctx),
+      },
       {
         title: 'delete every blob in the persist container',
         run: async () => {
@@ -281,9 +378,21 @@ export function recreatePlan(ctx: Context, options: { confirm?: string; emptyPer
 /** Emptying the container under a running environmentd would corrupt it: refuse while any pod of the instance exists. */
 async function assertInstanceStopped(ctx: Context): Promise<void> {
   const stop = `flux suspend kustomization ${FLUX.layers[FLUX.layers.length - 1]} -n ${NAMESPACES.flux}, then kubectl delete materialize ${ctx.env.materialize.instanceName} -n ${NAMESPACES.instance}`;
-  if (!ctx.kube) throw new CliError('--empty-persist needs the cluster, to check that the instance is stopped', `pass --kubeconfig (or set KUBECONFIG); stop the instance first: ${stop}`);
+  if (!ctx.kube)
+    throw new CliError(
+      '--empty-persist needs the cluster, to check that the instance is stopped',
+      `pass --kubeconfig (or set KUBECONFIG); stop the instance first: ${stop}`,
+    );
   // An answer without an items list is an error, never "no pods": this check guards deleting persist data.
-  const pods = await listObjects(ctx.kube, { resource: 'pods', namespace: NAMESPACES.instance, selector: `${POD_LABELS.organizationName}=${ctx.env.materialize.instanceName}` });
+  const pods = await listObjects(ctx.kube, {
+    resource: 'pods',
+    namespace: NAMESPACES.instance,
+    selector: `${POD_LABELS.organizationName}=${ctx.env.materialize.instanceName}`,
+  });
   const running = pods.map((p) => p.metadata.name);
-  if (running.length > 0) throw new CliError(`Materialize ${ctx.env.materialize.instanceName} still runs (${running.slice(0, 3).join(', ')}${running.length > 3 ? ', ...' : ''})`, `stop it first: ${stop}; then run recreate again`);
+  if (running.length > 0)
+    throw new CliError(
+      `Materialize ${ctx.env.materialize.instanceName} still runs (${running.slice(0, 3).join(', ')}${running.length > 3 ? ', ...' : ''})`,
+      `stop it first: ${stop}; then run recreate again`,
+    );
 }

@@ -17,10 +17,14 @@ export function synthesizeAll(options: Omit<SynthesizeOptions, 'renderers'>): Sy
 export function describeResult(result: SynthesizeResult): string[] {
   const lines = [...result.notices, `synthesized: ${result.environments.join(', ') || 'nothing'} (dist/ and cdktf.out/)`];
   for (const u of result.unsealed) {
-    lines.push(`warning: environment "${u.environment}" is not sealed yet (missing ${u.missing.join(', ')}): its SealedSecret is a placeholder; run mzops seal ${u.environment}`);
+    lines.push(
+      `warning: environment "${u.environment}" is not sealed yet (missing ${u.missing.join(', ')}): its SealedSecret is a placeholder; run mzops seal ${u.environment}`,
+    );
   }
   for (const o of result.orphans) {
-    lines.push(`warning: ${o} has no environment file; it is kept (Flux still applies a dist/ folder). Delete it on purpose if the environment is gone.`);
+    lines.push(
+      `warning: ${o} has no environment file; it is kept (Flux still applies a dist/ folder). Delete it on purpose if the environment is gone.`,
+    );
   }
   return lines;
 }

@@ -19,8 +19,12 @@ export function describePlan(steps: Step[]): string[] {
 export function runCommand(command: string[], env?: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, ...env } });
-    child.on('error', (e) => reject(new CliError(`${command[0]} could not start: ${e.message}`, `install ${command[0]} and put it on PATH`)));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new CliError(`\`${command.join(' ')}\` exited with ${code}`, 'read its output above'))));
+    child.on('error', (e) =>
+      reject(new CliError(`${command[0]} could not start: ${e.message}`, `install ${command[0]} and put it on PATH`)),
+    );
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new CliError(`\`${command.join(' ')}\` exited with ${code}`, 'read its output above')),
+    );
   });
 }
 

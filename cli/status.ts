@@ -6,7 +6,12 @@ import type { StackOutputs } from './terraform-outputs';
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function formatBytes(n: number): string {
@@ -34,7 +39,10 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
     };
     await section('Flux', async () => {
       const rows = [['KIND', 'NAME', 'READY', 'MESSAGE']];
-      for (const [kind, resource] of [['Kustomization', KUBE_RESOURCES.kustomizations], ['HelmRelease', KUBE_RESOURCES.helmReleases]]) {
+      for (const [kind, resource] of [
+        ['Kustomization', KUBE_RESOURCES.kustomizations],
+        ['HelmRelease', KUBE_RESOURCES.helmReleases],
+      ]) {
         for (const i of await listObjects(kube, { resource, namespace: NAMESPACES.flux })) {
           const ready = condition(i, CONDITIONS.ready);
           rows.push([kind, i.metadata.name, ready?.status ?? 'Unknown', (ready?.message ?? '').slice(0, 60)]);
@@ -43,7 +51,11 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
       return table(rows);
     });
     await section(`Materialize ${env.materialize.instanceName}`, async () => {
-      const mz = await getObject(kube, { resource: KUBE_RESOURCES.materializes, namespace: NAMESPACES.instance, name: env.materialize.instanceName });
+      const mz = await getObject(kube, {
+        resource: KUBE_RESOURCES.materializes,
+        namespace: NAMESPACES.instance,
+        name: env.materialize.instanceName,
+      });
       const upToDate = condition(mz, CONDITIONS.upToDate);
       const rolledOut = mz.status?.lastCompletedRolloutRequest === mz.spec?.requestRollout;
       return [
@@ -58,7 +70,13 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
         const rows = [['NAME', 'PHASE', 'READY', 'RESTARTS', 'NODE']];
         for (const p of await listObjects(kube, { resource: 'pods', namespace: ns })) {
           const statuses = (p.status?.containerStatuses ?? []) as { ready: boolean; restartCount: number }[];
-          rows.push([p.metadata.name, String(p.status?.phase ?? '?'), `${statuses.filter((s) => s.ready).length}/${statuses.length}`, String(statuses.reduce((n, s) => n + s.restartCount, 0)), String(p.spec?.nodeName ?? '-')]);
+          rows.push([
+            p.metadata.name,
+            String(p.status?.phase ?? '?'),
+            `${statuses.filter((s) => s.ready).length}/${statuses.length}`,
+            String(statuses.reduce((n, s) => n + s.restartCount, 0)),
+            String(p.spec?.nodeName ?? '-'),
+          ]);
         }
         return rows.length > 1 ? table(rows) : ['none'];
       });
@@ -66,9 +84,13 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
     await section('Services', async () => {
       const rows = [['NAME', 'TYPE', 'ADDRESS', 'PORTS']];
       for (const s of await listObjects(kube, { resource: 'services', namespace: NAMESPACES.instance })) {
-        const ingress = ((s.status?.loadBalancer as { ingress?: unknown } | undefined)?.ingress ?? []) as { ip?: string; hostname?: string }[];
+        const ingress = ((s.status?.loadBalancer as { ingress?: unknown } | undefined)?.ingress ?? []) as {
+          ip?: string;
+          hostname?: string;
+        }[];
         const spec = (s.spec ?? {}) as { type?: string; clusterIP?: string; ports?: { port: number }[] };
-        const address = ingress.map((i) => i.ip ?? i.hostname).join(',') || (spec.type === 'LoadBalancer' ? '<pending>' : (spec.clusterIP ?? '-'));
+        const address =
+          ingress.map((i) => i.ip ?? i.hostname).join(',') || (spec.type === 'LoadBalancer' ? '<pending>' : (spec.clusterIP ?? '-'));
         rows.push([s.metadata.name, spec.type ?? '?', address, (spec.ports ?? []).map((p) => p.port).join(',')]);
       }
       return table(rows);

@@ -23,19 +23,32 @@ export function readStackOutputs(environment: string, options: { file?: string; 
     try {
       parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     } catch (e) {
-      throw new CliError(`${file} is not valid JSON (${(e as Error).message.split('\n')[0]})`, `delete it and run mzops deploy ${environment} (or terraform output -json > ${file})`);
+      throw new CliError(
+        `${file} is not valid JSON (${(e as Error).message.split('\n')[0]})`,
+        `delete it and run mzops deploy ${environment} (or terraform output -json > ${file})`,
+      );
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CliError(`${file} holds no Terraform outputs`, `delete it and run mzops deploy ${environment}`);
-    const stack = (parsed[environment] && typeof parsed[environment] === 'object' ? parsed[environment] : parsed) as Record<string, unknown>;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new CliError(`${file} holds no Terraform outputs`, `delete it and run mzops deploy ${environment}`);
+    const stack = (parsed[environment] && typeof parsed[environment] === 'object' ? parsed[environment] : parsed) as Record<
+      string,
+      unknown
+    >;
     // Both shapes: cdktf's flat {name: value} and terraform output -json's {name: {value, type, sensitive}}.
-    const isTerraformShape = Object.values(stack).some((v) => v && typeof v === 'object' && 'value' in (v as object) && 'type' in (v as object));
+    const isTerraformShape = Object.values(stack).some(
+      (v) => v && typeof v === 'object' && 'value' in (v as object) && 'type' in (v as object),
+    );
     if (isTerraformShape) return flattenTerraformOutputs(stack as Record<string, { value: unknown }>);
-    return Object.fromEntries(Object.entries(stack).map(([k, v]) => [k, typeof v === 'string' ? v : v === undefined ? undefined : JSON.stringify(v)]));
+    return Object.fromEntries(
+      Object.entries(stack).map(([k, v]) => [k, typeof v === 'string' ? v : v === undefined ? undefined : JSON.stringify(v)]),
+    );
   }
   const dir = stackDir(workspace(options.root ?? process.cwd()), environment);
   const r = spawnSync('terraform', [`-chdir=${dir}`, 'output', '-json'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
-    throw new Error(`no Terraform outputs for "${environment}": neither ${file} nor \`terraform output\` in ${dir} (deploy first: mzops deploy ${environment})`);
+    throw new Error(
+      `no Terraform outputs for "${environment}": neither ${file} nor \`terraform output\` in ${dir} (deploy first: mzops deploy ${environment})`,
+    );
   }
   return flattenTerraformOutputs(JSON.parse(r.stdout) as Record<string, { value: unknown }>);
 }

@@ -12,13 +12,25 @@ export async function fetchCaCertificate(env: Environment, kube: KubeClient, roo
   try {
     secret = await getObject(kube, { resource: 'secrets', namespace: CERTIFICATE_AUTHORITY.namespace, name });
   } catch (e) {
-    if (e instanceof NotFoundError) throw new CliError(`no secret ${CERTIFICATE_AUTHORITY.namespace}/${name} yet`, 'cert-manager creates it once Flux applies the instance layer: mzops status shows progress');
+    if (e instanceof NotFoundError)
+      throw new CliError(
+        `no secret ${CERTIFICATE_AUTHORITY.namespace}/${name} yet`,
+        'cert-manager creates it once Flux applies the instance layer: mzops status shows progress',
+      );
     throw e;
   }
   const b64 = secret.data?.[CERTIFICATE_AUTHORITY.certificateKey];
-  if (!b64) throw new CliError(`secret ${CERTIFICATE_AUTHORITY.namespace}/${name} has no ${CERTIFICATE_AUTHORITY.certificateKey}`, 'kubectl describe certificate -n cert-manager');
+  if (!b64)
+    throw new CliError(
+      `secret ${CERTIFICATE_AUTHORITY.namespace}/${name} has no ${CERTIFICATE_AUTHORITY.certificateKey}`,
+      'kubectl describe certificate -n cert-manager',
+    );
   const pem = Buffer.from(b64, 'base64').toString('utf8');
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new CliError(`${CERTIFICATE_AUTHORITY.certificateKey} in ${name} is not a PEM certificate`, 'kubectl describe certificate -n cert-manager');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new CliError(
+      `${CERTIFICATE_AUTHORITY.certificateKey} in ${name} is not a PEM certificate`,
+      'kubectl describe certificate -n cert-manager',
+    );
   const file = caFile(env.name, root);
   writePrivateFile(file, pem);
   return file;

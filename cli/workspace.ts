@@ -38,9 +38,15 @@ export function envFileTraps(root: string = process.cwd()): Map<string, string> 
     const [, name, value] = m;
     const quote = value[0];
     if ((quote === '"' || quote === "'" || quote === '`') && value.indexOf(quote, 1) === -1) {
-      traps.set(name, `.env line ${i + 1}: the value of ${name} opens a ${quote} quote it never closes, so it runs into the lines after it; close the quote`);
+      traps.set(
+        name,
+        `.env line ${i + 1}: the value of ${name} opens a ${quote} quote it never closes, so it runs into the lines after it; close the quote`,
+      );
     } else if (quote !== '"' && quote !== "'" && quote !== '`' && /\S#|\s#/.test(value) && !/^#/.test(value)) {
-      traps.set(name, `.env line ${i + 1}: the value of ${name} holds an unquoted #, where the rest of it becomes a comment; quote the value ("...")`);
+      traps.set(
+        name,
+        `.env line ${i + 1}: the value of ${name} holds an unquoted #, where the rest of it becomes a comment; quote the value ("...")`,
+      );
     }
   }
   return traps;

@@ -18,7 +18,13 @@ export function readEnvironmentDefinitions(dir: string): { file: string; definit
       const mod = require(path) as { default?: EnvironmentDefinition };
       if (!mod.default || typeof mod.default !== 'object') {
         throw new EnvironmentValidationError([
-          { environment: f.replace(/\.ts$/, ''), field: 'default export', value: undefined, rule: `of ${WORKSPACE.environments}/${f} must be defineEnvironment({...})`, example: 'export default defineEnvironment({ name: "staging", ... })' },
+          {
+            environment: f.replace(/\.ts$/, ''),
+            field: 'default export',
+            value: undefined,
+            rule: `of ${WORKSPACE.environments}/${f} must be defineEnvironment({...})`,
+            example: 'export default defineEnvironment({ name: "staging", ... })',
+          },
         ]);
       }
       return { file: f, definition: mod.default };
@@ -31,7 +37,9 @@ export function readEnvironmentDefinitions(dir: string): { file: string; definit
  */
 export function loadAllEnvironments(dir: string): Environment[] {
   const read = readEnvironmentDefinitions(dir);
-  const misnamed = read.filter(({ file, definition }) => typeof definition.name === 'string' && WORKSPACE.environmentFile(definition.name) !== file);
+  const misnamed = read.filter(
+    ({ file, definition }) => typeof definition.name === 'string' && WORKSPACE.environmentFile(definition.name) !== file,
+  );
   if (misnamed.length > 0) {
     throw new EnvironmentValidationError(
       misnamed.map(({ file, definition }) => ({
@@ -48,7 +56,9 @@ export function loadAllEnvironments(dir: string): Environment[] {
   } catch (e) {
     if (!(e instanceof EnvironmentValidationError)) throw e;
     // Name the file of each problem: the user edits files, not environments.
-    const fileOf = new Map(read.map((r) => [typeof r.definition.name === 'string' ? r.definition.name : '', `${WORKSPACE.environments}/${r.file}`]));
+    const fileOf = new Map(
+      read.map((r) => [typeof r.definition.name === 'string' ? r.definition.name : '', `${WORKSPACE.environments}/${r.file}`]),
+    );
     throw new EnvironmentValidationError(e.problems.map((p) => ({ ...p, file: p.file ?? fileOf.get(p.environment) })));
   }
 }

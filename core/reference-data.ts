@@ -46,23 +46,32 @@ export function readReferenceManifest(root: string): ReferenceFile[] {
   try {
     doc = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new ReferenceError(`${shown}: cannot be read as JSON (${(e as Error).message})`, 'restore it from Git: git checkout -- reference.json');
+    throw new ReferenceError(
+      `${shown}: cannot be read as JSON (${(e as Error).message})`,
+      'restore it from Git: git checkout -- reference.json',
+    );
   }
   const files = (doc as { files?: unknown }).files;
-  if (!Array.isArray(files) || files.length === 0) throw new ReferenceError(`${shown}: "files" must be a non-empty list of {path, url, sha256, bytes}`);
+  if (!Array.isArray(files) || files.length === 0)
+    throw new ReferenceError(`${shown}: "files" must be a non-empty list of {path, url, sha256, bytes}`);
   const seen = new Set<string>();
   return files.map((entry: unknown, i) => {
     const e = (entry ?? {}) as Record<string, unknown>;
     const where = `${shown}: files[${i}]`;
     const path = e.path;
     if (typeof path !== 'string' || isAbsolute(path) || normalize(path).startsWith('..') || normalize(path) !== path) {
-      throw new ReferenceError(`${where}.path must be a normalized relative path inside the cache (got ${JSON.stringify(path)}); for example "crds/bitnami.com_sealedsecrets.yaml"`);
+      throw new ReferenceError(
+        `${where}.path must be a normalized relative path inside the cache (got ${JSON.stringify(path)}); for example "crds/bitnami.com_sealedsecrets.yaml"`,
+      );
     }
     if (seen.has(path)) throw new ReferenceError(`${where}.path "${path}" is listed twice`);
     seen.add(path);
-    if (typeof e.url !== 'string' || !/^https:\/\//.test(e.url)) throw new ReferenceError(`${where}.url must be an https URL (got ${JSON.stringify(e.url)})`);
-    if (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256)) throw new ReferenceError(`${where}.sha256 must be 64 lowercase hex digits (got ${JSON.stringify(e.sha256)})`);
-    if (!Number.isInteger(e.bytes) || (e.bytes as number) <= 0) throw new ReferenceError(`${where}.bytes must be a positive integer (got ${JSON.stringify(e.bytes)})`);
+    if (typeof e.url !== 'string' || !/^https:\/\//.test(e.url))
+      throw new ReferenceError(`${where}.url must be an https URL (got ${JSON.stringify(e.url)})`);
+    if (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256))
+      throw new ReferenceError(`${where}.sha256 must be 64 lowercase hex digits (got ${JSON.stringify(e.sha256)})`);
+    if (!Number.isInteger(e.bytes) || (e.bytes as number) <= 0)
+      throw new ReferenceError(`${where}.bytes must be a positive integer (got ${JSON.stringify(e.bytes)})`);
     return { path, url: e.url, sha256: e.sha256, bytes: e.bytes as number };
   });
 }
@@ -167,7 +176,10 @@ export async function fillReferenceCache(options: FillOptions): Promise<FillResu
         log(`reference: ${counts.downloaded}/${pending.length} ${file.path}`);
       } catch (e) {
         const err = e as Error;
-        const reason = err.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (err.cause as Error | undefined)?.message ?? err.message;
+        const reason =
+          err.name === 'TimeoutError'
+            ? `no answer within ${timeoutMs / 1000} s`
+            : ((err.cause as Error | undefined)?.message ?? err.message);
         failures.push(`${file.path}: ${url}: ${reason}`);
       }
     }
@@ -202,10 +214,13 @@ export function cacheProblem(root: string): string | undefined {
   const files = readReferenceManifest(root);
   const cache = cacheDir(root);
   const missing = files.filter((f) => !existsSync(join(cache, f.path)));
-  if (missing.length === files.length) return `the reference data cache ${WORKSPACE.referenceCache}/ is empty: run \`${FILL_COMMAND}\` first`;
-  if (missing.length) return `the reference data cache lacks ${missing.length} file(s) (${missing[0].path}${missing.length > 1 ? ', ...' : ''}): run \`${FILL_COMMAND}\``;
+  if (missing.length === files.length)
+    return `the reference data cache ${WORKSPACE.referenceCache}/ is empty: run \`${FILL_COMMAND}\` first`;
+  if (missing.length)
+    return `the reference data cache lacks ${missing.length} file(s) (${missing[0].path}${missing.length > 1 ? ', ...' : ''}): run \`${FILL_COMMAND}\``;
   const stale = files.filter((f) => sha256(readFileSync(join(cache, f.path))) !== f.sha256);
-  if (stale.length) return `the reference data cache has ${stale.length} file(s) that differ from reference.json (${stale[0].path}${stale.length > 1 ? ', ...' : ''}): run \`${FILL_COMMAND}\``;
+  if (stale.length)
+    return `the reference data cache has ${stale.length} file(s) that differ from reference.json (${stale[0].path}${stale.length > 1 ? ', ...' : ''}): run \`${FILL_COMMAND}\``;
   return undefined;
 }
 

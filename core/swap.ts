@@ -137,7 +137,9 @@ export function recoverInterrupted(dirs: readonly string[]): string[] {
       }
       unlinkSync(path);
       for (const s of journal.scratch) rmSync(s, { recursive: true, force: true });
-      lines.push(`completed a synth interrupted at ${journal.startedAt} (${completed} of ${journal.renames.length} renames were still to do)`);
+      lines.push(
+        `completed a synth interrupted at ${journal.startedAt} (${completed} of ${journal.renames.length} renames were still to do)`,
+      );
     }
   }
   let removed = 0;

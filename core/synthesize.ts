@@ -30,7 +30,10 @@ export interface GitopsRendering {
  */
 export interface Renderers {
   /** Renders and checks `dist/<env>`; throws to refuse (e.g. a changed environmentId). */
-  gitops(env: Environment, context: { readonly environmentsDir: string; readonly previousDir: string; readonly environmentIdChangeAccepted: boolean }): GitopsRendering;
+  gitops(
+    env: Environment,
+    context: { readonly environmentsDir: string; readonly previousDir: string; readonly environmentIdChangeAccepted: boolean },
+  ): GitopsRendering;
   /**
    * Synthesizes the stacks of `envs` into `outdir` in cdktf's layout (`manifest.json`,
    * `stacks/<env>/`), running every Aspect; throws on a policy error.
@@ -74,7 +77,11 @@ function isDirectory(path: string): boolean {
 }
 
 function listDirectories(path: string): string[] {
-  return isDirectory(path) ? readdirSync(path, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name) : [];
+  return isDirectory(path)
+    ? readdirSync(path, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+        .map((d) => d.name)
+    : [];
 }
 
 function readManifest(path: string): CdktfManifest | undefined {
@@ -89,7 +96,15 @@ function readManifest(path: string): CdktfManifest | undefined {
 /** The entry cdktf writes for a stack, for stack folders an unreadable manifest no longer lists. */
 function manifestEntry(name: string): unknown {
   const dir = `${WORKSPACE.stacks}/${name}`;
-  return { annotations: [], constructPath: name, dependencies: [], name, stackMetadataPath: `${dir}/metadata.json`, synthesizedStackPath: `${dir}/cdk.tf.json`, workingDirectory: dir };
+  return {
+    annotations: [],
+    constructPath: name,
+    dependencies: [],
+    name,
+    stackMetadataPath: `${dir}/metadata.json`,
+    synthesizedStackPath: `${dir}/cdk.tf.json`,
+    workingDirectory: dir,
+  };
 }
 
 /**
@@ -147,11 +162,16 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
   const changes = options.environmentIdChanges ?? {};
   const rollouts = options.requestRollouts ?? {};
   for (const name of [...Object.keys(changes), ...Object.keys(rollouts)]) {
-    if (!chosen.some((e) => e.name === name)) throw new SynthesizeError(`environment "${name}": a change was given for an environment this run does not render`);
+    if (!chosen.some((e) => e.name === name))
+      throw new SynthesizeError(`environment "${name}": a change was given for an environment this run does not render`);
   }
   const selected = chosen.map((e) => ({
     ...e,
-    materialize: { ...e.materialize, environmentId: changes[e.name] ?? e.materialize.environmentId, requestRollout: rollouts[e.name] ?? e.materialize.requestRollout },
+    materialize: {
+      ...e.materialize,
+      environmentId: changes[e.name] ?? e.materialize.environmentId,
+      requestRollout: rollouts[e.name] ?? e.materialize.requestRollout,
+    },
   }));
 
   // Render and check everything in memory before any byte is written.
@@ -172,7 +192,11 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
   const tfStaging = join(ws.cdktfOut, tmpName);
   const distStaging = join(ws.distDir, tmpName);
   // Old content is parked beside its target (same filesystem, so every move is a rename).
-  const parks = { cdktfOut: join(ws.cdktfOut, `${tmpName}-old`), stacks: join(stacksDir, `${tmpName}-old`), dist: join(ws.distDir, `${tmpName}-old`) };
+  const parks = {
+    cdktfOut: join(ws.cdktfOut, `${tmpName}-old`),
+    stacks: join(stacksDir, `${tmpName}-old`),
+    dist: join(ws.distDir, `${tmpName}-old`),
+  };
   const scratch = [tfStaging, distStaging, ...Object.values(parks)];
   const abandon = (e: unknown): never => {
     recoverInterrupted([ws.distDir, ws.cdktfOut, stacksDir]);
@@ -186,7 +210,10 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
     if (!fresh) throw new SynthesizeError('the Terraform synth wrote no manifest.json');
     const others = listDirectories(stacksDir).filter((n) => !selected.some((e) => e.name === n));
     fault('write manifest.json');
-    writeFileSync(join(tfStaging, WORKSPACE.manifest), `${JSON.stringify(mergeManifest(readManifest(join(ws.cdktfOut, WORKSPACE.manifest)), fresh, others), null, 2)}\n`);
+    writeFileSync(
+      join(tfStaging, WORKSPACE.manifest),
+      `${JSON.stringify(mergeManifest(readManifest(join(ws.cdktfOut, WORKSPACE.manifest)), fresh, others), null, 2)}\n`,
+    );
 
     for (const { env, rendering } of gitops) {
       for (const [rel, text] of rendering.files) {
@@ -212,12 +239,24 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
     replacements.push({ target, staged, park, carry: [...kept.map((entry) => ({ entry, to: join(target, entry) })), ...legacy] });
     if (legacy.length > 0) {
       // The backend's path changed; Terraform's cached backend settings would make init ask to migrate.
-      if (kept.includes('.terraform')) replacements.push({ target: join(parks.cdktfOut, `${env.name}-backend-cache`), staged: join(target, '.terraform', 'terraform.tfstate'), park: join(parks.cdktfOut, `${env.name}-unused`) });
-      notices.push(`environment "${env.name}": moved its Terraform state from ${relative(ws.root, join(target, legacy[0].entry))} to ${relative(ws.root, legacy[0].to)} (back it up: it holds secrets)`);
+      if (kept.includes('.terraform'))
+        replacements.push({
+          target: join(parks.cdktfOut, `${env.name}-backend-cache`),
+          staged: join(target, '.terraform', 'terraform.tfstate'),
+          park: join(parks.cdktfOut, `${env.name}-unused`),
+        });
+      notices.push(
+        `environment "${env.name}": moved its Terraform state from ${relative(ws.root, join(target, legacy[0].entry))} to ${relative(ws.root, legacy[0].to)} (back it up: it holds secrets)`,
+      );
     }
   }
-  replacements.push({ target: join(ws.cdktfOut, WORKSPACE.manifest), staged: join(tfStaging, WORKSPACE.manifest), park: join(parks.cdktfOut, WORKSPACE.manifest) });
-  for (const { env } of gitops) replacements.push({ target: join(ws.distDir, env.name), staged: join(distStaging, env.name), park: join(parks.dist, env.name) });
+  replacements.push({
+    target: join(ws.cdktfOut, WORKSPACE.manifest),
+    staged: join(tfStaging, WORKSPACE.manifest),
+    park: join(parks.cdktfOut, WORKSPACE.manifest),
+  });
+  for (const { env } of gitops)
+    replacements.push({ target: join(ws.distDir, env.name), staged: join(distStaging, env.name), park: join(parks.dist, env.name) });
   if ([...carries.values()].some((c) => c.length > 0)) mkdirSync(ws.stateDir, { recursive: true, mode: 0o700 });
 
   try {
@@ -229,13 +268,18 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
   protectState(ws);
 
   const known = new Set(all.map((e) => e.name));
-  const orphanDist = listDirectories(ws.distDir).filter((n) => !known.has(n)).map((n) => `${relative(ws.root, ws.distDir) || '.'}/${n}`);
-  const orphanStacks = listDirectories(stacksDir).filter((n) => !known.has(n)).map((n) => `${relative(ws.root, stacksDir)}/${n}`);
+  const orphanDist = listDirectories(ws.distDir)
+    .filter((n) => !known.has(n))
+    .map((n) => `${relative(ws.root, ws.distDir) || '.'}/${n}`);
+  const orphanStacks = listDirectories(stacksDir)
+    .filter((n) => !known.has(n))
+    .map((n) => `${relative(ws.root, stacksDir)}/${n}`);
   return {
     environments: selected.map((e) => e.name),
-    unsealed: gitops.filter((g) => g.rendering.unsealed.length > 0).map((g) => ({ environment: g.env.name, missing: g.rendering.unsealed })),
+    unsealed: gitops
+      .filter((g) => g.rendering.unsealed.length > 0)
+      .map((g) => ({ environment: g.env.name, missing: g.rendering.unsealed })),
     orphans: [...orphanDist, ...orphanStacks],
     notices,
   };
 }
-

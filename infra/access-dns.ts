@@ -29,7 +29,13 @@ export class AccessDns extends Construct {
       virtualNetworkId: props.virtualNetworkId,
     });
     for (const [name, ip] of Object.entries(props.records)) {
-      new PrivateDnsARecord(this, `Record-${name}`, { name, zoneName: this.zone.name, resourceGroupName: props.resourceGroupName, ttl: 300, records: [ip] });
+      new PrivateDnsARecord(this, `Record-${name}`, {
+        name,
+        zoneName: this.zone.name,
+        resourceGroupName: props.resourceGroupName,
+        ttl: 300,
+        records: [ip],
+      });
     }
   }
 }

@@ -69,7 +69,11 @@ export class AksCluster extends Construct {
     const policy = props.networkPolicy ?? 'azure';
     // A system-assigned identity exists only once the cluster does, too late for the rights its
     // internal load balancers need on a subnet this stack creates: a user-assigned one first.
-    const identity = new UserAssignedIdentity(this, 'ControlPlaneIdentity', { name: props.identityName, resourceGroupName: props.resourceGroupName, location: props.location });
+    const identity = new UserAssignedIdentity(this, 'ControlPlaneIdentity', {
+      name: props.identityName,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+    });
     const subnetRights = new RoleAssignment(this, 'SubnetNetworkContributor', {
       scope: props.subnetId,
       roleDefinitionName: 'Network Contributor',
@@ -77,7 +81,13 @@ export class AksCluster extends Construct {
       principalType: 'ServicePrincipal',
     });
     // A known egress address, for firewalls (public PostgreSQL) to admit the cluster by.
-    this.egressIp = new PublicIp(this, 'EgressIp', { name: props.egressIpName, resourceGroupName: props.resourceGroupName, location: props.location, allocationMethod: 'Static', sku: 'Standard' });
+    this.egressIp = new PublicIp(this, 'EgressIp', {
+      name: props.egressIpName,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      allocationMethod: 'Static',
+      sku: 'Standard',
+    });
     const egressRights = new RoleAssignment(this, 'EgressIpNetworkContributor', {
       scope: this.egressIp.id,
       roleDefinitionName: 'Network Contributor',
@@ -135,7 +145,12 @@ export class AksCluster extends Construct {
           ? { authorizedIpRanges: props.apiServerAuthorizedRanges }
           : undefined,
       // The autoscaler owns the node count of a scaling pool.
-      lifecycle: { ignoreChanges: ['default_node_pool[0].upgrade_settings', ...(scales(props.systemPoolNodeCount, props.systemPoolMaxCount) ? ['default_node_pool[0].node_count'] : [])] },
+      lifecycle: {
+        ignoreChanges: [
+          'default_node_pool[0].upgrade_settings',
+          ...(scales(props.systemPoolNodeCount, props.systemPoolMaxCount) ? ['default_node_pool[0].node_count'] : []),
+        ],
+      },
     });
     this.materializePoolLabels = {
       [MATERIALIZE_POOL.label.key]: MATERIALIZE_POOL.label.value,

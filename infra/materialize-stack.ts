@@ -5,7 +5,16 @@ import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { Aspects, Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { AZURE_RESOURCE_PROVIDERS, DIST, environmentdServiceAccountSubject, FLUX, MANAGED_BY, NAMESPACES, TF_OUTPUTS, TF_VARIABLES } from '../model/contract';
+import {
+  AZURE_RESOURCE_PROVIDERS,
+  DIST,
+  environmentdServiceAccountSubject,
+  FLUX,
+  MANAGED_BY,
+  NAMESPACES,
+  TF_OUTPUTS,
+  TF_VARIABLES,
+} from '../model/contract';
 import { MAX_PODS_PER_NODE } from '../model/capacity';
 import type { Environment } from '../model/environment';
 import { accessEndpoints, ENDPOINT_RECORDS } from '../model/endpoints';
@@ -160,11 +169,20 @@ export class MaterializeStack extends TerraformStack {
       new TerraformVariable(this, name, { type: 'string', sensitive: true, description }).stringValue;
     const gitAuth =
       env.gitops.auth === 'https'
-        ? { httpsUser: env.gitops.httpsUser, httpsToken: secretVariable(TF_VARIABLES.gitHttpsToken, 'Git token Flux pulls with (set TF_VAR_git_https_token)') }
+        ? {
+            httpsUser: env.gitops.httpsUser,
+            httpsToken: secretVariable(TF_VARIABLES.gitHttpsToken, 'Git token Flux pulls with (set TF_VAR_git_https_token)'),
+          }
         : env.gitops.auth === 'ssh'
           ? {
-              sshPrivateKey: secretVariable(TF_VARIABLES.gitSshPrivateKey, 'SSH private key Flux pulls with (set TF_VAR_git_ssh_private_key)'),
-              sshKnownHosts: secretVariable(TF_VARIABLES.gitSshKnownHosts, 'known_hosts lines of the Git server (set TF_VAR_git_ssh_known_hosts)'),
+              sshPrivateKey: secretVariable(
+                TF_VARIABLES.gitSshPrivateKey,
+                'SSH private key Flux pulls with (set TF_VAR_git_ssh_private_key)',
+              ),
+              sshKnownHosts: secretVariable(
+                TF_VARIABLES.gitSshKnownHosts,
+                'known_hosts lines of the Git server (set TF_VAR_git_ssh_known_hosts)',
+              ),
             }
           : {};
 

@@ -54,7 +54,8 @@ export class MetadataDatabase extends Construct {
     const isPrivate = props.delegatedSubnetId !== undefined;
     this.adminPassword =
       props.adminPassword ??
-      new Password(this, 'AdminPassword', { length: 32, special: true, overrideSpecial: '-_.~', minUpper: 2, minLower: 2, minNumeric: 2 }).result;
+      new Password(this, 'AdminPassword', { length: 32, special: true, overrideSpecial: '-_.~', minUpper: 2, minLower: 2, minNumeric: 2 })
+        .result;
     this.server = new PostgresqlFlexibleServer(this, 'Server', {
       name: props.serverName,
       resourceGroupName: props.resourceGroupName,
@@ -71,7 +72,10 @@ export class MetadataDatabase extends Construct {
       highAvailability: props.highAvailability ? { mode: 'ZoneRedundant' } : undefined,
       dependsOn: props.dependsOn,
       // Azure picks the zone; pinning it would force a replacement on the next plan.
-      lifecycle: { ignoreChanges: ['zone', 'high_availability[0].standby_availability_zone'], preventDestroy: props.preventDestroy ?? true },
+      lifecycle: {
+        ignoreChanges: ['zone', 'high_availability[0].standby_availability_zone'],
+        preventDestroy: props.preventDestroy ?? true,
+      },
     });
     this.database = new PostgresqlFlexibleServerDatabase(this, 'Database', {
       name: props.databaseName,
@@ -105,7 +109,12 @@ export class MetadataDatabase extends Construct {
         });
       });
       if (props.clusterEgressIp) {
-        new PostgresqlFlexibleServerFirewallRule(this, 'ClusterEgress', { name: 'aks-egress', serverId: this.server.id, startIpAddress: props.clusterEgressIp, endIpAddress: props.clusterEgressIp });
+        new PostgresqlFlexibleServerFirewallRule(this, 'ClusterEgress', {
+          name: 'aks-egress',
+          serverId: this.server.id,
+          startIpAddress: props.clusterEgressIp,
+          endIpAddress: props.clusterEgressIp,
+        });
       }
     }
     this.backendUrl = `postgres://${props.adminLogin}:${Fn.urlencode(this.adminPassword)}@${this.server.fqdn}/${props.databaseName}?sslmode=require`;

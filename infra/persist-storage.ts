@@ -76,7 +76,12 @@ export class PersistStorage extends Construct {
       sharedAccessKeyEnabled: props.persistAuth === 'sas',
       networkRules: props.publicNetworkAccess
         ? undefined
-        : { defaultAction: 'Deny', virtualNetworkSubnetIds: props.allowedSubnetIds ?? [], ipRules: storageIpRules(props.allowedIpRanges ?? []), bypass: ['AzureServices'] },
+        : {
+            defaultAction: 'Deny',
+            virtualNetworkSubnetIds: props.allowedSubnetIds ?? [],
+            ipRules: storageIpRules(props.allowedIpRanges ?? []),
+            bypass: ['AzureServices'],
+          },
       lifecycle: { preventDestroy },
     });
     this.container = new StorageContainer(this, 'Container', {
@@ -101,8 +106,16 @@ export class PersistStorage extends Construct {
         // Containers and blobs only: persist needs no service-level operation.
         resourceTypes: { service: false, container: true, object: true },
         permissions: {
-          read: true, write: true, delete: true, list: true, add: true, create: true, update: true, process: true,
-          tag: false, filter: false,
+          read: true,
+          write: true,
+          delete: true,
+          list: true,
+          add: true,
+          create: true,
+          update: true,
+          process: true,
+          tag: false,
+          filter: false,
         },
       });
       this.backendUrl = `${endpoint}?${Fn.trimprefix(sas.sas, '?')}`;

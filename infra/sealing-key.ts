@@ -25,7 +25,11 @@ export class SealingKey extends Construct {
 
   constructor(scope: Construct, id: string, props: SealingKeyProps) {
     super(scope, id);
-    const key = new PrivateKey(this, 'Key', { algorithm: 'RSA', rsaBits: 4096, lifecycle: { preventDestroy: props.preventDestroy ?? true } });
+    const key = new PrivateKey(this, 'Key', {
+      algorithm: 'RSA',
+      rsaBits: 4096,
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
+    });
     const cert = new SelfSignedCert(this, 'Certificate', {
       privateKeyPem: key.privateKeyPem,
       validityPeriodHours: props.validityHours ?? 87600,

@@ -33,7 +33,11 @@ function changedSpecFields(previous: MaterializeSpec, next: MaterializeSpec): st
 }
 
 /** Checks a rendered tree before anything is written. */
-export function checkTree(env: Environment, tree: RenderedTree, options: { previousDir?: string; environmentIdChangeAccepted?: boolean } = {}): void {
+export function checkTree(
+  env: Environment,
+  tree: RenderedTree,
+  options: { previousDir?: string; environmentIdChangeAccepted?: boolean } = {},
+): void {
   const fail = (msg: string) => {
     throw new SynthRefusedError(`environment "${env.name}": ${msg}`);
   };
@@ -50,7 +54,8 @@ export function checkTree(env: Environment, tree: RenderedTree, options: { previ
       if (docs.length !== 1 || docs[0].errors.length > 0) fail(`${path} does not parse as one YAML document`);
       obj = docs[0].toJS() as KubeObject;
     }
-    if (!path.endsWith('kustomization.yaml') && fileNameFor(obj) !== path.split('/').pop()) fail(`${path} does not hold the object its name says`);
+    if (!path.endsWith('kustomization.yaml') && fileNameFor(obj) !== path.split('/').pop())
+      fail(`${path} does not hold the object its name says`);
     // A plain Secret in Git is a leaked secret: only SealedSecrets may carry secret data.
     if (obj.kind === 'Secret') fail(`${path} is a plain Secret; secrets reach the cluster only sealed`);
   }
@@ -82,7 +87,10 @@ export function checkTree(env: Environment, tree: RenderedTree, options: { previ
  * (core/synthesize.ts) swaps into dist/<name>. Stale files vanish with the old folder; nothing
  * is written here.
  */
-export function renderGitops(env: Environment, context: { environmentsDir: string; previousDir: string; environmentIdChangeAccepted: boolean }): GitopsRendering {
+export function renderGitops(
+  env: Environment,
+  context: { environmentsDir: string; previousDir: string; environmentIdChangeAccepted: boolean },
+): GitopsRendering {
   const sealed = readSealedValues(env.name, context.environmentsDir);
   const files = renderEnvironment(env, { sealed: sealed ?? null });
   checkTree(env, files, { previousDir: context.previousDir, environmentIdChangeAccepted: context.environmentIdChangeAccepted });

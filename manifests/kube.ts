@@ -11,7 +11,8 @@ import type * as L1 from 'cdk8s-plus-28/lib/imports/k8s';
 export type { L1 as k8s };
 
 function kind<P extends object>(apiVersion: string, kindName: string) {
-  return (scope: Construct, id: string, props: P): ApiObject => new ApiObject(scope, id, { apiVersion, kind: kindName, ...(props as Record<string, unknown>) });
+  return (scope: Construct, id: string, props: P): ApiObject =>
+    new ApiObject(scope, id, { apiVersion, kind: kindName, ...(props as Record<string, unknown>) });
 }
 
 export const kube = {

@@ -8,7 +8,12 @@ export const ANYWHERE = '0.0.0.0/0';
 /** Egress to the cluster's DNS (CoreDNS in kube-system), UDP and TCP: an egress-isolated pod resolves nothing without it. */
 export function dnsEgress(): k8s.NetworkPolicyEgressRule {
   return {
-    to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': CLUSTER_DNS.namespace } }, podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
+    to: [
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': CLUSTER_DNS.namespace } },
+        podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } },
+      },
+    ],
     ports: (['UDP', 'TCP'] as const).map((protocol) => ({ protocol, port: intOrString(CLUSTER_DNS.port) })),
   };
 }

@@ -72,9 +72,15 @@ export function renderEnvironment(env: Environment, options: RenderOptions = {})
       objectsByPath.set(`${folder}/${file}`, obj);
       names.push(file);
     }
-    tree.set(`${folder}/kustomization.yaml`, header(env) + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: names.sort() }));
+    tree.set(
+      `${folder}/kustomization.yaml`,
+      header(env) + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: names.sort() }),
+    );
   }
-  tree.set('kustomization.yaml', header(env) + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...FOLDERS] }));
+  tree.set(
+    'kustomization.yaml',
+    header(env) + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...FOLDERS] }),
+  );
   const sorted: RenderedTree = new Map([...tree.entries()].sort(([a], [b]) => a.localeCompare(b)));
   RENDERED_OBJECTS.set(sorted, objectsByPath);
   return sorted;

@@ -58,7 +58,17 @@ export function parseMemory(q: string): number {
   if (!m) throw new Error(`not a memory quantity: ${q}`);
   const n = Number(m[1]);
   const unit = (m[2] ?? '').replace(/B$/, '');
-  const factor: Record<string, number> = { '': 1 / 1048576, Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1048576, k: 1000 / 1048576, K: 1000 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576 };
+  const factor: Record<string, number> = {
+    '': 1 / 1048576,
+    Ki: 1 / 1024,
+    Mi: 1,
+    Gi: 1024,
+    Ti: 1048576,
+    k: 1000 / 1048576,
+    K: 1000 / 1048576,
+    M: 1e6 / 1048576,
+    G: 1e9 / 1048576,
+  };
   return n * factor[unit];
 }
 
@@ -88,7 +98,8 @@ export function materializePoolPods(env: Environment): PodRequest[] {
   const bal = requests('balancerd', mz.balancerdResources.cpuRequest, mz.balancerdResources.memoryRequest);
   const con = requests('console', OPERATOR_CHART_DEFAULTS.requests.console.cpu, OPERATOR_CHART_DEFAULTS.requests.console.memory);
   const pods: PodRequest[] = [envd, bal, { ...bal, name: 'balancerd-2' }, con, { ...con, name: 'console-2' }];
-  if (mz.rolloutStrategy !== 'ImmediatelyPromoteCausingDowntime') pods.push({ ...envd, name: 'environmentd (next generation, during a rollout)' });
+  if (mz.rolloutStrategy !== 'ImmediatelyPromoteCausingDowntime')
+    pods.push({ ...envd, name: 'environmentd (next generation, during a rollout)' });
   const sizes = OPERATOR_CHART_DEFAULTS.builtinClusterSizes as Record<string, string>;
   const factors = OPERATOR_CHART_DEFAULTS.builtinReplicationFactors as Record<string, number>;
   const builtins: [cluster: string, key: string][] = [
@@ -134,7 +145,10 @@ export interface Placement {
 
 /** First-fit-decreasing onto `nodes` nodes of `node` capacity, after each node's DaemonSets. */
 export function place(node: Resources, nodes: number, daemonSets: PodRequest[], pods: PodRequest[]): Placement {
-  const perNode = { cpuMillis: node.cpuMillis - daemonSets.reduce((a, p) => a + p.cpuMillis, 0), memoryMi: node.memoryMi - daemonSets.reduce((a, p) => a + p.memoryMi, 0) };
+  const perNode = {
+    cpuMillis: node.cpuMillis - daemonSets.reduce((a, p) => a + p.cpuMillis, 0),
+    memoryMi: node.memoryMi - daemonSets.reduce((a, p) => a + p.memoryMi, 0),
+  };
   const free = Array.from({ length: nodes }, () => ({ ...perNode }));
   const unplaced: PodRequest[] = [];
   const weight = (p: PodRequest) => Math.max(p.cpuMillis / Math.max(perNode.cpuMillis, 1), p.memoryMi / Math.max(perNode.memoryMi, 1));
@@ -159,19 +173,44 @@ export function place(node: Resources, nodes: number, daemonSets: PodRequest[], 
 export function capacityProblems(env: Environment): { field: string; rule: string; example: string }[] {
   const problems: { field: string; rule: string; example: string }[] = [];
   const pools: [field: string, vmSize: string, nodes: number, daemonSets: PodRequest[], pods: PodRequest[], example: string][] = [
-    ['aks.materializePool', env.aks.materializePool.vmSize, env.aks.materializePool.nodeCount, materializePoolDaemonSets(env), materializePoolPods(env), '{ vmSize: "Standard_E4pds_v6", nodeCount: 2 }'],
-    ['aks.systemPool', env.aks.systemPool.vmSize, env.aks.systemPool.nodeCount, [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }], systemPoolPods(), '{ vmSize: "Standard_B2s", nodeCount: 1 }'],
+    [
+      'aks.materializePool',
+      env.aks.materializePool.vmSize,
+      env.aks.materializePool.nodeCount,
+      materializePoolDaemonSets(env),
+      materializePoolPods(env),
+      '{ vmSize: "Standard_E4pds_v6", nodeCount: 2 }',
+    ],
+    [
+      'aks.systemPool',
+      env.aks.systemPool.vmSize,
+      env.aks.systemPool.nodeCount,
+      [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }],
+      systemPoolPods(),
+      '{ vmSize: "Standard_B2s", nodeCount: 1 }',
+    ],
   ];
   for (const [field, vmSize, nodes, daemonSets, pods, example] of pools) {
     const node = allocatable(vmSize);
     if (!node || !Number.isInteger(nodes) || nodes < 1) continue;
     const p = place(node, nodes, daemonSets, pods);
-    const need = pods.reduce((a, x) => ({ cpuMillis: a.cpuMillis + x.cpuMillis, memoryMi: a.memoryMi + x.memoryMi }), { cpuMillis: 0, memoryMi: 0 });
+    const need = pods.reduce((a, x) => ({ cpuMillis: a.cpuMillis + x.cpuMillis, memoryMi: a.memoryMi + x.memoryMi }), {
+      cpuMillis: 0,
+      memoryMi: 0,
+    });
     const have = `${nodes} x ${vmSize} (${Math.round(p.perNode.cpuMillis)}m CPU and ${Math.round(p.perNode.memoryMi)}Mi free per node after AKS's reservations and DaemonSets)`;
     if (p.unplaced.length > 0) {
-      problems.push({ field, rule: `must hold its pods: ${have} cannot place ${p.unplaced.map((u) => u.name).join(', ')} (all pods request ${need.cpuMillis}m CPU, ${Math.round(need.memoryMi)}Mi)`, example });
+      problems.push({
+        field,
+        rule: `must hold its pods: ${have} cannot place ${p.unplaced.map((u) => u.name).join(', ')} (all pods request ${need.cpuMillis}m CPU, ${Math.round(need.memoryMi)}Mi)`,
+        example,
+      });
     } else if (p.freeCpu < HEADROOM || p.freeMemory < HEADROOM) {
-      problems.push({ field, rule: `must keep ${HEADROOM * 100}% headroom: ${have} would have ${Math.round(p.freeCpu * 100)}% CPU and ${Math.round(p.freeMemory * 100)}% memory left`, example });
+      problems.push({
+        field,
+        rule: `must keep ${HEADROOM * 100}% headroom: ${have} would have ${Math.round(p.freeCpu * 100)}% CPU and ${Math.round(p.freeMemory * 100)}% memory left`,
+        example,
+      });
     }
   }
   return problems;

@@ -39,7 +39,13 @@ export const DEFAULTS = {
     sasRotationDays: 90,
     publicNetworkAccess: false,
   },
-  eventHubs: { sku: 'Standard' as const, capacity: 1, partitions: 2, retentionDays: 1, cluster: { name: 'ingest', size: '25cc', replicationFactor: 1 } },
+  eventHubs: {
+    sku: 'Standard' as const,
+    capacity: 1,
+    partitions: 2,
+    retentionDays: 1,
+    cluster: { name: 'ingest', size: '25cc', replicationFactor: 1 },
+  },
   materialize: {
     instanceName: 'materialize',
     operatorChartVersion: 'v26.12.0',
@@ -62,7 +68,11 @@ export const DEFAULTS = {
 export const OPERATOR_NEEDS_CERT_MANAGER_FROM = 'v26.30.0';
 
 function semverTuple(version: string): number[] {
-  return version.replace(/^v/, '').split(/[.-]/).slice(0, 3).map((p) => Number(p));
+  return version
+    .replace(/^v/, '')
+    .split(/[.-]/)
+    .slice(0, 3)
+    .map((p) => Number(p));
 }
 
 export function compareVersions(a: string, b: string): number {
@@ -77,7 +87,10 @@ function withMaxCount<P extends { nodeCount: number; maxCount?: number }>(pool: 
   return { ...pool, maxCount: pool.maxCount ?? pool.nodeCount };
 }
 
-function resolveTopic(t: NonNullable<NonNullable<EnvironmentDefinition['eventHubs']>['topics']>[number], defaultCluster: string): ResolvedTopic {
+function resolveTopic(
+  t: NonNullable<NonNullable<EnvironmentDefinition['eventHubs']>['topics']>[number],
+  defaultCluster: string,
+): ResolvedTopic {
   const envelope = t.source?.envelope ?? 'none';
   const cluster = t.source?.cluster ?? defaultCluster;
   return {
@@ -109,7 +122,11 @@ export function resolveEnvironment(d: EnvironmentDefinition): Environment {
   const operatorChartVersion = mz.operatorChartVersion ?? DEFAULTS.materialize.operatorChartVersion;
   const tls = mz.tls ?? DEFAULTS.materialize.tls;
   const eh = d.eventHubs;
-  const clusters = (eh?.clusters ?? [DEFAULTS.eventHubs.cluster]).map((c) => ({ name: c.name, size: c.size ?? DEFAULTS.eventHubs.cluster.size, replicationFactor: c.replicationFactor ?? DEFAULTS.eventHubs.cluster.replicationFactor }));
+  const clusters = (eh?.clusters ?? [DEFAULTS.eventHubs.cluster]).map((c) => ({
+    name: c.name,
+    size: c.size ?? DEFAULTS.eventHubs.cluster.size,
+    replicationFactor: c.replicationFactor ?? DEFAULTS.eventHubs.cluster.replicationFactor,
+  }));
   const state = d.state?.azurerm;
   return {
     name: d.name,
@@ -224,5 +241,10 @@ export function resolveNames(d: EnvironmentDefinition): AzureNames {
  * and 63 characters.
  */
 export function aksDnsPrefix(clusterName: string): string {
-  return clusterName.replace(/[^a-zA-Z0-9-]/g, '-').slice(0, 54).replace(/^[^a-zA-Z0-9]+|[^a-zA-Z0-9]+$/g, '') || 'aks';
+  return (
+    clusterName
+      .replace(/[^a-zA-Z0-9-]/g, '-')
+      .slice(0, 54)
+      .replace(/^[^a-zA-Z0-9]+|[^a-zA-Z0-9]+$/g, '') || 'aks'
+  );
 }

@@ -28,8 +28,16 @@ export function accessEndpoints(env: Environment): { sql: Endpoint; console: End
     };
   }
   return {
-    sql: { host: `${ENDPOINT_RECORDS.sql}.${env.names.accessDnsZone}`, ip: env.network.sqlLoadBalancerIp, inCluster: inCluster(services.sql) },
-    console: { host: `${ENDPOINT_RECORDS.console}.${env.names.accessDnsZone}`, ip: env.network.consoleLoadBalancerIp, inCluster: inCluster(services.console) },
+    sql: {
+      host: `${ENDPOINT_RECORDS.sql}.${env.names.accessDnsZone}`,
+      ip: env.network.sqlLoadBalancerIp,
+      inCluster: inCluster(services.sql),
+    },
+    console: {
+      host: `${ENDPOINT_RECORDS.console}.${env.names.accessDnsZone}`,
+      ip: env.network.consoleLoadBalancerIp,
+      inCluster: inCluster(services.console),
+    },
   };
 }
 

@@ -62,7 +62,11 @@ export interface AksDefinition {
    * When AKS may reimage nodes with a new OS image (its NodeImage channel, which restarts every pod
    * of the Materialize pool): a weekly window, UTC. @default { dayOfWeek: 'Sunday', startTime: '02:00', durationHours: 4 }
    */
-  nodeOsMaintenance?: { dayOfWeek?: 'Monday' | 'Tuesday' | 'Wednesday' | 'Thursday' | 'Friday' | 'Saturday' | 'Sunday'; startTime?: string; durationHours?: number };
+  nodeOsMaintenance?: {
+    dayOfWeek?: 'Monday' | 'Tuesday' | 'Wednesday' | 'Thursday' | 'Friday' | 'Saturday' | 'Sunday';
+    startTime?: string;
+    durationHours?: number;
+  };
   systemPool?: NodePoolDefinition;
   /** Tainted `materialize=dedicated:NoSchedule`, labelled `materialize-azure-gitops/pool=materialize`. */
   materializePool?: NodePoolDefinition;
@@ -355,11 +359,7 @@ export interface EnvironmentDefinition {
   state?: { azurerm?: AzurermStateDefinition };
 }
 
-type DeepRequired<T> = T extends (infer U)[]
-  ? DeepRequired<U>[]
-  : T extends object
-    ? { [K in keyof T]-?: DeepRequired<T[K]> }
-    : T;
+type DeepRequired<T> = T extends (infer U)[] ? DeepRequired<U>[] : T extends object ? { [K in keyof T]-?: DeepRequired<T[K]> } : T;
 
 /** A validated environment with every default applied. */
 export interface Environment {

@@ -13,7 +13,9 @@ export function loadEnvironment(definition: EnvironmentDefinition, context?: Val
   const shape = shapeProblems(definition);
   if (shape.length > 0) {
     const name = typeof (definition as { name?: unknown })?.name === 'string' ? (definition as { name: string }).name : '<unnamed>';
-    throw new EnvironmentValidationError(shape.map((p) => ({ environment: name, field: p.path, value: p.value, rule: p.rule, example: p.example })));
+    throw new EnvironmentValidationError(
+      shape.map((p) => ({ environment: name, field: p.path, value: p.value, rule: p.rule, example: p.example })),
+    );
   }
   return validateEnvironment(resolveEnvironment(definition), context);
 }
@@ -47,7 +49,13 @@ export function loadEnvironments(definitions: EnvironmentDefinition[], context?:
       const value = get(env);
       const first = owner.get(value);
       if (first !== undefined) {
-        problems.push({ environment: env.name, field, value, rule: `must differ from environment "${first}"`, example: 'a value of its own' });
+        problems.push({
+          environment: env.name,
+          field,
+          value,
+          rule: `must differ from environment "${first}"`,
+          example: 'a value of its own',
+        });
       } else owner.set(value, env.name);
     }
   }

@@ -22,7 +22,15 @@ export const ENVIRONMENT_SCHEMA = s.object({
   name: str,
   prefix: str,
   location: opt(str),
-  names: opt(s.object({ resourceGroup: opt(str), aksCluster: opt(str), postgresServer: opt(str), storageAccount: opt(str), eventHubsNamespace: opt(str) })),
+  names: opt(
+    s.object({
+      resourceGroup: opt(str),
+      aksCluster: opt(str),
+      postgresServer: opt(str),
+      storageAccount: opt(str),
+      eventHubsNamespace: opt(str),
+    }),
+  ),
   tags: opt(s.record(str)),
   allowedClientRanges: opt(s.array(str)),
   network: opt(
@@ -40,7 +48,13 @@ export const ENVIRONMENT_SCHEMA = s.object({
     s.object({
       kubernetesVersion: opt(str),
       longTermSupport: opt(bool),
-      nodeOsMaintenance: opt(s.object({ dayOfWeek: opt(s.enum(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'])), startTime: opt(str), durationHours: opt(int) })),
+      nodeOsMaintenance: opt(
+        s.object({
+          dayOfWeek: opt(s.enum(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'])),
+          startTime: opt(str),
+          durationHours: opt(int),
+        }),
+      ),
       systemPool: opt(pool),
       materializePool: opt(pool),
       networkPolicy: opt(s.enum(['azure', 'cilium'])),
@@ -82,12 +96,26 @@ export const ENVIRONMENT_SCHEMA = s.object({
             name: str,
             partitions: opt(int),
             retentionDays: opt(int),
-            source: opt(s.object({ name: opt(str), valueFormat: opt(format), envelope: opt(s.enum(['none', 'upsert'])), keyFormat: opt(format), cluster: opt(str) })),
+            source: opt(
+              s.object({
+                name: opt(str),
+                valueFormat: opt(format),
+                envelope: opt(s.enum(['none', 'upsert'])),
+                keyFormat: opt(format),
+                cluster: opt(str),
+              }),
+            ),
             views: opt(
               s.array(
                 s.object({
                   name: str,
-                  columns: s.array(s.object({ name: str, type: s.enum(['text', 'int', 'bigint', 'double', 'numeric', 'boolean', 'timestamp', 'timestamptz', 'jsonb']), field: opt(str) })),
+                  columns: s.array(
+                    s.object({
+                      name: str,
+                      type: s.enum(['text', 'int', 'bigint', 'double', 'numeric', 'boolean', 'timestamp', 'timestamptz', 'jsonb']),
+                      field: opt(str),
+                    }),
+                  ),
                   skipNullRecords: opt(bool),
                   cluster: opt(str),
                 }),
@@ -124,7 +152,9 @@ export const ENVIRONMENT_SCHEMA = s.object({
     httpsUser: opt(str),
   }),
   dataProtection: opt(bool),
-  state: opt(s.object({ azurerm: opt(s.object({ resourceGroupName: str, storageAccountName: str, containerName: opt(str), key: opt(str) })) })),
+  state: opt(
+    s.object({ azurerm: opt(s.object({ resourceGroupName: str, storageAccountName: str, containerName: opt(str), key: opt(str) })) }),
+  ),
 });
 
 // The schema and the documented interfaces must agree exactly, key for key and type for type.
@@ -152,7 +182,8 @@ function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
   }
   return d[a.length][b.length];
 }
@@ -169,8 +200,14 @@ const EXAMPLE_OF: Record<string, string> = { string: '"text"', number: '1', bool
 const REQUIRED: Record<string, { rule: string; example: string }> = {
   name: { rule: 'is required: the environment name, as the file is named', example: '"staging"' },
   prefix: { rule: 'is required: the prefix every Azure name derives from', example: '"mzstaging"' },
-  'materialize.environmentId': { rule: 'is required: a lowercase UUID, generated once and never changed', example: '"7f615ba3-1c4e-4f5a-9d1b-3a2c5e8f9b01" (node -e "console.log(crypto.randomUUID())")' },
-  'gitops.repositoryUrl': { rule: 'is required: the Git repository Flux pulls dist/ from', example: '"https://github.com/acme/materialize-gitops"' },
+  'materialize.environmentId': {
+    rule: 'is required: a lowercase UUID, generated once and never changed',
+    example: '"7f615ba3-1c4e-4f5a-9d1b-3a2c5e8f9b01" (node -e "console.log(crypto.randomUUID())")',
+  },
+  'gitops.repositoryUrl': {
+    rule: 'is required: the Git repository Flux pulls dist/ from',
+    example: '"https://github.com/acme/materialize-gitops"',
+  },
 };
 
 /** Every shape problem of a definition (nothing is resolved or defaulted yet), or none. */
@@ -193,9 +230,23 @@ export function shapeProblems(definition: unknown): ShapeProblem[] {
       const where = formatPath(path);
       if (value === undefined) {
         const known = REQUIRED[where.replace(/\[\d+\]/g, '')];
-        return [{ path: where, rule: known?.rule ?? `is required (a ${issue.expected})`, value, example: known?.example ?? EXAMPLE_OF[issue.expected] ?? issue.expected }];
+        return [
+          {
+            path: where,
+            rule: known?.rule ?? `is required (a ${issue.expected})`,
+            value,
+            example: known?.example ?? EXAMPLE_OF[issue.expected] ?? issue.expected,
+          },
+        ];
       }
-      return [{ path: where, rule: `must be a ${issue.expected}, not a ${Array.isArray(value) ? 'array' : typeof value}`, value, example: EXAMPLE_OF[issue.expected] ?? issue.expected }];
+      return [
+        {
+          path: where,
+          rule: `must be a ${issue.expected}, not a ${Array.isArray(value) ? 'array' : typeof value}`,
+          value,
+          example: EXAMPLE_OF[issue.expected] ?? issue.expected,
+        },
+      ];
     }
     if (issue.code === 'invalid_value') {
       const options = issue.values.map((v) => JSON.stringify(v));

@@ -29,7 +29,12 @@ export function sealedValuesPath(environment: string, dir: string = ENVIRONMENTS
 }
 
 const BASE64 = /^[A-Za-z0-9+/]{16,}={0,2}$/;
-const entry = s.optional(s.object({ sealed: s.string(BASE64, 'must be base64'), fingerprint: s.string(/^scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be an scrypt fingerprint') }));
+const entry = s.optional(
+  s.object({
+    sealed: s.string(BASE64, 'must be base64'),
+    fingerprint: s.string(/^scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'must be an scrypt fingerprint'),
+  }),
+);
 const SEALED_SCHEMA = s.object({
   certificateSha256: s.string(/^[0-9a-f]{64}$/, "must be the sealing certificate's SHA-256, 64 hex digits"),
   scope: s.literal('strict'),
@@ -50,13 +55,22 @@ export function readSealedValues(environment: string, dir?: string): SealedValue
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`environment "${environment}": ${path} is not valid JSON (${(e as Error).message.split('\n')[0]}; a merge conflict or a truncated write?); ${fix}`, { cause: e });
+    throw new Error(
+      `environment "${environment}": ${path} is not valid JSON (${(e as Error).message.split('\n')[0]}; a merge conflict or a truncated write?); ${fix}`,
+      { cause: e },
+    );
   }
   const [issue] = issuesOf(SEALED_SCHEMA, parsed);
   if (issue) {
     const where = issue.path.join('.') || 'the file';
     const what =
-      issue.code === 'unrecognized_keys' ? `has unknown keys ${issue.keys.join(', ')}` : issue.code === 'custom' ? issue.message : issue.code === 'invalid_type' ? `must be a ${issue.expected}` : `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+      issue.code === 'unrecognized_keys'
+        ? `has unknown keys ${issue.keys.join(', ')}`
+        : issue.code === 'custom'
+          ? issue.message
+          : issue.code === 'invalid_type'
+            ? `must be a ${issue.expected}`
+            : `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
     throw new Error(`environment "${environment}": ${path} is not a sealed values file: ${where} ${what}; ${fix}`);
   }
   return parsed as SealedValuesFile;

@@ -79,7 +79,11 @@ export interface ValidationContext {
   readonly now: Date;
 }
 
-type Check = (env: Environment, fail: (field: string, value: unknown, rule: string, example: string) => void, context: ValidationContext) => void;
+type Check = (
+  env: Environment,
+  fail: (field: string, value: unknown, rule: string, example: string) => void,
+  context: ValidationContext,
+) => void;
 
 function pattern(field: string, get: (e: Environment) => unknown, re: RegExp, rule: string, example: string): Check {
   return (env, fail) => {
@@ -111,14 +115,56 @@ function cidrField(field: string, value: unknown, fail: Parameters<Check>[1], ex
 
 const checks: Check[] = [
   // Identity and naming.
-  pattern('name', (e) => e.name, /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, 'must be 2-24 lowercase letters, digits or hyphens, starting with a letter', '"staging"'),
-  pattern('prefix', (e) => e.prefix, /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, 'must be 3-16 lowercase letters, digits or hyphens, starting with a letter', '"mzstaging"'),
+  pattern(
+    'name',
+    (e) => e.name,
+    /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/,
+    'must be 2-24 lowercase letters, digits or hyphens, starting with a letter',
+    '"staging"',
+  ),
+  pattern(
+    'prefix',
+    (e) => e.prefix,
+    /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/,
+    'must be 3-16 lowercase letters, digits or hyphens, starting with a letter',
+    '"mzstaging"',
+  ),
   pattern('location', (e) => e.location, /^[a-z]+[a-z0-9]*$/, 'must be an Azure region name (lowercase, no spaces)', '"eastus2"'),
-  pattern('names.resourceGroup', (e) => e.names.resourceGroup, /^[-\w.()]{0,89}[-\w()]$/, 'must be 1-90 letters, digits, hyphens, underscores, periods or parentheses, not ending in a period', '"mzstaging-rg"'),
-  pattern('names.storageAccount', (e) => e.names.storageAccount, /^[a-z0-9]{3,24}$/, 'must be 3-24 lowercase letters and digits (set names.storageAccount or shorten the prefix)', '"mzstagingpersist"'),
-  pattern('names.postgresServer', (e) => e.names.postgresServer, /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen', '"mzstaging-pg"'),
-  pattern('names.eventHubsNamespace', (e) => e.names.eventHubsNamespace, /^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/, 'must be 6-50 letters, digits or hyphens, starting with a letter and ending with a letter or digit', '"mzstaging-events"'),
-  pattern('names.aksCluster', (e) => e.names.aksCluster, /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,61}[a-zA-Z0-9]$/, 'must be 2-63 letters, digits, hyphens or underscores, starting and ending alphanumeric', '"mzstaging-aks"'),
+  pattern(
+    'names.resourceGroup',
+    (e) => e.names.resourceGroup,
+    /^[-\w.()]{0,89}[-\w()]$/,
+    'must be 1-90 letters, digits, hyphens, underscores, periods or parentheses, not ending in a period',
+    '"mzstaging-rg"',
+  ),
+  pattern(
+    'names.storageAccount',
+    (e) => e.names.storageAccount,
+    /^[a-z0-9]{3,24}$/,
+    'must be 3-24 lowercase letters and digits (set names.storageAccount or shorten the prefix)',
+    '"mzstagingpersist"',
+  ),
+  pattern(
+    'names.postgresServer',
+    (e) => e.names.postgresServer,
+    /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+    'must be 3-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen',
+    '"mzstaging-pg"',
+  ),
+  pattern(
+    'names.eventHubsNamespace',
+    (e) => e.names.eventHubsNamespace,
+    /^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/,
+    'must be 6-50 letters, digits or hyphens, starting with a letter and ending with a letter or digit',
+    '"mzstaging-events"',
+  ),
+  pattern(
+    'names.aksCluster',
+    (e) => e.names.aksCluster,
+    /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,61}[a-zA-Z0-9]$/,
+    'must be 2-63 letters, digits, hyphens or underscores, starting and ending alphanumeric',
+    '"mzstaging-aks"',
+  ),
   (env, fail) => {
     for (const [k, v] of Object.entries(env.tags)) {
       if (k.length > 512 || /[<>%&\\?/]/.test(k) || typeof v !== 'string' || v.length > 256) {
@@ -134,25 +180,51 @@ const checks: Check[] = [
     const aks = cidrField('network.aksSubnetCidr', n.aksSubnetCidr, fail, '"10.0.0.0/20"');
     const pg = cidrField('network.postgresSubnetCidr', n.postgresSubnetCidr, fail, '"10.0.16.0/24"');
     const svc = cidrField('network.serviceCidr', n.serviceCidr, fail, '"10.1.0.0/16"');
-    if (vnet && aks && !contains(vnet, aks)) fail('network.aksSubnetCidr', n.aksSubnetCidr, `must lie inside network.vnetCidr ${n.vnetCidr}`, '"10.0.0.0/20"');
-    if (vnet && pg && !contains(vnet, pg)) fail('network.postgresSubnetCidr', n.postgresSubnetCidr, `must lie inside network.vnetCidr ${n.vnetCidr}`, '"10.0.16.0/24"');
-    if (aks && pg && overlaps(aks, pg)) fail('network.postgresSubnetCidr', n.postgresSubnetCidr, `must not overlap network.aksSubnetCidr ${n.aksSubnetCidr}`, '"10.0.16.0/24"');
-    if (vnet && svc && overlaps(vnet, svc)) fail('network.serviceCidr', n.serviceCidr, `must not overlap network.vnetCidr ${n.vnetCidr}`, '"10.1.0.0/16"');
-    if (pg && pg.prefix > 28) fail('network.postgresSubnetCidr', n.postgresSubnetCidr, 'must be /28 or larger (Flexible Server needs room in its delegated subnet)', '"10.0.16.0/24"');
+    if (vnet && aks && !contains(vnet, aks))
+      fail('network.aksSubnetCidr', n.aksSubnetCidr, `must lie inside network.vnetCidr ${n.vnetCidr}`, '"10.0.0.0/20"');
+    if (vnet && pg && !contains(vnet, pg))
+      fail('network.postgresSubnetCidr', n.postgresSubnetCidr, `must lie inside network.vnetCidr ${n.vnetCidr}`, '"10.0.16.0/24"');
+    if (aks && pg && overlaps(aks, pg))
+      fail(
+        'network.postgresSubnetCidr',
+        n.postgresSubnetCidr,
+        `must not overlap network.aksSubnetCidr ${n.aksSubnetCidr}`,
+        '"10.0.16.0/24"',
+      );
+    if (vnet && svc && overlaps(vnet, svc))
+      fail('network.serviceCidr', n.serviceCidr, `must not overlap network.vnetCidr ${n.vnetCidr}`, '"10.1.0.0/16"');
+    if (pg && pg.prefix > 28)
+      fail(
+        'network.postgresSubnetCidr',
+        n.postgresSubnetCidr,
+        'must be /28 or larger (Flexible Server needs room in its delegated subnet)',
+        '"10.0.16.0/24"',
+      );
     if (aks && !env.access.publicLoadBalancers) {
       for (const field of ['sqlLoadBalancerIp', 'consoleLoadBalancerIp'] as const) {
         const ip = parseIp(n[field]);
         // Azure keeps the first four addresses of a subnet and its last one.
         if (ip === undefined || !containsIp(aks, ip) || ip < aks.first + 4 || ip >= aks.last) {
-          fail(`network.${field}`, n[field], `must be an address of network.aksSubnetCidr ${n.aksSubnetCidr} other than its first four and its last (Azure keeps them)`, '"10.0.15.250"');
+          fail(
+            `network.${field}`,
+            n[field],
+            `must be an address of network.aksSubnetCidr ${n.aksSubnetCidr} other than its first four and its last (Azure keeps them)`,
+            '"10.0.15.250"',
+          );
         }
       }
-      if (n.sqlLoadBalancerIp === n.consoleLoadBalancerIp) fail('network.consoleLoadBalancerIp', n.consoleLoadBalancerIp, 'must differ from network.sqlLoadBalancerIp', '"10.0.15.249"');
+      if (n.sqlLoadBalancerIp === n.consoleLoadBalancerIp)
+        fail('network.consoleLoadBalancerIp', n.consoleLoadBalancerIp, 'must differ from network.sqlLoadBalancerIp', '"10.0.15.249"');
     }
     if (svc) {
       const dns = parseIp(n.dnsServiceIp);
       if (dns === undefined || !containsIp(svc, dns) || dns === svc.first) {
-        fail('network.dnsServiceIp', n.dnsServiceIp, `must be an address inside network.serviceCidr ${n.serviceCidr}, not its first`, '"10.1.0.10"');
+        fail(
+          'network.dnsServiceIp',
+          n.dnsServiceIp,
+          `must be an address inside network.serviceCidr ${n.serviceCidr}, not its first`,
+          '"10.1.0.10"',
+        );
       }
     }
   },
@@ -164,60 +236,150 @@ const checks: Check[] = [
     for (const [field, list] of ranges) {
       list.forEach((r, i) => {
         const c = cidrField(`${field}[${i}]`, r, fail, '"203.0.113.0/24"');
-        if (c && c.prefix < WIDEST_CLIENT_PREFIX) fail(`${field}[${i}]`, r, `must be a /${WIDEST_CLIENT_PREFIX} or narrower: list the client networks, not the internet`, '"203.0.113.0/24"');
+        if (c && c.prefix < WIDEST_CLIENT_PREFIX)
+          fail(
+            `${field}[${i}]`,
+            r,
+            `must be a /${WIDEST_CLIENT_PREFIX} or narrower: list the client networks, not the internet`,
+            '"203.0.113.0/24"',
+          );
       });
     }
   },
 
   // AKS.
-  pattern('aks.kubernetesVersion', (e) => e.aks.kubernetesVersion, /^1\.(2[89]|[3-9]\d)(\.\d+)?$/, `must be an exact AKS version 1.28 or newer (major.minor or major.minor.patch)`, `"${DEFAULT_AKS_MINOR}"`),
+  pattern(
+    'aks.kubernetesVersion',
+    (e) => e.aks.kubernetesVersion,
+    /^1\.(2[89]|[3-9]\d)(\.\d+)?$/,
+    `must be an exact AKS version 1.28 or newer (major.minor or major.minor.patch)`,
+    `"${DEFAULT_AKS_MINOR}"`,
+  ),
   (env, fail) => {
     const w = env.aks.nodeOsMaintenance;
-    if (!['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].includes(w.dayOfWeek)) fail('aks.nodeOsMaintenance.dayOfWeek', w.dayOfWeek, 'must be a day of the week, capitalized', '"Sunday"');
-    if (typeof w.startTime !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(w.startTime)) fail('aks.nodeOsMaintenance.startTime', w.startTime, 'must be HH:MM, UTC', '"02:00"');
-    if (!Number.isInteger(w.durationHours) || w.durationHours < 4 || w.durationHours > 24) fail('aks.nodeOsMaintenance.durationHours', w.durationHours, 'must be a whole number of hours from 4 to 24 (AKS requires at least 4)', '4');
+    if (!['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].includes(w.dayOfWeek))
+      fail('aks.nodeOsMaintenance.dayOfWeek', w.dayOfWeek, 'must be a day of the week, capitalized', '"Sunday"');
+    if (typeof w.startTime !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(w.startTime))
+      fail('aks.nodeOsMaintenance.startTime', w.startTime, 'must be HH:MM, UTC', '"02:00"');
+    if (!Number.isInteger(w.durationHours) || w.durationHours < 4 || w.durationHours > 24)
+      fail(
+        'aks.nodeOsMaintenance.durationHours',
+        w.durationHours,
+        'must be a whole number of hours from 4 to 24 (AKS requires at least 4)',
+        '4',
+      );
   },
   (env, fail, { now }) => {
     const version = env.aks.kubernetesVersion;
     if (typeof version !== 'string') return;
     const status = aksVersionStatus(version, now);
-    const supported = Object.entries(AKS_CALENDAR).filter(([, c]) => new Date(c.ga) <= now && now < new Date(c.endOfLife)).map(([m]) => m);
+    const supported = Object.entries(AKS_CALENDAR)
+      .filter(([, c]) => new Date(c.ga) <= now && now < new Date(c.endOfLife))
+      .map(([m]) => m);
     if (status.kind === 'endOfLife' && !env.aks.longTermSupport) {
-      fail('aks.kubernetesVersion', version, `reached AKS end of life on ${status.endOfLife.toISOString().slice(0, 10)}: no cluster can be created on it (supported now: ${supported.join(', ')}), unless aks.longTermSupport is on`, `"${DEFAULT_AKS_MINOR}"`);
+      fail(
+        'aks.kubernetesVersion',
+        version,
+        `reached AKS end of life on ${status.endOfLife.toISOString().slice(0, 10)}: no cluster can be created on it (supported now: ${supported.join(', ')}), unless aks.longTermSupport is on`,
+        `"${DEFAULT_AKS_MINOR}"`,
+      );
     }
-    if (status.kind === 'notYetAvailable') fail('aks.kubernetesVersion', version, `is not available on AKS before ${status.ga.toISOString().slice(0, 10)}`, `"${DEFAULT_AKS_MINOR}"`);
-    if (status.kind === 'unknown' && /^1\.\d+/.test(version)) fail('aks.kubernetesVersion', version, `is not in AKS's support calendar (model/aks-versions.ts; known: ${Object.keys(AKS_CALENDAR).join(', ')})`, `"${DEFAULT_AKS_MINOR}"`);
+    if (status.kind === 'notYetAvailable')
+      fail(
+        'aks.kubernetesVersion',
+        version,
+        `is not available on AKS before ${status.ga.toISOString().slice(0, 10)}`,
+        `"${DEFAULT_AKS_MINOR}"`,
+      );
+    if (status.kind === 'unknown' && /^1\.\d+/.test(version))
+      fail(
+        'aks.kubernetesVersion',
+        version,
+        `is not in AKS's support calendar (model/aks-versions.ts; known: ${Object.keys(AKS_CALENDAR).join(', ')})`,
+        `"${DEFAULT_AKS_MINOR}"`,
+      );
   },
-  pattern('aks.systemPool.name', (e) => e.aks.systemPool.name, /^[a-z][a-z0-9]{0,11}$/, 'must be 1-12 lowercase letters and digits, starting with a letter (Linux node pool rule)', '"system"'),
-  pattern('aks.materializePool.name', (e) => e.aks.materializePool.name, /^[a-z][a-z0-9]{0,11}$/, 'must be 1-12 lowercase letters and digits, starting with a letter (Linux node pool rule)', '"mzpool"'),
+  pattern(
+    'aks.systemPool.name',
+    (e) => e.aks.systemPool.name,
+    /^[a-z][a-z0-9]{0,11}$/,
+    'must be 1-12 lowercase letters and digits, starting with a letter (Linux node pool rule)',
+    '"system"',
+  ),
+  pattern(
+    'aks.materializePool.name',
+    (e) => e.aks.materializePool.name,
+    /^[a-z][a-z0-9]{0,11}$/,
+    'must be 1-12 lowercase letters and digits, starting with a letter (Linux node pool rule)',
+    '"mzpool"',
+  ),
   (env, fail) => {
-    if (env.aks.systemPool.name === env.aks.materializePool.name) fail('aks.materializePool.name', env.aks.materializePool.name, 'must differ from aks.systemPool.name', '"mzpool"');
+    if (env.aks.systemPool.name === env.aks.materializePool.name)
+      fail('aks.materializePool.name', env.aks.materializePool.name, 'must differ from aks.systemPool.name', '"mzpool"');
   },
-  pattern('aks.systemPool.vmSize', (e) => e.aks.systemPool.vmSize, VM_SIZE, 'must be an Azure VM size of the form Standard_<series><size>[_v<n>]', '"Standard_B2s"'),
-  pattern('aks.materializePool.vmSize', (e) => e.aks.materializePool.vmSize, VM_SIZE, 'must be an Azure VM size of the form Standard_<series><size>[_v<n>]', '"Standard_E2pds_v6"'),
+  pattern(
+    'aks.systemPool.vmSize',
+    (e) => e.aks.systemPool.vmSize,
+    VM_SIZE,
+    'must be an Azure VM size of the form Standard_<series><size>[_v<n>]',
+    '"Standard_B2s"',
+  ),
+  pattern(
+    'aks.materializePool.vmSize',
+    (e) => e.aks.materializePool.vmSize,
+    VM_SIZE,
+    'must be an Azure VM size of the form Standard_<series><size>[_v<n>]',
+    '"Standard_E2pds_v6"',
+  ),
   intRange('aks.systemPool.nodeCount', (e) => e.aks.systemPool.nodeCount, 1, 1000, '1'),
   intRange('aks.materializePool.nodeCount', (e) => e.aks.materializePool.nodeCount, 1, 1000, '2'),
   (env, fail) => {
     for (const pool of ['systemPool', 'materializePool'] as const) {
       const p = env.aks[pool];
       if (typeof p.vmSize === 'string' && VM_SIZE.test(p.vmSize) && !(p.vmSize in VM_SIZES)) {
-        fail(`aks.${pool}.vmSize`, p.vmSize, `must be a size the capacity check knows (${Object.keys(VM_SIZES).join(', ')}); add yours with its vCPUs and memory to model/vm-sizes.ts`, pool === 'systemPool' ? '"Standard_B2s"' : '"Standard_E4pds_v6"');
+        fail(
+          `aks.${pool}.vmSize`,
+          p.vmSize,
+          `must be a size the capacity check knows (${Object.keys(VM_SIZES).join(', ')}); add yours with its vCPUs and memory to model/vm-sizes.ts`,
+          pool === 'systemPool' ? '"Standard_B2s"' : '"Standard_E4pds_v6"',
+        );
       }
-      if (!Number.isInteger(p.maxCount) || p.maxCount < p.nodeCount || p.maxCount > 1000) fail(`aks.${pool}.maxCount`, p.maxCount, `must be a whole number from nodeCount (${p.nodeCount}) to 1000`, String(p.nodeCount * 2));
+      if (!Number.isInteger(p.maxCount) || p.maxCount < p.nodeCount || p.maxCount > 1000)
+        fail(`aks.${pool}.maxCount`, p.maxCount, `must be a whole number from nodeCount (${p.nodeCount}) to 1000`, String(p.nodeCount * 2));
     }
-    for (const c of capacityProblems(env)) fail(c.field, `${env.aks[c.field === 'aks.systemPool' ? 'systemPool' : 'materializePool'].nodeCount} x ${env.aks[c.field === 'aks.systemPool' ? 'systemPool' : 'materializePool'].vmSize}`, c.rule, c.example);
+    for (const c of capacityProblems(env))
+      fail(
+        c.field,
+        `${env.aks[c.field === 'aks.systemPool' ? 'systemPool' : 'materializePool'].nodeCount} x ${env.aks[c.field === 'aks.systemPool' ? 'systemPool' : 'materializePool'].vmSize}`,
+        c.rule,
+        c.example,
+      );
   },
   intRange('aks.systemPool.osDiskSizeGb', (e) => e.aks.systemPool.osDiskSizeGb, 30, 2048, '64'),
   intRange('aks.materializePool.osDiskSizeGb', (e) => e.aks.materializePool.osDiskSizeGb, 30, 2048, '100'),
-  pattern('aks.networkPolicy', (e) => e.aks.networkPolicy, /^(azure|cilium)$/, 'must be "azure" or "cilium" so that NetworkPolicies take effect', '"azure"'),
+  pattern(
+    'aks.networkPolicy',
+    (e) => e.aks.networkPolicy,
+    /^(azure|cilium)$/,
+    'must be "azure" or "cilium" so that NetworkPolicies take effect',
+    '"azure"',
+  ),
 
   // PostgreSQL.
   (env, fail) => {
-    if (!PG_VERSIONS.includes(env.postgres.version)) fail('postgres.version', env.postgres.version, `must be one of ${PG_VERSIONS.join(', ')}`, '"15"');
+    if (!PG_VERSIONS.includes(env.postgres.version))
+      fail('postgres.version', env.postgres.version, `must be one of ${PG_VERSIONS.join(', ')}`, '"15"');
   },
-  pattern('postgres.skuName', (e) => e.postgres.skuName, PG_SKU, 'must be a Flexible Server SKU <tier>_Standard_<size> with tier B, GP or MO', '"B_Standard_B1ms"'),
+  pattern(
+    'postgres.skuName',
+    (e) => e.postgres.skuName,
+    PG_SKU,
+    'must be a Flexible Server SKU <tier>_Standard_<size> with tier B, GP or MO',
+    '"B_Standard_B1ms"',
+  ),
   (env, fail) => {
-    if (!PG_STORAGE_MB.includes(env.postgres.storageMb)) fail('postgres.storageMb', env.postgres.storageMb, `must be one of Azure's sizes ${PG_STORAGE_MB.join(', ')}`, '32768');
+    if (!PG_STORAGE_MB.includes(env.postgres.storageMb))
+      fail('postgres.storageMb', env.postgres.storageMb, `must be one of Azure's sizes ${PG_STORAGE_MB.join(', ')}`, '32768');
   },
   intRange('postgres.backupRetentionDays', (e) => e.postgres.backupRetentionDays, 7, 35, '7'),
   (env, fail) => {
@@ -229,21 +391,49 @@ const checks: Check[] = [
   },
   (env, fail) => {
     if (env.postgres.highAvailability && env.postgres.skuName?.startsWith('B_')) {
-      fail('postgres.highAvailability', true, 'is not available on the Burstable tier; use a GP_ or MO_ SKU', 'skuName "GP_Standard_D2ds_v5"');
+      fail(
+        'postgres.highAvailability',
+        true,
+        'is not available on the Burstable tier; use a GP_ or MO_ SKU',
+        'skuName "GP_Standard_D2ds_v5"',
+      );
     }
   },
   (env, fail) => {
     if (env.postgres.publicAccess && env.allowedClientRanges.length === 0) {
-      fail('allowedClientRanges', env.allowedClientRanges, 'must list client ranges when postgres.publicAccess is on (the firewall would be empty or wide open)', '["203.0.113.0/24"]');
+      fail(
+        'allowedClientRanges',
+        env.allowedClientRanges,
+        'must list client ranges when postgres.publicAccess is on (the firewall would be empty or wide open)',
+        '["203.0.113.0/24"]',
+      );
     }
   },
-  pattern('postgres.adminLogin', (e) => e.postgres.adminLogin, /^(?!azure_|admin$|administrator$|root$|guest$|public$|postgres$)[a-z][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL role name that Azure allows (not admin, root, postgres, azure_*)', '"materialize"'),
+  pattern(
+    'postgres.adminLogin',
+    (e) => e.postgres.adminLogin,
+    /^(?!azure_|admin$|administrator$|root$|guest$|public$|postgres$)[a-z][a-z0-9_]{0,62}$/,
+    'must be a lowercase PostgreSQL role name that Azure allows (not admin, root, postgres, azure_*)',
+    '"materialize"',
+  ),
   pattern('postgres.database', (e) => e.postgres.database, SQL_IDENTIFIER, 'must be a lowercase PostgreSQL identifier', '"materialize"'),
 
   // Storage.
-  pattern('storage.container', (e) => e.storage.container, /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3-63 lowercase letters, digits or single hyphens', '"materialize-persist"'),
+  pattern(
+    'storage.container',
+    (e) => e.storage.container,
+    /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+    'must be 3-63 lowercase letters, digits or single hyphens',
+    '"materialize-persist"',
+  ),
   pattern('storage.tier', (e) => e.storage.tier, /^(Standard|Premium)$/, 'must be "Standard" or "Premium"', '"Standard"'),
-  pattern('storage.replication', (e) => e.storage.replication, /^(LRS|ZRS|GRS|RAGRS|GZRS|RAGZRS)$/, 'must be an Azure replication type', '"LRS"'),
+  pattern(
+    'storage.replication',
+    (e) => e.storage.replication,
+    /^(LRS|ZRS|GRS|RAGRS|GZRS|RAGZRS)$/,
+    'must be an Azure replication type',
+    '"LRS"',
+  ),
   (env, fail) => {
     if (env.storage.tier === 'Premium' && !['LRS', 'ZRS'].includes(env.storage.replication)) {
       fail('storage.replication', env.storage.replication, 'must be LRS or ZRS on Premium block blob storage', '"LRS"');
@@ -259,7 +449,13 @@ const checks: Check[] = [
   },
 
   // Event Hubs.
-  pattern('eventHubs.sku', (e) => e.eventHubs.sku, /^(Standard|Premium)$/, 'must be "Standard" or "Premium" (Basic has no Kafka endpoint)', '"Standard"'),
+  pattern(
+    'eventHubs.sku',
+    (e) => e.eventHubs.sku,
+    /^(Standard|Premium)$/,
+    'must be "Standard" or "Premium" (Basic has no Kafka endpoint)',
+    '"Standard"',
+  ),
   intRange('eventHubs.capacity', (e) => e.eventHubs.capacity, 1, 40, '1'),
   (env, fail) => {
     const seen = new Set<string>();
@@ -268,7 +464,12 @@ const checks: Check[] = [
     env.eventHubs.topics.forEach((t, i) => {
       const f = `eventHubs.topics[${i}]`;
       if (typeof t.name !== 'string' || !/^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,254}[a-zA-Z0-9])?$/.test(t.name)) {
-        fail(`${f}.name`, t.name, 'must be 1-256 letters, digits, periods, hyphens or underscores, starting and ending alphanumeric', '"orders"');
+        fail(
+          `${f}.name`,
+          t.name,
+          'must be 1-256 letters, digits, periods, hyphens or underscores, starting and ending alphanumeric',
+          '"orders"',
+        );
       }
       if (seen.has(t.name)) fail(`${f}.name`, t.name, 'must be unique among topics', '"customers"');
       seen.add(t.name);
@@ -278,21 +479,41 @@ const checks: Check[] = [
       if (!Number.isInteger(t.retentionDays) || t.retentionDays < 1 || t.retentionDays > maxRetention) {
         fail(`${f}.retentionDays`, t.retentionDays, `must be a whole number from 1 to ${maxRetention} on ${env.eventHubs.sku}`, '1');
       }
-      if (!SQL_IDENTIFIER.test(t.source.name)) fail(`${f}.source.name`, t.source.name, 'must be a lowercase SQL identifier', '"orders_raw"');
+      if (!SQL_IDENTIFIER.test(t.source.name))
+        fail(`${f}.source.name`, t.source.name, 'must be a lowercase SQL identifier', '"orders_raw"');
       if (t.source.envelope === 'upsert' && t.source.valueFormat !== 'json') {
         fail(`${f}.source.valueFormat`, t.source.valueFormat, 'must be "json" with the upsert envelope (views read JSON fields)', '"json"');
       }
       const clusterNames = env.eventHubs.clusters.map((c) => c.name);
-      if (!clusterNames.includes(t.source.cluster)) fail(`${f}.source.cluster`, t.source.cluster, `must name one of eventHubs.clusters (${clusterNames.join(', ') || 'none declared'})`, `"${clusterNames[0] ?? 'ingest'}"`);
+      if (!clusterNames.includes(t.source.cluster))
+        fail(
+          `${f}.source.cluster`,
+          t.source.cluster,
+          `must name one of eventHubs.clusters (${clusterNames.join(', ') || 'none declared'})`,
+          `"${clusterNames[0] ?? 'ingest'}"`,
+        );
       t.views.forEach((v, j) => {
         if (!SQL_IDENTIFIER.test(v.name)) fail(`${f}.views[${j}].name`, v.name, 'must be a lowercase SQL identifier', '"orders"');
-        if (!clusterNames.includes(v.cluster)) fail(`${f}.views[${j}].cluster`, v.cluster, `must name one of eventHubs.clusters (${clusterNames.join(', ') || 'none declared'})`, `"${clusterNames[0] ?? 'ingest'}"`);
+        if (!clusterNames.includes(v.cluster))
+          fail(
+            `${f}.views[${j}].cluster`,
+            v.cluster,
+            `must name one of eventHubs.clusters (${clusterNames.join(', ') || 'none declared'})`,
+            `"${clusterNames[0] ?? 'ingest'}"`,
+          );
         if (v.skipNullRecords && t.source.envelope === 'upsert') {
-          fail(`${f}.views[${j}].skipNullRecords`, v.skipNullRecords, 'has no effect with the upsert envelope (a null value deletes its key, so the source never holds one): remove it', 'false');
+          fail(
+            `${f}.views[${j}].skipNullRecords`,
+            v.skipNullRecords,
+            'has no effect with the upsert envelope (a null value deletes its key, so the source never holds one): remove it',
+            'false',
+          );
         }
-        if (v.columns.length === 0) fail(`${f}.views[${j}].columns`, v.columns, 'must list at least one column', '[{ name: "order_id", type: "text" }]');
+        if (v.columns.length === 0)
+          fail(`${f}.views[${j}].columns`, v.columns, 'must list at least one column', '[{ name: "order_id", type: "text" }]');
         v.columns.forEach((c, k) => {
-          if (!SQL_IDENTIFIER.test(c.name)) fail(`${f}.views[${j}].columns[${k}].name`, c.name, 'must be a lowercase SQL identifier', '"order_id"');
+          if (!SQL_IDENTIFIER.test(c.name))
+            fail(`${f}.views[${j}].columns[${k}].name`, c.name, 'must be a lowercase SQL identifier', '"order_id"');
         });
       });
     });
@@ -303,47 +524,116 @@ const checks: Check[] = [
       }
       r.selectOn.forEach((o, j) => {
         if (['TABLES', 'MATERIALIZED VIEWS', 'VIEWS', 'SOURCES'].includes(o)) {
-          fail(`eventHubs.roles[${i}].selectOn[${j}]`, o, 'names objects now: "GRANT SELECT ON ALL <kind>" parses only for TABLES in Materialize; for every relation set selectOnAll: true', `selectOnAll: true, or selectOn: ["${relations[relations.length - 1] ?? 'orders'}"]`);
+          fail(
+            `eventHubs.roles[${i}].selectOn[${j}]`,
+            o,
+            'names objects now: "GRANT SELECT ON ALL <kind>" parses only for TABLES in Materialize; for every relation set selectOnAll: true',
+            `selectOnAll: true, or selectOn: ["${relations[relations.length - 1] ?? 'orders'}"]`,
+          );
         } else if (!relations.includes(o)) {
-          fail(`eventHubs.roles[${i}].selectOn[${j}]`, o, `must name a source or view of eventHubs.topics (${relations.join(', ') || 'none declared'})`, `"${relations[relations.length - 1] ?? 'orders'}"`);
+          fail(
+            `eventHubs.roles[${i}].selectOn[${j}]`,
+            o,
+            `must name a source or view of eventHubs.topics (${relations.join(', ') || 'none declared'})`,
+            `"${relations[relations.length - 1] ?? 'orders'}"`,
+          );
         }
       });
     });
     const clusterSeen = new Set<string>();
     env.eventHubs.clusters.forEach((c, i) => {
       const f = `eventHubs.clusters[${i}]`;
-      if (!SQL_IDENTIFIER.test(c.name) || c.name.startsWith('mz_')) fail(`${f}.name`, c.name, 'must be a lowercase SQL identifier not starting with mz_', '"ingest"');
+      if (!SQL_IDENTIFIER.test(c.name) || c.name.startsWith('mz_'))
+        fail(`${f}.name`, c.name, 'must be a lowercase SQL identifier not starting with mz_', '"ingest"');
       if (clusterSeen.has(c.name)) fail(`${f}.name`, c.name, 'must be unique among clusters', '"serving"');
       clusterSeen.add(c.name);
       if (!(c.size in REPLICA_SIZES) || c.size === 'mz_probe') {
-        fail(`${f}.size`, c.size, `must be one of the operator's replica sizes (${Object.keys(REPLICA_SIZES).filter((s) => s !== 'mz_probe').join(', ')})`, '"25cc"');
+        fail(
+          `${f}.size`,
+          c.size,
+          `must be one of the operator's replica sizes (${Object.keys(REPLICA_SIZES)
+            .filter((s) => s !== 'mz_probe')
+            .join(', ')})`,
+          '"25cc"',
+        );
       }
-      if (!Number.isInteger(c.replicationFactor) || c.replicationFactor < 0 || c.replicationFactor > 5) fail(`${f}.replicationFactor`, c.replicationFactor, 'must be a whole number from 0 to 5', '1');
+      if (!Number.isInteger(c.replicationFactor) || c.replicationFactor < 0 || c.replicationFactor > 5)
+        fail(`${f}.replicationFactor`, c.replicationFactor, 'must be a whole number from 0 to 5', '1');
     });
   },
 
   // Materialize.
-  pattern('materialize.environmentId', (e) => e.materialize.environmentId, UUID, 'must be a lowercase UUID, generated once and never changed', '"7f615ba3-1c4e-4f5a-9d1b-3a2c5e8f9b01" (uuidgen | tr A-Z a-z)'),
-  pattern('materialize.requestRollout', (e) => e.materialize.requestRollout, UUID, 'must be a lowercase UUID', '"00000000-0000-0000-0000-000000000001"'),
-  pattern('materialize.instanceName', (e) => e.materialize.instanceName, /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'must be 2-32 lowercase letters, digits or hyphens (a Kubernetes name)', '"materialize"'),
-  pattern('materialize.operatorChartVersion', (e) => e.materialize.operatorChartVersion, EXACT_V_SEMVER, 'must be an exact chart version vX.Y.Z, no ranges', '"v26.12.0"'),
-  pattern('materialize.environmentdVersion', (e) => e.materialize.environmentdVersion, EXACT_V_SEMVER, 'must be an exact image tag vX.Y.Z', '"v26.12.0"'),
+  pattern(
+    'materialize.environmentId',
+    (e) => e.materialize.environmentId,
+    UUID,
+    'must be a lowercase UUID, generated once and never changed',
+    '"7f615ba3-1c4e-4f5a-9d1b-3a2c5e8f9b01" (uuidgen | tr A-Z a-z)',
+  ),
+  pattern(
+    'materialize.requestRollout',
+    (e) => e.materialize.requestRollout,
+    UUID,
+    'must be a lowercase UUID',
+    '"00000000-0000-0000-0000-000000000001"',
+  ),
+  pattern(
+    'materialize.instanceName',
+    (e) => e.materialize.instanceName,
+    /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
+    'must be 2-32 lowercase letters, digits or hyphens (a Kubernetes name)',
+    '"materialize"',
+  ),
+  pattern(
+    'materialize.operatorChartVersion',
+    (e) => e.materialize.operatorChartVersion,
+    EXACT_V_SEMVER,
+    'must be an exact chart version vX.Y.Z, no ranges',
+    '"v26.12.0"',
+  ),
+  pattern(
+    'materialize.environmentdVersion',
+    (e) => e.materialize.environmentdVersion,
+    EXACT_V_SEMVER,
+    'must be an exact image tag vX.Y.Z',
+    '"v26.12.0"',
+  ),
   (env, fail) => {
     const { operatorChartVersion: op, environmentdVersion: ed } = env.materialize;
     if (EXACT_V_SEMVER.test(op) && EXACT_V_SEMVER.test(ed)) {
       if (op.split('.')[0] !== ed.split('.')[0] || compareVersions(ed, op) > 0) {
-        fail('materialize.environmentdVersion', ed, `must be on the operator's version line ${op.split('.')[0]} and not newer than the operator ${op}`, `"${op}"`);
+        fail(
+          'materialize.environmentdVersion',
+          ed,
+          `must be on the operator's version line ${op.split('.')[0]} and not newer than the operator ${op}`,
+          `"${op}"`,
+        );
       }
     }
   },
   (env, fail) => {
     // Workload identity refreshes its projected token only from v26.39.0 (Materialize #38178):
     // before it, Blob access stops at the first token rotation.
-    if (env.storage.persistAuth === 'workloadIdentity' && EXACT_V_SEMVER.test(env.materialize.environmentdVersion) && compareVersions(env.materialize.environmentdVersion, WORKLOAD_IDENTITY_PERSIST_FROM) < 0) {
-      fail('storage.persistAuth', env.storage.persistAuth, `needs environmentd ${WORKLOAD_IDENTITY_PERSIST_FROM} or later (before it, persist loses Blob access when the token rotates; materialize.environmentdVersion is ${env.materialize.environmentdVersion})`, '"sas"');
+    if (
+      env.storage.persistAuth === 'workloadIdentity' &&
+      EXACT_V_SEMVER.test(env.materialize.environmentdVersion) &&
+      compareVersions(env.materialize.environmentdVersion, WORKLOAD_IDENTITY_PERSIST_FROM) < 0
+    ) {
+      fail(
+        'storage.persistAuth',
+        env.storage.persistAuth,
+        `needs environmentd ${WORKLOAD_IDENTITY_PERSIST_FROM} or later (before it, persist loses Blob access when the token rotates; materialize.environmentdVersion is ${env.materialize.environmentdVersion})`,
+        '"sas"',
+      );
     }
   },
-  pattern('materialize.rolloutStrategy', (e) => e.materialize.rolloutStrategy, /^(WaitUntilReady|ManuallyPromote|ImmediatelyPromoteCausingDowntime)$/, 'must be WaitUntilReady, ManuallyPromote or ImmediatelyPromoteCausingDowntime', '"WaitUntilReady"'),
+  pattern(
+    'materialize.rolloutStrategy',
+    (e) => e.materialize.rolloutStrategy,
+    /^(WaitUntilReady|ManuallyPromote|ImmediatelyPromoteCausingDowntime)$/,
+    'must be WaitUntilReady, ManuallyPromote or ImmediatelyPromoteCausingDowntime',
+    '"WaitUntilReady"',
+  ),
   (env, fail) => {
     for (const kind of ['environmentdResources', 'balancerdResources'] as const) {
       for (const [k, v] of Object.entries(env.materialize[kind])) {
@@ -351,32 +641,80 @@ const checks: Check[] = [
       }
     }
   },
-  pattern('charts.sealedSecrets', (e) => e.charts.sealedSecrets, EXACT_SEMVER, 'must be an exact chart version X.Y.Z, no ranges', '"2.18.5"'),
-  pattern('charts.certManager', (e) => e.charts.certManager, EXACT_V_SEMVER, 'must be an exact chart version vX.Y.Z, no ranges', '"v1.17.1"'),
+  pattern(
+    'charts.sealedSecrets',
+    (e) => e.charts.sealedSecrets,
+    EXACT_SEMVER,
+    'must be an exact chart version X.Y.Z, no ranges',
+    '"2.18.5"',
+  ),
+  pattern(
+    'charts.certManager',
+    (e) => e.charts.certManager,
+    EXACT_V_SEMVER,
+    'must be an exact chart version vX.Y.Z, no ranges',
+    '"v1.17.1"',
+  ),
   pattern('charts.diskSetupImage', (e) => e.charts.diskSetupImage, EXACT_V_SEMVER, 'must be an exact image tag vX.Y.Z', '"v0.4.1"'),
 
   // Access.
   (env, fail) => {
     if (env.access.publicLoadBalancers && env.allowedClientRanges.length === 0) {
-      fail('allowedClientRanges', env.allowedClientRanges, 'must list client ranges when access.publicLoadBalancers is on (public without ranges is open to the internet)', '["203.0.113.0/24"]');
+      fail(
+        'allowedClientRanges',
+        env.allowedClientRanges,
+        'must list client ranges when access.publicLoadBalancers is on (public without ranges is open to the internet)',
+        '["203.0.113.0/24"]',
+      );
     }
   },
 
   // GitOps.
-  pattern('gitops.repositoryUrl', (e) => e.gitops.repositoryUrl, /^(https:\/\/|ssh:\/\/|http:\/\/)[^\s]+$/, 'must be an https:// or ssh:// Git URL that Flux can pull', '"https://github.com/acme/materialize-gitops"'),
-  pattern('gitops.branch', (e) => e.gitops.branch, /^(?!.*\.\.)(?!\/)(?!.*\/$)[A-Za-z0-9._/-]{1,200}$/, 'must be a Git branch name', '"main"'),
+  pattern(
+    'gitops.repositoryUrl',
+    (e) => e.gitops.repositoryUrl,
+    /^(https:\/\/|ssh:\/\/|http:\/\/)[^\s]+$/,
+    'must be an https:// or ssh:// Git URL that Flux can pull',
+    '"https://github.com/acme/materialize-gitops"',
+  ),
+  pattern(
+    'gitops.branch',
+    (e) => e.gitops.branch,
+    /^(?!.*\.\.)(?!\/)(?!.*\/$)[A-Za-z0-9._/-]{1,200}$/,
+    'must be a Git branch name',
+    '"main"',
+  ),
   pattern('gitops.auth', (e) => e.gitops.auth, /^(none|https|ssh)$/, 'must be "none", "https" or "ssh"', '"https"'),
   (env, fail) => {
     const { auth, repositoryUrl } = env.gitops;
     if (typeof repositoryUrl !== 'string') return;
-    if (auth === 'ssh' && !repositoryUrl.startsWith('ssh://')) fail('gitops.repositoryUrl', repositoryUrl, 'must be an ssh:// URL with gitops.auth "ssh"', '"ssh://git@github.com/acme/materialize-gitops.git"');
-    if (auth === 'https' && !repositoryUrl.startsWith('https://')) fail('gitops.repositoryUrl', repositoryUrl, 'must be an https:// URL with gitops.auth "https"', '"https://github.com/acme/materialize-gitops"');
+    if (auth === 'ssh' && !repositoryUrl.startsWith('ssh://'))
+      fail(
+        'gitops.repositoryUrl',
+        repositoryUrl,
+        'must be an ssh:// URL with gitops.auth "ssh"',
+        '"ssh://git@github.com/acme/materialize-gitops.git"',
+      );
+    if (auth === 'https' && !repositoryUrl.startsWith('https://'))
+      fail(
+        'gitops.repositoryUrl',
+        repositoryUrl,
+        'must be an https:// URL with gitops.auth "https"',
+        '"https://github.com/acme/materialize-gitops"',
+      );
   },
   intRange('gitops.syncIntervalSeconds', (e) => e.gitops.syncIntervalSeconds, 30, 86400, '60'),
-  pattern('gitops.fluxExtensionVersion', (e) => e.gitops.fluxExtensionVersion, EXACT_SEMVER, 'must be an exact microsoft.flux extension version X.Y.Z', '"1.23.0"'),
+  pattern(
+    'gitops.fluxExtensionVersion',
+    (e) => e.gitops.fluxExtensionVersion,
+    EXACT_SEMVER,
+    'must be an exact microsoft.flux extension version X.Y.Z',
+    '"1.23.0"',
+  ),
   (_env, fail) => {
     for (const name of [FLUX.configurationName, FLUX.rootKustomizationName, ...FLUX.layers]) {
-      if (!FLUX_NAME.test(name)) fail('flux names', name, 'must be at most 30 lowercase letters, digits or hyphens (AKS flux configuration rule)', '"materialize"');
+      if (!FLUX_NAME.test(name))
+        fail('flux names', name, 'must be at most 30 lowercase letters, digits or hyphens (AKS flux configuration rule)', '"materialize"');
     }
   },
 
@@ -384,8 +722,10 @@ const checks: Check[] = [
   (env, fail) => {
     const s = env.state.azurerm;
     if (!s) return;
-    if (!/^[a-z0-9]{3,24}$/.test(s.storageAccountName ?? '')) fail('state.azurerm.storageAccountName', s.storageAccountName, 'must be 3-24 lowercase letters and digits', '"acmetfstate"');
-    if (!/^[-\w.()]{1,90}$/.test(s.resourceGroupName ?? '')) fail('state.azurerm.resourceGroupName', s.resourceGroupName, 'must be an Azure resource group name', '"tfstate-rg"');
+    if (!/^[a-z0-9]{3,24}$/.test(s.storageAccountName ?? ''))
+      fail('state.azurerm.storageAccountName', s.storageAccountName, 'must be 3-24 lowercase letters and digits', '"acmetfstate"');
+    if (!/^[-\w.()]{1,90}$/.test(s.resourceGroupName ?? ''))
+      fail('state.azurerm.resourceGroupName', s.resourceGroupName, 'must be an Azure resource group name', '"tfstate-rg"');
   },
 ];
 
@@ -403,7 +743,9 @@ export function findProblems(env: Environment, context: ValidationContext = { no
 export function environmentWarnings(env: Environment, context: ValidationContext = { now: new Date() }): string[] {
   const status = aksVersionStatus(env.aks.kubernetesVersion, context.now);
   if (status.kind !== 'ending') return [];
-  return [`warning: environment "${env.name}": aks.kubernetesVersion ${env.aks.kubernetesVersion} reaches AKS end of life on ${status.endOfLife.toISOString().slice(0, 10)}, in ${status.days} days; upgrade to a newer minor (${DEFAULT_AKS_MINOR} or later) before then`];
+  return [
+    `warning: environment "${env.name}": aks.kubernetesVersion ${env.aks.kubernetesVersion} reaches AKS end of life on ${status.endOfLife.toISOString().slice(0, 10)}, in ${status.days} days; upgrade to a newer minor (${DEFAULT_AKS_MINOR} or later) before then`,
+  ];
 }
 
 export function validateEnvironment(env: Environment, context: ValidationContext = { now: new Date() }): Environment {

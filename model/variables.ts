@@ -15,21 +15,98 @@ export interface UserVariable {
 }
 
 export const VARIABLES = {
-  armSubscriptionId: { name: 'ARM_SUBSCRIPTION_ID', group: 'Azure credentials for deploy (or az login)', purpose: 'the subscription; azurerm 4 requires it', secret: false },
-  armTenantId: { name: 'ARM_TENANT_ID', group: 'Azure credentials for deploy (or az login)', purpose: 'the Entra tenant of the service principal', secret: false },
-  armClientId: { name: 'ARM_CLIENT_ID', group: 'Azure credentials for deploy (or az login)', purpose: 'a service principal or workload identity (with ARM_CLIENT_SECRET or ARM_USE_OIDC=true)', secret: false },
-  armClientSecret: { name: 'ARM_CLIENT_SECRET', group: 'Azure credentials for deploy (or az login)', purpose: "the service principal's secret", secret: true },
-  armUseOidc: { name: 'ARM_USE_OIDC', group: 'Azure credentials for deploy (or az login)', purpose: 'true to authenticate ARM_CLIENT_ID with the CI provider\'s OIDC token instead of a secret', secret: false },
-  licenseKey: { name: 'MZ_LICENSE_KEY', group: 'Materialize', purpose: 'the license key (https://materialize.com/self-managed/community-license/); mzops seal seals it', secret: true },
-  mzSystemPassword: { name: 'MZ_SYSTEM_PASSWORD', group: 'Materialize', purpose: 'the password of mz_system, the admin user; empty: mzops seal generates one into .mzops/<environment>/mz_system_password', secret: true },
-  postgresAdminPassword: { name: `TF_VAR_${TF_VARIABLES.postgresAdminPassword}`, group: 'Terraform variables', purpose: 'only when postgres.generatePassword is false', secret: true },
-  gitHttpsToken: { name: `TF_VAR_${TF_VARIABLES.gitHttpsToken}`, group: 'Terraform variables', purpose: "only with gitops.auth 'https': a token Flux pulls with", secret: true },
-  gitSshPrivateKey: { name: `TF_VAR_${TF_VARIABLES.gitSshPrivateKey}`, group: 'Terraform variables', purpose: "only with gitops.auth 'ssh': the deploy key", secret: true },
-  gitSshKnownHosts: { name: `TF_VAR_${TF_VARIABLES.gitSshKnownHosts}`, group: 'Terraform variables', purpose: "only with gitops.auth 'ssh': known_hosts lines of the Git server", secret: false },
-  pgSslRootCert: { name: 'PGSSLROOTCERT', group: 'mzops', purpose: "doctor: a CA file for a PostgreSQL server whose certificate is not publicly trusted; sql: the instance's CA when not fetched with mzops ca", secret: false },
-  eventHubsConnectionString: { name: 'EVENTHUBS_CONNECTION_STRING', group: 'mzops', purpose: 'sql: the Listen connection string, when not read from the Terraform outputs', secret: true },
-  eventHubsPublisherConnectionString: { name: 'EVENTHUBS_PUBLISHER_CONNECTION_STRING', group: 'mzops', purpose: 'sample-data: the Send connection string, when not read from the Terraform outputs', secret: true },
-  referenceMirror: { name: 'MZ_REFERENCE_MIRROR', group: 'Development', purpose: 'npm run reference: a folder laid out like .reference/ to copy from before downloading (default ../shared/reference when it exists); read from the process environment only', secret: false },
+  armSubscriptionId: {
+    name: 'ARM_SUBSCRIPTION_ID',
+    group: 'Azure credentials for deploy (or az login)',
+    purpose: 'the subscription; azurerm 4 requires it',
+    secret: false,
+  },
+  armTenantId: {
+    name: 'ARM_TENANT_ID',
+    group: 'Azure credentials for deploy (or az login)',
+    purpose: 'the Entra tenant of the service principal',
+    secret: false,
+  },
+  armClientId: {
+    name: 'ARM_CLIENT_ID',
+    group: 'Azure credentials for deploy (or az login)',
+    purpose: 'a service principal or workload identity (with ARM_CLIENT_SECRET or ARM_USE_OIDC=true)',
+    secret: false,
+  },
+  armClientSecret: {
+    name: 'ARM_CLIENT_SECRET',
+    group: 'Azure credentials for deploy (or az login)',
+    purpose: "the service principal's secret",
+    secret: true,
+  },
+  armUseOidc: {
+    name: 'ARM_USE_OIDC',
+    group: 'Azure credentials for deploy (or az login)',
+    purpose: "true to authenticate ARM_CLIENT_ID with the CI provider's OIDC token instead of a secret",
+    secret: false,
+  },
+  licenseKey: {
+    name: 'MZ_LICENSE_KEY',
+    group: 'Materialize',
+    purpose: 'the license key (https://materialize.com/self-managed/community-license/); mzops seal seals it',
+    secret: true,
+  },
+  mzSystemPassword: {
+    name: 'MZ_SYSTEM_PASSWORD',
+    group: 'Materialize',
+    purpose: 'the password of mz_system, the admin user; empty: mzops seal generates one into .mzops/<environment>/mz_system_password',
+    secret: true,
+  },
+  postgresAdminPassword: {
+    name: `TF_VAR_${TF_VARIABLES.postgresAdminPassword}`,
+    group: 'Terraform variables',
+    purpose: 'only when postgres.generatePassword is false',
+    secret: true,
+  },
+  gitHttpsToken: {
+    name: `TF_VAR_${TF_VARIABLES.gitHttpsToken}`,
+    group: 'Terraform variables',
+    purpose: "only with gitops.auth 'https': a token Flux pulls with",
+    secret: true,
+  },
+  gitSshPrivateKey: {
+    name: `TF_VAR_${TF_VARIABLES.gitSshPrivateKey}`,
+    group: 'Terraform variables',
+    purpose: "only with gitops.auth 'ssh': the deploy key",
+    secret: true,
+  },
+  gitSshKnownHosts: {
+    name: `TF_VAR_${TF_VARIABLES.gitSshKnownHosts}`,
+    group: 'Terraform variables',
+    purpose: "only with gitops.auth 'ssh': known_hosts lines of the Git server",
+    secret: false,
+  },
+  pgSslRootCert: {
+    name: 'PGSSLROOTCERT',
+    group: 'mzops',
+    purpose:
+      "doctor: a CA file for a PostgreSQL server whose certificate is not publicly trusted; sql: the instance's CA when not fetched with mzops ca",
+    secret: false,
+  },
+  eventHubsConnectionString: {
+    name: 'EVENTHUBS_CONNECTION_STRING',
+    group: 'mzops',
+    purpose: 'sql: the Listen connection string, when not read from the Terraform outputs',
+    secret: true,
+  },
+  eventHubsPublisherConnectionString: {
+    name: 'EVENTHUBS_PUBLISHER_CONNECTION_STRING',
+    group: 'mzops',
+    purpose: 'sample-data: the Send connection string, when not read from the Terraform outputs',
+    secret: true,
+  },
+  referenceMirror: {
+    name: 'MZ_REFERENCE_MIRROR',
+    group: 'Development',
+    purpose:
+      'npm run reference: a folder laid out like .reference/ to copy from before downloading (default ../shared/reference when it exists); read from the process environment only',
+    secret: false,
+  },
 } as const satisfies Record<string, UserVariable>;
 
 /** LOGIN passwords of declared roles: `MZ_ROLE_PASSWORD_<ROLE>`; unset, mzops generates one. */
@@ -46,7 +123,8 @@ export function envTemplate(): string {
   const groups = [...new Set(Object.values(VARIABLES).map((v) => v.group))];
   for (const group of groups) {
     lines.push('', `# ${group}`);
-    for (const v of Object.values(VARIABLES).filter((x) => x.group === group)) lines.push(`# ${v.purpose}${v.secret ? ' (secret)' : ''}`, `${v.name}=`);
+    for (const v of Object.values(VARIABLES).filter((x) => x.group === group))
+      lines.push(`# ${v.purpose}${v.secret ? ' (secret)' : ''}`, `${v.name}=`);
   }
   lines.push('', '# Role passwords for mzops sql apply: MZ_ROLE_PASSWORD_<ROLE> per declared role (secret); unset, generated once.');
   return `${lines.join('\n')}\n`;

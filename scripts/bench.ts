@@ -20,7 +20,9 @@ function median(xs: number[]): number {
 function timed(cmd: string, args: string[]): { seconds: number; rssMb: number } {
   const start = process.hrtime.bigint();
   // Debian's time package; without it the RSS column reads NaN.
-  const r = existsSync('/usr/bin/time') ? spawnSync('/usr/bin/time', ['-f', 'maxrss-kb %M', cmd, ...args], { cwd: ROOT, encoding: 'utf8' }) : spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8' });
+  const r = existsSync('/usr/bin/time')
+    ? spawnSync('/usr/bin/time', ['-f', 'maxrss-kb %M', cmd, ...args], { cwd: ROOT, encoding: 'utf8' })
+    : spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
   const kb = Number(/maxrss-kb (\d+)/.exec(r.stderr)?.[1] ?? NaN);
@@ -32,7 +34,8 @@ function syntheticRepository(count: number): string {
   const root = mkdtempSync(join(tmpdir(), 'mz-bench-'));
   const dir = join(root, 'environments');
   mkdirSync(dir);
-  if (count === 0) writeFileSync(join(dir, 'example.ts'), `export { default } from ${JSON.stringify(join(ROOT, 'environments', 'example'))};\n`);
+  if (count === 0)
+    writeFileSync(join(dir, 'example.ts'), `export { default } from ${JSON.stringify(join(ROOT, 'environments', 'example'))};\n`);
   for (let i = 0; i < count; i++) {
     const hex = i.toString(16).padStart(12, '0');
     writeFileSync(
@@ -66,7 +69,10 @@ for (const n of [1, 5, 20]) {
 }
 const jestTimes = Array.from({ length: Math.min(RUNS, 3) }, () => {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--silent'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--silent'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`jest failed:\n${r.stderr.slice(-2000)}`);
   return Number(process.hrtime.bigint() - start) / 1e9;
 });

@@ -17,7 +17,9 @@ const mirrors = [process.env[VARIABLES.referenceMirror.name], join(REPOSITORY_RO
 fillReferenceCache({ root: REPOSITORY_ROOT, mirrors, log: (line) => process.stderr.write(`${line}\n`) }).then(
   ({ counts, files }) => {
     const from = mirrors.length ? ` (mirror: ${mirrors.join(', ')})` : '';
-    process.stdout.write(`reference: ${files} files verified: ${counts.cached} already cached, ${counts.mirror} from the mirror, ${counts.downloaded} downloaded${from}\n`);
+    process.stdout.write(
+      `reference: ${files} files verified: ${counts.cached} already cached, ${counts.mirror} from the mirror, ${counts.downloaded} downloaded${from}\n`,
+    );
   },
   (e: unknown) => {
     process.stderr.write(`${explain(e)}\n`);

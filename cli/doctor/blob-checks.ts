@@ -6,7 +6,14 @@ import { fail, ok, warn, withTimeout, type CheckResult } from './check';
 const AREA = 'blob';
 const WARN_DAYS = 30;
 /** What persist does: read, write, delete, list, add, create. */
-const REQUIRED_PERMISSIONS: [string, string][] = [['r', 'read'], ['w', 'write'], ['d', 'delete'], ['l', 'list'], ['a', 'add'], ['c', 'create']];
+const REQUIRED_PERMISSIONS: [string, string][] = [
+  ['r', 'read'],
+  ['w', 'write'],
+  ['d', 'delete'],
+  ['l', 'list'],
+  ['a', 'add'],
+  ['c', 'create'],
+];
 
 export function containerClient(persistUrl: string): ContainerClient {
   // One try, bounded: a doctor must answer, not retry for minutes.
@@ -22,20 +29,38 @@ function sasChecks(sas: URLSearchParams, now: Date): CheckResult[] {
     results.push(fail(AREA, 'the SAS has no valid expiry (se)', 'take persist_backend_url from the Terraform output'));
   } else {
     const days = (expiry.getTime() - now.getTime()) / 86_400_000;
-    if (days <= 0) results.push(fail(AREA, `the SAS expired on ${expiry.toISOString()}`, 'run mzops rotate-sas <environment> (Materialize never refreshes a SAS)'));
-    else if (days < WARN_DAYS) results.push(warn(AREA, `the SAS expires in ${Math.floor(days)} days (${expiry.toISOString()})`, 'run mzops rotate-sas <environment> before it does'));
+    if (days <= 0)
+      results.push(
+        fail(AREA, `the SAS expired on ${expiry.toISOString()}`, 'run mzops rotate-sas <environment> (Materialize never refreshes a SAS)'),
+      );
+    else if (days < WARN_DAYS)
+      results.push(
+        warn(
+          AREA,
+          `the SAS expires in ${Math.floor(days)} days (${expiry.toISOString()})`,
+          'run mzops rotate-sas <environment> before it does',
+        ),
+      );
     else results.push(ok(AREA, `the SAS is valid until ${expiry.toISOString()} (${Math.floor(days)} days)`));
   }
   const sp = sas.get('sp') ?? '';
   const missing = REQUIRED_PERMISSIONS.filter(([letter]) => !sp.includes(letter)).map(([, name]) => name);
-  if (missing.length > 0) results.push(fail(AREA, `the SAS lacks ${missing.join(', ')} permission (sp=${sp})`, 'regenerate it with permissions rwdlacup (Terraform does)'));
+  if (missing.length > 0)
+    results.push(
+      fail(AREA, `the SAS lacks ${missing.join(', ')} permission (sp=${sp})`, 'regenerate it with permissions rwdlacup (Terraform does)'),
+    );
   return results;
 }
 
 function probeFailure(step: string, e: unknown): CheckResult {
   const err = e as { statusCode?: number; code?: string; message?: string };
   const code = err.code ?? String(err.statusCode ?? '');
-  if (err.statusCode === 403) return fail(AREA, `${step} refused (${code}): the credential does not allow ${step}`, 'regenerate the SAS with rwdlacup, or grant Storage Blob Data Contributor');
+  if (err.statusCode === 403)
+    return fail(
+      AREA,
+      `${step} refused (${code}): the credential does not allow ${step}`,
+      'regenerate the SAS with rwdlacup, or grant Storage Blob Data Contributor',
+    );
   if (err.statusCode === 404) return fail(AREA, `${step}: container not found (${code})`, 'check storage.container; Terraform creates it');
   return fail(AREA, `${step} failed: ${err.message ?? String(e)}`, 'check that the storage account is reachable from here');
 }
@@ -46,10 +71,19 @@ function probeFailure(step: string, e: unknown): CheckResult {
  */
 export async function checkBlob(persistUrl: string, options: { now?: Date; timeoutMs?: number } = {}): Promise<CheckResult[]> {
   const parsed = parsePersistUrl(persistUrl);
-  if (typeof parsed === 'string') return [fail(AREA, `persist_backend_url ${parsed}`, 'take persist_backend_url from the Terraform output')];
-  const results: CheckResult[] = [ok(AREA, `persist URL: account ${parsed.account}, container ${parsed.container}${parsed.sas ? ', SAS auth' : ', workload identity'}`)];
+  if (typeof parsed === 'string')
+    return [fail(AREA, `persist_backend_url ${parsed}`, 'take persist_backend_url from the Terraform output')];
+  const results: CheckResult[] = [
+    ok(AREA, `persist URL: account ${parsed.account}, container ${parsed.container}${parsed.sas ? ', SAS auth' : ', workload identity'}`),
+  ];
   if (!parsed.sas) {
-    results.push(warn(AREA, 'no SAS: access uses workload identity, which only environmentd in the cluster has', 'run the probe from a pod with the identity, or trust the role assignment'));
+    results.push(
+      warn(
+        AREA,
+        'no SAS: access uses workload identity, which only environmentd in the cluster has',
+        'run the probe from a pod with the identity, or trust the role assignment',
+      ),
+    );
     return results;
   }
   results.push(...sasChecks(parsed.sas, options.now ?? new Date()));
@@ -65,15 +99,21 @@ export async function checkBlob(persistUrl: string, options: { now?: Date; timeo
   const signal = () => AbortSignal.timeout(timeout);
   const steps: [string, () => Promise<void>][] = [
     ['put', async () => void (await blob.upload(body, body.length, { abortSignal: signal() }))],
-    ['get', async () => {
-      const got = await blob.downloadToBuffer(0, undefined, { abortSignal: signal() });
-      if (!got.equals(body)) throw new Error('read back different bytes');
-    }],
-    ['list', async () => {
-      const seen: string[] = [];
-      for await (const item of container.listBlobsFlat({ prefix: name, abortSignal: signal() })) seen.push(item.name);
-      if (!seen.includes(name)) throw new Error('the probe blob is not listed');
-    }],
+    [
+      'get',
+      async () => {
+        const got = await blob.downloadToBuffer(0, undefined, { abortSignal: signal() });
+        if (!got.equals(body)) throw new Error('read back different bytes');
+      },
+    ],
+    [
+      'list',
+      async () => {
+        const seen: string[] = [];
+        for await (const item of container.listBlobsFlat({ prefix: name, abortSignal: signal() })) seen.push(item.name);
+        if (!seen.includes(name)) throw new Error('the probe blob is not listed');
+      },
+    ],
     ['delete', async () => void (await blob.delete({ abortSignal: signal() }))],
   ];
   for (const [step, run] of steps) {
@@ -81,7 +121,8 @@ export async function checkBlob(persistUrl: string, options: { now?: Date; timeo
       await withTimeout(run(), timeout, `${parsed.account} ${step}`);
     } catch (e) {
       results.push(probeFailure(step, e));
-      if (step !== 'delete') await withTimeout(blob.deleteIfExists({ abortSignal: signal() }), timeout, `${parsed.account} clean-up`).catch(() => undefined);
+      if (step !== 'delete')
+        await withTimeout(blob.deleteIfExists({ abortSignal: signal() }), timeout, `${parsed.account} clean-up`).catch(() => undefined);
       return results;
     }
   }

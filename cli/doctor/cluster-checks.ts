@@ -26,56 +26,139 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
   const pool = env.aks.materializePool.name;
   const results: CheckResult[] = [];
 
-  results.push(...(await safely('nodes', async () => {
-    const nodes = await listObjects(kube, { resource: 'nodes' });
-    const tainted = nodes.filter((n) => ((n.spec?.taints ?? []) as Taint[]).some((t) => t.key === taint.key && t.value === taint.value && t.effect === taint.effect));
-    const label = MATERIALIZE_POOL.label;
-    const labelled = tainted.filter((n) => n.metadata.labels?.[label.key] === label.value);
-    if (tainted.length === 0) return [fail(AREA, `no node carries the taint ${taint.key}=${taint.value}:${taint.effect}`, `deploy the ${pool} pool: npm run deploy -- ${env.name}`)];
-    if (labelled.length === 0) return [fail(AREA, `tainted nodes lack the label ${label.key}=${label.value}`, `the ${pool} pool predates the label: re-deploy (npm run deploy -- ${env.name})`)];
-    const out = [ok(AREA, `${labelled.length} node(s) in ${pool} with the Materialize taint`)];
-    if (env.materialize.swap && !labelled.some((n) => n.metadata.labels?.[MATERIALIZE_POOL.swapLabel.key] === MATERIALIZE_POOL.swapLabel.value)) {
-      out.push(fail(AREA, `no ${pool} node has ${MATERIALIZE_POOL.swapLabel.key}=true: clusterd pods will stay Pending`, 'deploy (Terraform labels the pool) or set materialize.swap: false'));
-    }
-    return out;
-  })));
+  results.push(
+    ...(await safely('nodes', async () => {
+      const nodes = await listObjects(kube, { resource: 'nodes' });
+      const tainted = nodes.filter((n) =>
+        ((n.spec?.taints ?? []) as Taint[]).some((t) => t.key === taint.key && t.value === taint.value && t.effect === taint.effect),
+      );
+      const label = MATERIALIZE_POOL.label;
+      const labelled = tainted.filter((n) => n.metadata.labels?.[label.key] === label.value);
+      if (tainted.length === 0)
+        return [
+          fail(
+            AREA,
+            `no node carries the taint ${taint.key}=${taint.value}:${taint.effect}`,
+            `deploy the ${pool} pool: npm run deploy -- ${env.name}`,
+          ),
+        ];
+      if (labelled.length === 0)
+        return [
+          fail(
+            AREA,
+            `tainted nodes lack the label ${label.key}=${label.value}`,
+            `the ${pool} pool predates the label: re-deploy (npm run deploy -- ${env.name})`,
+          ),
+        ];
+      const out = [ok(AREA, `${labelled.length} node(s) in ${pool} with the Materialize taint`)];
+      if (
+        env.materialize.swap &&
+        !labelled.some((n) => n.metadata.labels?.[MATERIALIZE_POOL.swapLabel.key] === MATERIALIZE_POOL.swapLabel.value)
+      ) {
+        out.push(
+          fail(
+            AREA,
+            `no ${pool} node has ${MATERIALIZE_POOL.swapLabel.key}=true: clusterd pods will stay Pending`,
+            'deploy (Terraform labels the pool) or set materialize.swap: false',
+          ),
+        );
+      }
+      return out;
+    })),
+  );
 
-  results.push(...(await safely('the operator deployment', async () => {
-    const list = await listObjects(kube, { resource: 'deployments', namespace: NAMESPACES.operator, selector: `app.kubernetes.io/name=${CHARTS.operator.name}` });
-    if (list.length === 0) return [fail(AREA, `no ${CHARTS.operator.name} deployment in ${NAMESPACES.operator}`, 'check the materialize-operator HelmRelease (mzops status)')];
-    const system = SYSTEM_POOL.label;
-    const template = list[0].spec?.template as { spec?: { nodeSelector?: Record<string, string> } } | undefined;
-    return template?.spec?.nodeSelector?.[system.key] === system.value
-      ? [ok(AREA, 'the operator runs on the system pool')]
-      : [fail(AREA, `the operator does not select the system pool (${system.key}=${system.value})`, 'the HelmRelease values drifted from dist/: let Flux reconcile (flux reconcile kustomization infrastructure)')];
-  })));
+  results.push(
+    ...(await safely('the operator deployment', async () => {
+      const list = await listObjects(kube, {
+        resource: 'deployments',
+        namespace: NAMESPACES.operator,
+        selector: `app.kubernetes.io/name=${CHARTS.operator.name}`,
+      });
+      if (list.length === 0)
+        return [
+          fail(
+            AREA,
+            `no ${CHARTS.operator.name} deployment in ${NAMESPACES.operator}`,
+            'check the materialize-operator HelmRelease (mzops status)',
+          ),
+        ];
+      const system = SYSTEM_POOL.label;
+      const template = list[0].spec?.template as { spec?: { nodeSelector?: Record<string, string> } } | undefined;
+      return template?.spec?.nodeSelector?.[system.key] === system.value
+        ? [ok(AREA, 'the operator runs on the system pool')]
+        : [
+            fail(
+              AREA,
+              `the operator does not select the system pool (${system.key}=${system.value})`,
+              'the HelmRelease values drifted from dist/: let Flux reconcile (flux reconcile kustomization infrastructure)',
+            ),
+          ];
+    })),
+  );
 
   for (const [kind, resource] of Object.entries(FLUX_KINDS)) {
-    results.push(...(await safely(`Flux ${kind}s`, async () => {
-      const items = await listObjects(kube, { resource, namespace: NAMESPACES.flux });
-      if (items.length === 0) return [fail(AREA, `no Flux ${kind} in ${NAMESPACES.flux}`, `check the flux configuration ${FLUX.configurationName} (az k8s-configuration flux show)`)];
-      return items.map((i) => {
-        const ready = condition(i as never, CONDITIONS.ready);
-        return ready?.status === 'True'
-          ? ok(AREA, `${kind} ${i.metadata.name} Ready`)
-          : fail(AREA, `${kind} ${i.metadata.name} not Ready: ${ready?.reason ?? 'no status'} ${ready?.message ?? ''}`.trim(), `flux get ${kind}s -n ${NAMESPACES.flux}; kubectl describe ${resource} ${i.metadata.name} -n ${NAMESPACES.flux}`);
-      });
-    })));
+    results.push(
+      ...(await safely(`Flux ${kind}s`, async () => {
+        const items = await listObjects(kube, { resource, namespace: NAMESPACES.flux });
+        if (items.length === 0)
+          return [
+            fail(
+              AREA,
+              `no Flux ${kind} in ${NAMESPACES.flux}`,
+              `check the flux configuration ${FLUX.configurationName} (az k8s-configuration flux show)`,
+            ),
+          ];
+        return items.map((i) => {
+          const ready = condition(i as never, CONDITIONS.ready);
+          return ready?.status === 'True'
+            ? ok(AREA, `${kind} ${i.metadata.name} Ready`)
+            : fail(
+                AREA,
+                `${kind} ${i.metadata.name} not Ready: ${ready?.reason ?? 'no status'} ${ready?.message ?? ''}`.trim(),
+                `flux get ${kind}s -n ${NAMESPACES.flux}; kubectl describe ${resource} ${i.metadata.name} -n ${NAMESPACES.flux}`,
+              );
+        });
+      })),
+    );
   }
 
-  results.push(...(await safely('the backend SealedSecret', async () => {
-    const s = await getObject(kube, { resource: KUBE_RESOURCES.sealedSecrets, namespace: NAMESPACES.instance, name: BACKEND_SECRET.name });
-    const synced = condition(s, CONDITIONS.synced);
-    if (synced?.status === 'True') return [ok(AREA, `SealedSecret ${BACKEND_SECRET.name} Synced`)];
-    return [fail(AREA, `SealedSecret ${BACKEND_SECRET.name} not Synced: ${synced?.message ?? 'no status'}`, `re-seal against this cluster's key: mzops seal ${env.name}, then synth and commit`)];
-  })));
+  results.push(
+    ...(await safely('the backend SealedSecret', async () => {
+      const s = await getObject(kube, {
+        resource: KUBE_RESOURCES.sealedSecrets,
+        namespace: NAMESPACES.instance,
+        name: BACKEND_SECRET.name,
+      });
+      const synced = condition(s, CONDITIONS.synced);
+      if (synced?.status === 'True') return [ok(AREA, `SealedSecret ${BACKEND_SECRET.name} Synced`)];
+      return [
+        fail(
+          AREA,
+          `SealedSecret ${BACKEND_SECRET.name} not Synced: ${synced?.message ?? 'no status'}`,
+          `re-seal against this cluster's key: mzops seal ${env.name}, then synth and commit`,
+        ),
+      ];
+    })),
+  );
 
-  results.push(...(await safely(`Materialize ${env.materialize.instanceName}`, async () => {
-    const mz = await getObject(kube, { resource: KUBE_RESOURCES.materializes, namespace: NAMESPACES.instance, name: env.materialize.instanceName });
-    const upToDate = condition(mz, CONDITIONS.upToDate);
-    if (upToDate?.status === 'True') return [ok(AREA, `Materialize ${env.materialize.instanceName} UpToDate`)];
-    const status = upToDate ? `${upToDate.reason ?? ''} ${upToDate.message ?? ''}`.trim() : 'no status yet';
-    return [(upToDate ? warn : fail)(AREA, `Materialize ${env.materialize.instanceName} not UpToDate: ${status}`, `kubectl logs -n ${NAMESPACES.operator} deploy/${CHARTS.operator.releaseName}`)];
-  })));
+  results.push(
+    ...(await safely(`Materialize ${env.materialize.instanceName}`, async () => {
+      const mz = await getObject(kube, {
+        resource: KUBE_RESOURCES.materializes,
+        namespace: NAMESPACES.instance,
+        name: env.materialize.instanceName,
+      });
+      const upToDate = condition(mz, CONDITIONS.upToDate);
+      if (upToDate?.status === 'True') return [ok(AREA, `Materialize ${env.materialize.instanceName} UpToDate`)];
+      const status = upToDate ? `${upToDate.reason ?? ''} ${upToDate.message ?? ''}`.trim() : 'no status yet';
+      return [
+        (upToDate ? warn : fail)(
+          AREA,
+          `Materialize ${env.materialize.instanceName} not UpToDate: ${status}`,
+          `kubectl logs -n ${NAMESPACES.operator} deploy/${CHARTS.operator.releaseName}`,
+        ),
+      ];
+    })),
+  );
   return results;
 }

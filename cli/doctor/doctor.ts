@@ -33,7 +33,9 @@ function variableChecks(input: DoctorInput): CheckResult[] {
   ];
   const results = values.map(([key, value, source]) => {
     const problem = checkBackendValue(key, value);
-    return problem ? fail('variables', `${problem.message} (from ${source})`, problem.fix) : ok('variables', `${key} present (from ${source})`);
+    return problem
+      ? fail('variables', `${problem.message} (from ${source})`, problem.fix)
+      : ok('variables', `${key} present (from ${source})`);
   });
   const mismatch = licenseKeyMismatch(input.variables[SEAL_VARIABLES.licenseKey], input.env.materialize.environmentId);
   if (mismatch) results.push(fail('variables', mismatch.message, mismatch.fix));
@@ -46,7 +48,13 @@ function variableChecks(input: DoctorInput): CheckResult[] {
   const sealed = readSealedValues(input.env.name, input.environmentsDir);
   const missing = missingSealedKeys(sealed);
   if (missing.length > 0) {
-    results.push(fail('sealed', `environments/${input.env.name}.sealed.json lacks ${missing.join(', ')}`, `mzops seal ${input.env.name}, then npm run synth and commit`));
+    results.push(
+      fail(
+        'sealed',
+        `environments/${input.env.name}.sealed.json lacks ${missing.join(', ')}`,
+        `mzops seal ${input.env.name}, then npm run synth and commit`,
+      ),
+    );
   } else {
     const pem = input.outputs[TF_OUTPUTS.sealingCertificate];
     if (pem && readCertificate(pem).sha256 !== sealed!.certificateSha256) {
@@ -66,12 +74,20 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
   const vars = variableChecks(input);
   report(vars);
   const metadata = input.outputs[TF_OUTPUTS.metadataBackendUrl];
-  if (metadata && !checkBackendValue(BACKEND_SECRET.keys.metadataBackendUrl, metadata)) report(await checkPostgres(metadata, { caFile: input.variables[VARIABLES.pgSslRootCert.name] || undefined }));
+  if (metadata && !checkBackendValue(BACKEND_SECRET.keys.metadataBackendUrl, metadata))
+    report(await checkPostgres(metadata, { caFile: input.variables[VARIABLES.pgSslRootCert.name] || undefined }));
   else report([fail('postgres', 'skipped: no usable metadata_backend_url', `npm run deploy -- ${input.env.name}`)]);
   const persist = input.outputs[TF_OUTPUTS.persistBackendUrl];
   if (persist && !checkBackendValue(BACKEND_SECRET.keys.persistBackendUrl, persist)) report(await checkBlob(persist, { now: input.now }));
   else report([fail('blob', 'skipped: no usable persist_backend_url', `npm run deploy -- ${input.env.name}`)]);
   if (input.kube) report(await checkCluster(input.env, input.kube));
-  else report([warn('cluster', 'skipped: no kubeconfig', `az aks get-credentials -g ${input.env.names.resourceGroup} -n ${input.env.names.aksCluster}`)]);
+  else
+    report([
+      warn(
+        'cluster',
+        'skipped: no kubeconfig',
+        `az aks get-credentials -g ${input.env.names.resourceGroup} -n ${input.env.names.aksCluster}`,
+      ),
+    ]);
   return all;
 }

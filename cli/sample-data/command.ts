@@ -7,7 +7,6 @@ import { userVariables } from '../workspace';
 import { CUSTOMER_COUNT, sampleMessages, type SampleKind } from './generate';
 import { produce } from './producer';
 
-
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -28,39 +27,54 @@ export function registerSampleData(program: Command, deps: CommandDeps): void {
     .option('--outputs <file>', 'Terraform outputs JSON')
     .option('--broker <host:port>', 'override the Kafka endpoint (default: <namespace>.servicebus.windows.net:9093)')
     .action(
-      deps.action(async (name: string, kind: string, opts: { count?: string; rate: string; continuous?: boolean; seed: string; outputs?: string; broker?: string }) => {
-        const env = deps.environment(name);
-        if (kind !== 'orders' && kind !== 'customers') throw new CliError(`unknown kind "${kind}"`, 'use orders or customers');
-        const topic = env.eventHubs.topics.find((t) => t.name === kind);
-        if (!topic) throw new CliError(`environment "${name}" declares no "${kind}" topic`, `add it to eventHubs.topics in environments/${name}.ts`);
-        const count = positiveInt('count', opts.count, kind === 'orders' ? 20 : CUSTOMER_COUNT * 3);
-        if (kind === 'customers' && count < CUSTOMER_COUNT) throw new CliError(`--count must be at least ${CUSTOMER_COUNT} for customers`, 'every customer needs at least one message');
-        const rate = positiveInt('rate', opts.rate, 0);
-        const seed = positiveInt('seed', opts.seed, 1);
-        const outputs = readStackOutputsIfAny(name, { file: opts.outputs, root: deps.root }) ?? {};
-        const connectionString = publisherConnectionString(outputs, userVariables(deps.root));
-        let start = 0;
-        const total: Record<number, number> = {};
-        const tty = process.stderr.isTTY;
-        do {
-          const messages = sampleMessages(kind as SampleKind, count, seed, start);
-          const summary = await produce(messages, {
-            connectionString: connectionString ?? '',
-            topic: topic.name,
-            partitions: topic.partitions,
-            broker: opts.broker,
-            rate,
-            progress: (sent) => {
-              if (tty) process.stderr.write(`\rsent ${start + sent}${opts.continuous ? '' : `/${count}`} to ${topic.name}`);
-              else if (sent % 100 === 0 || sent === messages.length) deps.out(`sent ${start + sent}${opts.continuous ? '' : `/${count}`}`);
-            },
-          });
-          for (const [p, n] of Object.entries(summary.perPartition)) total[Number(p)] = (total[Number(p)] ?? 0) + n;
-          start += messages.length;
-        } while (opts.continuous);
-        if (tty) process.stderr.write('\n');
-        deps.out(`sent ${start} ${kind} message(s) to ${topic.name}, seed ${seed}`);
-        for (const p of Object.keys(total).map(Number).sort((a, b) => a - b)) deps.out(`  partition ${p}: ${total[p]}`);
-      }),
+      deps.action(
+        async (
+          name: string,
+          kind: string,
+          opts: { count?: string; rate: string; continuous?: boolean; seed: string; outputs?: string; broker?: string },
+        ) => {
+          const env = deps.environment(name);
+          if (kind !== 'orders' && kind !== 'customers') throw new CliError(`unknown kind "${kind}"`, 'use orders or customers');
+          const topic = env.eventHubs.topics.find((t) => t.name === kind);
+          if (!topic)
+            throw new CliError(
+              `environment "${name}" declares no "${kind}" topic`,
+              `add it to eventHubs.topics in environments/${name}.ts`,
+            );
+          const count = positiveInt('count', opts.count, kind === 'orders' ? 20 : CUSTOMER_COUNT * 3);
+          if (kind === 'customers' && count < CUSTOMER_COUNT)
+            throw new CliError(`--count must be at least ${CUSTOMER_COUNT} for customers`, 'every customer needs at least one message');
+          const rate = positiveInt('rate', opts.rate, 0);
+          const seed = positiveInt('seed', opts.seed, 1);
+          const outputs = readStackOutputsIfAny(name, { file: opts.outputs, root: deps.root }) ?? {};
+          const connectionString = publisherConnectionString(outputs, userVariables(deps.root));
+          let start = 0;
+          const total: Record<number, number> = {};
+          const tty = process.stderr.isTTY;
+          do {
+            const messages = sampleMessages(kind as SampleKind, count, seed, start);
+            const summary = await produce(messages, {
+              connectionString: connectionString ?? '',
+              topic: topic.name,
+              partitions: topic.partitions,
+              broker: opts.broker,
+              rate,
+              progress: (sent) => {
+                if (tty) process.stderr.write(`\rsent ${start + sent}${opts.continuous ? '' : `/${count}`} to ${topic.name}`);
+                else if (sent % 100 === 0 || sent === messages.length)
+                  deps.out(`sent ${start + sent}${opts.continuous ? '' : `/${count}`}`);
+              },
+            });
+            for (const [p, n] of Object.entries(summary.perPartition)) total[Number(p)] = (total[Number(p)] ?? 0) + n;
+            start += messages.length;
+          } while (opts.continuous);
+          if (tty) process.stderr.write('\n');
+          deps.out(`sent ${start} ${kind} message(s) to ${topic.name}, seed ${seed}`);
+          for (const p of Object.keys(total)
+            .map(Number)
+            .sort((a, b) => a - b))
+            deps.out(`  partition ${p}: ${total[p]}`);
+        },
+      ),
     );
 }

@@ -13,19 +13,25 @@ export interface EventHubsConnection {
 
 /** Parses `Endpoint=sb://<ns>.servicebus.windows.net/;SharedAccessKeyName=...;SharedAccessKey=...`. */
 export function parseConnectionString(value: string | undefined): EventHubsConnection {
-  const hint = 'use the eventhubs_publisher_connection_string Terraform output (mzops deploy writes it), or set EVENTHUBS_PUBLISHER_CONNECTION_STRING';
+  const hint =
+    'use the eventhubs_publisher_connection_string Terraform output (mzops deploy writes it), or set EVENTHUBS_PUBLISHER_CONNECTION_STRING';
   if (!value) throw new CliError('no Event Hubs connection string', hint);
   const parts = new Map<string, string>();
   const segments = value.split(';').filter((s) => s.trim());
   for (const [i, segment] of segments.entries()) {
     const eq = segment.indexOf('=');
     // Never echo a fragment: a key pasted without its "SharedAccessKey=" is the fragment.
-    if (eq <= 0) throw new CliError(`the Event Hubs connection string is malformed: part ${i + 1} of ${segments.length} is not Key=Value (parts are separated by ;)`, hint);
+    if (eq <= 0)
+      throw new CliError(
+        `the Event Hubs connection string is malformed: part ${i + 1} of ${segments.length} is not Key=Value (parts are separated by ;)`,
+        hint,
+      );
     parts.set(segment.slice(0, eq).trim().toLowerCase(), segment.slice(eq + 1));
   }
   const endpoint = /^sb:\/\/([^/]+?)\/?$/.exec(parts.get('endpoint') ?? '');
   if (!endpoint) throw new CliError('the Event Hubs connection string has no Endpoint=sb://<namespace>.servicebus.windows.net/', hint);
-  if (!parts.get('sharedaccesskeyname') || !parts.get('sharedaccesskey')) throw new CliError('the Event Hubs connection string lacks SharedAccessKeyName or SharedAccessKey', hint);
+  if (!parts.get('sharedaccesskeyname') || !parts.get('sharedaccesskey'))
+    throw new CliError('the Event Hubs connection string lacks SharedAccessKeyName or SharedAccessKey', hint);
   const host = endpoint[1];
   return { host, namespace: host.split('.')[0], keyName: parts.get('sharedaccesskeyname')!, entityPath: parts.get('entitypath') };
 }
@@ -80,7 +86,10 @@ async function connect(producer: Producer, options: ProduceOptions, broker: stri
   } catch (e) {
     await producer.disconnect().catch(() => undefined);
     const cause = (e as Error).message;
-    throw new CliError(`could not reach the Event Hubs Kafka endpoint ${broker} within ${timeout / 1000} s: ${cause}`, 'check the namespace (Standard tier or above has the Kafka endpoint), the connection string and that port 9093 is open outbound');
+    throw new CliError(
+      `could not reach the Event Hubs Kafka endpoint ${broker} within ${timeout / 1000} s: ${cause}`,
+      'check the namespace (Standard tier or above has the Kafka endpoint), the connection string and that port 9093 is open outbound',
+    );
   }
 }
 
@@ -116,7 +125,13 @@ export async function produce(messages: SampleMessage[], options: ProduceOptions
 /** Kafka's default partitioner for a topic with `partitions` partitions. */
 export function partitioner(topic: string, partitions: number): (m: SampleMessage) => number {
   const choose = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: partitions }, (_, p) => ({ partitionId: p, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+  const partitionMetadata = Array.from({ length: partitions }, (_, p) => ({
+    partitionId: p,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
   return (m) => choose({ topic, partitionMetadata, message: { key: m.key, value: m.value } });
 }
 

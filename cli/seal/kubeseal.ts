@@ -1,4 +1,14 @@
-import { constants, createCipheriv, createDecipheriv, createHash, privateDecrypt, publicEncrypt, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 
 /**
  * The sealed-secrets controller's hybrid scheme (what `kubeseal --raw` does), offline:
@@ -46,7 +56,8 @@ export function readCertificate(pem: string): SealingCertificate {
   // The controller's own keys are 4096 bits; below 2048 the key no longer protects what is in Git.
   if (bits < 2048) throw new Error(`the sealing certificate's RSA key has ${bits} bits; at least 2048 are required`);
   const now = Date.now();
-  if (new Date(cert.validFrom).getTime() > now) throw new Error(`the sealing certificate is not valid before ${new Date(cert.validFrom).toISOString()}`);
+  if (new Date(cert.validFrom).getTime() > now)
+    throw new Error(`the sealing certificate is not valid before ${new Date(cert.validFrom).toISOString()}`);
   return { publicKey: cert.publicKey, sha256: createHash('sha256').update(cert.raw).digest('hex'), validTo: new Date(cert.validTo) };
 }
 

@@ -4,7 +4,13 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKEND_SECRET, BACKEND_SECRET_KEYS, NAMESPACES, TF_OUTPUTS, type BackendSecretKey } from '../../model/contract';
 import type { Environment } from '../../model/environment';
-import { readSealedValues, sealedValuesPath, serializeSealedValues, type SealedEntry, type SealedValuesFile } from '../../model/sealed-values';
+import {
+  readSealedValues,
+  sealedValuesPath,
+  serializeSealedValues,
+  type SealedEntry,
+  type SealedValuesFile,
+} from '../../model/sealed-values';
 import { checkBackendValue, licenseKeyMismatch } from '../backend-values';
 import { CliError } from '../errors';
 import type { StackOutputs } from '../terraform-outputs';
@@ -58,14 +64,26 @@ function mzSystemPassword(input: SealInput): { value: string; generated?: string
 export function sealEnvironment(input: SealInput): SealResult {
   const { env, outputs } = input;
   const pem = input.certificatePem ?? outputs[TF_OUTPUTS.sealingCertificate];
-  if (!pem) throw new CliError(`environment "${env.name}": no sealing certificate`, `deploy first (mzops deploy ${env.name}) or pass --cert <file>`);
+  if (!pem)
+    throw new CliError(
+      `environment "${env.name}": no sealing certificate`,
+      `deploy first (mzops deploy ${env.name}) or pass --cert <file>`,
+    );
   const cert = readCertificate(pem);
-  if (cert.validTo.getTime() < Date.now()) throw new CliError(`environment "${env.name}": the sealing certificate expired on ${cert.validTo.toISOString()}`, 'renew the sealing key in Terraform, then re-seal');
+  if (cert.validTo.getTime() < Date.now())
+    throw new CliError(
+      `environment "${env.name}": the sealing certificate expired on ${cert.validTo.toISOString()}`,
+      'renew the sealing key in Terraform, then re-seal',
+    );
 
   // A quoting trap in .env would seal something other than what the file seems to say.
   for (const name of [SEAL_VARIABLES.licenseKey, SEAL_VARIABLES.mzSystemPassword]) {
     const trap = envFileTraps(input.root).get(name);
-    if (trap && process.env[name] === undefined) throw new CliError(`environment "${env.name}": ${trap}`, 'fix .env, then seal again (the environment variable wins over .env, if you prefer to set it there)');
+    if (trap && process.env[name] === undefined)
+      throw new CliError(
+        `environment "${env.name}": ${trap}`,
+        'fix .env, then seal again (the environment variable wins over .env, if you prefer to set it there)',
+      );
   }
   const password = mzSystemPassword(input);
   const k = BACKEND_SECRET.keys;
@@ -75,13 +93,19 @@ export function sealEnvironment(input: SealInput): SealResult {
     [k.licenseKey]: input.variables[SEAL_VARIABLES.licenseKey]?.trim(),
     [k.mzSystemPassword]: password.value,
   };
-  const problems = [...BACKEND_SECRET_KEYS.map((key) => checkBackendValue(key, values[key])), licenseKeyMismatch(values[k.licenseKey], env.materialize.environmentId)].filter((p) => p !== undefined);
+  const problems = [
+    ...BACKEND_SECRET_KEYS.map((key) => checkBackendValue(key, values[key])),
+    licenseKeyMismatch(values[k.licenseKey], env.materialize.environmentId),
+  ].filter((p) => p !== undefined);
   if (problems.length > 0) {
     throw new CliError(problems.map((p) => `environment "${env.name}": ${p.message}`).join('\n'), problems[0].fix);
   }
   const clientId = outputs[TF_OUTPUTS.persistIdentityClientId];
   if (env.storage.persistAuth === 'workloadIdentity' && !clientId) {
-    throw new CliError(`environment "${env.name}": no ${TF_OUTPUTS.persistIdentityClientId} output for workload identity`, `run mzops deploy ${env.name}`);
+    throw new CliError(
+      `environment "${env.name}": no ${TF_OUTPUTS.persistIdentityClientId} output for workload identity`,
+      `run mzops deploy ${env.name}`,
+    );
   }
 
   const previous = input.reseal ? undefined : readSealedValues(env.name, input.environmentsDir);

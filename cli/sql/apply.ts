@@ -25,7 +25,10 @@ export async function executeStatements(client: Queryable, statements: Statement
     } catch (e) {
       log(`${label}  FAILED`);
       const message = s.sql.scrub((e as Error).message);
-      throw new CliError(`statement ${i + 1} of ${statements.length} failed: ${s.sql.masked}\nserver: ${message}`, `${statements.length - i - 1} later statement(s) were not run; fix the cause and re-run (applied statements are skipped)`);
+      throw new CliError(
+        `statement ${i + 1} of ${statements.length} failed: ${s.sql.masked}\nserver: ${message}`,
+        `${statements.length - i - 1} later statement(s) were not run; fix the cause and re-run (applied statements are skipped)`,
+      );
     }
   }
   return statements.length;
@@ -37,14 +40,19 @@ export async function readCatalogState(client: Queryable): Promise<CatalogState>
     `FROM ${table} ${alias} JOIN mz_catalog.mz_schemas sc ON ${alias}.schema_id = sc.id JOIN mz_catalog.mz_databases d ON sc.database_id = d.id
      LEFT JOIN mz_internal.mz_comments c ON c.id = ${alias}.id AND c.object_sub_id IS NULL
      WHERE sc.name = 'public' AND d.name = current_database()`;
-  const named = async (table: string) => (await client.query(`SELECT o.name, c.comment ${inPublic(table, 'o')}`)).rows.map((r) => [String(r.name), r.comment === null || r.comment === undefined ? undefined : String(r.comment)] as const);
+  const named = async (table: string) =>
+    (await client.query(`SELECT o.name, c.comment ${inPublic(table, 'o')}`)).rows.map(
+      (r) => [String(r.name), r.comment === null || r.comment === undefined ? undefined : String(r.comment)] as const,
+    );
   const secrets = new Map(await named('mz_catalog.mz_secrets'));
   const views = new Map(await named('mz_catalog.mz_materialized_views'));
   const connections = new Set((await named('mz_catalog.mz_connections')).map(([n]) => n));
   const sources = new Set((await named('mz_catalog.mz_sources')).map(([n]) => n));
   const roles = new Set((await client.query('SELECT name FROM mz_catalog.mz_roles')).rows.map((r) => String(r.name)));
   const clusters = new Map(
-    (await client.query('SELECT name, size, replication_factor FROM mz_catalog.mz_clusters WHERE managed')).rows.map((r) => [String(r.name), { size: String(r.size), replicationFactor: Number(r.replication_factor) }] as const),
+    (await client.query('SELECT name, size, replication_factor FROM mz_catalog.mz_clusters WHERE managed')).rows.map(
+      (r) => [String(r.name), { size: String(r.size), replicationFactor: Number(r.replication_factor) }] as const,
+    ),
   );
   return { clusters, secrets, views, connections, sources, roles };
 }
@@ -62,9 +70,18 @@ export function verifyQueries(views: { name: string; columns: { name: string }[]
     const t = quoteIdent(v.name);
     queries.push({ title: `${v.name}: row count`, sql: `SELECT COUNT(*) AS rows FROM ${t}` });
     if (has('created_at')) queries.push({ title: `${v.name}: latest 10`, sql: `SELECT * FROM ${t} ORDER BY created_at DESC LIMIT 10` });
-    if (has('region', 'total_amount')) queries.push({ title: `${v.name}: revenue per region`, sql: `SELECT region, COUNT(*) AS orders, SUM(total_amount) AS revenue FROM ${t} GROUP BY region ORDER BY region` });
-    if (has('tier', 'total_orders', 'lifetime_value')) queries.push({ title: `${v.name}: customers per tier`, sql: `SELECT tier, COUNT(*) AS customers, AVG(total_orders) AS avg_orders, SUM(lifetime_value) AS total_ltv FROM ${t} GROUP BY tier ORDER BY tier` });
-    if (!has('created_at') && has('lifetime_value')) queries.push({ title: `${v.name}: by lifetime value`, sql: `SELECT * FROM ${t} ORDER BY lifetime_value DESC LIMIT 10` });
+    if (has('region', 'total_amount'))
+      queries.push({
+        title: `${v.name}: revenue per region`,
+        sql: `SELECT region, COUNT(*) AS orders, SUM(total_amount) AS revenue FROM ${t} GROUP BY region ORDER BY region`,
+      });
+    if (has('tier', 'total_orders', 'lifetime_value'))
+      queries.push({
+        title: `${v.name}: customers per tier`,
+        sql: `SELECT tier, COUNT(*) AS customers, AVG(total_orders) AS avg_orders, SUM(lifetime_value) AS total_ltv FROM ${t} GROUP BY tier ORDER BY tier`,
+      });
+    if (!has('created_at') && has('lifetime_value'))
+      queries.push({ title: `${v.name}: by lifetime value`, sql: `SELECT * FROM ${t} ORDER BY lifetime_value DESC LIMIT 10` });
   }
   return queries;
 }
@@ -80,8 +97,17 @@ function cell(v: unknown): string {
 export function formatTable(fields: string[], rows: Record<string, unknown>[]): string[] {
   const body = rows.map((r) => fields.map((f) => cell(r[f])));
   const widths = fields.map((f, i) => Math.max(f.length, ...body.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ').trimEnd();
-  return [line(fields), widths.map((w) => '-'.repeat(w)).join('-+-'), ...body.map(line), `(${rows.length} row${rows.length === 1 ? '' : 's'})`];
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join(' | ')
+      .trimEnd();
+  return [
+    line(fields),
+    widths.map((w) => '-'.repeat(w)).join('-+-'),
+    ...body.map(line),
+    `(${rows.length} row${rows.length === 1 ? '' : 's'})`,
+  ];
 }
 
 export async function runVerify(client: Queryable, queries: VerifyQuery[], log: (line: string) => void): Promise<void> {

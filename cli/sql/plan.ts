@@ -34,7 +34,14 @@ export interface CatalogState {
   readonly roles: Set<string>;
 }
 
-export const EMPTY_CATALOG: CatalogState = { clusters: new Map(), secrets: new Map(), connections: new Set(), sources: new Set(), views: new Map(), roles: new Set() };
+export const EMPTY_CATALOG: CatalogState = {
+  clusters: new Map(),
+  secrets: new Map(),
+  connections: new Set(),
+  sources: new Set(),
+  views: new Map(),
+  roles: new Set(),
+};
 
 export interface SqlPlanInput {
   readonly env: Environment;
@@ -54,7 +61,17 @@ export interface SqlPlan {
 }
 
 const FORMAT: Record<string, string> = { json: 'JSON', text: 'TEXT', bytes: 'BYTES' };
-const CAST: Record<string, string> = { text: 'text', int: 'int', bigint: 'bigint', double: 'double', numeric: 'numeric', boolean: 'boolean', timestamp: 'timestamp', timestamptz: 'timestamptz', jsonb: 'jsonb' };
+const CAST: Record<string, string> = {
+  text: 'text',
+  int: 'int',
+  bigint: 'bigint',
+  double: 'double',
+  numeric: 'numeric',
+  boolean: 'boolean',
+  timestamp: 'timestamp',
+  timestamptz: 'timestamptz',
+  jsonb: 'jsonb',
+};
 
 export function kafkaBroker(namespace: string): string {
   return EVENT_HUBS.kafkaBroker(namespace);
@@ -65,7 +82,10 @@ function sourceStatement(topic: ResolvedTopic): Sql {
   // IN CLUSTER always: the mz_system login's default cluster has no replicas.
   const head = sql`CREATE SOURCE ${Sql.ident(s.name)}\n  IN CLUSTER ${Sql.ident(s.cluster)}\n  FROM KAFKA CONNECTION ${Sql.ident(STREAMING.connection)} (TOPIC ${topic.name})`;
   if (s.envelope === 'upsert') {
-    return Sql.join([head, Sql.raw(`  KEY FORMAT ${FORMAT[s.keyFormat]}\n  VALUE FORMAT ${FORMAT[s.valueFormat]}\n  ENVELOPE UPSERT`)], '\n');
+    return Sql.join(
+      [head, Sql.raw(`  KEY FORMAT ${FORMAT[s.keyFormat]}\n  VALUE FORMAT ${FORMAT[s.valueFormat]}\n  ENVELOPE UPSERT`)],
+      '\n',
+    );
   }
   return Sql.join([head, Sql.raw(`  FORMAT ${FORMAT[s.valueFormat]}`)], '\n');
 }
@@ -113,10 +133,18 @@ export function planSql(input: SqlPlanInput): SqlPlan {
   }
 
   if (!state.secrets.has(STREAMING.secret)) {
-    statements.push({ kind: 'secret', object: STREAMING.secret, sql: sql`CREATE SECRET ${Sql.ident(STREAMING.secret)} AS ${Sql.secret(conn)}` });
+    statements.push({
+      kind: 'secret',
+      object: STREAMING.secret,
+      sql: sql`CREATE SECRET ${Sql.ident(STREAMING.secret)} AS ${Sql.secret(conn)}`,
+    });
     statements.push(comment('SECRET', STREAMING.secret, Sql.secret(fingerprint(conn))));
   } else if (!matchesFingerprint(conn, state.secrets.get(STREAMING.secret))) {
-    statements.push({ kind: 'secret', object: STREAMING.secret, sql: sql`ALTER SECRET ${Sql.ident(STREAMING.secret)} AS ${Sql.secret(conn)}` });
+    statements.push({
+      kind: 'secret',
+      object: STREAMING.secret,
+      sql: sql`ALTER SECRET ${Sql.ident(STREAMING.secret)} AS ${Sql.secret(conn)}`,
+    });
     statements.push(comment('SECRET', STREAMING.secret, Sql.secret(fingerprint(conn))));
     // Running sources may keep the old value for weeks; recreating their cluster's replicas makes
     // them read the new one (Materialize docs, ALTER SECRET).
@@ -125,11 +153,17 @@ export function planSql(input: SqlPlanInput): SqlPlan {
       const c = env.eventHubs.clusters.find((x) => x.name === name);
       if (!c || c.replicationFactor === 0) continue;
       statements.push({ kind: 'cluster', object: name, sql: sql`ALTER CLUSTER ${Sql.ident(name)} SET (REPLICATION FACTOR = 0)` });
-      statements.push({ kind: 'cluster', object: name, sql: sql`ALTER CLUSTER ${Sql.ident(name)} SET (REPLICATION FACTOR = ${Sql.raw(String(c.replicationFactor))})` });
+      statements.push({
+        kind: 'cluster',
+        object: name,
+        sql: sql`ALTER CLUSTER ${Sql.ident(name)} SET (REPLICATION FACTOR = ${Sql.raw(String(c.replicationFactor))})`,
+      });
     }
     notes.push(
       `secret ${STREAMING.secret}: the connection string changed; altering it` +
-        (hosting.length ? `, then recreating the replicas of ${hosting.join(', ')} so running sources read it (ingestion pauses while they restart)` : ''),
+        (hosting.length
+          ? `, then recreating the replicas of ${hosting.join(', ')} so running sources read it (ingestion pauses while they restart)`
+          : ''),
     );
   }
 
@@ -159,7 +193,11 @@ export function planSql(input: SqlPlanInput): SqlPlan {
         continue;
       }
       const verb = exists ? 'CREATE OR REPLACE' : 'CREATE';
-      statements.push({ kind: 'view', object: view.name, sql: sql`${Sql.raw(verb)} MATERIALIZED VIEW ${Sql.ident(view.name)}\n  IN CLUSTER ${Sql.ident(view.cluster)} AS\n${body}` });
+      statements.push({
+        kind: 'view',
+        object: view.name,
+        sql: sql`${Sql.raw(verb)} MATERIALIZED VIEW ${Sql.ident(view.name)}\n  IN CLUSTER ${Sql.ident(view.cluster)} AS\n${body}`,
+      });
       statements.push(comment('MATERIALIZED VIEW', view.name, Sql.literal(definitionDigest(body.text))));
       if (exists) notes.push(`materialized view ${view.name}: replacing it with the new definition`);
     }
@@ -169,11 +207,20 @@ export function planSql(input: SqlPlanInput): SqlPlan {
     if (!state.roles.has(role.name)) {
       const password = input.rolePasswords[role.name];
       if (!password) throw new Error(`no password for role ${role.name}`);
-      statements.push({ kind: 'role', object: role.name, sql: sql`CREATE ROLE ${Sql.ident(role.name)} WITH LOGIN PASSWORD ${Sql.secret(password)}` });
+      statements.push({
+        kind: 'role',
+        object: role.name,
+        sql: sql`CREATE ROLE ${Sql.ident(role.name)} WITH LOGIN PASSWORD ${Sql.secret(password)}`,
+      });
     }
     // GRANT is idempotent: granting what is held already changes nothing. ALL TABLES is the only
     // plural form Materialize parses, and it covers every relation (sources, views, materialized views).
-    if (role.selectOnAll) statements.push({ kind: 'grant', object: role.name, sql: sql`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${Sql.ident(role.name)}` });
+    if (role.selectOnAll)
+      statements.push({
+        kind: 'grant',
+        object: role.name,
+        sql: sql`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${Sql.ident(role.name)}`,
+      });
     for (const on of role.selectOn) {
       statements.push({ kind: 'grant', object: role.name, sql: sql`GRANT SELECT ON TABLE ${Sql.ident(on)} TO ${Sql.ident(role.name)}` });
     }
@@ -185,4 +232,3 @@ export function planSql(input: SqlPlanInput): SqlPlan {
 export function renderPlan(plan: SqlPlan, options: { reveal?: boolean } = {}): string {
   return plan.statements.map((s) => `${options.reveal ? s.sql.text : s.sql.masked};`).join('\n\n') + (plan.statements.length ? '\n' : '');
 }
-

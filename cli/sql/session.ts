@@ -40,7 +40,11 @@ export function rolePasswords(env: Environment, variables: Record<string, string
 /** The SQL Service's load balancer address, read from the environment's own cluster. */
 export async function sqlHostFromCluster(env: Environment, kube: KubeClient | undefined): Promise<string> {
   const name = accessServiceNames(env.materialize.instanceName).sql;
-  if (!kube) throw new CliError(`no kubeconfig with a context for ${env.names.aksCluster} to find the ${name} load balancer in`, `pass --host ${accessEndpoints(env).sql.host}, or az aks get-credentials -g ${env.names.resourceGroup} -n ${env.names.aksCluster}`);
+  if (!kube)
+    throw new CliError(
+      `no kubeconfig with a context for ${env.names.aksCluster} to find the ${name} load balancer in`,
+      `pass --host ${accessEndpoints(env).sql.host}, or az aks get-credentials -g ${env.names.resourceGroup} -n ${env.names.aksCluster}`,
+    );
   try {
     const svc = await getObject(kube, { resource: 'services', namespace: NAMESPACES.instance, name });
     const ip = loadBalancerIp(svc);
@@ -61,19 +65,33 @@ export function caFile(environment: string, root: string): string {
  * verified against the instance's CA (PGSSLROOTCERT, else the file `mzops ca` writes) and for the
  * endpoint's name, also when `host` is an address: the certificate holds names only.
  */
-export function mzSystemConfig(env: Environment, options: { host: string; port?: number; password?: string; root: string; variables: Record<string, string | undefined> }): ClientConfig {
+export function mzSystemConfig(
+  env: Environment,
+  options: { host: string; port?: number; password?: string; root: string; variables: Record<string, string | undefined> },
+): ClientConfig {
   const file = passwordFile(env.name, options.root);
-  const password = options.password ?? options.variables[SEAL_VARIABLES.mzSystemPassword] ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  const password =
+    options.password ??
+    options.variables[SEAL_VARIABLES.mzSystemPassword] ??
+    (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
   if (!password) throw new CliError('no mz_system password', `set ${SEAL_VARIABLES.mzSystemPassword}, or run mzops seal ${env.name} first`);
-  const ca = options.variables[VARIABLES.pgSslRootCert.name] ?? (existsSync(caFile(env.name, options.root)) ? caFile(env.name, options.root) : undefined);
-  if (env.materialize.tls && !ca) throw new CliError(`no CA certificate for environment "${env.name}" to verify its SQL endpoint with`, `mzops ca ${env.name} (or set ${VARIABLES.pgSslRootCert.name})`);
+  const ca =
+    options.variables[VARIABLES.pgSslRootCert.name] ??
+    (existsSync(caFile(env.name, options.root)) ? caFile(env.name, options.root) : undefined);
+  if (env.materialize.tls && !ca)
+    throw new CliError(
+      `no CA certificate for environment "${env.name}" to verify its SQL endpoint with`,
+      `mzops ca ${env.name} (or set ${VARIABLES.pgSslRootCert.name})`,
+    );
   return {
     host: options.host,
     port: options.port ?? PORTS.sql,
     user: MATERIALIZE_SQL.adminUser,
     password,
     database: MATERIALIZE_SQL.database,
-    ssl: env.materialize.tls ? { rejectUnauthorized: true, ca: readFileSync(ca!, 'utf8'), servername: accessEndpoints(env).sql.host } : false,
+    ssl: env.materialize.tls
+      ? { rejectUnauthorized: true, ca: readFileSync(ca!, 'utf8'), servername: accessEndpoints(env).sql.host }
+      : false,
     connectionTimeoutMillis: 15_000,
   };
 }

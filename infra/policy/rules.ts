@@ -32,7 +32,9 @@ function rule(id: string, description: string, check: PolicyRule['check']): Poli
 }
 
 export const storageMinTls12 = rule('MZ-STG-1', 'Storage accounts require TLS 1.2', (node) =>
-  node instanceof StorageAccount && node.minTlsVersionInput !== 'TLS1_2' ? `storage account must set minTlsVersion TLS1_2 (has ${node.minTlsVersionInput ?? 'provider default'})` : undefined,
+  node instanceof StorageAccount && node.minTlsVersionInput !== 'TLS1_2'
+    ? `storage account must set minTlsVersion TLS1_2 (has ${node.minTlsVersionInput ?? 'provider default'})`
+    : undefined,
 );
 
 export const storageHttpsOnly = rule('MZ-STG-2', 'Storage accounts accept HTTPS only', (node) =>
@@ -40,11 +42,15 @@ export const storageHttpsOnly = rule('MZ-STG-2', 'Storage accounts accept HTTPS 
 );
 
 export const storageNoPublicBlobs = rule('MZ-STG-3', 'Storage accounts forbid anonymous blob access', (node) =>
-  node instanceof StorageAccount && node.allowNestedItemsToBePublicInput !== false ? 'storage account must set allowNestedItemsToBePublic false' : undefined,
+  node instanceof StorageAccount && node.allowNestedItemsToBePublicInput !== false
+    ? 'storage account must set allowNestedItemsToBePublic false'
+    : undefined,
 );
 
 export const containerPrivate = rule('MZ-STG-4', 'Blob containers are private', (node) =>
-  node instanceof StorageContainer && (node.containerAccessTypeInput ?? 'private') !== 'private' ? 'storage container must be private' : undefined,
+  node instanceof StorageContainer && (node.containerAccessTypeInput ?? 'private') !== 'private'
+    ? 'storage container must be private'
+    : undefined,
 );
 
 export const postgresFirewallNotOpen = rule('MZ-PG-1', 'PostgreSQL firewall never opens the whole internet or all of Azure', (node) => {
@@ -52,16 +58,21 @@ export const postgresFirewallNotOpen = rule('MZ-PG-1', 'PostgreSQL firewall neve
   const start = node.startIpAddressInput ?? '';
   const end = node.endIpAddressInput ?? '';
   // One address Terraform computes (the cluster's egress IP) is still one address; a computed range is not reviewable.
-  if (Token.isUnresolved(start) || Token.isUnresolved(end)) return start === end ? undefined : 'firewall rule ranges must be literal so that they can be reviewed';
-  if (start === '0.0.0.0' && end === '0.0.0.0') return 'firewall rule 0.0.0.0-0.0.0.0 admits every Azure tenant; use private access or client ranges';
-  if ((parseIp(end) ?? 0) - (parseIp(start) ?? 0) >= 2 ** (32 - WIDEST_CLIENT_PREFIX)) return `firewall rule ${start}-${end} spans more than a /${WIDEST_CLIENT_PREFIX}`;
+  if (Token.isUnresolved(start) || Token.isUnresolved(end))
+    return start === end ? undefined : 'firewall rule ranges must be literal so that they can be reviewed';
+  if (start === '0.0.0.0' && end === '0.0.0.0')
+    return 'firewall rule 0.0.0.0-0.0.0.0 admits every Azure tenant; use private access or client ranges';
+  if ((parseIp(end) ?? 0) - (parseIp(start) ?? 0) >= 2 ** (32 - WIDEST_CLIENT_PREFIX))
+    return `firewall rule ${start}-${end} spans more than a /${WIDEST_CLIENT_PREFIX}`;
   return undefined;
 });
 
 export const postgresPasswordNotLiteral = rule('MZ-PG-2', 'The PostgreSQL admin password is never a literal', (node) => {
   if (!(node instanceof PostgresqlFlexibleServer)) return undefined;
   const pw = node.administratorPasswordInput;
-  return pw !== undefined && !Token.isUnresolved(pw) ? 'administrator password is a literal in the Terraform JSON; use a generated password or a sensitive variable' : undefined;
+  return pw !== undefined && !Token.isUnresolved(pw)
+    ? 'administrator password is a literal in the Terraform JSON; use a generated password or a sensitive variable'
+    : undefined;
 });
 
 export const aksNetworkPolicy = rule('MZ-AKS-1', 'AKS runs a network policy engine', (node) => {
@@ -80,11 +91,15 @@ export const fluxPrunes = rule('MZ-FLUX-1', 'Flux kustomizations prune what Git 
   if (!(node instanceof KubernetesFluxConfiguration)) return undefined;
   const ks = node.kustomizationsInput;
   if (!Array.isArray(ks)) return undefined;
-  return ks.some((k) => k.garbageCollectionEnabled !== true) ? 'every flux kustomization must set garbageCollectionEnabled (Terraform defaults it to false)' : undefined;
+  return ks.some((k) => k.garbageCollectionEnabled !== true)
+    ? 'every flux kustomization must set garbageCollectionEnabled (Terraform defaults it to false)'
+    : undefined;
 });
 
 export const eventHubsTls12 = rule('MZ-EH-1', 'Event Hubs requires TLS 1.2', (node) =>
-  node instanceof EventhubNamespace && node.minimumTlsVersionInput !== '1.2' ? 'Event Hubs namespace must set minimumTlsVersion 1.2' : undefined,
+  node instanceof EventhubNamespace && node.minimumTlsVersionInput !== '1.2'
+    ? 'Event Hubs namespace must set minimumTlsVersion 1.2'
+    : undefined,
 );
 
 /**
@@ -96,7 +111,9 @@ const STATEFUL = [PostgresqlFlexibleServer, PostgresqlFlexibleServerDatabase, St
 
 export const statefulPreventDestroy = rule('MZ-DATA-1', 'Stateful resources are protected from destroy', (node, ctx) => {
   if (!ctx.dataProtection || !STATEFUL.some((cls) => node instanceof cls)) return undefined;
-  return (node as TerraformResource).lifecycle?.preventDestroy === true ? undefined : 'stateful resource must set lifecycle prevent_destroy (dataProtection is on)';
+  return (node as TerraformResource).lifecycle?.preventDestroy === true
+    ? undefined
+    : 'stateful resource must set lifecycle prevent_destroy (dataProtection is on)';
 });
 
 export const ALL_RULES: PolicyRule[] = [

@@ -65,7 +65,10 @@ export class DiskSetup extends Construct {
                 args: ['swap', '--cloud-provider', 'azure', '--hack-restart-kubelet-enable-swap', '--apply-sysctls'],
                 env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
                 securityContext: { privileged: true, runAsUser: 0 },
-                resources: { requests: { cpu: quantity(`${DISK_SETUP_REQUESTS.cpuMillis}m`), memory: quantity(`${DISK_SETUP_REQUESTS.memoryMi}Mi`) }, limits: { memory: quantity(`${DISK_SETUP_REQUESTS.memoryMi}Mi`) } },
+                resources: {
+                  requests: { cpu: quantity(`${DISK_SETUP_REQUESTS.cpuMillis}m`), memory: quantity(`${DISK_SETUP_REQUESTS.memoryMi}Mi`) },
+                  limits: { memory: quantity(`${DISK_SETUP_REQUESTS.memoryMi}Mi`) },
+                },
                 volumeMounts: [
                   { name: 'dev', mountPath: '/dev' },
                   { name: 'host-root', mountPath: '/host' },

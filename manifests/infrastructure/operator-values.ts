@@ -48,6 +48,8 @@ export function valuePaths(values: object, prefix = ''): string[] {
   return Object.entries(values).flatMap(([k, v]) => {
     const path = prefix ? `${prefix}.${k}` : k;
     const isLeafMap = ['nodeSelector', 'defaultResources', 'cloudProvider', 'image'].includes(k);
-    return v && typeof v === 'object' && !Array.isArray(v) && !isLeafMap && prefix.split('.').length < 2 ? [path, ...valuePaths(v, path)] : [path];
+    return v && typeof v === 'object' && !Array.isArray(v) && !isLeafMap && prefix.split('.').length < 2
+      ? [path, ...valuePaths(v, path)]
+      : [path];
   });
 }

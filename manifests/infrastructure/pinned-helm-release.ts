@@ -56,7 +56,11 @@ export class PinnedHelmRelease extends Construct {
           },
         },
         install: { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE, remediation: { retries: 3 } },
-        upgrade: { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE, cleanupOnFail: true, remediation: { retries: 3, remediateLastFailure: true } },
+        upgrade: {
+          crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE,
+          cleanupOnFail: true,
+          remediation: { retries: 3, remediateLastFailure: true },
+        },
         dependsOn: props.dependsOn && props.dependsOn.length > 0 ? props.dependsOn.map((name) => ({ name })) : undefined,
         values: props.values,
       },

@@ -41,7 +41,13 @@ export class AccessServices extends Construct {
     const names = accessServiceNames(props.instanceName);
     this.sqlServiceName = names.sql;
     this.consoleServiceName = names.console;
-    const service = (svcId: string, name: string, component: string, ports: { name: string; port: number }[], extra: { ip?: string; dnsLabel?: string }) =>
+    const service = (
+      svcId: string,
+      name: string,
+      component: string,
+      ports: { name: string; port: number }[],
+      extra: { ip?: string; dnsLabel?: string },
+    ) =>
       kube.service(this, svcId, {
         metadata: {
           name,
@@ -64,10 +70,19 @@ export class AccessServices extends Construct {
           loadBalancerSourceRanges: isPublic ? ranges : undefined,
         },
       });
-    service('Sql', this.sqlServiceName, POD_LABELS.balancerd, [
-      { name: 'sql', port: PORTS.sql },
-      { name: 'http', port: PORTS.http },
-    ], { ip: props.sqlIp, dnsLabel: props.sqlDnsLabel });
-    service('Console', this.consoleServiceName, POD_LABELS.console, [{ name: 'http', port: PORTS.console }], { ip: props.consoleIp, dnsLabel: props.consoleDnsLabel });
+    service(
+      'Sql',
+      this.sqlServiceName,
+      POD_LABELS.balancerd,
+      [
+        { name: 'sql', port: PORTS.sql },
+        { name: 'http', port: PORTS.http },
+      ],
+      { ip: props.sqlIp, dnsLabel: props.sqlDnsLabel },
+    );
+    service('Console', this.consoleServiceName, POD_LABELS.console, [{ name: 'http', port: PORTS.console }], {
+      ip: props.consoleIp,
+      dnsLabel: props.consoleDnsLabel,
+    });
   }
 }

@@ -25,7 +25,12 @@ export class CertificateAuthority extends Construct {
     this.issuerName = CERTIFICATE_AUTHORITY.issuerName(props.name);
     this.secretName = CERTIFICATE_AUTHORITY.secretName(props.name);
     const labels = { ...MANAGED_LABELS };
-    new ApiObject(this, 'SelfSigned', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: selfSigned, labels }, spec: { selfSigned: {} } });
+    new ApiObject(this, 'SelfSigned', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: { name: selfSigned, labels },
+      spec: { selfSigned: {} },
+    });
     new ApiObject(this, 'Certificate', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
@@ -41,6 +46,11 @@ export class CertificateAuthority extends Construct {
         issuerRef: { name: selfSigned, kind: 'ClusterIssuer', group: 'cert-manager.io' },
       },
     });
-    new ApiObject(this, 'Issuer', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: this.issuerName, labels }, spec: { ca: { secretName: this.secretName } } });
+    new ApiObject(this, 'Issuer', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: { name: this.issuerName, labels },
+      spec: { ca: { secretName: this.secretName } },
+    });
   }
 }

@@ -19,7 +19,9 @@ export class InstanceChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const namespace = NAMESPACES.instance;
     const secret = new BackendSecret(this, 'BackendSecret', { namespace, environment: env.name, sealed });
-    const ca = env.materialize.tls ? new CertificateAuthority(this, 'CertificateAuthority', { name: env.materialize.instanceName }) : undefined;
+    const ca = env.materialize.tls
+      ? new CertificateAuthority(this, 'CertificateAuthority', { name: env.materialize.instanceName })
+      : undefined;
     const endpoints = accessEndpoints(env);
     this.instance = new MaterializeInstance(this, 'Materialize', {
       env,

@@ -40,7 +40,10 @@ export class MaterializeInstance extends Construct {
       rolloutStrategy: mz.rolloutStrategy,
       environmentdResourceRequirements: resourceRequirements(mz.environmentdResources),
       balancerdResourceRequirements: resourceRequirements(mz.balancerdResources),
-      serviceAccountAnnotations: workloadIdentity && props.persistIdentityClientId ? { [WORKLOAD_IDENTITY.clientIdAnnotation]: props.persistIdentityClientId } : undefined,
+      serviceAccountAnnotations:
+        workloadIdentity && props.persistIdentityClientId
+          ? { [WORKLOAD_IDENTITY.clientIdAnnotation]: props.persistIdentityClientId }
+          : undefined,
       podLabels: workloadIdentity ? { [WORKLOAD_IDENTITY.useLabel]: 'true' } : undefined,
       balancerdExternalCertificateSpec: cert([props.endpoints.sql.host, props.endpoints.sql.inCluster]),
       consoleExternalCertificateSpec: cert([props.endpoints.console.host, props.endpoints.console.inCluster]),

@@ -44,7 +44,13 @@ function resolveImport(from: string, spec: string): string | undefined {
 const layerOf = (file: string) => relative(REPO_ROOT, file).split('/')[0];
 const files = Object.keys(ALLOWED).flatMap((layer) => sourceFiles(join(REPO_ROOT, layer)));
 const graph = new Map(
-  files.map((f) => [f, ts.preProcessFile(readFileSync(f, 'utf8'), true, true).importedFiles.map((i) => resolveImport(f, i.fileName)).filter((x): x is string => x !== undefined)]),
+  files.map((f) => [
+    f,
+    ts
+      .preProcessFile(readFileSync(f, 'utf8'), true, true)
+      .importedFiles.map((i) => resolveImport(f, i.fileName))
+      .filter((x): x is string => x !== undefined),
+  ]),
 );
 
 describe('layers', () => {
@@ -55,7 +61,12 @@ describe('layers', () => {
 
   it('every import goes to an allowed layer', () => {
     const violations = [...graph].flatMap(([from, targets]) =>
-      targets.filter((t) => !ALLOWED[layerOf(from)].includes(layerOf(t))).map((t) => `${relative(REPO_ROOT, from)} imports ${relative(REPO_ROOT, t)} (${layerOf(from)} may import only ${ALLOWED[layerOf(from)].join(', ')})`),
+      targets
+        .filter((t) => !ALLOWED[layerOf(from)].includes(layerOf(t)))
+        .map(
+          (t) =>
+            `${relative(REPO_ROOT, from)} imports ${relative(REPO_ROOT, t)} (${layerOf(from)} may import only ${ALLOWED[layerOf(from)].join(', ')})`,
+        ),
     );
     expect(violations).toEqual([]);
   });

@@ -8,7 +8,16 @@ import { environmentKube, RecordedKube } from '../../cli/kube';
 import { RENDERERS } from '../../cli/pipeline';
 import { synthesize } from '../../core/synthesize';
 import { workspace } from '../../core/workspace';
-import { deployPlan, deployPrerequisites, emptyPersistContainer, recreatePlan, rolloutPlan, rotateSasPlan, sasRotationAddress, type Context } from '../../cli/operations';
+import {
+  deployPlan,
+  deployPrerequisites,
+  emptyPersistContainer,
+  recreatePlan,
+  rolloutPlan,
+  rotateSasPlan,
+  sasRotationAddress,
+  type Context,
+} from '../../cli/operations';
 import { describePlan, runPlan } from '../../cli/plan';
 import { env, REPO_ROOT } from '../helpers';
 import { testAzurite } from '../support/azurite';
@@ -33,7 +42,7 @@ function ctx(over: Partial<Context> & { responses?: Record<string, { status: num
 }
 
 describe('deploy', () => {
-  it('plans the predecessor\'s deploy.sh as steps, printing commands under --dry-run', () => {
+  it("plans the predecessor's deploy.sh as steps, printing commands under --dry-run", () => {
     const lines = describePlan(deployPlan(ctx(), { push: true, wait: true }));
     expect(lines.filter((l) => /^\d+\. /.test(l)).map((l) => l.replace(/^\d+\. /, ''))).toEqual([
       'cdktf deploy example (Azure resources, sensitive outputs to .mzops/example/outputs.json)',
@@ -47,18 +56,24 @@ describe('deploy', () => {
       'wait for Materialize materialize to be UpToDate',
       'print the endpoints',
     ]);
-    expect(lines).toContain('   $ npx cdktf deploy example --auto-approve --outputs-file .mzops/example/outputs.json --outputs-file-include-sensitive-outputs');
+    expect(lines).toContain(
+      '   $ npx cdktf deploy example --auto-approve --outputs-file .mzops/example/outputs.json --outputs-file-include-sensitive-outputs',
+    );
     // Pinned to the environment's own cluster, not whichever context is current.
-    expect(lines).toContain('   $ kubectl --context mzexample-aks wait --for=condition=UpToDate materialize/materialize -n materialize-environment --timeout=30m');
+    expect(lines).toContain(
+      '   $ kubectl --context mzexample-aks wait --for=condition=UpToDate materialize/materialize -n materialize-environment --timeout=30m',
+    );
   });
 
-  it('prints the endpoints from the environment\'s own cluster', async () => {
+  it("prints the endpoints from the environment's own cluster", async () => {
     const logs: string[] = [];
     const kube = new RecordedKube({
-      'services materialize-environment - -': { items: [
-        { metadata: { name: 'materialize-sql' }, status: { loadBalancer: { ingress: [{ ip: '10.0.15.250' }] } } },
-        { metadata: { name: 'materialize-console' }, status: { loadBalancer: { ingress: [{ ip: '10.0.15.249' }] } } },
-      ] },
+      'services materialize-environment - -': {
+        items: [
+          { metadata: { name: 'materialize-sql' }, status: { loadBalancer: { ingress: [{ ip: '10.0.15.250' }] } } },
+          { metadata: { name: 'materialize-console' }, status: { loadBalancer: { ingress: [{ ip: '10.0.15.249' }] } } },
+        ],
+      },
     });
     const steps = deployPlan(ctx({ kube, log: (l) => void logs.push(l) }), { push: true, wait: true });
     await steps[steps.length - 1].run!();
@@ -66,13 +81,28 @@ describe('deploy', () => {
   });
 
   it('hands Azure credentials and TF_VAR_* from .env to cdktf, and nothing else', () => {
-    const c = ctx({ variables: { ARM_SUBSCRIPTION_ID: 's', ARM_CLIENT_SECRET: 'x', TF_VAR_git_https_token: 't', MZ_LICENSE_KEY: LICENSE, TF_VAR_empty: '' } });
-    expect(deployPlan(c, { push: false, wait: false })[0].env).toEqual({ ARM_SUBSCRIPTION_ID: 's', ARM_CLIENT_SECRET: 'x', TF_VAR_git_https_token: 't' });
+    const c = ctx({
+      variables: {
+        ARM_SUBSCRIPTION_ID: 's',
+        ARM_CLIENT_SECRET: 'x',
+        TF_VAR_git_https_token: 't',
+        MZ_LICENSE_KEY: LICENSE,
+        TF_VAR_empty: '',
+      },
+    });
+    expect(deployPlan(c, { push: false, wait: false })[0].env).toEqual({
+      ARM_SUBSCRIPTION_ID: 's',
+      ARM_CLIENT_SECRET: 'x',
+      TF_VAR_git_https_token: 't',
+    });
   });
 
   it('without --push stops after showing what to commit', () => {
     const titles = describePlan(deployPlan(ctx(), { push: false, wait: true })).filter((l) => /^\d+\. /.test(l));
-    expect(titles.slice(-2)).toEqual(['5. show what to commit', '6. then: commit and push these files; Flux applies them (mzops status shows progress)']);
+    expect(titles.slice(-2)).toEqual([
+      '5. show what to commit',
+      '6. then: commit and push these files; Flux applies them (mzops status shows progress)',
+    ]);
   });
 
   it('passes its prerequisites when all are met', () => {
@@ -81,10 +111,18 @@ describe('deploy', () => {
 
   it.each([
     ['no subscription', { variables: { ARM_CLIENT_ID: 'c', MZ_LICENSE_KEY: LICENSE } }, /ARM_SUBSCRIPTION_ID is not set/],
-    ['no credentials at all', { variables: { ARM_SUBSCRIPTION_ID: 's', MZ_LICENSE_KEY: LICENSE }, responses: { 'az account': { status: 1 } } }, /no Azure credentials/],
+    [
+      'no credentials at all',
+      { variables: { ARM_SUBSCRIPTION_ID: 's', MZ_LICENSE_KEY: LICENSE }, responses: { 'az account': { status: 1 } } },
+      /no Azure credentials/,
+    ],
     ['no license key', { variables: { ARM_SUBSCRIPTION_ID: 's', ARM_CLIENT_ID: 'c' } }, /MZ_LICENSE_KEY: license_key is empty/],
     ['no terraform', { responses: { 'terraform version': { status: null as unknown as number } } }, /terraform is not on PATH/],
-    ['a dirty GitOps folder', { responses: { 'git status': { status: 0, stdout: ' M dist/example/instance/kustomization.yaml\n' } } }, /uncommitted changes in dist\/example\/instance\/kustomization.yaml/],
+    [
+      'a dirty GitOps folder',
+      { responses: { 'git status': { status: 0, stdout: ' M dist/example/instance/kustomization.yaml\n' } } },
+      /uncommitted changes in dist\/example\/instance\/kustomization.yaml/,
+    ],
   ])('reports %s', (_n, over, message) => {
     const problems = deployPrerequisites(ctx(over as Partial<Context>));
     expect(problems).toHaveLength(1);
@@ -96,18 +134,28 @@ describe('deploy', () => {
     const result = await run(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'deploy', 'example'], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: ARM_SUBSCRIPTION_ID is not set/m);
     expect(result.stderr).toMatch(/^hint: /m);
   });
 
   it('names an unknown environment clearly', async () => {
-    const result = await run(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'status', 'nope'], { cwd: REPO_ROOT }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    const result = await run(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'status', 'nope'], { cwd: REPO_ROOT }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(result.code).toBe(1);
     // The repository's environments, whatever a user added.
-    const known = readdirSync(join(REPO_ROOT, 'environments')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
-    expect(result.stderr.trim()).toBe(`environment "nope": name must name a file in environments/ (known: ${known.join(', ')}) (got "nope"); for example "${known[0]}"`);
+    const known = readdirSync(join(REPO_ROOT, 'environments'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.replace(/\.ts$/, ''));
+    expect(result.stderr.trim()).toBe(
+      `environment "nope": name must name a file in environments/ (known: ${known.join(', ')}) (got "nope"); for example "${known[0]}"`,
+    );
   });
 });
 
@@ -123,7 +171,9 @@ describe('environment file edits', () => {
 
   it('inserts requestRollout into the materialize block, then replaces it', () => {
     setMaterializeField(file, 'requestRollout', '11111111-1111-4111-8111-111111111111');
-    expect(readFileSync(file, 'utf8')).toMatch(/materialize: \{\n {4}requestRollout: '11111111-1111-4111-8111-111111111111',\n {4}environmentId:/);
+    expect(readFileSync(file, 'utf8')).toMatch(
+      /materialize: \{\n {4}requestRollout: '11111111-1111-4111-8111-111111111111',\n {4}environmentId:/,
+    );
     setMaterializeField(file, 'requestRollout', '22222222-2222-4222-8222-222222222222');
     const text = readFileSync(file, 'utf8');
     expect(text.match(/requestRollout/g)).toHaveLength(1);
@@ -131,7 +181,13 @@ describe('environment file edits', () => {
   });
 
   it('never edits a commented-out line', () => {
-    writeFileSync(file, readFileSync(file, 'utf8').replace("    environmentId: '7f615ba3", "    // environmentId: '00000000-0000-4000-8000-000000000000', (the old one)\n    environmentId: '7f615ba3"));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        "    environmentId: '7f615ba3",
+        "    // environmentId: '00000000-0000-4000-8000-000000000000', (the old one)\n    environmentId: '7f615ba3",
+      ),
+    );
     setMaterializeField(file, 'environmentId', '33333333-3333-4333-8333-333333333333');
     const text = readFileSync(file, 'utf8');
     expect(text).toContain("// environmentId: '00000000-0000-4000-8000-000000000000', (the old one)");
@@ -154,7 +210,8 @@ describe('rollout, rotate-sas and recreate', () => {
     jest.resetModules();
     return ctx({ root, log: (l) => void logs.push(l), ...over });
   };
-  const materializeYaml = () => readFileSync(join(root, 'dist', 'example', 'instance', 'materialize-materialize-environment.materialize.yaml'), 'utf8');
+  const materializeYaml = () =>
+    readFileSync(join(root, 'dist', 'example', 'instance', 'materialize-materialize-environment.materialize.yaml'), 'utf8');
   beforeEach(() => {
     root = tempRepo(['prod']);
     file = copyEnvironmentSource(root, 'example');
@@ -177,7 +234,15 @@ describe('rollout, rotate-sas and recreate', () => {
     expect(materializeYaml()).toContain(`requestRollout: ${uuid}`);
     expect(terraformFiles()).toEqual(kept);
     expect(snapshotTree(join(root, 'dist', 'prod'))).toEqual(prod);
-    expect(steps[1].command).toEqual(['git', 'status', '--short', '--', 'dist/example', 'environments/example.sealed.json', 'environments/example.ts']);
+    expect(steps[1].command).toEqual([
+      'git',
+      'status',
+      '--short',
+      '--',
+      'dist/example',
+      'environments/example.sealed.json',
+      'environments/example.ts',
+    ]);
   });
 
   it('rollout puts the environment file back when the synth is refused', () => {
@@ -190,14 +255,18 @@ describe('rollout, rotate-sas and recreate', () => {
   });
 
   it('rotate-sas runs terraform init in the stack folder before any other terraform command', () => {
-    const commands = rotateSasPlan(c(), { push: true }).filter((s) => s.command).map((s) => s.command!.join(' '));
+    const commands = rotateSasPlan(c(), { push: true })
+      .filter((s) => s.command)
+      .map((s) => s.command!.join(' '));
     expect(commands[0]).toBe('terraform -chdir=cdktf.out/stacks/example init -input=false');
     expect(commands[1]).toMatch(/^terraform -chdir=cdktf.out\/stacks\/example apply -input=false -auto-approve -replace=/);
   });
 
   it('rotate-sas finds the rotation clock in the synthesized stack, and refuses workload identity', () => {
     expect(sasRotationAddress(root, 'example')).toMatch(/^time_rotating\.PersistStorage_SasRotation_[0-9A-F]{8}$/);
-    expect(() => rotateSasPlan(ctx({ env: env('identity') }), { push: false })).toThrow(/uses workload identity: there is no SAS to rotate/);
+    expect(() => rotateSasPlan(ctx({ env: env('identity') }), { push: false })).toThrow(
+      /uses workload identity: there is no SAS to rotate/,
+    );
   });
 
   it('recreate refuses without the environment name as confirmation', () => {
@@ -228,15 +297,25 @@ describe('rollout, rotate-sas and recreate', () => {
     const without = recreatePlan(c(), { confirm: 'example', emptyPersist: true, push: false });
     expect(without[1].title).toBe('delete every blob in the persist container');
     await expect(without[0].run!()).rejects.toThrow(/--empty-persist needs the cluster/);
-    const running = new RecordedKube({ 'pods materialize-environment - materialize.cloud/organization-name=materialize': { items: [{ metadata: { name: 'mz7f615ba39d2c-environmentd-0' } }] } });
-    await expect(recreatePlan(c({ kube: running }), { confirm: 'example', emptyPersist: true, push: false })[0].run!()).rejects.toThrow(/Materialize materialize still runs \(mz7f615ba39d2c-environmentd-0\)/);
+    const running = new RecordedKube({
+      'pods materialize-environment - materialize.cloud/organization-name=materialize': {
+        items: [{ metadata: { name: 'mz7f615ba39d2c-environmentd-0' } }],
+      },
+    });
+    await expect(recreatePlan(c({ kube: running }), { confirm: 'example', emptyPersist: true, push: false })[0].run!()).rejects.toThrow(
+      /Materialize materialize still runs \(mz7f615ba39d2c-environmentd-0\)/,
+    );
     // An answer that is not a list (a proxy's error page, the wrong API) must not read as "no pods".
-    const garbled = new RecordedKube({ 'pods materialize-environment - materialize.cloud/organization-name=materialize': { kind: 'Status', message: 'forbidden' } });
+    const garbled = new RecordedKube({
+      'pods materialize-environment - materialize.cloud/organization-name=materialize': { kind: 'Status', message: 'forbidden' },
+    });
     await expect(recreatePlan(c({ kube: garbled }), { confirm: 'example', emptyPersist: true, push: false })[0].run!()).rejects.toThrow(
       /kubectl get pods -n materialize-environment answered with an unexpected shape \(no items list\)/,
     );
     const stopped = new RecordedKube({ 'pods materialize-environment - materialize.cloud/organization-name=materialize': { items: [] } });
-    await expect(recreatePlan(c({ kube: stopped }), { confirm: 'example', emptyPersist: true, push: false })[0].run!()).resolves.toBeUndefined();
+    await expect(
+      recreatePlan(c({ kube: stopped }), { confirm: 'example', emptyPersist: true, push: false })[0].run!(),
+    ).resolves.toBeUndefined();
     expect(readFileSync(file, 'utf8')).toContain('7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17');
   });
 
@@ -259,16 +338,21 @@ describe('rollout, rotate-sas and recreate', () => {
 
   it('runPlan runs the steps in order and stops at the first failure', async () => {
     const seen: string[] = [];
-    await expect(runPlan([
-      { title: 'a', run: () => void seen.push('a') },
-      { title: 'b', command: ['sh', '-c', 'exit 3'] },
-      { title: 'c', run: () => void seen.push('c') },
-    ], { log: (l) => seen.push(l) })).rejects.toThrow(/`sh -c exit 3` exited with 3/);
+    await expect(
+      runPlan(
+        [
+          { title: 'a', run: () => void seen.push('a') },
+          { title: 'b', command: ['sh', '-c', 'exit 3'] },
+          { title: 'c', run: () => void seen.push('c') },
+        ],
+        { log: (l) => seen.push(l) },
+      ),
+    ).rejects.toThrow(/`sh -c exit 3` exited with 3/);
     expect(seen).toEqual(['[1/3] a', 'a', '[2/3] b']);
   });
 });
 
-describe('the environment\'s own cluster', () => {
+describe("the environment's own cluster", () => {
   it('is reached through the context named after it, or not at all', () => {
     const contexts = () => ['other-cluster', 'mzexample-aks'];
     const kube = environmentKube('mzexample-aks', 'mzexample-rg', '/k/config', contexts);
@@ -277,7 +361,9 @@ describe('the environment\'s own cluster', () => {
     try {
       environmentKube('mzexample-aks', 'mzexample-rg', '/k/config', () => ['other-cluster']);
     } catch (e) {
-      expect((e as Error).message).toBe("no context mzexample-aks in /k/config (it has: other-cluster); mzops talks only to the environment's own cluster");
+      expect((e as Error).message).toBe(
+        "no context mzexample-aks in /k/config (it has: other-cluster); mzops talks only to the environment's own cluster",
+      );
       hint = (e as { hint?: string }).hint;
     }
     expect(hint).toBe('az aks get-credentials -g mzexample-rg -n mzexample-aks');
@@ -288,7 +374,10 @@ describe('the CLI as a pipe', () => {
   it('ends quietly when its reader goes away (mzops ... | head)', async () => {
     const { spawn } = await import('node:child_process');
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'sql', 'plan', 'example'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'sql', 'plan', 'example'], {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       // Read nothing and close: every write after this is an EPIPE.

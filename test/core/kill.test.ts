@@ -18,10 +18,16 @@ function synthIn(root: string) {
 describe('kill -9 during a synth', () => {
   const killAt = async (root: string, point: number): Promise<void> => {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, '..', 'support', 'synth-and-die.ts'), root, String(point)], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        ['--require', 'tsx/cjs', join(__dirname, '..', 'support', 'synth-and-die.ts'), root, String(point)],
+        { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`expected SIGKILL, got ${code ?? signal}: ${stderr}`))));
+      child.on('exit', (code, signal) =>
+        signal === 'SIGKILL' ? resolve() : reject(new Error(`expected SIGKILL, got ${code ?? signal}: ${stderr}`)),
+      );
     });
   };
 
@@ -38,7 +44,10 @@ describe('kill -9 during a synth', () => {
   it.each([
     ['while writing dist files', (p: string[]) => p.findIndex((x) => x.startsWith('write example/'))],
     ['after the journal, before the first rename', (p: string[]) => p.indexOf('write journal') + 1],
-    ['between moving a stack folder away and moving the new one in', (p: string[]) => p.findIndex((x) => x.startsWith('rename <root>/cdktf.out/stacks/example ->')) + 1],
+    [
+      'between moving a stack folder away and moving the new one in',
+      (p: string[]) => p.findIndex((x) => x.startsWith('rename <root>/cdktf.out/stacks/example ->')) + 1,
+    ],
     ['before carrying .terraform into the new stack folder', (p: string[]) => p.findIndex((x) => x.includes('/.terraform -> '))],
     ['at the last rename', (p: string[]) => p.length - 1],
   ])('%s: every folder is then wholly old or wholly new, and the next run leaves no temporary folder', async (_name, pick) => {
@@ -50,10 +59,14 @@ describe('kill -9 during a synth', () => {
       recoverInterrupted([join(root, 'dist'), join(root, 'cdktf.out'), join(root, 'cdktf.out', 'stacks')]);
       expect(temporaryEntries(root)).toEqual([]);
       const now = snapshotTree(root);
-      const part = (t: Record<string, string>, prefix: string) => Object.fromEntries(Object.entries(t).filter(([k]) => k.startsWith(prefix)));
+      const part = (t: Record<string, string>, prefix: string) =>
+        Object.fromEntries(Object.entries(t).filter(([k]) => k.startsWith(prefix)));
       for (const folder of ['dist/example/', 'dist/prod/', 'cdktf.out/stacks/example/', 'cdktf.out/stacks/prod/', 'state/']) {
         const actual = part(now, folder);
-        expect([folder, actual]).toEqual([folder, JSON.stringify(actual) === JSON.stringify(part(old, folder)) ? part(old, folder) : part(fresh, folder)]);
+        expect([folder, actual]).toEqual([
+          folder,
+          JSON.stringify(actual) === JSON.stringify(part(old, folder)) ? part(old, folder) : part(fresh, folder),
+        ]);
       }
       // The next run completes the change.
       synthIn(root);

@@ -20,7 +20,13 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 function writeManifest(files: Record<string, string>, extra: Record<string, unknown> = {}): void {
-  const entries = Object.entries(files).map(([path, body]) => ({ path, url: `https://example.invalid/${path}`, sha256: sha(body), bytes: Buffer.byteLength(body), ...extra }));
+  const entries = Object.entries(files).map(([path, body]) => ({
+    path,
+    url: `https://example.invalid/${path}`,
+    sha256: sha(body),
+    bytes: Buffer.byteLength(body),
+    ...extra,
+  }));
   writeFileSync(join(root, 'reference.json'), JSON.stringify({ files: entries }));
 }
 
@@ -56,7 +62,12 @@ describe('npm run reference (fillReferenceCache)', () => {
     const port = await listen(server);
     const lines: string[] = [];
     try {
-      const result = await fillReferenceCache({ root, mirrors: [mirror], urlOf: (f) => `http://127.0.0.1:${port}/${f.path}`, log: (l) => lines.push(l) });
+      const result = await fillReferenceCache({
+        root,
+        mirrors: [mirror],
+        urlOf: (f) => `http://127.0.0.1:${port}/${f.path}`,
+        log: (l) => lines.push(l),
+      });
       expect(result.counts).toEqual({ cached: 0, mirror: 1, downloaded: 2 });
       expect(served.sort()).toEqual(['charts/c/Chart.yaml', 'k8s/defs.json']);
       for (const [path, body] of Object.entries(FILES)) expect(readFileSync(join(root, '.reference', path), 'utf8')).toBe(body);
@@ -79,7 +90,9 @@ describe('npm run reference (fillReferenceCache)', () => {
       const fill = fillReferenceCache({ root, mirrors: [], urlOf: (f) => `http://127.0.0.1:${port}/${f.path}` });
       await expect(fill).rejects.toThrow(ReferenceError);
       await expect(fillReferenceCache({ root, mirrors: [], urlOf: (f) => `http://127.0.0.1:${port}/${f.path}` })).rejects.toThrow(
-        new RegExp(`crds/a\\.yaml: http://127\\.0\\.0\\.1:${port}/crds/a\\.yaml sent sha256 ${sha('something else\n')}, the manifest pins ${sha(FILES['crds/a.yaml'])}`),
+        new RegExp(
+          `crds/a\\.yaml: http://127\\.0\\.0\\.1:${port}/crds/a\\.yaml sent sha256 ${sha('something else\n')}, the manifest pins ${sha(FILES['crds/a.yaml'])}`,
+        ),
       );
       expect(cacheListing()).toEqual([]);
     } finally {
@@ -104,7 +117,9 @@ describe('npm run reference (fillReferenceCache)', () => {
         timeoutMs: 400,
         urlOf: (f) => (f.path.startsWith('crds') ? `http://127.0.0.1:${stallPort}/${f.path}` : `http://127.0.0.1:${holePort}/${f.path}`),
       });
-      await expect(fill).rejects.toThrow(/3 of 3 reference file\(s\)[\s\S]*crds\/a\.yaml: .*no answer within 0\.4 s[\s\S]*k8s\/defs\.json: .*no answer within 0\.4 s/);
+      await expect(fill).rejects.toThrow(
+        /3 of 3 reference file\(s\)[\s\S]*crds\/a\.yaml: .*no answer within 0\.4 s[\s\S]*k8s\/defs\.json: .*no answer within 0\.4 s/,
+      );
       expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       for (const s of sockets) s.destroy();
@@ -116,7 +131,9 @@ describe('npm run reference (fillReferenceCache)', () => {
 
   it('names the manifest entry and the rule when reference.json is malformed', () => {
     writeManifest({ '../outside': 'x' });
-    expect(() => readReferenceManifest(root)).toThrow('reference.json: files[0].path must be a normalized relative path inside the cache (got "../outside")');
+    expect(() => readReferenceManifest(root)).toThrow(
+      'reference.json: files[0].path must be a normalized relative path inside the cache (got "../outside")',
+    );
     writeManifest({ 'crds/a.yaml': 'x' }, { sha256: 'abc' });
     expect(() => readReferenceManifest(root)).toThrow('reference.json: files[0].sha256 must be 64 lowercase hex digits (got "abc")');
     writeFileSync(join(root, 'reference.json'), '{"files": [');
@@ -128,7 +145,9 @@ describe('npm run reference (fillReferenceCache)', () => {
     for (const [path, body] of Object.entries(FILES)) put(mirror, path, body);
     await fillReferenceCache({ root, mirrors: [mirror] });
     writeFileSync(join(root, '.reference', 'k8s/defs.json'), '{}');
-    expect(cacheProblem(root)).toBe('the reference data cache has 1 file(s) that differ from reference.json (k8s/defs.json): run `npm run reference`');
+    expect(cacheProblem(root)).toBe(
+      'the reference data cache has 1 file(s) that differ from reference.json (k8s/defs.json): run `npm run reference`',
+    );
     rmSync(join(root, '.reference', 'crds'), { recursive: true });
     expect(cacheProblem(root)).toMatch(/lacks 1 file\(s\) \(crds\/a\.yaml\): run `npm run reference`$/);
   });
@@ -138,7 +157,8 @@ describe("the repository's reference.json", () => {
   it('pins every file at a commit or a release tag, and the cache this run reads matches it', () => {
     const files = readReferenceManifest(REPO_ROOT);
     expect(files.length).toBeGreaterThan(40);
-    for (const f of files) expect([f.path, f.url]).toEqual([f.path, expect.stringMatching(/\/([0-9a-f]{10,40}|v?\d+\.\d+\.\d+|helm-v\d+\.\d+\.\d+)\//)]);
+    for (const f of files)
+      expect([f.path, f.url]).toEqual([f.path, expect.stringMatching(/\/([0-9a-f]{10,40}|v?\d+\.\d+\.\d+|helm-v\d+\.\d+\.\d+)\//)]);
     expect(cacheProblem(REPO_ROOT)).toBeUndefined();
   });
 });

@@ -73,12 +73,21 @@ describe('Terraform state and working files', () => {
     plantTerraformFiles(root, 'prod');
     const keep = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([k]) => /\.terraform|tfstate/.test(k)));
     const before = keep(snapshotTree(root));
-    expect(Object.keys(before)).toEqual(expect.arrayContaining(['cdktf.out/stacks/example/.terraform/providers/azurerm', 'cdktf.out/stacks/prod/.terraform.lock.hcl', 'state/example.tfstate', 'state/prod.tfstate']));
+    expect(Object.keys(before)).toEqual(
+      expect.arrayContaining([
+        'cdktf.out/stacks/example/.terraform/providers/azurerm',
+        'cdktf.out/stacks/prod/.terraform.lock.hcl',
+        'state/example.tfstate',
+        'state/prod.tfstate',
+      ]),
+    );
 
     writeEnvironment(root, 'example', ROLLOUT);
     expect((await npmRunSynth(root)).code).toBe(0);
     expect(keep(snapshotTree(root))).toEqual(before);
-    expect(readFileSync(join(root, 'dist', 'example', 'instance', 'materialize-materialize-environment.materialize.yaml'), 'utf8')).toContain(ROLLOUT.requestRollout);
+    expect(
+      readFileSync(join(root, 'dist', 'example', 'instance', 'materialize-materialize-environment.materialize.yaml'), 'utf8'),
+    ).toContain(ROLLOUT.requestRollout);
 
     writeEnvironment(root, 'example');
     expect((await npmRunSynth(root, 'example')).code).toBe(0);
@@ -89,7 +98,9 @@ describe('Terraform state and working files', () => {
     synthIn(root);
     plantTerraformFiles(root, 'example');
     synthIn(root, { environments: ['example'] });
-    const tf = JSON.parse(readFileSync(join(root, 'cdktf.out', 'stacks', 'example', 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { local: { path: string } } } };
+    const tf = JSON.parse(readFileSync(join(root, 'cdktf.out', 'stacks', 'example', 'cdk.tf.json'), 'utf8')) as {
+      terraform: { backend: { local: { path: string } } };
+    };
     expect(tf.terraform.backend.local.path).toBe('../../../state/example.tfstate');
     expect(existsSync(join(root, 'cdktf.out', 'stacks', 'example', tf.terraform.backend.local.path))).toBe(true);
     expect(statSync(join(root, 'state')).mode & 0o777).toBe(0o700);
@@ -101,11 +112,16 @@ describe('Terraform state and working files', () => {
     const stack = join(root, 'cdktf.out', 'stacks', 'example');
     mkdirSync(join(stack, '.terraform', 'providers'), { recursive: true });
     writeFileSync(join(stack, '.terraform', 'providers', 'azurerm'), 'binary');
-    writeFileSync(join(stack, '.terraform', 'terraform.tfstate'), '{"backend":{"type":"local","config":{"path":"terraform.example.tfstate"}}}');
+    writeFileSync(
+      join(stack, '.terraform', 'terraform.tfstate'),
+      '{"backend":{"type":"local","config":{"path":"terraform.example.tfstate"}}}',
+    );
     writeFileSync(join(stack, 'terraform.example.tfstate'), '{"serial":3}');
     writeFileSync(join(stack, 'terraform.example.tfstate.backup'), '{"serial":2}');
     const result = synthIn(root, { environments: ['example'] });
-    expect(result.notices).toEqual(['environment "example": moved its Terraform state from cdktf.out/stacks/example/terraform.example.tfstate to state/example.tfstate (back it up: it holds secrets)']);
+    expect(result.notices).toEqual([
+      'environment "example": moved its Terraform state from cdktf.out/stacks/example/terraform.example.tfstate to state/example.tfstate (back it up: it holds secrets)',
+    ]);
     expect(readFileSync(join(root, 'state', 'example.tfstate'), 'utf8')).toBe('{"serial":3}');
     expect(readFileSync(join(root, 'state', 'example.tfstate.backup'), 'utf8')).toBe('{"serial":2}');
     expect(existsSync(join(stack, 'terraform.example.tfstate'))).toBe(false);
@@ -120,7 +136,9 @@ describe('Terraform state and working files', () => {
     plantTerraformFiles(root, 'example');
     writeFileSync(join(root, 'cdktf.out', 'stacks', 'example', 'terraform.example.tfstate'), '{"serial":1}');
     const before = snapshotTree(root);
-    expect(() => synthIn(root)).toThrow(/environment "example": Terraform state exists both at cdktf.out\/stacks\/example\/terraform.example.tfstate \(the old place\) and state\/example.tfstate/);
+    expect(() => synthIn(root)).toThrow(
+      /environment "example": Terraform state exists both at cdktf.out\/stacks\/example\/terraform.example.tfstate \(the old place\) and state\/example.tfstate/,
+    );
     expect(snapshotTree(root)).toEqual(before);
   });
 });
@@ -141,8 +159,12 @@ describe('one pipeline, per environment', () => {
     synthIn(root, { environments: ['example'] });
     expect(snapshotTree(join(root, 'dist', 'prod'))).toEqual(prodBefore.dist);
     expect(snapshotTree(join(root, 'cdktf.out', 'stacks', 'prod'))).toEqual(prodBefore.stack);
-    expect(readFileSync(join(root, 'dist', 'example', 'instance', 'materialize-materialize-environment.materialize.yaml'), 'utf8')).toContain(ROLLOUT.requestRollout);
-    const manifest = JSON.parse(readFileSync(join(root, 'cdktf.out', 'manifest.json'), 'utf8')) as { stacks: Record<string, { workingDirectory: string }> };
+    expect(
+      readFileSync(join(root, 'dist', 'example', 'instance', 'materialize-materialize-environment.materialize.yaml'), 'utf8'),
+    ).toContain(ROLLOUT.requestRollout);
+    const manifest = JSON.parse(readFileSync(join(root, 'cdktf.out', 'manifest.json'), 'utf8')) as {
+      stacks: Record<string, { workingDirectory: string }>;
+    };
     expect(Object.keys(manifest.stacks)).toEqual(['example', 'prod']);
     expect(manifest.stacks.prod.workingDirectory).toBe('stacks/prod');
   });
@@ -174,8 +196,14 @@ describe('one pipeline, per environment', () => {
     expect(() => synthIn(root)).toThrow(/environment "prod": materialize.environmentId changed from .* to 99999999-.*orphans all data/);
     expect(snapshotTree(root)).toEqual(before);
     writeEnvironment(root, 'prod');
-    synthIn(root, { environments: ['prod'], environmentIdChanges: { prod: '88888888-8888-4888-8888-888888888888' }, requestRollouts: { prod: '77777777-7777-4777-8777-777777777777' } });
-    expect(readFileSync(join(root, 'dist', 'prod', 'instance', 'materialize-materialize-environment.production.yaml'), 'utf8')).toContain('88888888-8888-4888-8888-888888888888');
+    synthIn(root, {
+      environments: ['prod'],
+      environmentIdChanges: { prod: '88888888-8888-4888-8888-888888888888' },
+      requestRollouts: { prod: '77777777-7777-4777-8777-777777777777' },
+    });
+    expect(readFileSync(join(root, 'dist', 'prod', 'instance', 'materialize-materialize-environment.production.yaml'), 'utf8')).toContain(
+      '88888888-8888-4888-8888-888888888888',
+    );
   });
 
   it('fails on a policy violation, even under cdktf (which tells stacks to ignore errors), and changes nothing', () => {
@@ -184,7 +212,11 @@ describe('one pipeline, per environment', () => {
     const violating: Renderers = {
       ...RENDERERS,
       terraform: (envs, outdir, context) =>
-        RENDERERS.terraform(envs.map((e) => ({ ...e, postgres: { ...e.postgres, publicAccess: true }, allowedClientRanges: ['10.0.0.0/7'] })), outdir, context),
+        RENDERERS.terraform(
+          envs.map((e) => ({ ...e, postgres: { ...e.postgres, publicAccess: true }, allowedClientRanges: ['10.0.0.0/7'] })),
+          outdir,
+          context,
+        ),
     };
     const before = snapshotTree(root);
     process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = 'true';
@@ -212,7 +244,10 @@ describe('a failure at any write or rename', () => {
     expect(points).toContain('write manifest.json');
     expect(points).toContain('write prod/instance/kustomization.yaml');
     expect(points).toContain('write journal');
-    expect(points).toContain('rename <root>/cdktf.out/stacks/prod -> <root>/cdktf.out/stacks/.mz-tmp-' + points.find((p) => p.startsWith('rename <root>/cdktf.out/stacks/prod ->'))!.split('.mz-tmp-')[1]);
+    expect(points).toContain(
+      'rename <root>/cdktf.out/stacks/prod -> <root>/cdktf.out/stacks/.mz-tmp-' +
+        points.find((p) => p.startsWith('rename <root>/cdktf.out/stacks/prod ->'))!.split('.mz-tmp-')[1],
+    );
     expect(points.filter((p) => p.startsWith('rename ')).length).toBeGreaterThanOrEqual(14);
   });
 
@@ -256,4 +291,3 @@ describe('a failure at any write or rename', () => {
     }
   });
 });
-

@@ -18,7 +18,10 @@ describe('network', () => {
   it('names the internal load balancers in a private zone, at the fixed addresses the Services ask for', () => {
     const { parsed } = synthesized('example');
     const records = Object.values(parsed.resource.azurerm_private_dns_a_record).map((r) => [r.name, r.records]);
-    expect(records).toEqual([['console', ['10.0.15.249']], ['sql', ['10.0.15.250']]]);
+    expect(records).toEqual([
+      ['console', ['10.0.15.249']],
+      ['sql', ['10.0.15.250']],
+    ]);
     expect(parsed.output.sql_endpoint.value).toBe('sql.mzexample.mz.internal');
   });
 
@@ -33,14 +36,22 @@ describe('metadata database', () => {
   it('is private, generated-password, with max_connections and TLS pinned', () => {
     const { parsed } = synthesized('example');
     const server = only(parsed, 'azurerm_postgresql_flexible_server');
-    expect(server).toMatchObject({ version: '15', sku_name: 'B_Standard_B1ms', storage_mb: 32768, public_network_access_enabled: false, administrator_login: 'materialize' });
+    expect(server).toMatchObject({
+      version: '15',
+      sku_name: 'B_Standard_B1ms',
+      storage_mb: 32768,
+      public_network_access_enabled: false,
+      administrator_login: 'materialize',
+    });
     expect(server.administrator_password).toMatch(/^\$\{random_password\.\w+\.result\}$/);
     expect(server.delegated_subnet_id).toMatch(/azurerm_subnet/);
     const configs = Object.values(parsed.resource.azurerm_postgresql_flexible_server_configuration);
-    expect(configs).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: 'max_connections', value: '200' }),
-      expect.objectContaining({ name: 'require_secure_transport', value: 'on' }),
-    ]));
+    expect(configs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'max_connections', value: '200' }),
+        expect.objectContaining({ name: 'require_secure_transport', value: 'on' }),
+      ]),
+    );
     expect(only(parsed, 'azurerm_postgresql_flexible_server_database').name).toBe('materialize');
     expect(parsed.resource.azurerm_postgresql_flexible_server_firewall_rule).toBeUndefined();
   });
@@ -51,12 +62,20 @@ describe('metadata database', () => {
     expect(server).toMatchObject({ public_network_access_enabled: true, high_availability: { mode: 'ZoneRedundant' } });
     const rules = Object.values(parsed.resource.azurerm_postgresql_flexible_server_firewall_rule);
     expect(rules).toHaveLength(2);
-    expect(rules).toEqual(expect.arrayContaining([
-      expect.objectContaining({ start_ip_address: '198.51.100.0', end_ip_address: '198.51.100.255' }),
-      // Materialize itself connects from the cluster's egress address, which the firewall must admit too.
-      expect.objectContaining({ name: 'aks-egress', start_ip_address: expect.stringMatching(/^\$\{azurerm_public_ip\.\w+\.ip_address\}$/), end_ip_address: expect.stringMatching(/^\$\{azurerm_public_ip\.\w+\.ip_address\}$/) }),
-    ]));
-    const cluster = only(parsed, 'azurerm_kubernetes_cluster') as { network_profile: { load_balancer_profile: { outbound_ip_address_ids: string[] } } };
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ start_ip_address: '198.51.100.0', end_ip_address: '198.51.100.255' }),
+        // Materialize itself connects from the cluster's egress address, which the firewall must admit too.
+        expect.objectContaining({
+          name: 'aks-egress',
+          start_ip_address: expect.stringMatching(/^\$\{azurerm_public_ip\.\w+\.ip_address\}$/),
+          end_ip_address: expect.stringMatching(/^\$\{azurerm_public_ip\.\w+\.ip_address\}$/),
+        }),
+      ]),
+    );
+    const cluster = only(parsed, 'azurerm_kubernetes_cluster') as {
+      network_profile: { load_balancer_profile: { outbound_ip_address_ids: string[] } };
+    };
     const ip = Object.keys(parsed.resource.azurerm_public_ip)[0];
     expect(cluster.network_profile.load_balancer_profile.outbound_ip_address_ids).toEqual([`\${azurerm_public_ip.${ip}.id}`]);
     expect(rules.find((r) => r.name === 'aks-egress')!.start_ip_address).toBe(`\${azurerm_public_ip.${ip}.ip_address}`);
@@ -72,7 +91,9 @@ describe('metadata database', () => {
   it('builds metadata_backend_url with an URL-encoded password', () => {
     const { parsed } = synthesized('example');
     expect(parsed.output.metadata_backend_url).toMatchObject({ sensitive: true });
-    expect(parsed.output.metadata_backend_url.value).toMatch(/^postgres:\/\/materialize:\$\{urlencode\(random_password\.\w+\.result\)\}@\$\{azurerm_postgresql_flexible_server\.\w+\.fqdn\}\/materialize\?sslmode=require$/);
+    expect(parsed.output.metadata_backend_url.value).toMatch(
+      /^postgres:\/\/materialize:\$\{urlencode\(random_password\.\w+\.result\)\}@\$\{azurerm_postgresql_flexible_server\.\w+\.fqdn\}\/materialize\?sslmode=require$/,
+    );
   });
 });
 
@@ -80,8 +101,12 @@ describe('persist storage', () => {
   it('is HTTPS-only, TLS 1.2, without public blobs, with a private container', () => {
     const { parsed } = synthesized('example');
     expect(only(parsed, 'azurerm_storage_account')).toMatchObject({
-      account_kind: 'StorageV2', account_tier: 'Standard', account_replication_type: 'LRS',
-      https_traffic_only_enabled: true, min_tls_version: 'TLS1_2', allow_nested_items_to_be_public: false,
+      account_kind: 'StorageV2',
+      account_tier: 'Standard',
+      account_replication_type: 'LRS',
+      https_traffic_only_enabled: true,
+      min_tls_version: 'TLS1_2',
+      allow_nested_items_to_be_public: false,
     });
     expect(only(parsed, 'azurerm_storage_container')).toMatchObject({ name: 'materialize-persist', container_access_type: 'private' });
   });
@@ -95,7 +120,10 @@ describe('persist storage', () => {
       ip_rules: ['203.0.113.0/24'],
       bypass: ['AzureServices'],
     });
-    expect(storageIpRules(['10.1.0.0/16', '203.0.113.7/32', '198.51.100.0/24', '172.20.0.0/16'])).toEqual(['203.0.113.7', '198.51.100.0/24']);
+    expect(storageIpRules(['10.1.0.0/16', '203.0.113.7/32', '198.51.100.0/24', '172.20.0.0/16'])).toEqual([
+      '203.0.113.7',
+      '198.51.100.0/24',
+    ]);
   });
 
   it('issues a rotating blob SAS with rwdlacup over containers and objects (persist uses a container client only), HTTPS only', () => {
@@ -106,7 +134,18 @@ describe('persist storage', () => {
       https_only: true,
       services: { blob: true, queue: false, table: false, file: false },
       resource_types: { service: false, container: true, object: true },
-      permissions: { read: true, write: true, delete: true, list: true, add: true, create: true, update: true, process: true, tag: false, filter: false },
+      permissions: {
+        read: true,
+        write: true,
+        delete: true,
+        list: true,
+        add: true,
+        create: true,
+        update: true,
+        process: true,
+        tag: false,
+        filter: false,
+      },
     });
     expect(sas.expiry).toMatch(/timeadd\(time_rotating\.\w+\.rfc3339, "4320h"\)/);
     expect(parsed.output.persist_backend_url.value).toMatch(/primary_blob_endpoint\}materialize-persist\?\$\{trimprefix\(/);
@@ -116,9 +155,14 @@ describe('persist storage', () => {
     const { parsed } = synthesized('identity');
     expect(parsed.data?.azurerm_storage_account_sas).toBeUndefined();
     expect(only(parsed, 'azurerm_storage_account')).toMatchObject({ account_kind: 'BlockBlobStorage', shared_access_key_enabled: false });
-    expect(Object.values(parsed.resource.azurerm_role_assignment).filter((r) => r.role_definition_name === 'Storage Blob Data Contributor')).toHaveLength(1);
+    expect(
+      Object.values(parsed.resource.azurerm_role_assignment).filter((r) => r.role_definition_name === 'Storage Blob Data Contributor'),
+    ).toHaveLength(1);
     // Shared keys are off: the provider must make no Shared Key data-plane call (azurerm issue 27752).
-    expect((parsed.provider as Record<string, { features: { storage: { data_plane_available: boolean }[] }[] }[]>).azurerm[0].features[0].storage).toEqual([{ data_plane_available: false }]);
+    expect(
+      (parsed.provider as Record<string, { features: { storage: { data_plane_available: boolean }[] }[] }[]>).azurerm[0].features[0]
+        .storage,
+    ).toEqual([{ data_plane_available: false }]);
     expect(only(parsed, 'azurerm_federated_identity_credential')).toMatchObject({
       audience: ['api://AzureADTokenExchange'],
       subject: 'system:serviceaccount:materialize-environment:materialize',
@@ -144,22 +188,34 @@ describe('aks', () => {
 
   it('taints and labels the dedicated Materialize pool, with the swap label when swap is on', () => {
     expect(only(synthesized('example').parsed, 'azurerm_kubernetes_cluster_node_pool')).toMatchObject({
-      name: 'mzpool', vm_size: 'Standard_E4pds_v6', node_count: 2, max_pods: 30,
+      name: 'mzpool',
+      vm_size: 'Standard_E4pds_v6',
+      node_count: 2,
+      max_pods: 30,
       // The example scales out: the autoscaler owns node_count between min and max.
-      auto_scaling_enabled: true, min_count: 2, max_count: 4, lifecycle: { ignore_changes: ['node_count'] },
+      auto_scaling_enabled: true,
+      min_count: 2,
+      max_count: 4,
+      lifecycle: { ignore_changes: ['node_count'] },
       node_taints: ['materialize=dedicated:NoSchedule'],
       // A label the project owns: AKS owns agentpool, and a rotated pool's nodes carry another pool name.
       node_labels: { 'materialize-azure-gitops/pool': 'materialize', 'materialize.cloud/swap': 'true' },
     });
-    expect(only(synthesized('staging').parsed, 'azurerm_kubernetes_cluster_node_pool').node_labels).toEqual({ 'materialize-azure-gitops/pool': 'materialize' });
+    expect(only(synthesized('staging').parsed, 'azurerm_kubernetes_cluster_node_pool').node_labels).toEqual({
+      'materialize-azure-gitops/pool': 'materialize',
+    });
   });
 
   it('runs its control plane as a user-assigned identity that holds Network Contributor on the subnet before the cluster exists', () => {
     const { parsed } = synthesized('example');
     const cluster = only(parsed, 'azurerm_kubernetes_cluster') as { identity: { identity_ids: string[] }; depends_on: string[] };
-    const identity = Object.keys(parsed.resource.azurerm_user_assigned_identity).find((k) => parsed.resource.azurerm_user_assigned_identity[k].name === 'mzexample-aks-control-plane')!;
+    const identity = Object.keys(parsed.resource.azurerm_user_assigned_identity).find(
+      (k) => parsed.resource.azurerm_user_assigned_identity[k].name === 'mzexample-aks-control-plane',
+    )!;
     expect(cluster.identity.identity_ids).toEqual([`\${azurerm_user_assigned_identity.${identity}.id}`]);
-    const rights = Object.entries(parsed.resource.azurerm_role_assignment).filter(([, r]) => r.role_definition_name === 'Network Contributor');
+    const rights = Object.entries(parsed.resource.azurerm_role_assignment).filter(
+      ([, r]) => r.role_definition_name === 'Network Contributor',
+    );
     const subnet = Object.entries(parsed.resource.azurerm_subnet).find(([, s]) => s.name === 'aks')![0];
     const onSubnet = rights.find(([, r]) => r.scope === `\${azurerm_subnet.${subnet}.id}`)!;
     expect(onSubnet[1].principal_id).toBe(`\${azurerm_user_assigned_identity.${identity}.principal_id}`);
@@ -169,7 +225,14 @@ describe('aks', () => {
   it('reimages nodes only in the weekly maintenance window', () => {
     expect(only(synthesized('example').parsed, 'azurerm_kubernetes_cluster')).toMatchObject({
       node_os_upgrade_channel: 'NodeImage',
-      maintenance_window_node_os: { frequency: 'Weekly', interval: 1, day_of_week: 'Sunday', start_time: '02:00', utc_offset: '+00:00', duration: 4 },
+      maintenance_window_node_os: {
+        frequency: 'Weekly',
+        interval: 1,
+        day_of_week: 'Sunday',
+        start_time: '02:00',
+        utc_offset: '+00:00',
+        duration: 4,
+      },
     });
   });
 
@@ -189,14 +252,27 @@ describe('aks', () => {
 describe('event hubs', () => {
   it('creates a Standard namespace, one hub per topic and the two namespace rules', () => {
     const { parsed } = synthesized('example');
-    expect(only(parsed, 'azurerm_eventhub_namespace')).toMatchObject({ sku: 'Standard', minimum_tls_version: '1.2', name: 'mzexample-events' });
-    expect(Object.values(parsed.resource.azurerm_eventhub).map((h) => [h.name, h.partition_count]).sort()).toEqual([['customers', 2], ['orders', 4]]);
+    expect(only(parsed, 'azurerm_eventhub_namespace')).toMatchObject({
+      sku: 'Standard',
+      minimum_tls_version: '1.2',
+      name: 'mzexample-events',
+    });
+    expect(
+      Object.values(parsed.resource.azurerm_eventhub)
+        .map((h) => [h.name, h.partition_count])
+        .sort(),
+    ).toEqual([
+      ['customers', 2],
+      ['orders', 4],
+    ]);
     const rules = Object.values(parsed.resource.azurerm_eventhub_namespace_authorization_rule);
     expect(rules).toHaveLength(2);
-    expect(rules).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name: 'materialize-multi-reader', listen: true, send: false, manage: false }),
-      expect.objectContaining({ name: 'data-multi-publisher', listen: false, send: true, manage: false }),
-    ]));
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'materialize-multi-reader', listen: true, send: false, manage: false }),
+        expect.objectContaining({ name: 'data-multi-publisher', listen: false, send: true, manage: false }),
+      ]),
+    );
     expect(parsed.output.eventhubs_reader_connection_string.sensitive).toBe(true);
   });
 
@@ -211,7 +287,9 @@ describe('flux', () => {
     expect(only(parsed, 'azurerm_kubernetes_cluster_extension')).toMatchObject({ extension_type: 'microsoft.flux', version: '1.23.0' });
     const config = only(parsed, 'azurerm_kubernetes_flux_configuration');
     expect(config).toMatchObject({
-      name: 'materialize', namespace: 'materialize-gitops', scope: 'cluster',
+      name: 'materialize',
+      namespace: 'materialize-gitops',
+      scope: 'cluster',
       git_repository: { url: 'https://github.com/example-org/materialize-azure-gitops', reference_type: 'branch', reference_value: 'main' },
       kustomizations: [{ name: 'flux', path: './dist/example/flux', garbage_collection_enabled: true, wait: true }],
     });
@@ -229,7 +307,10 @@ describe('flux git credentials', () => {
   it('come from sensitive variables: an HTTPS token', () => {
     const { parsed } = synthesized('prod');
     expect(parsed.variable?.git_https_token).toMatchObject({ sensitive: true });
-    expect(only(parsed, 'azurerm_kubernetes_flux_configuration').git_repository).toMatchObject({ https_user: 'flux-bot', https_key_base64: '${base64encode(var.git_https_token)}' });
+    expect(only(parsed, 'azurerm_kubernetes_flux_configuration').git_repository).toMatchObject({
+      https_user: 'flux-bot',
+      https_key_base64: '${base64encode(var.git_https_token)}',
+    });
   });
 
   it('come from sensitive variables: an SSH key and known hosts', () => {
@@ -260,7 +341,12 @@ describe('state and data protection', () => {
     // Relative to cdktf.out/stacks/example, where Terraform runs: the repository's state/ folder.
     expect(synthesized('example').parsed.terraform.backend).toEqual({ local: { path: '../../../state/example.tfstate' } });
     expect(synthesized('staging').parsed.terraform.backend).toMatchObject({
-      azurerm: { resource_group_name: 'acme-tfstate', storage_account_name: 'acmetfstate', container_name: 'tfstate', key: 'staging.terraform.tfstate' },
+      azurerm: {
+        resource_group_name: 'acme-tfstate',
+        storage_account_name: 'acmetfstate',
+        container_name: 'tfstate',
+        key: 'staging.terraform.tfstate',
+      },
     });
   });
 
@@ -274,8 +360,11 @@ describe('state and data protection', () => {
 
   it('tags every taggable resource with environment and managed-by', () => {
     const { parsed } = synthesized('identity');
-    const tagged = Object.values(parsed.resource).flatMap((byName) => Object.values(byName)).filter((r) => 'tags' in r);
+    const tagged = Object.values(parsed.resource)
+      .flatMap((byName) => Object.values(byName))
+      .filter((r) => 'tags' in r);
     expect(tagged.length).toBeGreaterThanOrEqual(8);
-    for (const r of tagged) expect(r.tags).toMatchObject({ environment: 'identity', 'managed-by': 'materialize-azure-gitops', team: 'data-platform' });
+    for (const r of tagged)
+      expect(r.tags).toMatchObject({ environment: 'identity', 'managed-by': 'materialize-azure-gitops', team: 'data-platform' });
   });
 });

@@ -37,7 +37,16 @@ describe('provider imports', () => {
     const all = { ...pkg.dependencies, ...pkg.devDependencies };
     const pinned = Object.entries(all).filter(([name]) => /^(cdktf|cdktf-cli|constructs|@cdktf\/provider-.*)$/.test(name));
     expect(pinned.map(([n]) => n).sort()).toEqual(
-      ['@cdktf/provider-azurerm', '@cdktf/provider-kubernetes', '@cdktf/provider-random', '@cdktf/provider-time', '@cdktf/provider-tls', 'cdktf', 'cdktf-cli', 'constructs'].sort(),
+      [
+        '@cdktf/provider-azurerm',
+        '@cdktf/provider-kubernetes',
+        '@cdktf/provider-random',
+        '@cdktf/provider-time',
+        '@cdktf/provider-tls',
+        'cdktf',
+        'cdktf-cli',
+        'constructs',
+      ].sort(),
     );
     for (const [name, version] of pinned) expect(`${name}@${version}`).toMatch(/@\d+\.\d+\.\d+$/);
     expect(all.cdktf).toBe('0.21.0');

@@ -31,13 +31,24 @@ function filesUnder(dir: string): string[] {
 
 describe('no secret reaches cdktf.out or dist', () => {
   // The repository's own environments (whatever a user added) and the fixtures, in one layout.
-  const names = [...new Set([...readdirSync(join(REPO_ROOT, 'environments')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')), 'staging', 'prod'])];
+  const names = [
+    ...new Set([
+      ...readdirSync(join(REPO_ROOT, 'environments'))
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => f.replace(/\.ts$/, '')),
+      'staging',
+      'prod',
+    ]),
+  ];
   const out = tempRepo([]);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('synthesizes every environment with canaries set and finds none of them in the output', async () => {
     for (const n of names) writeEnvironment(out, n);
-    await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', out], { cwd: REPO_ROOT, env: { ...process.env, ...CANARIES } });
+    await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', out], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...CANARIES },
+    });
     const files = filesUnder(join(out, 'cdktf.out')).concat(filesUnder(join(out, 'dist')));
     expect(files.filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(names.length);
     expect(files.filter((f) => f.endsWith('.yaml')).length).toBeGreaterThan(30);

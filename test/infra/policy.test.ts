@@ -23,43 +23,152 @@ function stackWith(add: (stack: TerraformStack) => void, dataProtection = true):
 }
 
 const rg = { resourceGroupName: 'rg', location: 'eastus2' };
-const goodAccount = { ...rg, name: 'acct', accountTier: 'Standard', accountReplicationType: 'LRS', minTlsVersion: 'TLS1_2', allowNestedItemsToBePublic: false, lifecycle: { preventDestroy: true } };
+const goodAccount = {
+  ...rg,
+  name: 'acct',
+  accountTier: 'Standard',
+  accountReplicationType: 'LRS',
+  minTlsVersion: 'TLS1_2',
+  allowNestedItemsToBePublic: false,
+  lifecycle: { preventDestroy: true },
+};
 
 describe('policy aspects fail the synth', () => {
   const cases: [string, string, (s: TerraformStack) => void, boolean?][] = [
     ['MZ-STG-1', 'minTlsVersion TLS1_2', (s) => new StorageAccount(s, 'sa', { ...goodAccount, minTlsVersion: 'TLS1_0' })],
     ['MZ-STG-2', 'plain HTTP', (s) => new StorageAccount(s, 'sa', { ...goodAccount, httpsTrafficOnlyEnabled: false })],
     ['MZ-STG-3', 'allowNestedItemsToBePublic', (s) => new StorageAccount(s, 'sa', { ...goodAccount, allowNestedItemsToBePublic: true })],
-    ['MZ-STG-4', 'must be private', (s) => new StorageContainer(s, 'c', { name: 'c', storageAccountId: 'x', containerAccessType: 'blob', lifecycle: { preventDestroy: true } })],
-    ['MZ-PG-1', '0.0.0.0-0.0.0.0', (s) => new PostgresqlFlexibleServerFirewallRule(s, 'fw', { name: 'azure', serverId: 'x', startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' })],
-    ['MZ-PG-1', 'more than a /8', (s) => new PostgresqlFlexibleServerFirewallRule(s, 'fw', { name: 'all', serverId: 'x', startIpAddress: '0.0.0.0', endIpAddress: '255.255.255.255' })],
-    ['MZ-PG-2', 'literal', (s) => new PostgresqlFlexibleServer(s, 'pg', { ...rg, name: 'pg', administratorPassword: 'hunter2', lifecycle: { preventDestroy: true } })],
-    ['MZ-AKS-1', 'no network policy', (s) => new KubernetesCluster(s, 'aks', { ...rg, name: 'aks', dnsPrefix: 'aks', oidcIssuerEnabled: true, workloadIdentityEnabled: true, defaultNodePool: { name: 'sys', vmSize: 'Standard_B2s' } })],
-    ['MZ-AKS-2', 'OIDC issuer', (s) => new KubernetesCluster(s, 'aks', { ...rg, name: 'aks', dnsPrefix: 'aks', networkProfile: { networkPlugin: 'azure', networkPolicy: 'azure' }, defaultNodePool: { name: 'sys', vmSize: 'Standard_B2s' } })],
-    ['MZ-FLUX-1', 'garbageCollectionEnabled', (s) => new KubernetesFluxConfiguration(s, 'flux', { name: 'f', clusterId: 'x', namespace: 'n', kustomizations: [{ name: 'k', path: './p' }] })],
+    [
+      'MZ-STG-4',
+      'must be private',
+      (s) =>
+        new StorageContainer(s, 'c', {
+          name: 'c',
+          storageAccountId: 'x',
+          containerAccessType: 'blob',
+          lifecycle: { preventDestroy: true },
+        }),
+    ],
+    [
+      'MZ-PG-1',
+      '0.0.0.0-0.0.0.0',
+      (s) =>
+        new PostgresqlFlexibleServerFirewallRule(s, 'fw', {
+          name: 'azure',
+          serverId: 'x',
+          startIpAddress: '0.0.0.0',
+          endIpAddress: '0.0.0.0',
+        }),
+    ],
+    [
+      'MZ-PG-1',
+      'more than a /8',
+      (s) =>
+        new PostgresqlFlexibleServerFirewallRule(s, 'fw', {
+          name: 'all',
+          serverId: 'x',
+          startIpAddress: '0.0.0.0',
+          endIpAddress: '255.255.255.255',
+        }),
+    ],
+    [
+      'MZ-PG-2',
+      'literal',
+      (s) =>
+        new PostgresqlFlexibleServer(s, 'pg', { ...rg, name: 'pg', administratorPassword: 'hunter2', lifecycle: { preventDestroy: true } }),
+    ],
+    [
+      'MZ-AKS-1',
+      'no network policy',
+      (s) =>
+        new KubernetesCluster(s, 'aks', {
+          ...rg,
+          name: 'aks',
+          dnsPrefix: 'aks',
+          oidcIssuerEnabled: true,
+          workloadIdentityEnabled: true,
+          defaultNodePool: { name: 'sys', vmSize: 'Standard_B2s' },
+        }),
+    ],
+    [
+      'MZ-AKS-2',
+      'OIDC issuer',
+      (s) =>
+        new KubernetesCluster(s, 'aks', {
+          ...rg,
+          name: 'aks',
+          dnsPrefix: 'aks',
+          networkProfile: { networkPlugin: 'azure', networkPolicy: 'azure' },
+          defaultNodePool: { name: 'sys', vmSize: 'Standard_B2s' },
+        }),
+    ],
+    [
+      'MZ-FLUX-1',
+      'garbageCollectionEnabled',
+      (s) =>
+        new KubernetesFluxConfiguration(s, 'flux', {
+          name: 'f',
+          clusterId: 'x',
+          namespace: 'n',
+          kustomizations: [{ name: 'k', path: './p' }],
+        }),
+    ],
     ['MZ-DATA-1', 'prevent_destroy', (s) => new StorageAccount(s, 'sa', { ...goodAccount, lifecycle: undefined })],
-    ['MZ-DATA-1', 'prevent_destroy', (s) => new PostgresqlFlexibleServerDatabase(s, 'db', { name: 'materialize', serverId: 'x', charset: 'UTF8', collation: 'en_US.utf8' })],
+    [
+      'MZ-DATA-1',
+      'prevent_destroy',
+      (s) =>
+        new PostgresqlFlexibleServerDatabase(s, 'db', { name: 'materialize', serverId: 'x', charset: 'UTF8', collation: 'en_US.utf8' }),
+    ],
     ['MZ-DATA-1', 'prevent_destroy', (s) => new PrivateKey(s, 'sealing', { algorithm: 'RSA', rsaBits: 4096 })],
-    ['MZ-PG-1', 'ranges must be literal', (s) => new PostgresqlFlexibleServerFirewallRule(s, 'fw', { name: 'computed', serverId: 'x', startIpAddress: Fn.cidrhost('10.0.0.0/8', 0), endIpAddress: Fn.cidrhost('10.0.0.0/8', 255) })],
+    [
+      'MZ-PG-1',
+      'ranges must be literal',
+      (s) =>
+        new PostgresqlFlexibleServerFirewallRule(s, 'fw', {
+          name: 'computed',
+          serverId: 'x',
+          startIpAddress: Fn.cidrhost('10.0.0.0/8', 0),
+          endIpAddress: Fn.cidrhost('10.0.0.0/8', 255),
+        }),
+    ],
   ];
 
   it.each(cases)('%s rejects %s', (id, message, add) => {
-    expect(() => Testing.fullSynth(stackWith(add))).toThrow(new RegExp(`\\[${id}\\][^\\n]*${message.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    expect(() => Testing.fullSynth(stackWith(add))).toThrow(
+      new RegExp(`\\[${id}\\][^\\n]*${message.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`),
+    );
   });
 
   it('passes compliant resources', () => {
-    expect(() => Testing.fullSynth(stackWith((s) => {
-      new StorageAccount(s, 'sa', goodAccount);
-      new PostgresqlFlexibleServerFirewallRule(s, 'fw', { name: 'office', serverId: 'x', startIpAddress: '203.0.113.0', endIpAddress: '203.0.113.255' });
-      // One address Terraform computes (the cluster's egress IP) is one address.
-      const egress = Fn.cidrhost('20.0.0.0/24', 7);
-      new PostgresqlFlexibleServerFirewallRule(s, 'egress', { name: 'aks-egress', serverId: 'x', startIpAddress: egress, endIpAddress: egress });
-      new PrivateKey(s, 'sealing', { algorithm: 'RSA', rsaBits: 4096, lifecycle: { preventDestroy: true } });
-    }))).not.toThrow();
+    expect(() =>
+      Testing.fullSynth(
+        stackWith((s) => {
+          new StorageAccount(s, 'sa', goodAccount);
+          new PostgresqlFlexibleServerFirewallRule(s, 'fw', {
+            name: 'office',
+            serverId: 'x',
+            startIpAddress: '203.0.113.0',
+            endIpAddress: '203.0.113.255',
+          });
+          // One address Terraform computes (the cluster's egress IP) is one address.
+          const egress = Fn.cidrhost('20.0.0.0/24', 7);
+          new PostgresqlFlexibleServerFirewallRule(s, 'egress', {
+            name: 'aks-egress',
+            serverId: 'x',
+            startIpAddress: egress,
+            endIpAddress: egress,
+          });
+          new PrivateKey(s, 'sealing', { algorithm: 'RSA', rsaBits: 4096, lifecycle: { preventDestroy: true } });
+        }),
+      ),
+    ).not.toThrow();
   });
 
   it('does not require prevent_destroy when data protection is off', () => {
-    expect(() => Testing.fullSynth(stackWith((s) => new StorageAccount(s, 'sa', { ...goodAccount, lifecycle: undefined }), false))).not.toThrow();
+    expect(() =>
+      Testing.fullSynth(stackWith((s) => new StorageAccount(s, 'sa', { ...goodAccount, lifecycle: undefined }), false)),
+    ).not.toThrow();
   });
 
   it('Testing.synth alone does not throw, which is why these tests use fullSynth', () => {
@@ -73,6 +182,8 @@ describe('tagging aspect', () => {
     new AzurermProvider(stack, 'azurerm', { features: [{}] });
     new StorageAccount(stack, 'sa', { ...goodAccount, tags: { owner: 'me', environment: 'override' } });
     Aspects.of(stack).add(new TaggingAspect({ environment: 'dev', 'managed-by': 'x' }));
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(StorageAccount, { tags: { environment: 'override', 'managed-by': 'x', owner: 'me' } });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(StorageAccount, {
+      tags: { environment: 'override', 'managed-by': 'x', owner: 'me' },
+    });
   });
 });

@@ -10,13 +10,48 @@ import type { TerraformJson } from './stack-fixture';
  * argument (azurerm 4.x source, read for these tests): a name the provider rejects fails `plan`.
  */
 const RULES: { type: string; arg: string; re: RegExp; source: string }[] = [
-  { type: 'azurerm_kubernetes_cluster', arg: 'name', re: /^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$/, source: 'internal/services/containers/validate/kubernetes.go KubernetesClusterName' },
-  { type: 'azurerm_kubernetes_cluster', arg: 'dns_prefix', re: /^[a-zA-Z\d]$|^[a-zA-Z\d][-a-zA-Z\d]{0,52}[a-zA-Z\d]$/, source: 'internal/services/containers/validate/kubernetes.go KubernetesDNSPrefix' },
-  { type: 'azurerm_kubernetes_cluster', arg: 'default_node_pool.name', re: /^[a-z]{1}[a-z\d]{0,11}$/, source: 'internal/services/containers/validate/kubernetes.go KubernetesAgentPoolName' },
-  { type: 'azurerm_kubernetes_cluster_node_pool', arg: 'name', re: /^[a-z]{1}[a-z\d]{0,11}$/, source: 'internal/services/containers/validate/kubernetes.go KubernetesAgentPoolName' },
-  { type: 'azurerm_kubernetes_cluster_node_pool', arg: 'node_taints', re: /^[^:=]+(=[^:]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/, source: 'internal/services/containers/validate/kubernetes.go KubernetesNodeTaint' },
-  { type: 'azurerm_kubernetes_flux_configuration', arg: 'git_repository.url', re: /^(http:\/\/|https:\/\/|git@|ssh:\/\/)/, source: 'internal/services/containers/validate/kubernetes.go KubernetesGitRepositoryUrl' },
-  { type: 'azurerm_storage_account', arg: 'name', re: /^[a-z0-9]{3,24}$/, source: 'internal/services/storage/validate/storage_account_name.go StorageAccountName' },
+  {
+    type: 'azurerm_kubernetes_cluster',
+    arg: 'name',
+    re: /^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$/,
+    source: 'internal/services/containers/validate/kubernetes.go KubernetesClusterName',
+  },
+  {
+    type: 'azurerm_kubernetes_cluster',
+    arg: 'dns_prefix',
+    re: /^[a-zA-Z\d]$|^[a-zA-Z\d][-a-zA-Z\d]{0,52}[a-zA-Z\d]$/,
+    source: 'internal/services/containers/validate/kubernetes.go KubernetesDNSPrefix',
+  },
+  {
+    type: 'azurerm_kubernetes_cluster',
+    arg: 'default_node_pool.name',
+    re: /^[a-z]{1}[a-z\d]{0,11}$/,
+    source: 'internal/services/containers/validate/kubernetes.go KubernetesAgentPoolName',
+  },
+  {
+    type: 'azurerm_kubernetes_cluster_node_pool',
+    arg: 'name',
+    re: /^[a-z]{1}[a-z\d]{0,11}$/,
+    source: 'internal/services/containers/validate/kubernetes.go KubernetesAgentPoolName',
+  },
+  {
+    type: 'azurerm_kubernetes_cluster_node_pool',
+    arg: 'node_taints',
+    re: /^[^:=]+(=[^:]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/,
+    source: 'internal/services/containers/validate/kubernetes.go KubernetesNodeTaint',
+  },
+  {
+    type: 'azurerm_kubernetes_flux_configuration',
+    arg: 'git_repository.url',
+    re: /^(http:\/\/|https:\/\/|git@|ssh:\/\/)/,
+    source: 'internal/services/containers/validate/kubernetes.go KubernetesGitRepositoryUrl',
+  },
+  {
+    type: 'azurerm_storage_account',
+    arg: 'name',
+    re: /^[a-z0-9]{3,24}$/,
+    source: 'internal/services/storage/validate/storage_account_name.go StorageAccountName',
+  },
 ];
 
 function values(resource: Record<string, unknown>, path: string): unknown[] {
@@ -32,9 +67,15 @@ const environments = [
   loadEnvironment(exampleWith((d) => (d.names = { aksCluster: `mz_${'x'.repeat(59)}z` }))),
 ];
 
-describe.each(environments.map((e) => [e.name === 'example' && e.names.aksCluster.includes('_') ? 'example (underscored cluster name)' : e.name, e] as const))('names in %s', (_n, e) => {
+describe.each(
+  environments.map(
+    (e) => [e.name === 'example' && e.names.aksCluster.includes('_') ? 'example (underscored cluster name)' : e.name, e] as const,
+  ),
+)('names in %s', (_n, e) => {
   const app = Testing.app();
-  const json = JSON.parse(Testing.synth(new MaterializeStack(app, e, { localStatePath: localStatePath(workspace(), e.name) }))) as TerraformJson;
+  const json = JSON.parse(
+    Testing.synth(new MaterializeStack(app, e, { localStatePath: localStatePath(workspace(), e.name) })),
+  ) as TerraformJson;
 
   it.each(RULES.map((r) => [`${r.type}.${r.arg}`, r] as const))('%s passes the provider rule', (_key, rule) => {
     const found = Object.values(json.resource[rule.type] ?? {}).flatMap((r) => values(r, rule.arg));

@@ -3,7 +3,18 @@ import { planSql } from '../../cli/sql/plan';
 import { loadAllEnvironments } from '../../core/environments';
 import { renderGitops } from '../../manifests/gitops';
 import { RENDERED_OBJECTS, type KubeObject } from '../../manifests/render';
-import { allocatable, HEADROOM, materializePoolDaemonSets, materializePoolPods, parseCpu, parseMemory, place, systemPoolPods, AKS_DAEMONSET_ALLOWANCE, type PodRequest } from '../../model/capacity';
+import {
+  allocatable,
+  HEADROOM,
+  materializePoolDaemonSets,
+  materializePoolPods,
+  parseCpu,
+  parseMemory,
+  place,
+  systemPoolPods,
+  AKS_DAEMONSET_ALLOWANCE,
+  type PodRequest,
+} from '../../model/capacity';
 import { CHARTS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { env, REPO_ROOT } from '../helpers';
@@ -19,33 +30,63 @@ import { operatorFlags } from '../support/operator-runtime';
 const ENVIRONMENTS: Environment[] = [...loadAllEnvironments(join(REPO_ROOT, 'environments')), env('staging'), env('prod')];
 
 type Requests = { requests?: { cpu?: string; memory?: string } };
-const pod = (name: string, r: Requests | undefined): PodRequest => ({ name, cpuMillis: parseCpu(r?.requests?.cpu ?? '0'), memoryMi: parseMemory(r?.requests?.memory ?? '0') });
+const pod = (name: string, r: Requests | undefined): PodRequest => ({
+  name,
+  cpuMillis: parseCpu(r?.requests?.cpu ?? '0'),
+  memoryMi: parseMemory(r?.requests?.memory ?? '0'),
+});
 
 function renderedPods(e: Environment) {
-  const tree = renderGitops(e, { environmentsDir: join(REPO_ROOT, 'environments'), previousDir: '/nonexistent', environmentIdChangeAccepted: true }).files as Map<string, string>;
+  const tree = renderGitops(e, {
+    environmentsDir: join(REPO_ROOT, 'environments'),
+    previousDir: '/nonexistent',
+    environmentIdChangeAccepted: true,
+  }).files as Map<string, string>;
   const objects = [...RENDERED_OBJECTS.get(tree)!.values()] as (KubeObject & { spec: any })[];
   const hr = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === CHARTS.operator.releaseName)!.spec;
-  const deployment = helmTemplate(`${CHARTS.operator.name}-${hr.chart.spec.version}`, hr.releaseName, hr.targetNamespace, hr.values).find((o) => o.kind === 'Deployment')!;
+  const deployment = helmTemplate(`${CHARTS.operator.name}-${hr.chart.spec.version}`, hr.releaseName, hr.targetNamespace, hr.values).find(
+    (o) => o.kind === 'Deployment',
+  )!;
   const { values } = operatorFlags(deployment);
   const flag = (name: string) => values.get(name)?.[0];
-  const sizes = JSON.parse(flag('--environmentd-cluster-replica-sizes')!) as Record<string, { cpu_limit: number; memory_limit: string; scale: number }>;
-  const replica = (name: string, size: string): PodRequest => ({ name, cpuMillis: parseCpu(sizes[size].cpu_limit * sizes[size].scale), memoryMi: parseMemory(sizes[size].memory_limit) });
+  const sizes = JSON.parse(flag('--environmentd-cluster-replica-sizes')!) as Record<
+    string,
+    { cpu_limit: number; memory_limit: string; scale: number }
+  >;
+  const replica = (name: string, size: string): PodRequest => ({
+    name,
+    cpuMillis: parseCpu(sizes[size].cpu_limit * sizes[size].scale),
+    memoryMi: parseMemory(sizes[size].memory_limit),
+  });
   const cr = objects.find((o) => o.kind === 'Materialize')!.spec;
 
-  const mz: PodRequest[] = [pod('environmentd', cr.environmentdResourceRequirements), pod('environmentd next', cr.environmentdResourceRequirements)];
-  for (const i of [1, 2]) mz.push(pod(`balancerd ${i}`, cr.balancerdResourceRequirements), pod(`console ${i}`, JSON.parse(flag('--console-default-resources')!)));
+  const mz: PodRequest[] = [
+    pod('environmentd', cr.environmentdResourceRequirements),
+    pod('environmentd next', cr.environmentdResourceRequirements),
+  ];
+  for (const i of [1, 2])
+    mz.push(pod(`balancerd ${i}`, cr.balancerdResourceRequirements), pod(`console ${i}`, JSON.parse(flag('--console-default-resources')!)));
   const builtins: [string, string, string | undefined][] = [
     ['quickstart', '--bootstrap-default-cluster-replica-size', undefined],
-    ['mz_catalog_server', '--bootstrap-builtin-catalog-server-cluster-replica-size', '--bootstrap-builtin-catalog-server-cluster-replication-factor'],
+    [
+      'mz_catalog_server',
+      '--bootstrap-builtin-catalog-server-cluster-replica-size',
+      '--bootstrap-builtin-catalog-server-cluster-replication-factor',
+    ],
     ['mz_system', '--bootstrap-builtin-system-cluster-replica-size', '--bootstrap-builtin-system-cluster-replication-factor'],
     ['mz_probe', '--bootstrap-builtin-probe-cluster-replica-size', '--bootstrap-builtin-probe-cluster-replication-factor'],
     ['mz_support', '--bootstrap-builtin-support-cluster-replica-size', '--bootstrap-builtin-support-cluster-replication-factor'],
     ['mz_analytics', '--bootstrap-builtin-analytics-cluster-replica-size', '--bootstrap-builtin-analytics-cluster-replication-factor'],
   ];
   // A factor the operator is not given is Materialize's default: 1.
-  for (const [cluster, sizeFlag, factorFlag] of builtins) for (let i = 0; i < Number((factorFlag && flag(factorFlag)) ?? 1); i++) mz.push(replica(`${cluster} r${i + 1}`, flag(sizeFlag)!));
+  for (const [cluster, sizeFlag, factorFlag] of builtins)
+    for (let i = 0; i < Number((factorFlag && flag(factorFlag)) ?? 1); i++) mz.push(replica(`${cluster} r${i + 1}`, flag(sizeFlag)!));
   if (e.eventHubs.enabled) {
-    const plan = planSql({ env: e, readerConnectionString: 'Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=r;SharedAccessKey=k', rolePasswords: Object.fromEntries(e.eventHubs.roles.map((r) => [r.name, 'pw'])) });
+    const plan = planSql({
+      env: e,
+      readerConnectionString: 'Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=r;SharedAccessKey=k',
+      rolePasswords: Object.fromEntries(e.eventHubs.roles.map((r) => [r.name, 'pw'])),
+    });
     for (const s of plan.statements.filter((x) => x.kind === 'cluster')) {
       const [, name, size, factor] = /^CREATE CLUSTER (\w+) \(SIZE = '([^']+)', REPLICATION FACTOR = (\d+)\)$/.exec(s.sql.text)!;
       for (let i = 0; i < Number(factor); i++) mz.push(replica(`${name} r${i + 1}`, size));
@@ -57,9 +98,16 @@ function renderedPods(e: Environment) {
         const spec = ds.spec.template.spec;
         const inits = (spec.initContainers ?? []).map((c: { resources?: Requests }) => pod('init', c.resources));
         const mains = spec.containers.map((c: { resources?: Requests }) => pod('main', c.resources));
-        const sum = mains.reduce((a: PodRequest, p: PodRequest) => ({ ...a, cpuMillis: a.cpuMillis + p.cpuMillis, memoryMi: a.memoryMi + p.memoryMi }), { name: 'disk-setup', cpuMillis: 0, memoryMi: 0 });
+        const sum = mains.reduce(
+          (a: PodRequest, p: PodRequest) => ({ ...a, cpuMillis: a.cpuMillis + p.cpuMillis, memoryMi: a.memoryMi + p.memoryMi }),
+          { name: 'disk-setup', cpuMillis: 0, memoryMi: 0 },
+        );
         // A pod requests the larger of its largest init container and the sum of its containers.
-        return { name: 'disk-setup', cpuMillis: Math.max(sum.cpuMillis, ...inits.map((p: PodRequest) => p.cpuMillis)), memoryMi: Math.max(sum.memoryMi, ...inits.map((p: PodRequest) => p.memoryMi)) };
+        return {
+          name: 'disk-setup',
+          cpuMillis: Math.max(sum.cpuMillis, ...inits.map((p: PodRequest) => p.cpuMillis)),
+          memoryMi: Math.max(sum.memoryMi, ...inits.map((p: PodRequest) => p.memoryMi)),
+        };
       })()
     : undefined;
   return { mz, diskSetup, operator: pod('operator', deployment.spec.template.spec.containers[0].resources) };
@@ -72,25 +120,37 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('capacity of %s, fr
 
   it('the model counts the same pods with the same requests as the rendered chart, CR, DaemonSet and SQL', () => {
     expect(shape(materializePoolPods(e))).toEqual(shape(real.mz));
-    expect(shape(materializePoolDaemonSets(e).filter((d) => d.name === 'disk-setup'))).toEqual(real.diskSetup ? shape([real.diskSetup]) : []);
+    expect(shape(materializePoolDaemonSets(e).filter((d) => d.name === 'disk-setup'))).toEqual(
+      real.diskSetup ? shape([real.diskSetup]) : [],
+    );
     expect(shape(systemPoolPods().filter((p) => p.name === 'materialize-operator'))).toEqual(shape([real.operator]));
   });
 
-  it('the Materialize pool holds every pod, a rollout\'s second environmentd included, with headroom', () => {
+  it("the Materialize pool holds every pod, a rollout's second environmentd included, with headroom", () => {
     const pool = e.aks.materializePool;
-    const p = place(allocatable(pool.vmSize)!, pool.nodeCount, [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }, ...(real.diskSetup ? [real.diskSetup] : [])], real.mz);
+    const p = place(
+      allocatable(pool.vmSize)!,
+      pool.nodeCount,
+      [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }, ...(real.diskSetup ? [real.diskSetup] : [])],
+      real.mz,
+    );
     expect(p.unplaced).toEqual([]);
     expect(Math.min(p.freeCpu, p.freeMemory)).toBeGreaterThanOrEqual(HEADROOM);
   });
 
-  it('the system pool holds the operator and the cluster\'s own pods', () => {
+  it("the system pool holds the operator and the cluster's own pods", () => {
     const pool = e.aks.systemPool;
-    const p = place(allocatable(pool.vmSize)!, pool.nodeCount, [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }], [real.operator, ...systemPoolPods().filter((x) => x.name !== 'materialize-operator')]);
+    const p = place(
+      allocatable(pool.vmSize)!,
+      pool.nodeCount,
+      [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }],
+      [real.operator, ...systemPoolPods().filter((x) => x.name !== 'materialize-operator')],
+    );
     expect(p.unplaced).toEqual([]);
   });
 });
 
-describe('allocatable resources, per AKS\'s reservation rules', () => {
+describe("allocatable resources, per AKS's reservation rules", () => {
   it.each([
     // 2 vCPU: 100m reserved; 16 GiB: 20 MB x 30 pods + 50 MB, and the 100 Mi eviction threshold.
     ['Standard_E2pds_v6', 1900, 16384 - 650 - 100],

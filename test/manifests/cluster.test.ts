@@ -18,11 +18,18 @@ import { instancePods, operatorRuntimePolicies } from '../support/operator-runti
 const ENVIRONMENTS: Environment[] = [...loadAllEnvironments(join(REPO_ROOT, 'environments')), env('staging'), env('prod')];
 
 function gitops(e: Environment): KubeObject[] {
-  const tree = renderGitops(e, { environmentsDir: join(REPO_ROOT, 'environments'), previousDir: '/nonexistent', environmentIdChangeAccepted: true }).files as Map<string, string>;
+  const tree = renderGitops(e, {
+    environmentsDir: join(REPO_ROOT, 'environments'),
+    previousDir: '/nonexistent',
+    environmentIdChangeAccepted: true,
+  }).files as Map<string, string>;
   return [...RENDERED_OBJECTS.get(tree)!.values()];
 }
 
-function helmRelease(objects: KubeObject[], name: string): { releaseName: string; targetNamespace: string; chart: { spec: { chart: string; version: string } }; values: Record<string, unknown> } {
+function helmRelease(
+  objects: KubeObject[],
+  name: string,
+): { releaseName: string; targetNamespace: string; chart: { spec: { chart: string; version: string } }; values: Record<string, unknown> } {
   const hr = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === name);
   if (!hr) throw new Error(`no HelmRelease ${name}`);
   return hr.spec as never;
@@ -49,7 +56,12 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the operator chart
     expect(pod.nodeSelector).toEqual({ [SYSTEM_POOL.label.key]: SYSTEM_POOL.label.value });
     expect(pod.tolerations).toBeUndefined();
     const mzSelector = `${MATERIALIZE_POOL.label.key}=${MATERIALIZE_POOL.label.value}`;
-    const toleration = JSON.stringify({ effect: MATERIALIZE_POOL.taint.effect, key: MATERIALIZE_POOL.taint.key, operator: 'Equal', value: MATERIALIZE_POOL.taint.value });
+    const toleration = JSON.stringify({
+      effect: MATERIALIZE_POOL.taint.effect,
+      key: MATERIALIZE_POOL.taint.key,
+      operator: 'Equal',
+      value: MATERIALIZE_POOL.taint.value,
+    });
     for (const component of ['environmentd', 'clusterd', 'balancerd', 'console']) {
       expect(args).toContain(`--${component}-node-selector=${mzSelector}`);
       expect(args).toContain(`--${component}-toleration=${toleration}`);
@@ -62,7 +74,13 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the operator chart
     expect(args).toContain('--network-policies-internal-enabled');
     expect(args).not.toContain('--network-policies-ingress-enabled');
     expect(args).not.toContain('--network-policies-egress-enabled');
-    const sizes = JSON.parse(args.find((a) => a.startsWith('--environmentd-cluster-replica-sizes='))!.split('=').slice(1).join('=')) as Record<string, { swap_enabled?: boolean; selectors?: Record<string, string> }>;
+    const sizes = JSON.parse(
+      args
+        .find((a) => a.startsWith('--environmentd-cluster-replica-sizes='))!
+        .split('=')
+        .slice(1)
+        .join('='),
+    ) as Record<string, { swap_enabled?: boolean; selectors?: Record<string, string> }>;
     expect(sizes['25cc'].swap_enabled ?? false).toBe(e.materialize.swap);
     expect(sizes['25cc'].selectors?.[MATERIALIZE_POOL.swapLabel.key] === MATERIALIZE_POOL.swapLabel.value).toBe(e.materialize.swap);
   });
@@ -77,7 +95,17 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the operator chart
     const fresh = leaves(hr.values).filter(({ path }) => !CHECKED_PATHS.has(path.join('.')));
     for (const { path } of fresh) CHECKED_PATHS.add(path.join('.'));
     const unread = fresh
-      .filter(({ path }) => JSON.stringify(helmTemplate(`${CHARTS.operator.name}-${hr.chart.spec.version}`, hr.releaseName, hr.targetNamespace, mutateLeaf(hr.values, path))) === baseline)
+      .filter(
+        ({ path }) =>
+          JSON.stringify(
+            helmTemplate(
+              `${CHARTS.operator.name}-${hr.chart.spec.version}`,
+              hr.releaseName,
+              hr.targetNamespace,
+              mutateLeaf(hr.values, path),
+            ),
+          ) === baseline,
+      )
       .map(({ path }) => path.join('.'));
     expect(unread).toEqual([]);
   });
@@ -125,11 +153,20 @@ function model(e: Environment) {
   const host = (cidr: string, n: number) => cidrHost(parseCidr(cidr) as Cidr, n);
   const clientRanges = e.allowedClientRanges.length > 0 ? e.allowedClientRanges : [e.network.vnetCidr];
   const client: External = { name: `a client in ${clientRanges[0]}`, ip: host(clientRanges[0], 10) };
-  const postgres: External = e.postgres.publicAccess ? OUTSIDE.publicPostgres : { name: 'PostgreSQL (delegated subnet)', ip: host(e.network.postgresSubnetCidr, 4) };
+  const postgres: External = e.postgres.publicAccess
+    ? OUTSIDE.publicPostgres
+    : { name: 'PostgreSQL (delegated subnet)', ip: host(e.network.postgresSubnetCidr, 4) };
   return { cluster, pods, client, postgres, eventHubs: e.eventHubs.enabled };
 }
 
-type Flow = [string, (m: ReturnType<typeof model>) => Endpoint, (m: ReturnType<typeof model>) => Endpoint, number, ('TCP' | 'UDP')?, ((m: ReturnType<typeof model>) => boolean)?];
+type Flow = [
+  string,
+  (m: ReturnType<typeof model>) => Endpoint,
+  (m: ReturnType<typeof model>) => Endpoint,
+  number,
+  ('TCP' | 'UDP')?,
+  ((m: ReturnType<typeof model>) => boolean)?,
+];
 
 /** Flows a working instance needs (deployment-facts.md, section 1). */
 const REQUIRED: Flow[] = [
@@ -147,7 +184,14 @@ const REQUIRED: Flow[] = [
   ['clusterd -> Blob', (m) => m.pods.clusterd, () => OUTSIDE.blob, 443],
   ['clusterd -> PostgreSQL (persist consensus)', (m) => m.pods.clusterd, (m) => m.postgres, 5432],
   ['clusterd -> Event Hubs Kafka', (m) => m.pods.clusterd, () => OUTSIDE.eventHubs, 9093, 'TCP', (m) => m.eventHubs],
-  ['environmentd -> Event Hubs Kafka (source purification)', (m) => m.pods.environmentd, () => OUTSIDE.eventHubs, 9093, 'TCP', (m) => m.eventHubs],
+  [
+    'environmentd -> Event Hubs Kafka (source purification)',
+    (m) => m.pods.environmentd,
+    () => OUTSIDE.eventHubs,
+    9093,
+    'TCP',
+    (m) => m.eventHubs,
+  ],
   ['clusterd -> DNS', (m) => m.pods.clusterd, (m) => m.pods.dns, 53, 'UDP'],
   ['balancerd -> environmentd SQL', (m) => m.pods.balancerd, (m) => m.pods.environmentd, 6875],
   ['balancerd -> environmentd http', (m) => m.pods.balancerd, (m) => m.pods.environmentd, 6876],
@@ -202,7 +246,10 @@ describe('the evaluator', () => {
   const pod = (name: string, namespace: string, labels: Record<string, string>): Pod => ({ name, namespace, labels });
   const a = pod('a', 'ns1', { app: 'a' });
   const b = pod('b', 'ns2', { app: 'b' });
-  const policy = (namespace: string, spec: NetworkPolicy['spec']): NetworkPolicy => ({ metadata: { name: `p-${namespace}`, namespace }, spec });
+  const policy = (namespace: string, spec: NetworkPolicy['spec']): NetworkPolicy => ({
+    metadata: { name: `p-${namespace}`, namespace },
+    spec,
+  });
 
   it('defaults policyTypes to Ingress, plus Egress when egress rules exist', () => {
     const egressOnlyRules = policy('ns1', { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] });
@@ -213,14 +260,24 @@ describe('the evaluator', () => {
   });
 
   it('ANDs a namespaceSelector with a podSelector in one peer, ORs separate peers', () => {
-    const and = policy('ns1', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'x' } }, podSelector: { matchLabels: { app: 'c' } } }] }] });
+    const and = policy('ns1', {
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'x' } }, podSelector: { matchLabels: { app: 'c' } } }] }],
+    });
     const m: ClusterModel = { namespaces: { ns2: { team: 'x' } }, policies: [and] };
     expect(evaluate(m, b, a, 80).allowed).toBe(false);
     expect(evaluate(m, pod('c', 'ns2', { app: 'c' }), a, 80).allowed).toBe(true);
   });
 
   it('honours ipBlock except, protocols and port ranges', () => {
-    const p = policy('ns1', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.9.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 6000, endPort: 6010 }] }] });
+    const p = policy('ns1', {
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [
+        { from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.9.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 6000, endPort: 6010 }] },
+      ],
+    });
     const m: ClusterModel = { namespaces: {}, policies: [p] };
     expect(evaluate(m, { name: 'in', ip: '10.1.0.1' }, a, 6005).allowed).toBe(true);
     expect(evaluate(m, { name: 'in', ip: '10.1.0.1' }, a, 6005, 'UDP').allowed).toBe(false);

@@ -39,16 +39,31 @@ describe('health of the Materialize instance, as Flux computes it', () => {
     ['no status yet', mz(1), 'InProgress'],
     ['a rollout being applied (Unknown/Applying)', mz(2, { status: 'Unknown', reason: 'Applying', observedGeneration: 2 }), 'InProgress'],
     ['the new generation live (True/Applied)', mz(2, { status: 'True', reason: 'Applied', observedGeneration: 2 }), 'Current'],
-    ['an Applied condition from before the latest spec change', mz(3, { status: 'True', reason: 'Applied', observedGeneration: 2 }), 'InProgress'],
-    ['a failed rollout (False/FailedDeploy): fails now, not at the timeout', mz(2, { status: 'False', reason: 'FailedDeploy', observedGeneration: 2 }), 'Failed'],
-    ['a spec change without a new requestRollout (False/WaitingForApproval), which the operator never applies', mz(2, { status: 'False', reason: 'WaitingForApproval', observedGeneration: 2 }), 'Failed'],
+    [
+      'an Applied condition from before the latest spec change',
+      mz(3, { status: 'True', reason: 'Applied', observedGeneration: 2 }),
+      'InProgress',
+    ],
+    [
+      'a failed rollout (False/FailedDeploy): fails now, not at the timeout',
+      mz(2, { status: 'False', reason: 'FailedDeploy', observedGeneration: 2 }),
+      'Failed',
+    ],
+    [
+      'a spec change without a new requestRollout (False/WaitingForApproval), which the operator never applies',
+      mz(2, { status: 'False', reason: 'WaitingForApproval', observedGeneration: 2 }),
+      'Failed',
+    ],
   ])('%s', (_what, obj, expected) => {
     expect(fluxHealth(of('Materialize'), obj)).toBe(expected);
   });
 });
 
 describe('health of the backend SealedSecret', () => {
-  const sealed = (status?: string) => ({ metadata: { name: 'materialize-backend', generation: 1 }, status: status ? { conditions: [{ type: 'Synced', status }], observedGeneration: 1 } : {} });
+  const sealed = (status?: string) => ({
+    metadata: { name: 'materialize-backend', generation: 1 },
+    status: status ? { conditions: [{ type: 'Synced', status }], observedGeneration: 1 } : {},
+  });
   it.each([
     ['not yet unsealed', sealed(), 'InProgress'],
     ['unsealed', sealed('True'), 'Current'],

@@ -26,25 +26,36 @@ function snapshotDir(dir: string): Record<string, string> {
 }
 
 describe('rendering dist/<env>', () => {
-  const context = (previousDir: string) => ({ environmentsDir: join(REPO_ROOT, 'environments'), previousDir, environmentIdChangeAccepted: false });
+  const context = (previousDir: string) => ({
+    environmentsDir: join(REPO_ROOT, 'environments'),
+    previousDir,
+    environmentIdChangeAccepted: false,
+  });
 
   it('renders every folder with a kustomization.yaml, byte-identical on a second run', () => {
     const first = renderGitops(env('example'), context('/nonexistent'));
-    for (const folder of ['', 'flux/', 'infrastructure/', 'instance/']) expect([...first.files.keys()]).toContain(`${folder}kustomization.yaml`);
+    for (const folder of ['', 'flux/', 'infrastructure/', 'instance/'])
+      expect([...first.files.keys()]).toContain(`${folder}kustomization.yaml`);
     expect(renderGitops(env('example'), context('/nonexistent')).files).toEqual(first.files);
   });
 
   it('refuses a changed environmentId against the committed folder, unless forced', () => {
     const moved = (force: boolean) =>
-      loadEnvironment(exampleWith((d) => {
-        d.materialize.environmentId = '99999999-9999-4999-8999-999999999999';
-        d.materialize.requestRollout = '55555555-5555-4555-8555-555555555555';
-        d.materialize.forceEnvironmentIdChange = force;
-      }));
+      loadEnvironment(
+        exampleWith((d) => {
+          d.materialize.environmentId = '99999999-9999-4999-8999-999999999999';
+          d.materialize.requestRollout = '55555555-5555-4555-8555-555555555555';
+          d.materialize.forceEnvironmentIdChange = force;
+        }),
+      );
     const committed = join(REPO_ROOT, 'dist', 'example');
     expect(() => renderGitops(moved(false), context(committed))).toThrow(SynthRefusedError);
-    expect(() => renderGitops(moved(false), context(committed))).toThrow(/environment "example": materialize.environmentId changed from 7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17 to 99999999-.*orphans all data.*forceEnvironmentIdChange/);
-    expect(renderGitops(moved(true), context(committed)).files.get('instance/materialize-materialize-environment.materialize.yaml')).toContain('99999999-9999-4999-8999-999999999999');
+    expect(() => renderGitops(moved(false), context(committed))).toThrow(
+      /environment "example": materialize.environmentId changed from 7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17 to 99999999-.*orphans all data.*forceEnvironmentIdChange/,
+    );
+    expect(
+      renderGitops(moved(true), context(committed)).files.get('instance/materialize-materialize-environment.materialize.yaml'),
+    ).toContain('99999999-9999-4999-8999-999999999999');
     expect(renderGitops(moved(false), { ...context(committed), environmentIdChangeAccepted: true }).files.size).toBeGreaterThan(10);
   });
 
@@ -53,10 +64,12 @@ describe('rendering dist/<env>', () => {
     expect(() => renderGitops(bigger, context(join(REPO_ROOT, 'dist', 'example')))).toThrow(
       /the Materialize spec changes \(environmentdResourceRequirements\) but materialize.requestRollout does not, so the operator would never apply it; run mzops rollout example/,
     );
-    const rolled = loadEnvironment(exampleWith((d) => {
-      d.materialize.environmentdResources = { memoryLimit: '5Gi' };
-      d.materialize.requestRollout = '66666666-6666-4666-8666-666666666666';
-    }));
+    const rolled = loadEnvironment(
+      exampleWith((d) => {
+        d.materialize.environmentdResources = { memoryLimit: '5Gi' };
+        d.materialize.requestRollout = '66666666-6666-4666-8666-666666666666';
+      }),
+    );
     expect(renderGitops(rolled, context(join(REPO_ROOT, 'dist', 'example'))).files.size).toBeGreaterThan(10);
   });
 
@@ -68,7 +81,10 @@ describe('rendering dist/<env>', () => {
 
   it('refuses a plain Secret', () => {
     const tree = renderEnvironment(env('example'), { sealed: null });
-    tree.set('instance/secret-materialize-environment.leak.yaml', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: leak\n  namespace: materialize-environment\nstringData:\n  password: hunter2\n');
+    tree.set(
+      'instance/secret-materialize-environment.leak.yaml',
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: leak\n  namespace: materialize-environment\nstringData:\n  password: hunter2\n',
+    );
     expect(() => checkTree(env('example'), tree)).toThrow(/plain Secret/);
   });
 
@@ -84,9 +100,14 @@ describe('rendering dist/<env>', () => {
         `import base from ${JSON.stringify(join(REPO_ROOT, 'environments', 'example'))};\nexport default { ...base, name: 'broken', prefix: 'broken', access: { publicLoadBalancers: true }, allowedClientRanges: [] };\n`,
       );
       const before = snapshotTree(root);
-      const result = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', root], { cwd: REPO_ROOT }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+      const result = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', root], { cwd: REPO_ROOT }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
       expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toMatch(/^environments\/broken.ts: environment "broken": allowedClientRanges must list client ranges when access.publicLoadBalancers is on .*; for example \["203.0.113.0\/24"\]$/);
+      expect(result.stderr.trim()).toMatch(
+        /^environments\/broken.ts: environment "broken": allowedClientRanges must list client ranges when access.publicLoadBalancers is on .*; for example \["203.0.113.0\/24"\]$/,
+      );
       expect(snapshotTree(root)).toEqual(before);
     } finally {
       rmSync(root, { recursive: true, force: true });
@@ -96,10 +117,18 @@ describe('rendering dist/<env>', () => {
   it('refuses an environment file whose name differs from the environment it defines', async () => {
     const root = tempRepo(['example']);
     try {
-      writeFileSync(join(root, 'environments', 'dev.ts'), `import base from ${JSON.stringify(join(REPO_ROOT, 'environments', 'example'))};\nexport default { ...base, name: 'devx', prefix: 'devx', materialize: { ...base.materialize, environmentId: '0b6c2f4e-3d5a-4e7b-9c1d-2f8a6b4c0e20' } };\n`);
-      const result = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', root], { cwd: REPO_ROOT }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+      writeFileSync(
+        join(root, 'environments', 'dev.ts'),
+        `import base from ${JSON.stringify(join(REPO_ROOT, 'environments', 'example'))};\nexport default { ...base, name: 'devx', prefix: 'devx', materialize: { ...base.materialize, environmentId: '0b6c2f4e-3d5a-4e7b-9c1d-2f8a6b4c0e20' } };\n`,
+      );
+      const result = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', root], { cwd: REPO_ROOT }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
       expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toBe('environment "devx": name must match its file name environments/dev.ts (got "devx"); for example "dev" (or rename the file to devx.ts)');
+      expect(result.stderr.trim()).toBe(
+        'environment "devx": name must match its file name environments/dev.ts (got "devx"); for example "dev" (or rename the file to devx.ts)',
+      );
       expect(existsSync(join(root, 'dist'))).toBe(false);
     } finally {
       rmSync(root, { recursive: true, force: true });
@@ -112,7 +141,11 @@ describe('kubectl kustomize', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it.each(['example', 'staging', 'prod'])('builds every folder of %s, as Flux does', async (name) => {
-    for (const [rel, text] of renderGitops(env(name), { environmentsDir: join(REPO_ROOT, 'environments'), previousDir: '/nonexistent', environmentIdChangeAccepted: false }).files) {
+    for (const [rel, text] of renderGitops(env(name), {
+      environmentsDir: join(REPO_ROOT, 'environments'),
+      previousDir: '/nonexistent',
+      environmentIdChangeAccepted: false,
+    }).files) {
       mkdirSync(dirname(join(root, name, rel)), { recursive: true });
       writeFileSync(join(root, name, rel), text);
     }
@@ -128,9 +161,14 @@ describe('committed dist/', () => {
     const envs = loadAllEnvironments(join(REPO_ROOT, 'environments'));
     expect(envs.length).toBeGreaterThan(0);
     for (const e of envs) {
-      const fresh = Object.fromEntries(renderGitops(e, { environmentsDir: join(REPO_ROOT, 'environments'), previousDir: join(REPO_ROOT, 'dist', e.name), environmentIdChangeAccepted: false }).files);
+      const fresh = Object.fromEntries(
+        renderGitops(e, {
+          environmentsDir: join(REPO_ROOT, 'environments'),
+          previousDir: join(REPO_ROOT, 'dist', e.name),
+          environmentIdChangeAccepted: false,
+        }).files,
+      );
       expect([`dist/${e.name}`, snapshotDir(join(REPO_ROOT, 'dist', e.name))]).toEqual([`dist/${e.name}`, fresh]);
     }
   });
 });
-

@@ -27,28 +27,45 @@ describe.each(['example', 'staging', 'prod'])('%s GitOps folder', (name) => {
 
 describe('cross-checks with the Terraform stack', () => {
   it.each(['example', 'staging', 'prod'])('%s: tolerations equal the pool taint and nodeSelectors the pool labels', (name) => {
-    const pool = only(synthesized(name).parsed, 'azurerm_kubernetes_cluster_node_pool') as { node_taints: string[]; node_labels: Record<string, string> };
+    const pool = only(synthesized(name).parsed, 'azurerm_kubernetes_cluster_node_pool') as {
+      node_taints: string[];
+      node_labels: Record<string, string>;
+    };
     const values = find(rendered(name), 'HelmRelease', 'materialize-operator').spec.values;
-    const system = (synthesized(name).parsed.resource.azurerm_kubernetes_cluster as Record<string, { default_node_pool: { node_labels: Record<string, string> } }>);
-    for (const [k, v] of Object.entries(values.operator.nodeSelector)) expect(Object.values(system)[0].default_node_pool.node_labels[k]).toBe(v);
+    const system = synthesized(name).parsed.resource.azurerm_kubernetes_cluster as Record<
+      string,
+      { default_node_pool: { node_labels: Record<string, string> } }
+    >;
+    for (const [k, v] of Object.entries(values.operator.nodeSelector))
+      expect(Object.values(system)[0].default_node_pool.node_labels[k]).toBe(v);
     for (const component of ['environmentd', 'clusterd', 'balancerd', 'console']) {
       const { tolerations, nodeSelector } = values[component];
-      expect(tolerations.map((t: { key: string; value: string; effect: string }) => `${t.key}=${t.value}:${t.effect}`)).toEqual(pool.node_taints);
+      expect(tolerations.map((t: { key: string; value: string; effect: string }) => `${t.key}=${t.value}:${t.effect}`)).toEqual(
+        pool.node_taints,
+      );
       for (const [k, v] of Object.entries(nodeSelector)) expect(pool.node_labels[k]).toBe(v);
     }
     expect(values.operator.clusters.swap_enabled).toBe(pool.node_labels['materialize.cloud/swap'] === 'true');
   });
 
-  it.each(['example', 'staging', 'prod'])('%s: Flux objects live in the flux configuration namespace and source its GitRepository', (name) => {
-    const config = only(synthesized(name).parsed, 'azurerm_kubernetes_flux_configuration') as { name: string; namespace: string; kustomizations: { path: string }[] };
-    const tree = rendered(name);
-    for (const o of objects(tree).filter((x) => /toolkit\.fluxcd\.io/.test(x.apiVersion))) expect(o.metadata.namespace).toBe(config.namespace);
-    for (const k of objects(tree, 'flux')) {
-      expect(k.spec.sourceRef).toEqual({ kind: 'GitRepository', name: config.name });
-      expect(tree.has(`${k.spec.path.replace(`./dist/${name}/`, '')}/kustomization.yaml`)).toBe(true);
-    }
-    expect(config.kustomizations[0].path).toBe(`./dist/${name}/flux`);
-  });
+  it.each(['example', 'staging', 'prod'])(
+    '%s: Flux objects live in the flux configuration namespace and source its GitRepository',
+    (name) => {
+      const config = only(synthesized(name).parsed, 'azurerm_kubernetes_flux_configuration') as {
+        name: string;
+        namespace: string;
+        kustomizations: { path: string }[];
+      };
+      const tree = rendered(name);
+      for (const o of objects(tree).filter((x) => /toolkit\.fluxcd\.io/.test(x.apiVersion)))
+        expect(o.metadata.namespace).toBe(config.namespace);
+      for (const k of objects(tree, 'flux')) {
+        expect(k.spec.sourceRef).toEqual({ kind: 'GitRepository', name: config.name });
+        expect(tree.has(`${k.spec.path.replace(`./dist/${name}/`, '')}/kustomization.yaml`)).toBe(true);
+      }
+      expect(config.kustomizations[0].path).toBe(`./dist/${name}/flux`);
+    },
+  );
 
   it('backend secret name and keys agree with the CR and the contract', () => {
     const tree = rendered('example', 'sealed');
@@ -96,10 +113,17 @@ describe('access', () => {
   it('selects balancerd and console pods of this instance on internal load balancers by default', () => {
     const tree = rendered('example');
     const sql = find(tree, 'Service', 'materialize-sql');
-    expect(sql.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true', 'service.beta.kubernetes.io/azure-load-balancer-ipv4': '10.0.15.250' });
+    expect(sql.metadata.annotations).toEqual({
+      'service.beta.kubernetes.io/azure-load-balancer-internal': 'true',
+      'service.beta.kubernetes.io/azure-load-balancer-ipv4': '10.0.15.250',
+    });
     // Terraform's private DNS record for the certificate's name points at the same address.
-    const record = Object.values(synthesized('example').parsed.resource.azurerm_private_dns_a_record).find((r) => r.name === 'sql') as { records: string[] };
-    expect(record.records).toEqual([(sql.metadata.annotations as Record<string, string>)['service.beta.kubernetes.io/azure-load-balancer-ipv4']]);
+    const record = Object.values(synthesized('example').parsed.resource.azurerm_private_dns_a_record).find((r) => r.name === 'sql') as {
+      records: string[];
+    };
+    expect(record.records).toEqual([
+      (sql.metadata.annotations as Record<string, string>)['service.beta.kubernetes.io/azure-load-balancer-ipv4'],
+    ]);
     expect(sql.spec.selector).toEqual({ app: 'balancerd', 'materialize.cloud/organization-name': 'materialize' });
     expect(sql.spec.ports.map((p: { port: number }) => p.port)).toEqual([6875, 6876]);
     expect(sql.spec.loadBalancerSourceRanges).toBeUndefined();
@@ -110,19 +134,27 @@ describe('access', () => {
 
   it('opens public load balancers only to the configured ranges', () => {
     const sql = find(rendered('prod'), 'Service', 'production-sql');
-    expect(sql.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'false', 'service.beta.kubernetes.io/azure-dns-label-name': 'acme-prd-sql' });
+    expect(sql.metadata.annotations).toEqual({
+      'service.beta.kubernetes.io/azure-load-balancer-internal': 'false',
+      'service.beta.kubernetes.io/azure-dns-label-name': 'acme-prd-sql',
+    });
     expect(sql.spec.loadBalancerSourceRanges).toEqual(['203.0.113.0/24', '192.0.2.0/28']);
   });
 
   it('network policies select the pods the services select, and admit only the client ranges and the instance', () => {
     const tree = rendered('prod');
-    for (const [svc, pol] of [['production-sql', 'production-balancerd-ingress'], ['production-console', 'production-console-ingress']]) {
+    for (const [svc, pol] of [
+      ['production-sql', 'production-balancerd-ingress'],
+      ['production-console', 'production-console-ingress'],
+    ]) {
       const service = find(tree, 'Service', svc);
       const policy = find(tree, 'NetworkPolicy', pol);
       expect(policy.spec.podSelector.matchLabels).toEqual(service.spec.selector);
       const ports = policy.spec.ingress[0].ports.map((p: { port: number }) => p.port);
       expect(ports).toEqual(service.spec.ports.map((p: { port: number }) => p.port));
-      const ipBlocks = policy.spec.ingress[0].from.filter((f: { ipBlock?: unknown }) => f.ipBlock).map((f: { ipBlock: { cidr: string } }) => f.ipBlock.cidr);
+      const ipBlocks = policy.spec.ingress[0].from
+        .filter((f: { ipBlock?: unknown }) => f.ipBlock)
+        .map((f: { ipBlock: { cidr: string } }) => f.ipBlock.cidr);
       expect(ipBlocks).toEqual(['203.0.113.0/24', '192.0.2.0/28']);
     }
   });
@@ -147,19 +179,34 @@ describe('infrastructure', () => {
     ]);
     const ca = find(tree, 'Certificate');
     expect(ca.metadata).toMatchObject({ name: 'materialize-ca', namespace: 'cert-manager' });
-    expect(ca.spec).toMatchObject({ isCA: true, secretName: 'materialize-ca', issuerRef: { name: 'materialize-selfsigned', kind: 'ClusterIssuer' } });
+    expect(ca.spec).toMatchObject({
+      isCA: true,
+      secretName: 'materialize-ca',
+      issuerRef: { name: 'materialize-selfsigned', kind: 'ClusterIssuer' },
+    });
     const spec = find(tree, 'Materialize').spec;
-    for (const key of ['balancerdExternalCertificateSpec', 'consoleExternalCertificateSpec', 'internalCertificateSpec']) expect(spec[key].issuerRef).toEqual({ name: 'materialize-ca', kind: 'ClusterIssuer' });
+    for (const key of ['balancerdExternalCertificateSpec', 'consoleExternalCertificateSpec', 'internalCertificateSpec'])
+      expect(spec[key].issuerRef).toEqual({ name: 'materialize-ca', kind: 'ClusterIssuer' });
     // The names clients dial, and the Services that exist.
-    expect(spec.balancerdExternalCertificateSpec.dnsNames).toEqual(['sql.mzexample.mz.internal', 'materialize-sql.materialize-environment.svc.cluster.local']);
-    expect(spec.consoleExternalCertificateSpec.dnsNames).toEqual(['console.mzexample.mz.internal', 'materialize-console.materialize-environment.svc.cluster.local']);
+    expect(spec.balancerdExternalCertificateSpec.dnsNames).toEqual([
+      'sql.mzexample.mz.internal',
+      'materialize-sql.materialize-environment.svc.cluster.local',
+    ]);
+    expect(spec.consoleExternalCertificateSpec.dnsNames).toEqual([
+      'console.mzexample.mz.internal',
+      'materialize-console.materialize-environment.svc.cluster.local',
+    ]);
     for (const svc of ['materialize-sql', 'materialize-console']) expect(find(tree, 'Service', svc)).toBeDefined();
-    expect(find(rendered('prod'), 'Materialize').spec.balancerdExternalCertificateSpec.dnsNames[0]).toBe('acme-prd-sql.eastus2.cloudapp.azure.com');
+    expect(find(rendered('prod'), 'Materialize').spec.balancerdExternalCertificateSpec.dnsNames[0]).toBe(
+      'acme-prd-sql.eastus2.cloudapp.azure.com',
+    );
   });
 
   it('without TLS, installs no CA and no certificate specs', () => {
     const plain = renderEnvironment(loadEnvironment(exampleWith((d) => (d.materialize.tls = false))), { sealed: null });
-    expect(objects(plain).some((o) => o.kind === 'ClusterIssuer' || o.kind === 'Certificate' || o.metadata.name === 'cert-manager')).toBe(false);
+    expect(objects(plain).some((o) => o.kind === 'ClusterIssuer' || o.kind === 'Certificate' || o.metadata.name === 'cert-manager')).toBe(
+      false,
+    );
     expect(find(plain, 'Materialize').spec.balancerdExternalCertificateSpec).toBeUndefined();
   });
 
@@ -173,7 +220,8 @@ describe('infrastructure', () => {
 
   it('sets only operator values the chart knows', () => {
     const chart = parse(readFileSync(reference('materialize/helm-operator-values.v26.12.0.yaml'), 'utf8')) as Record<string, unknown>;
-    const get = (path: string) => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), chart);
+    const get = (path: string) =>
+      path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), chart);
     for (const path of valuePaths(operatorValues(env('prod')))) {
       expect([path, get(path) !== undefined]).toEqual([path, true]);
     }

@@ -41,7 +41,9 @@ describe.each(ENVS)('%s manifests validate', (name) => {
   });
 
   it('validates core objects against the Kubernetes 1.28 definitions, strictly', () => {
-    const coreObjects = all.filter((o) => !o.apiVersion.includes('.') || /^(rbac\.authorization\.k8s\.io|apps|networking\.k8s\.io)\//.test(o.apiVersion));
+    const coreObjects = all.filter(
+      (o) => !o.apiVersion.includes('.') || /^(rbac\.authorization\.k8s\.io|apps|networking\.k8s\.io)\//.test(o.apiVersion),
+    );
     expect(coreObjects.length).toBeGreaterThan(4);
     for (const o of coreObjects) {
       const validate = core.get(keyOf(o));
@@ -53,7 +55,10 @@ describe.each(ENVS)('%s manifests validate', (name) => {
   it('renders the Materialize CR with known fields only, and the required ones', () => {
     const cr = all.find((o) => o.kind === 'Materialize')!;
     for (const key of Object.keys(cr.spec)) expect(Materialize.SPEC_FIELDS).toContain(key);
-    const fields = JSON.parse(readFileSync(reference('materialize/materialize_crd_descriptions_v1alpha1.json'), 'utf8')) as [string, { name: string; required: boolean; deprecated: boolean }[]][];
+    const fields = JSON.parse(readFileSync(reference('materialize/materialize_crd_descriptions_v1alpha1.json'), 'utf8')) as [
+      string,
+      { name: string; required: boolean; deprecated: boolean }[],
+    ][];
     const spec = fields.find(([n]) => n === 'MaterializeSpec')![1];
     for (const f of spec.filter((x) => x.required)) expect(cr.spec[f.name]).toBeDefined();
     for (const key of Object.keys(cr.spec)) expect(spec.find((f) => f.name === key && !f.deprecated)).toBeDefined();

@@ -17,7 +17,11 @@ function strict(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(strict);
   if (!schema || typeof schema !== 'object') return schema;
   const s = { ...(schema as Schema) };
-  for (const [k, v] of Object.entries(s)) s[k] = k === 'properties' || k === 'definitions' ? Object.fromEntries(Object.entries(v as Schema).map(([pk, pv]) => [pk, strict(pv)])) : strict(v);
+  for (const [k, v] of Object.entries(s))
+    s[k] =
+      k === 'properties' || k === 'definitions'
+        ? Object.fromEntries(Object.entries(v as Schema).map(([pk, pv]) => [pk, strict(pv)]))
+        : strict(v);
   if (s.properties && s.additionalProperties === undefined && !s['x-kubernetes-preserve-unknown-fields']) s.additionalProperties = false;
   return s;
 }
@@ -32,7 +36,13 @@ export function crdValidators(dir: string): Map<string, ValidateFunction> {
   const map = new Map<string, ValidateFunction>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
-      const crd = doc.toJS() as { spec: { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema: { openAPIV3Schema: Schema } }[] } };
+      const crd = doc.toJS() as {
+        spec: {
+          group: string;
+          names: { kind: string };
+          versions: { name: string; served: boolean; schema: { openAPIV3Schema: Schema } }[];
+        };
+      };
       for (const v of crd.spec.versions.filter((x) => x.served)) {
         const schema = strict(v.schema.openAPIV3Schema) as Schema;
         // metadata is validated by the API server's ObjectMeta, not by the CRD.
@@ -46,7 +56,9 @@ export function crdValidators(dir: string): Map<string, ValidateFunction> {
 
 /** apiVersion/kind -> validator for core Kubernetes 1.28 kinds. */
 export function kubernetesValidators(): Map<string, ValidateFunction> {
-  const doc = JSON.parse(readFileSync(reference('k8s-schemas/v1.28.0_definitions.json'), 'utf8')) as { definitions: Record<string, Schema> };
+  const doc = JSON.parse(readFileSync(reference('k8s-schemas/v1.28.0_definitions.json'), 'utf8')) as {
+    definitions: Record<string, Schema>;
+  };
   const ajv = newAjv();
   ajv.addSchema(strict(doc) as Schema, 'k8s');
   const map = new Map<string, ValidateFunction>();

@@ -10,7 +10,10 @@ const at = (iso: string) => ({ now: new Date(`${iso}T12:00:00Z`) });
 
 function problems(version: string, iso: string, lts = false): string[] {
   try {
-    loadEnvironment(exampleWith((d) => (d.aks = { ...d.aks, kubernetesVersion: version, longTermSupport: lts })), at(iso));
+    loadEnvironment(
+      exampleWith((d) => (d.aks = { ...d.aks, kubernetesVersion: version, longTermSupport: lts })),
+      at(iso),
+    );
     return [];
   } catch (e) {
     if (e instanceof EnvironmentValidationError) return e.problems.filter((p) => p.field === 'aks.kubernetesVersion').map((p) => p.rule);
@@ -21,7 +24,9 @@ function problems(version: string, iso: string, lts = false): string[] {
 describe('the AKS support calendar', () => {
   it('refuses 1.33, the old default, after its end of life in July 2026', () => {
     expect(problems('1.33', '2026-06-30')).toEqual([]);
-    expect(problems('1.33', '2026-12-01')).toEqual(['reached AKS end of life on 2026-07-01: no cluster can be created on it (supported now: 1.35, 1.36, 1.37), unless aks.longTermSupport is on']);
+    expect(problems('1.33', '2026-12-01')).toEqual([
+      'reached AKS end of life on 2026-07-01: no cluster can be created on it (supported now: 1.35, 1.36, 1.37), unless aks.longTermSupport is on',
+    ]);
   });
 
   it('accepts a minor past end of life on long-term support', () => {
@@ -34,7 +39,11 @@ describe('the AKS support calendar', () => {
   });
 
   it('warns within 60 days of end of life, and not before', () => {
-    const e = (iso: string) => loadEnvironment(exampleWith((d) => (d.aks = { ...d.aks, kubernetesVersion: '1.35' })), at(iso));
+    const e = (iso: string) =>
+      loadEnvironment(
+        exampleWith((d) => (d.aks = { ...d.aks, kubernetesVersion: '1.35' })),
+        at(iso),
+      );
     expect(environmentWarnings(e('2026-12-01'), at('2026-12-01'))).toEqual([]);
     expect(environmentWarnings(e('2027-01-15'), at('2027-01-15'))).toEqual([
       'warning: environment "example": aks.kubernetesVersion 1.35 reaches AKS end of life on 2027-03-01, in 45 days; upgrade to a newer minor (1.36 or later) before then',
@@ -48,8 +57,17 @@ describe('the AKS support calendar', () => {
   });
 
   it('puts long-term support on the cluster as Premium tier and the AKSLongTermSupport plan', () => {
-    const e = loadEnvironment(exampleWith((d) => (d.aks = { ...d.aks, kubernetesVersion: '1.33', longTermSupport: true })), at('2026-12-01'));
-    const json = JSON.parse(Testing.synth(new MaterializeStack(Testing.app(), e, { localStatePath: 'state.tfstate' }))) as { resource: Record<string, Record<string, Record<string, unknown>>> };
-    expect(Object.values(json.resource.azurerm_kubernetes_cluster)[0]).toMatchObject({ kubernetes_version: '1.33', sku_tier: 'Premium', support_plan: 'AKSLongTermSupport' });
+    const e = loadEnvironment(
+      exampleWith((d) => (d.aks = { ...d.aks, kubernetesVersion: '1.33', longTermSupport: true })),
+      at('2026-12-01'),
+    );
+    const json = JSON.parse(Testing.synth(new MaterializeStack(Testing.app(), e, { localStatePath: 'state.tfstate' }))) as {
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    expect(Object.values(json.resource.azurerm_kubernetes_cluster)[0]).toMatchObject({
+      kubernetes_version: '1.33',
+      sku_tier: 'Premium',
+      support_plan: 'AKSLongTermSupport',
+    });
   });
 });

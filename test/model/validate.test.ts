@@ -20,52 +20,208 @@ describe('environment validation', () => {
 
   // Each case: what the user got wrong, and the field + rule the message must name.
   const corpus: [string, (d: EnvironmentDefinition) => void, string, RegExp][] = [
-    ['storage account name too long', (d) => (d.names = { storageAccount: 'averyveryverylongstorageaccount1' }), 'names.storageAccount', /3-24 lowercase letters and digits/],
+    [
+      'storage account name too long',
+      (d) => (d.names = { storageAccount: 'averyveryverylongstorageaccount1' }),
+      'names.storageAccount',
+      /3-24 lowercase letters and digits/,
+    ],
     ['storage account name with uppercase', (d) => (d.names = { storageAccount: 'MzPersist' }), 'names.storageAccount', /lowercase/],
-    ['node pool name with hyphen', (d) => (d.aks!.materializePool!.name = 'mz-pool'), 'aks.materializePool.name', /1-12 lowercase letters and digits/],
+    [
+      'node pool name with hyphen',
+      (d) => (d.aks!.materializePool!.name = 'mz-pool'),
+      'aks.materializePool.name',
+      /1-12 lowercase letters and digits/,
+    ],
     ['node pool name too long', (d) => (d.aks!.materializePool!.name = 'materializepool'), 'aks.materializePool.name', /1-12/],
-    ['postgres server name with underscore', (d) => (d.names = { postgresServer: 'mz_pg' }), 'names.postgresServer', /3-63 lowercase letters, digits or hyphens/],
-    ['postgres server name ending with hyphen', (d) => (d.names = { postgresServer: 'mz-pg-' }), 'names.postgresServer', /not starting or ending with a hyphen/],
+    [
+      'postgres server name with underscore',
+      (d) => (d.names = { postgresServer: 'mz_pg' }),
+      'names.postgresServer',
+      /3-63 lowercase letters, digits or hyphens/,
+    ],
+    [
+      'postgres server name ending with hyphen',
+      (d) => (d.names = { postgresServer: 'mz-pg-' }),
+      'names.postgresServer',
+      /not starting or ending with a hyphen/,
+    ],
     ['vnet CIDR syntax', (d) => (d.network = { vnetCidr: '10.0.0/16' }), 'network.vnetCidr', /IPv4 CIDR/],
     ['unaligned subnet', (d) => (d.network = { aksSubnetCidr: '10.0.1.0/20' }), 'network.aksSubnetCidr', /network address/],
-    ['overlapping subnets', (d) => (d.network = { postgresSubnetCidr: '10.0.8.0/24' }), 'network.postgresSubnetCidr', /must not overlap network.aksSubnetCidr/],
-    ['service CIDR inside the VNet', (d) => (d.network = { serviceCidr: '10.0.128.0/17' }), 'network.serviceCidr', /must not overlap network.vnetCidr/],
-    ['subnet outside the VNet', (d) => (d.network = { postgresSubnetCidr: '10.9.0.0/24' }), 'network.postgresSubnetCidr', /inside network.vnetCidr/],
-    ['too many partitions on Standard', (d) => (d.eventHubs!.topics![0].partitions = 33), 'eventHubs.topics[0].partitions', /1 to 32 on Standard/],
+    [
+      'overlapping subnets',
+      (d) => (d.network = { postgresSubnetCidr: '10.0.8.0/24' }),
+      'network.postgresSubnetCidr',
+      /must not overlap network.aksSubnetCidr/,
+    ],
+    [
+      'service CIDR inside the VNet',
+      (d) => (d.network = { serviceCidr: '10.0.128.0/17' }),
+      'network.serviceCidr',
+      /must not overlap network.vnetCidr/,
+    ],
+    [
+      'subnet outside the VNet',
+      (d) => (d.network = { postgresSubnetCidr: '10.9.0.0/24' }),
+      'network.postgresSubnetCidr',
+      /inside network.vnetCidr/,
+    ],
+    [
+      'too many partitions on Standard',
+      (d) => (d.eventHubs!.topics![0].partitions = 33),
+      'eventHubs.topics[0].partitions',
+      /1 to 32 on Standard/,
+    ],
     ['zero partitions', (d) => (d.eventHubs!.topics![1].partitions = 0), 'eventHubs.topics[1].partitions', /1 to 32/],
-    ['a plural grant Materialize does not parse', (d) => (d.eventHubs!.roles = [{ name: 'analyst', selectOn: ['MATERIALIZED VIEWS'] }]), 'eventHubs.roles[0].selectOn[0]', /parses only for TABLES in Materialize; for every relation set selectOnAll: true/],
-    ['a grant on an object nobody declares', (d) => (d.eventHubs!.roles = [{ name: 'analyst', selectOn: ['ordrs'] }]), 'eventHubs.roles[0].selectOn[0]', /must name a source or view of eventHubs.topics \(orders_raw, orders, customers_raw, customers\)/],
-    ['a null filter under the upsert envelope', (d) => (d.eventHubs!.topics![1].views![0].skipNullRecords = true), 'eventHubs.topics[1].views[0].skipNullRecords', /no effect with the upsert envelope/],
-    ['a source on an undeclared cluster', (d) => (d.eventHubs!.topics![0].source!.cluster = 'quickstrt'), 'eventHubs.topics[0].source.cluster', /must name one of eventHubs.clusters \(ingest\)/],
-    ['a cluster size the operator does not offer', (d) => (d.eventHubs!.clusters = [{ name: 'ingest', size: '30cc' }]), 'eventHubs.clusters[0].size', /one of the operator's replica sizes \(25cc, 50cc/],
-    ['workload identity before environmentd refreshes its token', (d) => (d.storage!.persistAuth = 'workloadIdentity'), 'storage.persistAuth', /needs environmentd v26.39.0 or later \(before it, persist loses Blob access when the token rotates; materialize.environmentdVersion is v26.12.0\)/],
-    ['a cluster in the mz_ namespace', (d) => (d.eventHubs!.clusters = [{ name: 'mz_ingest' }]), 'eventHubs.clusters[0].name', /not starting with mz_/],
-    ['VM size in the wrong form', (d) => (d.aks!.materializePool!.vmSize = 'E2pds_v6'), 'aks.materializePool.vmSize', /Standard_<series><size>/],
-    ['a VM size the capacity check does not know', (d) => (d.aks!.materializePool!.vmSize = 'Standard_E4pds_v9'), 'aks.materializePool.vmSize', /a size the capacity check knows \(.*\); add yours with its vCPUs and memory to model\/vm-sizes.ts/],
-    ['a Materialize pool too small for its pods (the predecessor\'s 2 x E2pds_v6)', (d) => (d.aks!.materializePool = { vmSize: 'Standard_E2pds_v6', nodeCount: 2 }), 'aks.materializePool', /must hold its pods: 2 x Standard_E2pds_v6 \(1250m CPU and 14706Mi free per node after AKS's reservations and DaemonSets\) cannot place .*balancerd/],
-    ['a pool that fits only without headroom', (d) => {
-      d.aks!.materializePool = { vmSize: 'Standard_E8pds_v6', nodeCount: 1 };
-      d.materialize.environmentdResources = { cpuRequest: '1700m' };
-    }, 'aks.materializePool', /must keep 10% headroom: 1 x Standard_E8pds_v6 \(7170m CPU .*\) would have 3% CPU and 66% memory left/],
-    ['an autoscaler maximum below the node count', (d) => (d.aks!.materializePool!.maxCount = 1), 'aks.materializePool.maxCount', /from nodeCount \(2\) to 1000/],
+    [
+      'a plural grant Materialize does not parse',
+      (d) => (d.eventHubs!.roles = [{ name: 'analyst', selectOn: ['MATERIALIZED VIEWS'] }]),
+      'eventHubs.roles[0].selectOn[0]',
+      /parses only for TABLES in Materialize; for every relation set selectOnAll: true/,
+    ],
+    [
+      'a grant on an object nobody declares',
+      (d) => (d.eventHubs!.roles = [{ name: 'analyst', selectOn: ['ordrs'] }]),
+      'eventHubs.roles[0].selectOn[0]',
+      /must name a source or view of eventHubs.topics \(orders_raw, orders, customers_raw, customers\)/,
+    ],
+    [
+      'a null filter under the upsert envelope',
+      (d) => (d.eventHubs!.topics![1].views![0].skipNullRecords = true),
+      'eventHubs.topics[1].views[0].skipNullRecords',
+      /no effect with the upsert envelope/,
+    ],
+    [
+      'a source on an undeclared cluster',
+      (d) => (d.eventHubs!.topics![0].source!.cluster = 'quickstrt'),
+      'eventHubs.topics[0].source.cluster',
+      /must name one of eventHubs.clusters \(ingest\)/,
+    ],
+    [
+      'a cluster size the operator does not offer',
+      (d) => (d.eventHubs!.clusters = [{ name: 'ingest', size: '30cc' }]),
+      'eventHubs.clusters[0].size',
+      /one of the operator's replica sizes \(25cc, 50cc/,
+    ],
+    [
+      'workload identity before environmentd refreshes its token',
+      (d) => (d.storage!.persistAuth = 'workloadIdentity'),
+      'storage.persistAuth',
+      /needs environmentd v26.39.0 or later \(before it, persist loses Blob access when the token rotates; materialize.environmentdVersion is v26.12.0\)/,
+    ],
+    [
+      'a cluster in the mz_ namespace',
+      (d) => (d.eventHubs!.clusters = [{ name: 'mz_ingest' }]),
+      'eventHubs.clusters[0].name',
+      /not starting with mz_/,
+    ],
+    [
+      'VM size in the wrong form',
+      (d) => (d.aks!.materializePool!.vmSize = 'E2pds_v6'),
+      'aks.materializePool.vmSize',
+      /Standard_<series><size>/,
+    ],
+    [
+      'a VM size the capacity check does not know',
+      (d) => (d.aks!.materializePool!.vmSize = 'Standard_E4pds_v9'),
+      'aks.materializePool.vmSize',
+      /a size the capacity check knows \(.*\); add yours with its vCPUs and memory to model\/vm-sizes.ts/,
+    ],
+    [
+      "a Materialize pool too small for its pods (the predecessor's 2 x E2pds_v6)",
+      (d) => (d.aks!.materializePool = { vmSize: 'Standard_E2pds_v6', nodeCount: 2 }),
+      'aks.materializePool',
+      /must hold its pods: 2 x Standard_E2pds_v6 \(1250m CPU and 14706Mi free per node after AKS's reservations and DaemonSets\) cannot place .*balancerd/,
+    ],
+    [
+      'a pool that fits only without headroom',
+      (d) => {
+        d.aks!.materializePool = { vmSize: 'Standard_E8pds_v6', nodeCount: 1 };
+        d.materialize.environmentdResources = { cpuRequest: '1700m' };
+      },
+      'aks.materializePool',
+      /must keep 10% headroom: 1 x Standard_E8pds_v6 \(7170m CPU .*\) would have 3% CPU and 66% memory left/,
+    ],
+    [
+      'an autoscaler maximum below the node count',
+      (d) => (d.aks!.materializePool!.maxCount = 1),
+      'aks.materializePool.maxCount',
+      /from nodeCount \(2\) to 1000/,
+    ],
     ['PostgreSQL SKU without tier', (d) => (d.postgres!.skuName = 'Standard_B1ms'), 'postgres.skuName', /<tier>_Standard_<size>/],
-    ['operator chart range', (d) => (d.materialize.operatorChartVersion = '>=25.2.0'), 'materialize.operatorChartVersion', /exact chart version vX.Y.Z, no ranges/],
+    [
+      'operator chart range',
+      (d) => (d.materialize.operatorChartVersion = '>=25.2.0'),
+      'materialize.operatorChartVersion',
+      /exact chart version vX.Y.Z, no ranges/,
+    ],
     ['sealed-secrets chart caret', (d) => (d.charts = { sealedSecrets: '^2.18.5' }), 'charts.sealedSecrets', /exact chart version/],
-    ['environmentd off the operator line', (d) => (d.materialize.environmentdVersion = 'v0.147.4'), 'materialize.environmentdVersion', /operator's version line v26/],
-    ['max_connections above what B1ms can take', (d) => (d.postgres!.maxConnections = 1000), 'postgres.maxConnections', /25 to 200 for SKU B_Standard_B1ms/],
-    ['public load balancers without ranges', (d) => { d.access = { publicLoadBalancers: true }; d.allowedClientRanges = []; }, 'allowedClientRanges', /public without ranges/],
-    ['public PostgreSQL without ranges', (d) => { d.postgres!.publicAccess = true; d.allowedClientRanges = []; }, 'allowedClientRanges', /postgres.publicAccess/],
-    ['client range open to everyone', (d) => (d.allowedClientRanges = ['0.0.0.0/0']), 'allowedClientRanges[0]', /must be a \/8 or narrower/],
-    ['client range wider than a /8 (what policy MZ-PG-1 refuses as a firewall rule)', (d) => (d.allowedClientRanges = ['10.0.0.0/7']), 'allowedClientRanges[0]', /must be a \/8 or narrower: list the client networks, not the internet/],
+    [
+      'environmentd off the operator line',
+      (d) => (d.materialize.environmentdVersion = 'v0.147.4'),
+      'materialize.environmentdVersion',
+      /operator's version line v26/,
+    ],
+    [
+      'max_connections above what B1ms can take',
+      (d) => (d.postgres!.maxConnections = 1000),
+      'postgres.maxConnections',
+      /25 to 200 for SKU B_Standard_B1ms/,
+    ],
+    [
+      'public load balancers without ranges',
+      (d) => {
+        d.access = { publicLoadBalancers: true };
+        d.allowedClientRanges = [];
+      },
+      'allowedClientRanges',
+      /public without ranges/,
+    ],
+    [
+      'public PostgreSQL without ranges',
+      (d) => {
+        d.postgres!.publicAccess = true;
+        d.allowedClientRanges = [];
+      },
+      'allowedClientRanges',
+      /postgres.publicAccess/,
+    ],
+    [
+      'client range open to everyone',
+      (d) => (d.allowedClientRanges = ['0.0.0.0/0']),
+      'allowedClientRanges[0]',
+      /must be a \/8 or narrower/,
+    ],
+    [
+      'client range wider than a /8 (what policy MZ-PG-1 refuses as a firewall rule)',
+      (d) => (d.allowedClientRanges = ['10.0.0.0/7']),
+      'allowedClientRanges[0]',
+      /must be a \/8 or narrower: list the client networks, not the internet/,
+    ],
     ['environmentId not a UUID', (d) => (d.materialize.environmentId = 'production'), 'materialize.environmentId', /lowercase UUID/],
     ['HA on Burstable', (d) => (d.postgres!.highAvailability = true), 'postgres.highAvailability', /Burstable/],
     ['git URL without scheme', (d) => (d.gitops.repositoryUrl = 'github.com/acme/repo'), 'gitops.repositoryUrl', /https:\/\/ or ssh:\/\//],
     ['SAS rotation after expiry', (d) => (d.storage!.sasRotationDays = 200), 'storage.sasRotationDays', /before the SAS expires/],
     ['storage size Azure does not offer', (d) => (d.postgres!.storageMb = 40000), 'postgres.storageMb', /one of Azure's sizes/],
     ['Kubernetes version range', (d) => (d.aks = { kubernetesVersion: '1.x' }), 'aks.kubernetesVersion', /exact AKS version/],
-    ['missing environmentId', (d) => (d.materialize = {} as EnvironmentDefinition['materialize']), 'materialize.environmentId', /lowercase UUID/],
-    ['ssh auth with an https URL', (d) => (d.gitops.auth = 'ssh'), 'gitops.repositoryUrl', /must be an ssh:\/\/ URL with gitops.auth "ssh"/],
-    ['upsert source with text values', (d) => (d.eventHubs!.topics![1].source!.valueFormat = 'text'), 'eventHubs.topics[1].source.valueFormat', /upsert envelope/],
+    [
+      'missing environmentId',
+      (d) => (d.materialize = {} as EnvironmentDefinition['materialize']),
+      'materialize.environmentId',
+      /lowercase UUID/,
+    ],
+    [
+      'ssh auth with an https URL',
+      (d) => (d.gitops.auth = 'ssh'),
+      'gitops.repositoryUrl',
+      /must be an ssh:\/\/ URL with gitops.auth "ssh"/,
+    ],
+    [
+      'upsert source with text values',
+      (d) => (d.eventHubs!.topics![1].source!.valueFormat = 'text'),
+      'eventHubs.topics[1].source.valueFormat',
+      /upsert envelope/,
+    ],
   ];
 
   it('has a corpus of at least 15 distinct bad environments', () => {
@@ -82,10 +238,12 @@ describe('environment validation', () => {
   });
 
   it('reports every problem of a file at once', () => {
-    const messages = problemsOf(exampleWith((d) => {
-      d.aks!.materializePool!.name = 'mz-pool';
-      d.materialize.environmentId = 'nope';
-    }));
+    const messages = problemsOf(
+      exampleWith((d) => {
+        d.aks!.materializePool!.name = 'mz-pool';
+        d.materialize.environmentId = 'nope';
+      }),
+    );
     expect(messages).toHaveLength(2);
   });
 

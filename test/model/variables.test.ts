@@ -10,7 +10,12 @@ describe('the variable registry', () => {
   });
 
   it('names every variable the CLI reads: no other MZ_, ARM_, EVENTHUBS_ or PGSSL literal in its source', () => {
-    const hits = execFileSync('grep', ['-rhoE', '\\b(MZ|ARM|EVENTHUBS|PGSSL)[A-Z]*_[A-Z_]*[A-Z]\\b', 'cli', 'core'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    const hits = execFileSync('grep', ['-rhoE', '\\b(MZ|ARM|EVENTHUBS|PGSSL)[A-Z]*_[A-Z_]*[A-Z]\\b', 'cli', 'core'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter(Boolean);
     expect(hits.length).toBeGreaterThan(5);
     const known = new Set<string>(Object.values(VARIABLES).map((v) => v.name));
     // MZ_ROLE_PASSWORD_<ROLE> is a family, named by rolePasswordVariable().

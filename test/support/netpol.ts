@@ -117,23 +117,54 @@ export function policyTypes(p: NetworkPolicy): ('Ingress' | 'Egress')[] {
 }
 
 function selecting(model: ClusterModel, pod: Pod, type: 'Ingress' | 'Egress'): NetworkPolicy[] {
-  return model.policies.filter((p) => (p.metadata.namespace ?? 'default') === pod.namespace && policyTypes(p).includes(type) && matchesSelector(p.spec.podSelector, pod.labels));
+  return model.policies.filter(
+    (p) =>
+      (p.metadata.namespace ?? 'default') === pod.namespace &&
+      policyTypes(p).includes(type) &&
+      matchesSelector(p.spec.podSelector, pod.labels),
+  );
 }
 
 /** Whether the policies allow `from` to open a connection to `to` on `port`/`protocol`, and why not when they do not. */
-export function evaluate(model: ClusterModel, from: Endpoint, to: Endpoint, port: number, protocol = 'TCP'): { allowed: boolean; reason: string } {
+export function evaluate(
+  model: ClusterModel,
+  from: Endpoint,
+  to: Endpoint,
+  port: number,
+  protocol = 'TCP',
+): { allowed: boolean; reason: string } {
   if (isPod(from)) {
     const policies = selecting(model, from, 'Egress');
     if (policies.length > 0) {
-      const ok = policies.some((p) => (p.spec.egress ?? []).some((r) => portMatches(r.ports, port, protocol) && (!r.to || r.to.length === 0 || r.to.some((peer) => peerMatches(model, from.namespace, peer, to)))));
-      if (!ok) return { allowed: false, reason: `egress of ${from.name} is isolated by ${policies.map((p) => p.metadata.name).join(', ')} and none allows it` };
+      const ok = policies.some((p) =>
+        (p.spec.egress ?? []).some(
+          (r) =>
+            portMatches(r.ports, port, protocol) &&
+            (!r.to || r.to.length === 0 || r.to.some((peer) => peerMatches(model, from.namespace, peer, to))),
+        ),
+      );
+      if (!ok)
+        return {
+          allowed: false,
+          reason: `egress of ${from.name} is isolated by ${policies.map((p) => p.metadata.name).join(', ')} and none allows it`,
+        };
     }
   }
   if (isPod(to)) {
     const policies = selecting(model, to, 'Ingress');
     if (policies.length > 0) {
-      const ok = policies.some((p) => (p.spec.ingress ?? []).some((r) => portMatches(r.ports, port, protocol) && (!r.from || r.from.length === 0 || r.from.some((peer) => peerMatches(model, to.namespace, peer, from)))));
-      if (!ok) return { allowed: false, reason: `ingress of ${to.name} is isolated by ${policies.map((p) => p.metadata.name).join(', ')} and none allows it` };
+      const ok = policies.some((p) =>
+        (p.spec.ingress ?? []).some(
+          (r) =>
+            portMatches(r.ports, port, protocol) &&
+            (!r.from || r.from.length === 0 || r.from.some((peer) => peerMatches(model, to.namespace, peer, from))),
+        ),
+      );
+      if (!ok)
+        return {
+          allowed: false,
+          reason: `ingress of ${to.name} is isolated by ${policies.map((p) => p.metadata.name).join(', ')} and none allows it`,
+        };
     }
   }
   return { allowed: true, reason: 'allowed' };

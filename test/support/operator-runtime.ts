@@ -28,9 +28,20 @@ export function operatorFlags(deployment: RenderedObject): { flags: Set<string>;
   return { flags, values };
 }
 
-export function instancePods(instanceName: string, namespace: string): Record<'environmentd' | 'environmentdNext' | 'clusterd' | 'balancerd' | 'console', Pod> {
-  const base = { 'materialize.cloud/organization-name': instanceName, 'materialize.cloud/organization-namespace': namespace, 'materialize.cloud/mz-resource-id': RESOURCE_ID };
-  const pod = (name: string, app: string, extra: Record<string, string> = {}): Pod => ({ name, namespace, labels: { ...base, 'materialize.cloud/app': app, app, ...extra } });
+export function instancePods(
+  instanceName: string,
+  namespace: string,
+): Record<'environmentd' | 'environmentdNext' | 'clusterd' | 'balancerd' | 'console', Pod> {
+  const base = {
+    'materialize.cloud/organization-name': instanceName,
+    'materialize.cloud/organization-namespace': namespace,
+    'materialize.cloud/mz-resource-id': RESOURCE_ID,
+  };
+  const pod = (name: string, app: string, extra: Record<string, string> = {}): Pod => ({
+    name,
+    namespace,
+    labels: { ...base, 'materialize.cloud/app': app, app, ...extra },
+  });
   return {
     environmentd: pod('environmentd', 'environmentd'),
     // A rollout's second generation, alongside the first until promotion.
@@ -43,16 +54,35 @@ export function instancePods(instanceName: string, namespace: string): Record<'e
 }
 
 /** The NetworkPolicies the operator applies in the instance namespace for these flags. */
-export function operatorRuntimePolicies(deployment: RenderedObject, operatorNamespace: string, instanceName: string, namespace: string): NetworkPolicy[] {
+export function operatorRuntimePolicies(
+  deployment: RenderedObject,
+  operatorNamespace: string,
+  instanceName: string,
+  namespace: string,
+): NetworkPolicy[] {
   const { flags, values } = operatorFlags(deployment);
-  const base = { 'materialize.cloud/organization-name': instanceName, 'materialize.cloud/organization-namespace': namespace, 'materialize.cloud/mz-resource-id': RESOURCE_ID };
+  const base = {
+    'materialize.cloud/organization-name': instanceName,
+    'materialize.cloud/organization-namespace': namespace,
+    'materialize.cloud/mz-resource-id': RESOURCE_ID,
+  };
   const all = { matchLabels: { 'materialize.cloud/mz-resource-id': RESOURCE_ID } };
-  const orchestratord = Object.fromEntries((values.get('--orchestratord-pod-selector-labels') ?? []).map((kv) => kv.split('=') as [string, string]));
+  const orchestratord = Object.fromEntries(
+    (values.get('--orchestratord-pod-selector-labels') ?? []).map((kv) => kv.split('=') as [string, string]),
+  );
   const name = (suffix: string) => ({ name: `mz${RESOURCE_ID}-${suffix}`, namespace });
   const policies: NetworkPolicy[] = [];
   if (flags.has('--network-policies-internal-enabled')) {
     policies.push(
-      { metadata: name('allow-all-within-environment'), spec: { podSelector: all, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: all }] }], egress: [{ to: [{ podSelector: all }] }] } },
+      {
+        metadata: name('allow-all-within-environment'),
+        spec: {
+          podSelector: all,
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [{ from: [{ podSelector: all }] }],
+          egress: [{ to: [{ podSelector: all }] }],
+        },
+      },
       {
         metadata: name('allow-orchestratord'),
         spec: {
@@ -60,7 +90,12 @@ export function operatorRuntimePolicies(deployment: RenderedObject, operatorName
           policyTypes: ['Ingress'],
           ingress: [
             {
-              from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': operatorNamespace } }, podSelector: { matchLabels: orchestratord } }],
+              from: [
+                {
+                  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': operatorNamespace } },
+                  podSelector: { matchLabels: orchestratord },
+                },
+              ],
               ports: [
                 { protocol: 'TCP', port: 6876 },
                 { protocol: 'TCP', port: 6878 },
@@ -77,14 +112,26 @@ export function operatorRuntimePolicies(deployment: RenderedObject, operatorName
       spec: {
         podSelector: { matchLabels: { ...base, 'materialize.cloud/app': 'balancerd' } },
         policyTypes: ['Ingress'],
-        ingress: [{ from: (values.get('--network-policies-ingress-cidrs') ?? []).map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'TCP', port: 6876 }, { protocol: 'TCP', port: 6875 }] }],
+        ingress: [
+          {
+            from: (values.get('--network-policies-ingress-cidrs') ?? []).map((cidr) => ({ ipBlock: { cidr } })),
+            ports: [
+              { protocol: 'TCP', port: 6876 },
+              { protocol: 'TCP', port: 6875 },
+            ],
+          },
+        ],
       },
     });
   }
   if (flags.has('--network-policies-egress-enabled')) {
     policies.push({
       metadata: name('sources-and-sinks-egress'),
-      spec: { podSelector: { matchLabels: base }, policyTypes: ['Egress'], egress: [{ to: (values.get('--network-policies-egress-cidrs') ?? []).map((cidr) => ({ ipBlock: { cidr } })) }] },
+      spec: {
+        podSelector: { matchLabels: base },
+        policyTypes: ['Egress'],
+        egress: [{ to: (values.get('--network-policies-egress-cidrs') ?? []).map((cidr) => ({ ipBlock: { cidr } })) }],
+      },
     });
   }
   return policies;

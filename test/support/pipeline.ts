@@ -11,7 +11,10 @@ export const ROLLOUT = { requestRollout: '11111111-1111-4111-8111-111111111111' 
  * changed since: the state a synth starts from. A probe run on a copy records every write and
  * rename the next synth makes (`<root>` standing for the repository) and what it leaves.
  */
-export function pendingChange(renderers: Renderers, planted: string[]): { base: string; before: Record<string, string>; points: string[]; after: Record<string, string> } {
+export function pendingChange(
+  renderers: Renderers,
+  planted: string[],
+): { base: string; before: Record<string, string>; points: string[]; after: Record<string, string> } {
   const base = tempRepo(['example', 'prod']);
   jest.resetModules();
   synthesize({ workspace: workspace(base), renderers });

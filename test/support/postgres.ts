@@ -58,7 +58,10 @@ export async function startPostgres(): Promise<TestPostgres> {
   const uid = asRoot ? Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })) : undefined;
   const gid = asRoot ? Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) : undefined;
   const run = (cmd: string, args: string[]) =>
-    execFileSync(asRoot ? 'runuser' : join(bin, cmd), asRoot ? ['-u', 'postgres', '--', join(bin, cmd), ...args] : args, { stdio: 'pipe', encoding: 'utf8' });
+    execFileSync(asRoot ? 'runuser' : join(bin, cmd), asRoot ? ['-u', 'postgres', '--', join(bin, cmd), ...args] : args, {
+      stdio: 'pipe',
+      encoding: 'utf8',
+    });
   const own = (p: string) => {
     if (asRoot) chownSync(p, uid!, gid!);
   };
@@ -66,7 +69,27 @@ export async function startPostgres(): Promise<TestPostgres> {
   const password = 'test-Password-123';
   writeFileSync(join(dir, 'pw'), password);
   own(join(dir, 'pw'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'server.key'), '-out', join(dir, 'server.crt'), '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'server.key'),
+      '-out',
+      join(dir, 'server.crt'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'pipe' },
+  );
   chmodSync(join(dir, 'server.key'), 0o600);
   own(join(dir, 'server.key'));
   own(join(dir, 'server.crt'));
@@ -75,7 +98,11 @@ export async function startPostgres(): Promise<TestPostgres> {
   const port = await freePort();
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=${join(dir, 'server.crt')} -c ssl_key_file=${join(dir, 'server.key')} -c max_connections=60`;
   run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
-  const psql = (sql: string) => execFileSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql], { env: { ...process.env, PGPASSWORD: password, PGSSLMODE: 'require' }, stdio: 'pipe' });
+  const psql = (sql: string) =>
+    execFileSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
+      env: { ...process.env, PGPASSWORD: password, PGSSLMODE: 'require' },
+      stdio: 'pipe',
+    });
   psql(`CREATE ROLE materialize LOGIN PASSWORD '${password}'`);
   psql('CREATE DATABASE materialize OWNER materialize');
   // Suites that create objects get a database of their own, so they can share one server.

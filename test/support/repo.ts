@@ -4,7 +4,8 @@ import { join, relative } from 'node:path';
 import { FIXTURE_ENVIRONMENTS_DIR, REPO_ROOT } from '../helpers';
 
 /** Where an environment's definition lives: the test fixtures, else the repository's environments/. */
-const source = (name: string) => (['staging', 'prod'].includes(name) ? join(FIXTURE_ENVIRONMENTS_DIR, name) : join(REPO_ROOT, 'environments', name));
+const source = (name: string) =>
+  ['staging', 'prod'].includes(name) ? join(FIXTURE_ENVIRONMENTS_DIR, name) : join(REPO_ROOT, 'environments', name);
 
 /**
  * A repository layout in a temporary folder: environments/<name>.ts re-export the real
@@ -65,7 +66,10 @@ export function plantTerraformFiles(root: string, name: string): void {
 
 /** The repository's environment file itself, with its model import made absolute: for commands that edit the file. */
 export function copyEnvironmentSource(root: string, name: string): string {
-  const text = readFileSync(join(REPO_ROOT, 'environments', `${name}.ts`), 'utf8').replace(/from '\.\.\/model'/, `from ${JSON.stringify(join(REPO_ROOT, 'model'))}`);
+  const text = readFileSync(join(REPO_ROOT, 'environments', `${name}.ts`), 'utf8').replace(
+    /from '\.\.\/model'/,
+    `from ${JSON.stringify(join(REPO_ROOT, 'model'))}`,
+  );
   const file = join(root, 'environments', `${name}.ts`);
   writeFileSync(file, text);
   return file;

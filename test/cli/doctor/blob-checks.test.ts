@@ -19,7 +19,12 @@ describe('doctor: Blob Storage against Azurite', () => {
   });
 
   it('fails an expired SAS', async () => {
-    const results = await checkBlob(azurite.persistUrl('materialize-persist', { startsOn: new Date(Date.now() - 10 * 86_400_000), expiresOn: new Date(Date.now() - 86_400_000) }));
+    const results = await checkBlob(
+      azurite.persistUrl('materialize-persist', {
+        startsOn: new Date(Date.now() - 10 * 86_400_000),
+        expiresOn: new Date(Date.now() - 86_400_000),
+      }),
+    );
     const r = results.find((x) => x.status === 'fail')!;
     expect(r.detail).toMatch(/^the SAS expired on /);
     expect(r.fix).toMatch(/mzops rotate-sas/);
@@ -47,7 +52,11 @@ describe('doctor: Blob Storage against Azurite', () => {
   });
 
   it('parses persist URLs the way Materialize does', () => {
-    expect(parsePersistUrl('https://acct.blob.core.windows.net/materialize-persist?sv=1&sig=x')).toMatchObject({ account: 'acct', container: 'materialize-persist', emulator: false });
+    expect(parsePersistUrl('https://acct.blob.core.windows.net/materialize-persist?sv=1&sig=x')).toMatchObject({
+      account: 'acct',
+      container: 'materialize-persist',
+      emulator: false,
+    });
     expect(parsePersistUrl('https://acct.blob.core.windows.net/materialize-persist')).toMatchObject({ sas: undefined });
     expect(parsePersistUrl('https://acct.blob.core.chinacloudapi.cn/c?sv=1')).toMatch(/only <account>.blob.core.windows.net/);
     expect(parsePersistUrl('https://acct.blob.core.windows.net/')).toBe('names no container (the first path segment)');

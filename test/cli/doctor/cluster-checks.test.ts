@@ -7,7 +7,10 @@ import { env } from '../../helpers';
 
 // kubectl get -o json responses, keyed by query, in the shape an AKS cluster returns them.
 // No Kubernetes API server runs here; these stand in for one (see README, Testing).
-const healthy = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'kube', 'example-healthy.json'), 'utf8')) as Record<string, any>;
+const healthy = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'kube', 'example-healthy.json'), 'utf8')) as Record<
+  string,
+  any
+>;
 
 function cluster(change?: (r: Record<string, any>) => void): RecordedKube {
   const r = structuredClone(healthy);
@@ -21,15 +24,17 @@ describe('doctor: cluster checks', () => {
   it('passes a healthy cluster', async () => {
     const results = await checkCluster(env('example'), cluster());
     expect(results.filter((r) => r.status !== 'ok')).toEqual([]);
-    expect(results.map((r) => r.detail)).toEqual(expect.arrayContaining([
-      '2 node(s) in mzpool with the Materialize taint',
-      'the operator runs on the system pool',
-      'SealedSecret materialize-backend Synced',
-      'Materialize materialize UpToDate',
-    ]));
+    expect(results.map((r) => r.detail)).toEqual(
+      expect.arrayContaining([
+        '2 node(s) in mzpool with the Materialize taint',
+        'the operator runs on the system pool',
+        'SealedSecret materialize-backend Synced',
+        'Materialize materialize UpToDate',
+      ]),
+    );
   });
 
-  it('fails when no node carries the taint (the predecessor\'s scheduling issue)', async () => {
+  it("fails when no node carries the taint (the predecessor's scheduling issue)", async () => {
     const [r] = await fails(cluster((c) => c['nodes - - -'].items.forEach((n: any) => delete n.spec.taints)));
     expect(r.detail).toBe('no node carries the taint materialize=dedicated:NoSchedule');
   });
@@ -40,27 +45,57 @@ describe('doctor: cluster checks', () => {
   });
 
   it('fails when the operator does not select the system pool', async () => {
-    const [r] = await fails(cluster((c) => (c['deployments materialize - app.kubernetes.io/name=materialize-operator'].items[0].spec.template.spec.nodeSelector = { agentpool: 'mzpool' })));
+    const [r] = await fails(
+      cluster(
+        (c) =>
+          (c['deployments materialize - app.kubernetes.io/name=materialize-operator'].items[0].spec.template.spec.nodeSelector = {
+            agentpool: 'mzpool',
+          }),
+      ),
+    );
     expect(r.detail).toBe('the operator does not select the system pool (materialize-azure-gitops/pool=system)');
   });
 
   it('fails a Kustomization that is not Ready, with its message', async () => {
-    const [r] = await fails(cluster((c) => {
-      c['kustomizations.kustomize.toolkit.fluxcd.io materialize-gitops - -'].items[1].status.conditions[0] = { type: 'Ready', status: 'False', reason: 'HealthCheckFailed', message: 'timeout waiting for: [Materialize/materialize-environment/materialize status: InProgress]' };
-    }));
+    const [r] = await fails(
+      cluster((c) => {
+        c['kustomizations.kustomize.toolkit.fluxcd.io materialize-gitops - -'].items[1].status.conditions[0] = {
+          type: 'Ready',
+          status: 'False',
+          reason: 'HealthCheckFailed',
+          message: 'timeout waiting for: [Materialize/materialize-environment/materialize status: InProgress]',
+        };
+      }),
+    );
     expect(r.detail).toMatch(/^kustomization instance not Ready: HealthCheckFailed timeout waiting for/);
   });
 
   it('fails a SealedSecret that the controller could not decrypt', async () => {
-    const [r] = await fails(cluster((c) => {
-      c['sealedsecrets.bitnami.com materialize-environment materialize-backend -'].status.conditions[0] = { type: 'Synced', status: 'False', message: 'no key could decrypt secret (metadata_backend_url)' };
-    }));
+    const [r] = await fails(
+      cluster((c) => {
+        c['sealedsecrets.bitnami.com materialize-environment materialize-backend -'].status.conditions[0] = {
+          type: 'Synced',
+          status: 'False',
+          message: 'no key could decrypt secret (metadata_backend_url)',
+        };
+      }),
+    );
     expect(r.detail).toBe('SealedSecret materialize-backend not Synced: no key could decrypt secret (metadata_backend_url)');
     expect(r.fix).toMatch(/mzops seal example/);
   });
 
   it('warns while the instance rolls out and fails when it is missing', async () => {
-    const [w] = await fails(cluster((c) => (c['materializes.materialize.cloud materialize-environment materialize -'].status.conditions[0] = { type: 'UpToDate', status: 'False', reason: 'Promoting', message: '' })));
+    const [w] = await fails(
+      cluster(
+        (c) =>
+          (c['materializes.materialize.cloud materialize-environment materialize -'].status.conditions[0] = {
+            type: 'UpToDate',
+            status: 'False',
+            reason: 'Promoting',
+            message: '',
+          }),
+      ),
+    );
     expect(w).toMatchObject({ status: 'warn', detail: 'Materialize materialize not UpToDate: Promoting' });
     const [f] = await fails(cluster((c) => delete c['materializes.materialize.cloud materialize-environment materialize -']));
     expect(f).toMatchObject({ status: 'fail', detail: 'Materialize materialize not found' });

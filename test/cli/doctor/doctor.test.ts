@@ -30,10 +30,16 @@ afterAll(async () => {
 describe('mzops doctor, end to end', () => {
   it('runs every area against real PostgreSQL, Azurite and a recorded cluster', async () => {
     const { certPem } = makeSealingKeyPair();
-    const outputs = { sealing_certificate_pem: certPem, metadata_backend_url: pg.url(), persist_backend_url: azurite.persistUrl('doctor-persist') };
+    const outputs = {
+      sealing_certificate_pem: certPem,
+      metadata_backend_url: pg.url(),
+      persist_backend_url: azurite.persistUrl('doctor-persist'),
+    };
     const variables = { MZ_LICENSE_KEY: `eyJ${'c'.repeat(100)}` };
     sealEnvironment({ env: env('example'), outputs, variables, root: dir, environmentsDir: dir });
-    const kube = new RecordedKube(JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'kube', 'example-healthy.json'), 'utf8')));
+    const kube = new RecordedKube(
+      JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'kube', 'example-healthy.json'), 'utf8')),
+    );
     const results = await runDoctor({ env: env('example'), outputs, variables, kube, environmentsDir: dir });
     const text = results.map(formatCheck).join('\n');
     expect(results.filter((r) => r.status === 'fail')).toEqual([]);
@@ -47,7 +53,9 @@ describe('mzops doctor, end to end', () => {
   it('reports unfilled variables and an unsealed environment, and skips what it cannot reach', async () => {
     const results = await runDoctor({
       env: env('example'),
-      outputs: { metadata_backend_url: 'postgresql://${POSTGRES_USERNAME}:${POSTGRES_PASSWORD}@${POSTGRES_HOST}:5432/materialize?sslmode=require' },
+      outputs: {
+        metadata_backend_url: 'postgresql://${POSTGRES_USERNAME}:${POSTGRES_PASSWORD}@${POSTGRES_HOST}:5432/materialize?sslmode=require',
+      },
       variables: {},
       environmentsDir: join(dir, 'no-environments'),
     });
@@ -70,7 +78,9 @@ describe('mzops doctor, the license key', () => {
     const key = `eyJhbGciOiJFZERTQSJ9.${payload}.${'s'.repeat(86)}`;
     const results = await runDoctor({ env: env('example'), outputs: {}, variables: { MZ_LICENSE_KEY: key }, environmentsDir: dir });
     const failure = results.find((r) => r.status === 'fail' && /license key is for environment/.test(r.detail));
-    expect(failure?.detail).toBe('the license key is for environment 11111111-2222-4333-8444-555555555555, but materialize.environmentId is 7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17; the operator would refuse the instance');
+    expect(failure?.detail).toBe(
+      'the license key is for environment 11111111-2222-4333-8444-555555555555, but materialize.environmentId is 7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17; the operator would refuse the instance',
+    );
     expect(failure?.fix).toMatch(/^set materialize.environmentId to 11111111-2222-4333-8444-555555555555 \(before the first deploy\)/);
   });
 });
@@ -81,10 +91,17 @@ describe('mzops doctor, with its variables from .env', () => {
     delete process.env.PGSSLROOTCERT;
     try {
       const variables = { MZ_LICENSE_KEY: `eyJ${'c'.repeat(100)}`, PGSSLROOTCERT: pg.caFile, MZ_SYSTEM_PASSWORD: '' };
-      const results = await runDoctor({ env: env('example'), outputs: { metadata_backend_url: pg.url() }, variables, environmentsDir: join(dir, 'none') });
+      const results = await runDoctor({
+        env: env('example'),
+        outputs: { metadata_backend_url: pg.url() },
+        variables,
+        environmentsDir: join(dir, 'none'),
+      });
       expect(results.filter((r) => r.area === 'postgres' && r.status === 'fail')).toEqual([]);
       expect(results.filter((r) => r.area === 'postgres' && r.status === 'ok').length).toBeGreaterThan(0);
-      expect(results.filter((r) => r.area === 'variables' && /mz_system|MZ_SYSTEM_PASSWORD/.test(r.detail) && r.status !== 'ok')).toEqual([]);
+      expect(results.filter((r) => r.area === 'variables' && /mz_system|MZ_SYSTEM_PASSWORD/.test(r.detail) && r.status !== 'ok')).toEqual(
+        [],
+      );
     } finally {
       process.env.PGSSLROOTCERT = saved;
     }

@@ -12,10 +12,21 @@ describe('sample messages', () => {
     expect(orderMessages(50, 42)).not.toEqual(orderMessages(50, 43));
   });
 
-  it('orders carry the predecessor\'s fields with their types', () => {
+  it("orders carry the predecessor's fields with their types", () => {
     for (const m of orderMessages(25, 3)) {
       const o = JSON.parse(m.value);
-      expect(Object.keys(o)).toEqual(['order_id', 'customer_name', 'product_id', 'product_name', 'unit_price', 'quantity', 'total_amount', 'status', 'created_at', 'region']);
+      expect(Object.keys(o)).toEqual([
+        'order_id',
+        'customer_name',
+        'product_id',
+        'product_name',
+        'unit_price',
+        'quantity',
+        'total_amount',
+        'status',
+        'created_at',
+        'region',
+      ]);
       expect(typeof o.unit_price).toBe('number');
       expect(Number.isInteger(o.quantity)).toBe(true);
       expect(o.total_amount).toBeCloseTo(o.unit_price * o.quantity, 2);
@@ -62,7 +73,12 @@ describe('sample messages', () => {
 
 describe('the producer', () => {
   it('parses the Event Hubs connection string', () => {
-    expect(parseConnectionString(CONN)).toEqual({ host: 'mzexample-events.servicebus.windows.net', namespace: 'mzexample-events', keyName: 'data-multi-publisher', entityPath: undefined });
+    expect(parseConnectionString(CONN)).toEqual({
+      host: 'mzexample-events.servicebus.windows.net',
+      namespace: 'mzexample-events',
+      keyName: 'data-multi-publisher',
+      entityPath: undefined,
+    });
   });
 
   it.each([
@@ -78,7 +94,11 @@ describe('the producer', () => {
 
   it('never echoes a fragment of what was pasted (a bare key is the secret itself)', async () => {
     const key = 'Xk9vQ2mZ7rT4pL8sW1nB6cY3dF0hJ5gA';
-    const message = await produce(orderMessages(1, 1), { connectionString: `Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=a;${key}`, topic: 'orders', partitions: 4 }).then(
+    const message = await produce(orderMessages(1, 1), {
+      connectionString: `Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=a;${key}`,
+      topic: 'orders',
+      partitions: 4,
+    }).then(
       () => '',
       (e: Error) => e.message,
     );
@@ -89,9 +109,15 @@ describe('the producer', () => {
   it('fails within a bounded time when nothing listens at the broker', async () => {
     const port = await freePort();
     const start = Date.now();
-    await expect(produce(orderMessages(1, 1), { connectionString: CONN, topic: 'orders', partitions: 4, broker: `127.0.0.1:${port}`, connectTimeoutMs: 8000 })).rejects.toThrow(
-      new RegExp(`could not reach the Event Hubs Kafka endpoint 127.0.0.1:${port} within 8 s`),
-    );
+    await expect(
+      produce(orderMessages(1, 1), {
+        connectionString: CONN,
+        topic: 'orders',
+        partitions: 4,
+        broker: `127.0.0.1:${port}`,
+        connectTimeoutMs: 8000,
+      }),
+    ).rejects.toThrow(new RegExp(`could not reach the Event Hubs Kafka endpoint 127.0.0.1:${port} within 8 s`));
     expect(Date.now() - start).toBeLessThan(9000);
   }, 20_000);
 
@@ -102,7 +128,15 @@ describe('the producer', () => {
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     const start = Date.now();
     try {
-      await expect(produce(orderMessages(1, 1), { connectionString: CONN, topic: 'orders', partitions: 4, broker: `127.0.0.1:${port}`, connectTimeoutMs: 1500 })).rejects.toThrow(/within 1.5 s/);
+      await expect(
+        produce(orderMessages(1, 1), {
+          connectionString: CONN,
+          topic: 'orders',
+          partitions: 4,
+          broker: `127.0.0.1:${port}`,
+          connectTimeoutMs: 1500,
+        }),
+      ).rejects.toThrow(/within 1.5 s/);
       expect(Date.now() - start).toBeLessThan(3000);
     } finally {
       sockets.forEach((s) => s.destroy());

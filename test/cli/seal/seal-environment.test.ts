@@ -15,14 +15,16 @@ const { certPem, keyPem } = makeSealingKeyPair();
 const target = { namespace: 'materialize-environment', name: 'materialize-backend', scope: 'strict' as const };
 const LICENSE = `eyJ${'a'.repeat(120)}.sig`;
 /** A license key in JWT form bound to another environment (its payload's aud). */
-const jwt = (payload: object) => `${Buffer.from('{"alg":"EdDSA"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${'s'.repeat(86)}`;
+const jwt = (payload: object) =>
+  `${Buffer.from('{"alg":"EdDSA"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${'s'.repeat(86)}`;
 const FOREIGN_LICENSE = jwt({ aud: '11111111-2222-4333-8444-555555555555', exp: 1900000000 });
 
 function outputs(over: Record<string, string | undefined> = {}) {
   return {
     sealing_certificate_pem: certPem,
     metadata_backend_url: 'postgres://materialize:s%24cr%27t@mzexample-pg.postgres.database.azure.com/materialize?sslmode=require',
-    persist_backend_url: 'https://mzexamplepersist.blob.core.windows.net/materialize-persist?sv=2022-11-02&ss=b&srt=sco&sp=rwdlacup&se=2027-05-01T00:00:00Z&sig=abc%2B',
+    persist_backend_url:
+      'https://mzexamplepersist.blob.core.windows.net/materialize-persist?sv=2022-11-02&ss=b&srt=sco&sp=rwdlacup&se=2027-05-01T00:00:00Z&sig=abc%2B',
     ...over,
   };
 }
@@ -37,8 +39,10 @@ describe('mzops seal', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const run = (over: Record<string, string | undefined> = {}, variables: Record<string, string | undefined> = { MZ_LICENSE_KEY: LICENSE }) =>
-    sealEnvironment({ env: env('example'), outputs: outputs(over), variables, root, environmentsDir: envDir });
+  const run = (
+    over: Record<string, string | undefined> = {},
+    variables: Record<string, string | undefined> = { MZ_LICENSE_KEY: LICENSE },
+  ) => sealEnvironment({ env: env('example'), outputs: outputs(over), variables, root, environmentsDir: envDir });
 
   it('seals all four keys for the strict scope, and the controller side can decrypt them', () => {
     const result = run();
@@ -72,7 +76,13 @@ describe('mzops seal', () => {
   it('re-seals everything for a new sealing certificate', () => {
     run();
     const other = makeSealingKeyPair();
-    const result = sealEnvironment({ env: env('example'), outputs: outputs({ sealing_certificate_pem: other.certPem }), variables: { MZ_LICENSE_KEY: LICENSE }, root, environmentsDir: envDir });
+    const result = sealEnvironment({
+      env: env('example'),
+      outputs: outputs({ sealing_certificate_pem: other.certPem }),
+      variables: { MZ_LICENSE_KEY: LICENSE },
+      root,
+      environmentsDir: envDir,
+    });
     expect(result.sealed).toHaveLength(4);
   });
 
@@ -86,12 +96,27 @@ describe('mzops seal', () => {
   it.each([
     ['a license key that is missing', {}, { MZ_LICENSE_KEY: undefined }, /license_key is empty/],
     ['a license key that is too short', {}, { MZ_LICENSE_KEY: 'abc' }, /license_key is 3 characters/],
-    ['an unfilled template variable', { metadata_backend_url: 'postgresql://${POSTGRES_USERNAME}:${POSTGRES_PASSWORD}@${POSTGRES_HOST}:5432/materialize?sslmode=require' }, {}, /metadata_backend_url still contains \$\{POSTGRES_USERNAME\}/],
+    [
+      'an unfilled template variable',
+      { metadata_backend_url: 'postgresql://${POSTGRES_USERNAME}:${POSTGRES_PASSWORD}@${POSTGRES_HOST}:5432/materialize?sslmode=require' },
+      {},
+      /metadata_backend_url still contains \$\{POSTGRES_USERNAME\}/,
+    ],
     ['a metadata URL without sslmode=require', { metadata_backend_url: 'postgres://u:p@h/materialize' }, {}, /sslmode=require/],
-    ['a persist URL on the wrong host', { persist_backend_url: 'https://acct.blob.example.com/c?sv=1' }, {}, /only <account>.blob.core.windows.net/],
+    [
+      'a persist URL on the wrong host',
+      { persist_backend_url: 'https://acct.blob.example.com/c?sv=1' },
+      {},
+      /only <account>.blob.core.windows.net/,
+    ],
     ['a short mz_system password', {}, { MZ_SYSTEM_PASSWORD: 'short' }, /shorter than 12 characters/],
     ['a missing certificate', { sealing_certificate_pem: undefined }, {}, /no sealing certificate/],
-    ['a license key issued for another environment', {}, { MZ_LICENSE_KEY: FOREIGN_LICENSE }, /the license key is for environment 11111111-2222-4333-8444-555555555555, but materialize.environmentId is 7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17/],
+    [
+      'a license key issued for another environment',
+      {},
+      { MZ_LICENSE_KEY: FOREIGN_LICENSE },
+      /the license key is for environment 11111111-2222-4333-8444-555555555555, but materialize.environmentId is 7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17/,
+    ],
   ])('refuses %s and writes nothing', (_name, over, vars, message) => {
     const variables = { MZ_LICENSE_KEY: LICENSE, ...vars };
     expect(() => run(over, variables)).toThrow(message);
@@ -114,13 +139,33 @@ describe('mzops seal', () => {
 
   describe('reading its inputs strictly', () => {
     const run = (extra: Partial<Parameters<typeof sealEnvironment>[0]> = {}) =>
-      sealEnvironment({ env: env('example'), outputs: outputs(), variables: { MZ_LICENSE_KEY: LICENSE }, root, environmentsDir: envDir, ...extra });
+      sealEnvironment({
+        env: env('example'),
+        outputs: outputs(),
+        variables: { MZ_LICENSE_KEY: LICENSE },
+        root,
+        environmentsDir: envDir,
+        ...extra,
+      });
 
     it.each([
-      ['truncated', (t: string) => t.slice(0, t.length / 2), /is not valid JSON .*; re-seal every value from its sources: mzops seal example --reseal$/],
+      [
+        'truncated',
+        (t: string) => t.slice(0, t.length / 2),
+        /is not valid JSON .*; re-seal every value from its sources: mzops seal example --reseal$/,
+      ],
       ['merge-conflicted', (t: string) => `<<<<<<< HEAD\n${t}=======\n${t}>>>>>>> branch\n`, /is not valid JSON/],
-      ['carrying an unknown key', (t: string) => t.replace('"values": {', '"values": {\n    "extra": { "sealed": "AgBAAAAAAAAAAAAAAAAAA==", "fingerprint": "scrypt$a$b" },'), /is not a sealed values file: values has unknown keys extra; re-seal/],
-      ['with a ciphertext that is not base64', (t: string) => t.replace(/"sealed": "[^"]+"/, '"sealed": "not base64 at all!!!!"'), /is not a sealed values file: values.\w+.sealed must be base64/],
+      [
+        'carrying an unknown key',
+        (t: string) =>
+          t.replace('"values": {', '"values": {\n    "extra": { "sealed": "AgBAAAAAAAAAAAAAAAAAA==", "fingerprint": "scrypt$a$b" },'),
+        /is not a sealed values file: values has unknown keys extra; re-seal/,
+      ],
+      [
+        'with a ciphertext that is not base64',
+        (t: string) => t.replace(/"sealed": "[^"]+"/, '"sealed": "not base64 at all!!!!"'),
+        /is not a sealed values file: values.\w+.sealed must be base64/,
+      ],
     ])('names a %s sealed file and the way out, and --reseal repairs it', (_what, corrupt, message) => {
       run();
       const file = sealedValuesPath('example', envDir);
@@ -136,7 +181,11 @@ describe('mzops seal', () => {
     });
 
     it.each([
-      ['an unterminated quote', 'MZ_LICENSE_KEY="eyJabc\nMZ_SYSTEM_PASSWORD=x\n', /\.env line 1: the value of MZ_LICENSE_KEY opens a " quote it never closes/],
+      [
+        'an unterminated quote',
+        'MZ_LICENSE_KEY="eyJabc\nMZ_SYSTEM_PASSWORD=x\n',
+        /\.env line 1: the value of MZ_LICENSE_KEY opens a " quote it never closes/,
+      ],
       ['an unquoted #', 'MZ_SYSTEM_PASSWORD=abc#defghijklmnop\n', /\.env line 1: the value of MZ_SYSTEM_PASSWORD holds an unquoted #/],
     ])('refuses to seal through %s in .env', (_what, text, message) => {
       writeFileSync(join(root, '.env'), text);
@@ -153,11 +202,14 @@ describe('mzops seal', () => {
 });
 
 describe('Terraform outputs files', () => {
-  it('reads both shapes: cdktf\'s flat one and terraform output -json\'s', () => {
+  it("reads both shapes: cdktf's flat one and terraform output -json's", () => {
     const dir = mkdtempSync(join(tmpdir(), 'mz-outputs-'));
     try {
       const file = join(dir, 'outputs.json');
-      writeFileSync(file, JSON.stringify({ persist_backend_url: { value: 'https://a.blob.core.windows.net/c?sig=x', type: 'string', sensitive: true } }));
+      writeFileSync(
+        file,
+        JSON.stringify({ persist_backend_url: { value: 'https://a.blob.core.windows.net/c?sig=x', type: 'string', sensitive: true } }),
+      );
       expect(readStackOutputs('example', { file }).persist_backend_url).toBe('https://a.blob.core.windows.net/c?sig=x');
       writeFileSync(file, JSON.stringify({ example: { persist_backend_url: 'https://a.blob.core.windows.net/c?sig=y' } }));
       expect(readStackOutputs('example', { file }).persist_backend_url).toBe('https://a.blob.core.windows.net/c?sig=y');

@@ -22,39 +22,72 @@ const stmt = (object: string, s: Sql): Statement => ({ kind: 'source', object, s
 describe('sql apply over the PostgreSQL wire protocol (a real PostgreSQL server)', () => {
   it('runs statements in order, one line each', async () => {
     const lines: string[] = [];
-    const n = await executeStatements(client, [
-      stmt('t', Sql.raw('CREATE TABLE apply_order (i int)')),
-      stmt('t', Sql.raw('INSERT INTO apply_order VALUES (1)')),
-      stmt('t', Sql.raw('INSERT INTO apply_order SELECT max(i) + 1 FROM apply_order')),
-    ], (l) => lines.push(l));
+    const n = await executeStatements(
+      client,
+      [
+        stmt('t', Sql.raw('CREATE TABLE apply_order (i int)')),
+        stmt('t', Sql.raw('INSERT INTO apply_order VALUES (1)')),
+        stmt('t', Sql.raw('INSERT INTO apply_order SELECT max(i) + 1 FROM apply_order')),
+      ],
+      (l) => lines.push(l),
+    );
     expect(n).toBe(3);
-    expect(lines).toEqual(['[1/3] CREATE TABLE apply_order (i int)  ok', '[2/3] INSERT INTO apply_order VALUES (1)  ok', '[3/3] INSERT INTO apply_order SELECT max(i) + 1 FROM apply_order  ok']);
+    expect(lines).toEqual([
+      '[1/3] CREATE TABLE apply_order (i int)  ok',
+      '[2/3] INSERT INTO apply_order VALUES (1)  ok',
+      '[3/3] INSERT INTO apply_order SELECT max(i) + 1 FROM apply_order  ok',
+    ]);
     expect((await client.query('SELECT array_agg(i ORDER BY i) AS a FROM apply_order')).rows[0].a).toEqual([1, 2]);
   });
 
   it('stops at the first failure, naming the statement (masked) and the server message (scrubbed)', async () => {
     const lines: string[] = [];
     const secret = "s3cr3t'$ConnectionString";
-    const run = executeStatements(client, [
-      stmt('a', Sql.raw('CREATE TABLE apply_stop (i int)')),
-      stmt('b', sql`SELECT ${Sql.secret(secret)}::int`),
-      stmt('c', Sql.raw('INSERT INTO apply_stop VALUES (1)')),
-    ], (l) => lines.push(l));
-    await expect(run).rejects.toThrow(/^statement 2 of 3 failed: SELECT '<redacted>'::int\nserver: invalid input syntax for type integer: "<redacted>"$/);
+    const run = executeStatements(
+      client,
+      [
+        stmt('a', Sql.raw('CREATE TABLE apply_stop (i int)')),
+        stmt('b', sql`SELECT ${Sql.secret(secret)}::int`),
+        stmt('c', Sql.raw('INSERT INTO apply_stop VALUES (1)')),
+      ],
+      (l) => lines.push(l),
+    );
+    await expect(run).rejects.toThrow(
+      /^statement 2 of 3 failed: SELECT '<redacted>'::int\nserver: invalid input syntax for type integer: "<redacted>"$/,
+    );
     expect(lines).toEqual(['[1/3] CREATE TABLE apply_stop (i int)  ok', "[2/3] SELECT '<redacted>'::int  FAILED"]);
     expect((await client.query('SELECT count(*)::int AS n FROM apply_stop')).rows[0].n).toBe(0);
   });
 
-  it('verify prints the predecessor\'s checks as tables', async () => {
+  it("verify prints the predecessor's checks as tables", async () => {
     // Tables shaped like the example's views, filled from the sample generator.
-    await client.query('CREATE TABLE orders (order_id text, customer_name text, total_amount double precision, status text, created_at text, region text)');
-    await client.query('CREATE TABLE customers (customer_id text, first_name text, last_name text, tier text, total_orders int, lifetime_value double precision)');
+    await client.query(
+      'CREATE TABLE orders (order_id text, customer_name text, total_amount double precision, status text, created_at text, region text)',
+    );
+    await client.query(
+      'CREATE TABLE customers (customer_id text, first_name text, last_name text, tier text, total_orders int, lifetime_value double precision)',
+    );
     for (const m of orderMessages(12, 7)) {
       const o = JSON.parse(m.value);
-      await client.query('INSERT INTO orders VALUES ($1,$2,$3,$4,$5,$6)', [o.order_id, o.customer_name, o.total_amount, o.status, o.created_at, o.region]);
+      await client.query('INSERT INTO orders VALUES ($1,$2,$3,$4,$5,$6)', [
+        o.order_id,
+        o.customer_name,
+        o.total_amount,
+        o.status,
+        o.created_at,
+        o.region,
+      ]);
     }
     const latest = new Map(customerMessages(30, 7).map((m) => [m.key, JSON.parse(m.value)]));
-    for (const c of latest.values()) await client.query('INSERT INTO customers VALUES ($1,$2,$3,$4,$5,$6)', [c.customer_id, c.first_name, c.last_name, c.tier, c.total_orders, c.lifetime_value]);
+    for (const c of latest.values())
+      await client.query('INSERT INTO customers VALUES ($1,$2,$3,$4,$5,$6)', [
+        c.customer_id,
+        c.first_name,
+        c.last_name,
+        c.tier,
+        c.total_orders,
+        c.lifetime_value,
+      ]);
     const lines: string[] = [];
     const views = env('example').eventHubs.topics.flatMap((t) => t.views);
     await runVerify(client, verifyQueries(views), (l) => lines.push(l));
@@ -67,12 +100,18 @@ describe('sql apply over the PostgreSQL wire protocol (a real PostgreSQL server)
   });
 });
 
-describe('reading Materialize\'s catalog', () => {
+describe("reading Materialize's catalog", () => {
   // No Materialize server runs here: a stand-in answers the catalog queries (see README).
   it('maps catalog rows and comments to the plan state', async () => {
     const answers: [RegExp, Record<string, unknown>[]][] = [
       [/mz_secrets/, [{ name: 'eventhubs_connection', comment: 'scrypt$a$b' }]],
-      [/mz_materialized_views/, [{ name: 'orders', comment: 'sha256:x' }, { name: 'customers', comment: null }]],
+      [
+        /mz_materialized_views/,
+        [
+          { name: 'orders', comment: 'sha256:x' },
+          { name: 'customers', comment: null },
+        ],
+      ],
       [/mz_connections/, [{ name: 'eventhubs_kafka', comment: null }]],
       [/mz_sources/, [{ name: 'orders_raw', comment: null }]],
       [/mz_roles/, [{ name: 'analyst' }, { name: 'mz_system' }]],
@@ -82,7 +121,10 @@ describe('reading Materialize\'s catalog', () => {
     const fake: Queryable = { query: async (text) => (seen.push(text), { rows: answers.find(([re]) => re.test(text))![1] }) };
     const state = await readCatalogState(fake);
     expect(state.secrets.get('eventhubs_connection')).toBe('scrypt$a$b');
-    expect([...state.views]).toEqual([['orders', 'sha256:x'], ['customers', undefined]]);
+    expect([...state.views]).toEqual([
+      ['orders', 'sha256:x'],
+      ['customers', undefined],
+    ]);
     expect([...state.sources]).toEqual(['orders_raw']);
     expect(state.roles.has('analyst')).toBe(true);
     expect([...state.clusters]).toEqual([['ingest', { size: '25cc', replicationFactor: 1 }]]);

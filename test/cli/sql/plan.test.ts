@@ -5,7 +5,8 @@ import { loadAllEnvironments } from '../../../core/environments';
 import { env, REPO_ROOT } from '../../helpers';
 
 // A stand-in with every character the predecessor's envsubst mangled.
-const CONN = "Endpoint=sb://mzexample-events.servicebus.windows.net/;SharedAccessKeyName=materialize-multi-reader;SharedAccessKey=Xy$Z'q\\w;=";
+const CONN =
+  "Endpoint=sb://mzexample-events.servicebus.windows.net/;SharedAccessKeyName=materialize-multi-reader;SharedAccessKey=Xy$Z'q\\w;=";
 const PASSWORDS = { analyst: "an'alyst$pw\\1" };
 
 function fullState(conn = CONN): CatalogState {
@@ -15,7 +16,9 @@ function fullState(conn = CONN): CatalogState {
     secrets: new Map([['eventhubs_connection', fingerprint(conn)]]),
     connections: new Set(['eventhubs_kafka']),
     sources: new Set(e.eventHubs.topics.map((t) => t.source.name)),
-    views: new Map(e.eventHubs.topics.flatMap((t) => t.views.map((v) => [v.name, definitionDigest(viewDefinition(t, v).text)] as [string, string]))),
+    views: new Map(
+      e.eventHubs.topics.flatMap((t) => t.views.map((v) => [v.name, definitionDigest(viewDefinition(t, v).text)] as [string, string])),
+    ),
     roles: new Set(['analyst']),
   };
 }
@@ -32,7 +35,9 @@ describe('sql plan for the example', () => {
     expect(masked).not.toContain('SharedAccessKey');
     expect(masked).not.toContain('alyst$pw');
     const real = renderPlan(plan, { reveal: true });
-    expect(real).toContain("CREATE SECRET eventhubs_connection AS 'Endpoint=sb://mzexample-events.servicebus.windows.net/;SharedAccessKeyName=materialize-multi-reader;SharedAccessKey=Xy$Z''q\\w;='");
+    expect(real).toContain(
+      "CREATE SECRET eventhubs_connection AS 'Endpoint=sb://mzexample-events.servicebus.windows.net/;SharedAccessKeyName=materialize-multi-reader;SharedAccessKey=Xy$Z''q\\w;='",
+    );
     expect(real).toContain("CREATE ROLE analyst WITH LOGIN PASSWORD 'an''alyst$pw\\1'");
   });
 
@@ -43,17 +48,25 @@ describe('sql plan for the example', () => {
 
   it('creates sources with the GA syntax: JSON append-only and text-keyed upsert', () => {
     const text = renderPlan(plan);
-    expect(text).toContain("CREATE SOURCE orders_raw\n  IN CLUSTER ingest\n  FROM KAFKA CONNECTION eventhubs_kafka (TOPIC 'orders')\n  FORMAT JSON;");
-    expect(text).toContain("CREATE SOURCE customers_raw\n  IN CLUSTER ingest\n  FROM KAFKA CONNECTION eventhubs_kafka (TOPIC 'customers')\n  KEY FORMAT TEXT\n  VALUE FORMAT JSON\n  ENVELOPE UPSERT;");
+    expect(text).toContain(
+      "CREATE SOURCE orders_raw\n  IN CLUSTER ingest\n  FROM KAFKA CONNECTION eventhubs_kafka (TOPIC 'orders')\n  FORMAT JSON;",
+    );
+    expect(text).toContain(
+      "CREATE SOURCE customers_raw\n  IN CLUSTER ingest\n  FROM KAFKA CONNECTION eventhubs_kafka (TOPIC 'customers')\n  KEY FORMAT TEXT\n  VALUE FORMAT JSON\n  ENVELOPE UPSERT;",
+    );
   });
 
   it('creates its cluster first, and places every source and materialized view on a user cluster', () => {
     expect(plan.statements[0].sql.text).toBe("CREATE CLUSTER ingest (SIZE = '25cc', REPLICATION FACTOR = 1)");
-    for (const s of plan.statements.filter((x) => x.kind === 'source' || x.kind === 'view')) expect(s.sql.text).toMatch(/\n {2}IN CLUSTER ingest( AS)?\n/);
+    for (const s of plan.statements.filter((x) => x.kind === 'source' || x.kind === 'view'))
+      expect(s.sql.text).toMatch(/\n {2}IN CLUSTER ingest( AS)?\n/);
   });
 
   it('grants per object, in the forms Materialize parses', () => {
-    expect(plan.statements.filter((s) => s.kind === 'grant').map((s) => s.sql.text)).toEqual(['GRANT SELECT ON TABLE orders TO analyst', 'GRANT SELECT ON TABLE customers TO analyst']);
+    expect(plan.statements.filter((s) => s.kind === 'grant').map((s) => s.sql.text)).toEqual([
+      'GRANT SELECT ON TABLE orders TO analyst',
+      'GRANT SELECT ON TABLE customers TO analyst',
+    ]);
   });
 
   it('filters null records only for append-only sources: under upsert a null value is a delete', () => {
@@ -65,24 +78,42 @@ describe('sql plan for the example', () => {
 
   it('orders statements: secret, connection, then each source before its views, roles last', () => {
     expect(plan.statements.map((s) => `${s.kind}:${s.object}`)).toEqual([
-      'cluster:ingest', 'secret:eventhubs_connection', 'comment:eventhubs_connection', 'connection:eventhubs_kafka',
-      'source:orders_raw', 'view:orders', 'comment:orders', 'source:customers_raw', 'view:customers', 'comment:customers',
-      'role:analyst', 'grant:analyst', 'grant:analyst',
+      'cluster:ingest',
+      'secret:eventhubs_connection',
+      'comment:eventhubs_connection',
+      'connection:eventhubs_kafka',
+      'source:orders_raw',
+      'view:orders',
+      'comment:orders',
+      'source:customers_raw',
+      'view:customers',
+      'comment:customers',
+      'role:analyst',
+      'grant:analyst',
+      'grant:analyst',
     ]);
   });
 });
 
-describe('every environment\'s plan', () => {
+describe("every environment's plan", () => {
   const all = [...loadAllEnvironments(join(REPO_ROOT, 'environments')), env('staging'), env('prod')].filter((e) => e.eventHubs.enabled);
-  it.each(all.map((e) => [e.name, e] as const))('%s: places each source and view on a declared user cluster, and grants only in parseable forms', (_n, e) => {
-    const plan = planSql({ env: e, readerConnectionString: CONN, rolePasswords: Object.fromEntries(e.eventHubs.roles.map((r) => [r.name, 'pw'])) });
-    const clusters = e.eventHubs.clusters.map((c) => c.name);
-    for (const s of plan.statements.filter((x) => x.kind === 'source' || x.kind === 'view')) {
-      const cluster = /\n {2}IN CLUSTER (\w+)/.exec(s.sql.text)?.[1];
-      expect([s.object, clusters.includes(cluster ?? '') && !cluster?.startsWith('mz_')]).toEqual([s.object, true]);
-    }
-    for (const g of plan.statements.filter((x) => x.kind === 'grant')) expect(g.sql.text).toMatch(/^GRANT SELECT ON (TABLE \w+|ALL TABLES IN SCHEMA public) TO \w+$/);
-  });
+  it.each(all.map((e) => [e.name, e] as const))(
+    '%s: places each source and view on a declared user cluster, and grants only in parseable forms',
+    (_n, e) => {
+      const plan = planSql({
+        env: e,
+        readerConnectionString: CONN,
+        rolePasswords: Object.fromEntries(e.eventHubs.roles.map((r) => [r.name, 'pw'])),
+      });
+      const clusters = e.eventHubs.clusters.map((c) => c.name);
+      for (const s of plan.statements.filter((x) => x.kind === 'source' || x.kind === 'view')) {
+        const cluster = /\n {2}IN CLUSTER (\w+)/.exec(s.sql.text)?.[1];
+        expect([s.object, clusters.includes(cluster ?? '') && !cluster?.startsWith('mz_')]).toEqual([s.object, true]);
+      }
+      for (const g of plan.statements.filter((x) => x.kind === 'grant'))
+        expect(g.sql.text).toMatch(/^GRANT SELECT ON (TABLE \w+|ALL TABLES IN SCHEMA public) TO \w+$/);
+    },
+  );
 });
 
 describe('sql apply is idempotent', () => {
@@ -92,7 +123,7 @@ describe('sql apply is idempotent', () => {
     expect(plan.notes).toEqual([]);
   });
 
-  it('turns a rotated connection string into ALTER SECRET, then recreates the source cluster\'s replicas so running sources read it', () => {
+  it("turns a rotated connection string into ALTER SECRET, then recreates the source cluster's replicas so running sources read it", () => {
     const plan = planSql({ env: env('example'), readerConnectionString: `${CONN}rotated`, rolePasswords: PASSWORDS, state: fullState() });
     expect(plan.statements.slice(0, 4).map((s) => s.sql.masked)).toEqual([
       "ALTER SECRET eventhubs_connection AS '<redacted>'",
@@ -100,7 +131,9 @@ describe('sql apply is idempotent', () => {
       'ALTER CLUSTER ingest SET (REPLICATION FACTOR = 0)',
       'ALTER CLUSTER ingest SET (REPLICATION FACTOR = 1)',
     ]);
-    expect(plan.notes[0]).toBe('secret eventhubs_connection: the connection string changed; altering it, then recreating the replicas of ingest so running sources read it (ingestion pauses while they restart)');
+    expect(plan.notes[0]).toBe(
+      'secret eventhubs_connection: the connection string changed; altering it, then recreating the replicas of ingest so running sources read it (ingestion pauses while they restart)',
+    );
   });
 
   it('resizes a cluster whose size or replication factor changed', () => {
@@ -115,12 +148,18 @@ describe('sql apply is idempotent', () => {
     (state.views as Map<string, string>).set('orders', definitionDigest('an older definition'));
     const left = planSql({ env: env('example'), readerConnectionString: CONN, rolePasswords: PASSWORDS, state });
     expect(left.statements.some((s) => s.kind === 'view')).toBe(false);
-    expect(left.notes).toEqual(['materialized view orders: its definition changed; left as it is (re-run with --replace-views to replace it)']);
+    expect(left.notes).toEqual([
+      'materialized view orders: its definition changed; left as it is (re-run with --replace-views to replace it)',
+    ]);
     const replaced = planSql({ env: env('example'), readerConnectionString: CONN, rolePasswords: PASSWORDS, state, replaceViews: true });
-    expect(replaced.statements.find((s) => s.kind === 'view')!.sql.text).toMatch(/^CREATE OR REPLACE MATERIALIZED VIEW orders\n {2}IN CLUSTER ingest AS/);
+    expect(replaced.statements.find((s) => s.kind === 'view')!.sql.text).toMatch(
+      /^CREATE OR REPLACE MATERIALIZED VIEW orders\n {2}IN CLUSTER ingest AS/,
+    );
   });
 
   it('starts from nothing with an empty catalog', () => {
-    expect(planSql({ env: env('example'), readerConnectionString: CONN, rolePasswords: PASSWORDS, state: EMPTY_CATALOG }).statements).toHaveLength(13);
+    expect(
+      planSql({ env: env('example'), readerConnectionString: CONN, rolePasswords: PASSWORDS, state: EMPTY_CATALOG }).statements,
+    ).toHaveLength(13);
   });
 });

@@ -3,7 +3,7 @@ import { quoteIdent, quoteLiteral, Sql, sql } from '../../../cli/sql/quote';
 import { connectTestClient, testPostgres, type TestPostgres } from '../../support/postgres';
 
 const NASTY = [
-  "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=materialize-multi-reader;SharedAccessKey=ab+c/d=",
+  'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=materialize-multi-reader;SharedAccessKey=ab+c/d=',
   '$ConnectionString',
   "it's a 'quoted' \"string\"",
   'back\\slash \\n not a newline \\\\',
@@ -32,11 +32,14 @@ describe('SQL quoting, proven against a real server', () => {
     expect(result.rows[0].v).toBe(value);
   });
 
-  it.each(['orders', 'Mixed Case', 'with"quote', 'select', 'ümlaut', 'semi;colon', '1starts_with_digit'])('an identifier survives the round trip: %j', async (name) => {
-    await client.query(`CREATE TEMP TABLE ${quoteIdent(name)} (x int)`);
-    const result = await client.query("SELECT relname FROM pg_class WHERE relname = $1 AND relpersistence = 't'", [name]);
-    expect(result.rows).toEqual([{ relname: name }]);
-  });
+  it.each(['orders', 'Mixed Case', 'with"quote', 'select', 'ümlaut', 'semi;colon', '1starts_with_digit'])(
+    'an identifier survives the round trip: %j',
+    async (name) => {
+      await client.query(`CREATE TEMP TABLE ${quoteIdent(name)} (x int)`);
+      const result = await client.query("SELECT relname FROM pg_class WHERE relname = $1 AND relpersistence = 't'", [name]);
+      expect(result.rows).toEqual([{ relname: name }]);
+    },
+  );
 
   it('quotes only identifiers that need it', () => {
     expect(quoteIdent('orders_raw')).toBe('orders_raw');

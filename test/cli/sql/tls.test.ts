@@ -21,10 +21,58 @@ let key: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'mz-tls-'));
   const o = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  o('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=materialize CA');
-  o('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=balancerd');
-  writeFileSync(join(dir, 'ext.cnf'), `subjectAltName=DNS:${accessEndpoints(env('example')).sql.host},DNS:materialize-sql.materialize-environment.svc.cluster.local\n`);
-  o('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.crt', '-days', '1', '-extfile', 'ext.cnf');
+  o(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=materialize CA',
+  );
+  o(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'srv.key',
+    '-out',
+    'srv.csr',
+    '-subj',
+    '/CN=balancerd',
+  );
+  writeFileSync(
+    join(dir, 'ext.cnf'),
+    `subjectAltName=DNS:${accessEndpoints(env('example')).sql.host},DNS:materialize-sql.materialize-environment.svc.cluster.local\n`,
+  );
+  o(
+    'x509',
+    '-req',
+    '-in',
+    'srv.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'srv.crt',
+    '-days',
+    '1',
+    '-extfile',
+    'ext.cnf',
+  );
   [ca, cert, key] = ['ca.crt', 'srv.crt', 'srv.key'].map((f) => readFileSync(join(dir, f), 'utf8'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,24 +94,59 @@ async function handshake(options: ConnectionOptions): Promise<string> {
 describe('mzops sql over TLS', () => {
   it('verifies the server for the endpoint name while dialing its address, against the instance CA', async () => {
     writeFileSync(join(dir, 'root.crt'), ca);
-    const config = mzSystemConfig(env('example'), { host: '127.0.0.1', password: 'pw', root: dir, variables: { PGSSLROOTCERT: join(dir, 'root.crt') } });
+    const config = mzSystemConfig(env('example'), {
+      host: '127.0.0.1',
+      password: 'pw',
+      root: dir,
+      variables: { PGSSLROOTCERT: join(dir, 'root.crt') },
+    });
     const ssl = config.ssl as ConnectionOptions;
     expect(ssl).toMatchObject({ rejectUnauthorized: true, servername: 'sql.mzexample.mz.internal' });
     expect(await handshake(ssl)).toBe('verified');
   });
 
   it('refuses a certificate for another name, or from another CA', async () => {
-    expect(await handshake({ ca, rejectUnauthorized: true, servername: 'other.mzexample.mz.internal' })).toBe('refused: ERR_TLS_CERT_ALTNAME_INVALID');
-    const other = execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null', '-days', '1', '-subj', '/CN=other CA'], { stdio: 'pipe' }).toString();
+    expect(await handshake({ ca, rejectUnauthorized: true, servername: 'other.mzexample.mz.internal' })).toBe(
+      'refused: ERR_TLS_CERT_ALTNAME_INVALID',
+    );
+    const other = execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        '/dev/null',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=other CA',
+      ],
+      { stdio: 'pipe' },
+    ).toString();
     expect(await handshake({ ca: other, rejectUnauthorized: true, servername: 'sql.mzexample.mz.internal' })).toMatch(/^refused: /);
   });
 
   it('asks for the CA rather than connecting unverified', () => {
-    expect(() => mzSystemConfig(env('example'), { host: 'h', password: 'pw', root: dir, variables: {} })).toThrow(/no CA certificate for environment "example"/);
+    expect(() => mzSystemConfig(env('example'), { host: 'h', password: 'pw', root: dir, variables: {} })).toThrow(
+      /no CA certificate for environment "example"/,
+    );
   });
 
-  it('mzops ca stores the CA from cert-manager\'s secret where mzops sql looks for it', async () => {
-    const kube = new RecordedKube({ 'secrets cert-manager materialize-ca -': { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'materialize-ca', namespace: 'cert-manager' }, type: 'kubernetes.io/tls', data: { 'ca.crt': Buffer.from(ca).toString('base64'), 'tls.key': 'c2VjcmV0' } } });
+  it("mzops ca stores the CA from cert-manager's secret where mzops sql looks for it", async () => {
+    const kube = new RecordedKube({
+      'secrets cert-manager materialize-ca -': {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'materialize-ca', namespace: 'cert-manager' },
+        type: 'kubernetes.io/tls',
+        data: { 'ca.crt': Buffer.from(ca).toString('base64'), 'tls.key': 'c2VjcmV0' },
+      },
+    });
     const file = await fetchCaCertificate(env('example'), kube, dir);
     expect(file).toBe(caFile('example', dir));
     expect(readFileSync(file, 'utf8')).toBe(ca);
