@@ -15,6 +15,7 @@ import { environmentKube, findKubeconfig, type KubectlClient } from './kube';
 import { deployPlan, deployPrerequisites, recreatePlan, rolloutPlan, rotateSasPlan, type Context } from './operations';
 import { runPlan } from './plan';
 import { sealEnvironment } from './seal/seal-environment';
+import { registerDiff } from './diff/command';
 import { registerSampleData } from './sample-data/command';
 import { registerSqlCommands } from './sql/commands';
 import { statusReport } from './status';
@@ -64,7 +65,7 @@ function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void) {
 
 export function buildProgram(): Command {
   const program = new Command('mzops')
-    .description('Operate Materialize on Azure: deploy, seal, doctor, status, rollout, sql, sample-data')
+    .description('Operate Materialize on Azure: deploy, seal, doctor, status, rollout, sql, sample-data, diff')
     .version((JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version)
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -222,6 +223,7 @@ export function buildProgram(): Command {
   );
   registerSqlCommands(program, { root: ROOT, environment, action, out });
   registerSampleData(program, { root: ROOT, environment, action, out });
+  registerDiff(program, { root: ROOT, environment, action, out });
   return program;
 }
 

@@ -6,6 +6,7 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { cidrRange, parseCidr } from '../model/cidr';
+import { POSTGRES_PARAMETERS } from '../model/contract';
 
 export interface MetadataDatabaseProps {
   readonly resourceGroupName: string;
@@ -86,13 +87,13 @@ export class MetadataDatabase extends Construct {
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     new PostgresqlFlexibleServerConfiguration(this, 'MaxConnections', {
-      name: 'max_connections',
+      name: POSTGRES_PARAMETERS.maxConnections,
       serverId: this.server.id,
       value: String(props.maxConnections),
     });
     // Flexible Server already defaults to this; pinning it keeps it from being switched off by hand.
     new PostgresqlFlexibleServerConfiguration(this, 'RequireSecureTransport', {
-      name: 'require_secure_transport',
+      name: POSTGRES_PARAMETERS.requireSecureTransport,
       serverId: this.server.id,
       value: 'on',
     });

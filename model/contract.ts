@@ -72,6 +72,8 @@ export const WORKSPACE = {
   /** Pinned upstream files the tests read (URL and sha256 each), and their git-ignored cache. */
   referenceManifest: 'reference.json',
   referenceCache: '.reference',
+  /** Changes a reviewer accepts for `mzops diff`, one change id per line; committed with the change. */
+  acknowledgements: 'acknowledged-changes.txt',
   stateFile(environment: string): string {
     return `${environment}.tfstate`;
   },
@@ -90,6 +92,16 @@ export const WORKSPACE = {
  * rule wider, from this one number.
  */
 export const WIDEST_CLIENT_PREFIX = 8;
+
+/** Service annotations of the Azure cloud provider that the access Services set and `mzops diff` reads. */
+export const AZURE_LB_ANNOTATIONS = {
+  internal: 'service.beta.kubernetes.io/azure-load-balancer-internal',
+  ipv4: 'service.beta.kubernetes.io/azure-load-balancer-ipv4',
+  dnsLabel: 'service.beta.kubernetes.io/azure-dns-label-name',
+} as const;
+
+/** Server parameters the stack pins on the metadata PostgreSQL server. */
+export const POSTGRES_PARAMETERS = { maxConnections: 'max_connections', requireSecureTransport: 'require_secure_transport' } as const;
 
 /** Kubernetes condition types the CLI waits on and reports. */
 export const CONDITIONS = { ready: 'Ready', upToDate: 'UpToDate', synced: 'Synced' } as const;

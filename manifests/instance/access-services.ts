@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { intOrString, kube } from '../kube';
-import { accessServiceNames, MANAGED_LABELS, PORTS, POD_LABELS } from '../../model/contract';
+import { accessServiceNames, AZURE_LB_ANNOTATIONS, MANAGED_LABELS, PORTS, POD_LABELS } from '../../model/contract';
 
 export interface AccessServicesProps {
   readonly instanceName: string;
@@ -54,11 +54,11 @@ export class AccessServices extends Construct {
           namespace: props.namespace,
           labels: { ...MANAGED_LABELS },
           annotations: {
-            'service.beta.kubernetes.io/azure-load-balancer-internal': String(!isPublic),
+            [AZURE_LB_ANNOTATIONS.internal]: String(!isPublic),
             // A fixed address (internal: the private DNS zone's record points at it) or an Azure DNS
             // label (public): either way a name the certificate can hold.
-            ...(extra.ip ? { 'service.beta.kubernetes.io/azure-load-balancer-ipv4': extra.ip } : {}),
-            ...(extra.dnsLabel ? { 'service.beta.kubernetes.io/azure-dns-label-name': extra.dnsLabel } : {}),
+            ...(extra.ip ? { [AZURE_LB_ANNOTATIONS.ipv4]: extra.ip } : {}),
+            ...(extra.dnsLabel ? { [AZURE_LB_ANNOTATIONS.dnsLabel]: extra.dnsLabel } : {}),
           },
         },
         spec: {

@@ -1,0 +1,68 @@
+import { Option, type Command } from 'commander';
+import type { CommandDeps } from '../command-deps';
+import { runDiff } from './diff';
+import { formatJson, formatMarkdown, formatText } from './format';
+import { killRunning, removeTree, resolveCommit } from './revision';
+
+const FORMATS = { text: formatText, markdown: formatMarkdown, json: formatJson } as const;
+
+/** The exit code when a change carries unacknowledged data loss or exposure (1 stays "the command failed"). */
+export const EXIT_DANGEROUS = 2;
+
+/** `origin/main` when the clone has it (what a pull request merges into), else `main`. */
+function defaultBase(root: string): string {
+  try {
+    resolveCommit(root, 'origin/main');
+    return 'origin/main';
+  } catch {
+    return 'main';
+  }
+}
+
+export function registerDiff(program: Command, deps: CommandDeps): void {
+  program
+    .command('diff')
+    .description(
+      'what a change does to the running system: renders the base and the working tree (or --head) and classifies each difference',
+    )
+    .argument('[environment...]', 'only these environments (default: every environment either side has)')
+    .option('--base <ref>', 'the revision the change applies to (default: origin/main, else main)')
+    .option('--head <ref>', 'compare this revision instead of the working tree')
+    .addOption(
+      new Option('--format <format>', 'text for a terminal, markdown for a pull-request comment, json for tools')
+        .choices(Object.keys(FORMATS))
+        .default('text'),
+    )
+    .option('--acknowledge <id...>', 'accept these dangerous changes (ids as printed); or list them in acknowledged-changes.txt')
+    .action(
+      deps.action(
+        async (environments: string[], opts: { base?: string; head?: string; format: keyof typeof FORMATS; acknowledge?: string[] }) => {
+          const trees = new Set<string>();
+          // Ctrl-C or a CI cancel removes the temporary trees before exiting.
+          const onSignal = (signal: NodeJS.Signals) => {
+            killRunning();
+            for (const tree of trees) removeTree(tree);
+            process.exit(signal === 'SIGINT' ? 130 : 143);
+          };
+          process.once('SIGINT', onSignal);
+          process.once('SIGTERM', onSignal);
+          try {
+            const report = await runDiff({
+              repoRoot: deps.root,
+              base: opts.base ?? defaultBase(deps.root),
+              head: opts.head,
+              environments,
+              acknowledge: opts.acknowledge,
+              log: (line) => process.stderr.write(`${line}\n`),
+              track: (dir) => trees.add(dir),
+            });
+            process.stdout.write(FORMATS[opts.format](report));
+            if (report.dangerous) process.exitCode = EXIT_DANGEROUS;
+          } finally {
+            process.removeListener('SIGINT', onSignal);
+            process.removeListener('SIGTERM', onSignal);
+          }
+        },
+      ),
+    );
+}

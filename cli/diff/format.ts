@@ -1,0 +1,109 @@
+import { WORKSPACE } from '../../model/contract';
+import { DANGEROUS, SEVERITIES, type Change, type DiffReport, type EnvironmentDiff, type Severity } from './model';
+import { show } from './structure';
+
+/** The marker the pull-request workflow finds its own comment by. */
+export const COMMENT_MARKER = '<!-- mzops-diff -->';
+
+const LABEL: Record<Severity, string> = { 'data loss': 'DATA LOSS', exposure: 'EXPOSURE', downtime: 'downtime', safe: 'safe' };
+const ICON: Record<Severity, string> = { 'data loss': '🔴', exposure: '🟠', downtime: '🟡', safe: '🟢' };
+
+function counts(e: EnvironmentDiff): Record<Severity, number> {
+  const out = { 'data loss': 0, exposure: 0, downtime: 0, safe: 0 } as Record<Severity, number>;
+  for (const c of e.changes) out[c.severity] += 1;
+  return out;
+}
+
+/** Worst first, then by layer and address: the order every format lists changes in. */
+function ordered(changes: readonly Change[]): Change[] {
+  return [...changes].sort(
+    (a, b) =>
+      SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+      a.layer.localeCompare(b.layer) ||
+      a.address.localeCompare(b.address),
+  );
+}
+
+function side(s: DiffReport['base']): string {
+  return s.commit ? `${s.label} (${s.commit.slice(0, 12)})` : s.label;
+}
+
+function verdict(report: DiffReport): string {
+  if (report.dangerous) return 'unacknowledged data loss or exposure: review each, then acknowledge it (exit code 2)';
+  const any = report.environments.some((e) => e.changes.length);
+  return any ? 'nothing dangerous, or every danger acknowledged' : 'no change to any environment';
+}
+
+const ATTRIBUTE_LIMIT = 12;
+
+export function formatText(report: DiffReport): string {
+  const lines = [`mzops diff: ${side(report.base)} -> ${side(report.head)}`];
+  for (const e of report.environments) {
+    const n = counts(e);
+    const summary =
+      SEVERITIES.filter((s) => n[s])
+        .map((s) => `${n[s]} ${s}`)
+        .join(', ') || 'no change';
+    lines.push('', `environment ${e.environment}${e.presence === 'both' ? '' : ` (${e.presence})`}: ${summary}`);
+    for (const c of ordered(e.changes)) {
+      const ack = c.acknowledged && DANGEROUS.has(c.severity) ? ' [acknowledged]' : '';
+      lines.push(`  ${LABEL[c.severity].padEnd(9)} ${c.action} ${c.layer === 'terraform' ? '' : 'kubernetes '}${c.address}${ack}`);
+      for (const f of c.findings) if (f.severity !== 'safe' || c.severity === 'safe') lines.push(`            ${f.reason}`);
+      if (c.replacement) lines.push(`            replacement rule: ${c.replacement.source}`);
+      if (DANGEROUS.has(c.severity)) lines.push(`            id: ${c.id}`);
+      if (c.action === 'update' || c.action === 'replace') {
+        for (const a of c.attributes.slice(0, ATTRIBUTE_LIMIT))
+          lines.push(`              ${a.path}: ${show(a.before)} -> ${show(a.after)}`);
+        if (c.attributes.length > ATTRIBUTE_LIMIT) lines.push(`              ... ${c.attributes.length - ATTRIBUTE_LIMIT} more`);
+      }
+    }
+  }
+  if (report.unusedAcknowledgements.length)
+    lines.push('', `acknowledgements that match no change (remove them): ${report.unusedAcknowledgements.join(', ')}`);
+  lines.push('', verdict(report));
+  return `${lines.join('\n')}\n`;
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+
+export function formatMarkdown(report: DiffReport): string {
+  const lines = [
+    COMMENT_MARKER,
+    `### mzops diff: ${code(side(report.base))} → ${code(side(report.head))}`,
+    '',
+    `| environment | ${SEVERITIES.map((s) => `${ICON[s]} ${s}`).join(' | ')} |`,
+    `|---|${SEVERITIES.map(() => '---:').join('|')}|`,
+  ];
+  for (const e of report.environments) {
+    const n = counts(e);
+    lines.push(
+      `| ${cell(e.environment)}${e.presence === 'both' ? '' : ` (${e.presence})`} | ${SEVERITIES.map((s) => String(n[s])).join(' | ')} |`,
+    );
+  }
+  lines.push('', `**${verdict(report)}**`);
+  for (const e of report.environments.filter((x) => x.changes.length)) {
+    const dangerous = e.changes.some((c) => DANGEROUS.has(c.severity) && !c.acknowledged);
+    lines.push('', `<details${dangerous ? ' open' : ''}><summary><b>${e.environment}</b>: ${e.changes.length} change(s)</summary>`, '');
+    for (const c of ordered(e.changes)) {
+      const ack = c.acknowledged && DANGEROUS.has(c.severity) ? ' (acknowledged)' : '';
+      lines.push(`- ${ICON[c.severity]} **${c.severity}**${ack}: ${c.action} ${code(c.address)}`);
+      for (const f of c.findings) if (f.severity !== 'safe' || c.severity === 'safe') lines.push(`  - ${f.reason}`);
+      if (c.replacement) lines.push(`  - replacement rule: ${c.replacement.source}`);
+      if (DANGEROUS.has(c.severity)) lines.push(`  - to acknowledge, add to ${code(WORKSPACE.acknowledgements)}: ${code(c.id)}`);
+      if ((c.action === 'update' || c.action === 'replace') && c.attributes.length) {
+        for (const a of c.attributes.slice(0, ATTRIBUTE_LIMIT))
+          lines.push(`  - ${code(a.path)}: ${code(show(a.before))} → ${code(show(a.after))}`);
+        if (c.attributes.length > ATTRIBUTE_LIMIT) lines.push(`  - … ${c.attributes.length - ATTRIBUTE_LIMIT} more`);
+      }
+    }
+    lines.push('', '</details>');
+  }
+  if (report.unusedAcknowledgements.length)
+    lines.push('', `Acknowledgements that match no change (remove them): ${report.unusedAcknowledgements.map(code).join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatJson(report: DiffReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

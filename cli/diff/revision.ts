@@ -1,0 +1,188 @@
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { DIST, WORKSPACE } from '../../model/contract';
+import { CliError } from '../errors';
+import type { TerraformStack } from './terraform';
+
+/** Subprocesses still running (git archive, tar, a revision's synth): a signal kills them before the trees go. */
+const running = new Set<ChildProcess>();
+
+function started<T extends ChildProcess>(child: T): T {
+  running.add(child);
+  child.once('close', () => running.delete(child));
+  return child;
+}
+
+export function killRunning(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+function exec(file: string, args: string[], options: { cwd: string; timeout: number }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    started(
+      execFile(file, args, { ...options, maxBuffer: 16 * 1024 * 1024, killSignal: 'SIGKILL' }, (error, stdout, stderr) =>
+        error ? reject(Object.assign(error, { stdout, stderr })) : resolve(),
+      ),
+    );
+  });
+}
+
+/** One side of the comparison: every environment's Terraform stack and GitOps folder, as that revision renders them. */
+export interface Rendering {
+  readonly label: string;
+  readonly commit?: string;
+  readonly environments: readonly string[];
+  readonly stacks: ReadonlyMap<string, TerraformStack>;
+  /** environment -> (path inside dist/<environment> -> YAML text) */
+  readonly gitops: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** The acknowledgement file as that revision has it. */
+  readonly acknowledgements?: string;
+}
+
+export interface RenderOptions {
+  readonly repoRoot: string;
+  /** A git ref, or undefined for the working tree (tracked and untracked files git does not ignore). */
+  readonly ref?: string;
+  /** Where the temporary trees go; tests point it at a folder they inspect. @default os.tmpdir() */
+  readonly tmpParent?: string;
+  /** Deadline of the revision's synth. @default 240000 */
+  readonly timeoutMs?: number;
+  readonly log?: (line: string) => void;
+  /** Called with the temporary tree as soon as it exists, so a signal handler can remove it. */
+  readonly track?: (dir: string) => void;
+}
+
+/** Temporary trees are named so, under the temporary parent. */
+export const TREE_PREFIX = 'mzops-diff-';
+
+function git(repoRoot: string, args: string[]): string {
+  try {
+    return execFileSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 }).trim();
+  } catch (e) {
+    const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
+    throw new CliError(
+      `git ${args.join(' ')}: ${stderr.split('\n')[0] || (e as Error).message}`,
+      'run mzops diff inside the repository, with the base revision fetched (git fetch origin)',
+    );
+  }
+}
+
+/** The commit a ref names, or one clear error. */
+export function resolveCommit(repoRoot: string, ref: string): string {
+  return git(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+}
+
+async function exportCommit(repoRoot: string, commit: string, dir: string, timeoutMs: number): Promise<void> {
+  // git archive, not git worktree: nothing is registered in .git, so a killed run leaves no stale worktree behind.
+  await new Promise<void>((resolve, reject) => {
+    const archive = started(spawn('git', ['-C', repoRoot, 'archive', '--format=tar', commit], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const tar = started(spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] }));
+    const timer = setTimeout(() => {
+      archive.kill('SIGKILL');
+      tar.kill('SIGKILL');
+      reject(new CliError(`exporting ${commit.slice(0, 12)} took longer than ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    let stderr = '';
+    archive.stderr.on('data', (d) => (stderr += d));
+    tar.stderr.on('data', (d) => (stderr += d));
+    archive.stdout.pipe(tar.stdin);
+    tar.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new CliError(`exporting ${commit.slice(0, 12)} failed: ${stderr.trim().split('\n')[0]}`));
+    });
+  });
+}
+
+function exportWorkingTree(repoRoot: string, dir: string): void {
+  const files = git(repoRoot, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0').filter(Boolean);
+  for (const file of files) {
+    const from = join(repoRoot, file);
+    if (!existsSync(from)) continue; // deleted in the working tree, not yet committed
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    copyFileSync(from, join(dir, file));
+  }
+}
+
+function readTree(dir: string, root = dir): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!existsSync(dir)) return out;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) for (const [k, v] of readTree(path, root)) out.set(k, v);
+    else if (entry.name.endsWith('.yaml')) out.set(relative(root, path), readFileSync(path, 'utf8'));
+  }
+  return out;
+}
+
+function environmentsOf(tree: string): string[] {
+  const dir = join(tree, WORKSPACE.environments);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+/**
+ * Renders one revision with its own pipeline: the revision's files in a temporary tree, the
+ * repository's node_modules linked in, and the revision's `scripts/synth.ts` run there, so a change
+ * to the constructs shows up as much as a change to an environment. The caller removes the tree
+ * (`removeTree`) whatever happens.
+ */
+export async function renderRevision(options: RenderOptions): Promise<{ rendering: Rendering; tree: string }> {
+  const tree = mkdtempSync(join(options.tmpParent ?? tmpdir(), TREE_PREFIX));
+  options.track?.(tree);
+  const timeoutMs = options.timeoutMs ?? 240_000;
+  const commit = options.ref === undefined ? undefined : resolveCommit(options.repoRoot, options.ref);
+  const label = options.ref ?? 'the working tree';
+  options.log?.(`rendering ${label}${commit ? ` (${commit.slice(0, 12)})` : ''}`);
+  if (commit) await exportCommit(options.repoRoot, commit, tree, timeoutMs);
+  else exportWorkingTree(options.repoRoot, tree);
+
+  const synth = join(tree, 'scripts', 'synth.ts');
+  if (!existsSync(synth))
+    throw new CliError(`${label} has no scripts/synth.ts: it predates the pipeline mzops diff renders with`, 'choose a later --base');
+  // The repository's dependencies, not whatever a revision might have committed under that name.
+  rmSync(join(tree, 'node_modules'), { recursive: true, force: true });
+  symlinkSync(join(options.repoRoot, 'node_modules'), join(tree, 'node_modules'), 'dir');
+  const started = Date.now();
+  try {
+    await exec(process.execPath, ['--require', 'tsx/cjs', synth], { cwd: tree, timeout: timeoutMs });
+  } catch (e) {
+    const err = e as { killed?: boolean; stderr?: string; stdout?: string };
+    if (err.killed) throw new CliError(`rendering ${label} took longer than ${timeoutMs / 1000} s`);
+    const why = `${err.stderr ?? ''}${err.stdout ?? ''}`
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('warning:'))
+      .slice(-5)
+      .join('\n  ');
+    throw new CliError(
+      `${label} does not synthesize:\n  ${why}`,
+      commit
+        ? 'mzops diff compares what both revisions render: fix the revision, or choose another --base'
+        : 'fix the environment (npm run synth shows the same message)',
+    );
+  }
+  options.log?.(`rendered ${label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const environments = environmentsOf(tree);
+  const stacks = new Map<string, TerraformStack>();
+  const gitops = new Map<string, Map<string, string>>();
+  for (const env of environments) {
+    const stack = join(tree, WORKSPACE.cdktfOut, WORKSPACE.stacks, env, 'cdk.tf.json');
+    if (existsSync(stack)) stacks.set(env, JSON.parse(readFileSync(stack, 'utf8')) as TerraformStack);
+    gitops.set(env, readTree(join(tree, DIST.root, env)));
+  }
+  const ackFile = join(tree, WORKSPACE.acknowledgements);
+  const acknowledgements = existsSync(ackFile) ? readFileSync(ackFile, 'utf8') : undefined;
+  return { rendering: { label, commit, environments, stacks, gitops, acknowledgements }, tree };
+}
+
+export function removeTree(tree: string): void {
+  // Retries: a subprocess killed a moment ago may still be closing files in it.
+  rmSync(tree, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+}

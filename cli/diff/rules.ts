@@ -1,0 +1,298 @@
+import { parseCidr, parseIp } from '../../model/cidr';
+import { AZURE_LB_ANNOTATIONS, CHARTS, POSTGRES_PARAMETERS } from '../../model/contract';
+import type { KubernetesChange } from './kubernetes';
+import type { Finding } from './model';
+import { show, valueAt } from './structure';
+import type { TerraformChange } from './terraform';
+
+/**
+ * What each change does to the running system, one rule per function (like the policy Aspects):
+ * each returns the findings it is sure of, with the reason a reviewer needs. A change no rule
+ * speaks about is safe.
+ */
+export type TerraformRule = (c: TerraformChange) => Finding[];
+export type KubernetesRule = (c: KubernetesChange) => Finding[];
+
+/** What is lost when a resource of this type is destroyed. */
+const HOLDS_DATA: Readonly<Record<string, string>> = {
+  azurerm_resource_group: 'the resource group and every resource in it',
+  azurerm_postgresql_flexible_server: "the metadata server, which holds Materialize's catalog",
+  azurerm_postgresql_flexible_server_database: "the metadata database: Materialize's catalog",
+  azurerm_storage_account: 'the persist storage account: the data of every source, table and materialized view',
+  azurerm_storage_container: 'the persist container: the data of every source, table and materialized view',
+  tls_private_key: 'the sealing key: every SealedSecret in Git becomes undecryptable',
+  azurerm_eventhub_namespace: 'the Event Hubs namespace and every event it retains',
+  azurerm_eventhub: 'the topic and the events it retains',
+};
+
+const replaced = (c: TerraformChange) => c.action === 'replace' || c.action === 'destroy';
+const because = (c: TerraformChange) => (c.replacement ? ` (${c.replacement.reasons.join('; ')})` : '');
+const last = (path: string) =>
+  path
+    .split('.')
+    .pop()!
+    .replace(/\[\d+\]$/, '');
+
+export const dataLossOnReplace: TerraformRule = (c) =>
+  replaced(c) && HOLDS_DATA[c.type]
+    ? [{ severity: 'data loss', reason: `${c.action === 'destroy' ? 'destroys' : 'replaces'} ${HOLDS_DATA[c.type]}${because(c)}` }]
+    : [];
+
+export const clusterRebuilt: TerraformRule = (c) => {
+  if (c.type === 'azurerm_kubernetes_cluster' && replaced(c)) {
+    return [
+      {
+        severity: 'downtime',
+        reason: `${c.action === 'destroy' ? 'destroys' : 'rebuilds'} the AKS cluster: every workload stops${because(c)}`,
+      },
+    ];
+  }
+  if (c.type === 'azurerm_kubernetes_cluster_node_pool' && replaced(c)) {
+    return [
+      {
+        severity: 'downtime',
+        reason: `${c.action === 'destroy' ? 'removes' : 'replaces'} the node pool: its pods are evicted${because(c)}`,
+      },
+    ];
+  }
+  return c.rotate.length
+    ? [
+        {
+          severity: 'downtime',
+          reason: `cycles the node pool through temporary_name_for_rotation (${c.rotate.join('; ')}): its pods are evicted`,
+        },
+      ]
+    : [];
+};
+
+export const addressChanges: TerraformRule = (c) => {
+  if (c.type === 'azurerm_public_ip' && replaced(c)) {
+    return [{ severity: 'downtime', reason: `the cluster's egress address changes${because(c)}: firewalls that admit it must follow` }];
+  }
+  if (c.type === 'azurerm_private_dns_a_record' && c.action !== 'create' && c.attributes.some((a) => a.path.startsWith('records'))) {
+    return [{ severity: 'downtime', reason: 'an endpoint name resolves to another address: clients reconnect' }];
+  }
+  return [];
+};
+
+export const credentialsRenewed: TerraformRule = (c) =>
+  c.type === 'random_password' && replaced(c)
+    ? [
+        {
+          severity: 'downtime',
+          reason: 'a new PostgreSQL admin password: Materialize loses its metadata connection until mzops seal and a rollout',
+        },
+      ]
+    : [];
+
+/** Switches that open a resource to the internet, or to anonymous readers, when true. */
+const OPENING_FLAGS = new Set(['public_network_access_enabled', 'allow_nested_items_to_be_public', 'node_public_ip_enabled']);
+
+export const publicAccessOn: TerraformRule = (c) =>
+  c.attributes
+    .filter((a) => OPENING_FLAGS.has(last(a.path)) && a.after === true && a.before !== true)
+    .map((a) => ({ severity: 'exposure', reason: `${a.path} ${c.action === 'create' ? 'is' : 'switches to'} true` }));
+
+const TLS_ORDER = ['TLS1_0', '1.0', 'TLS1_1', '1.1', 'TLS1_2', '1.2', 'TLS1_3', '1.3'];
+const tlsRank = (v: unknown) => Math.floor(TLS_ORDER.indexOf(String(v)) / 2);
+
+export const tlsWeakened: TerraformRule = (c) => {
+  const out: Finding[] = [];
+  for (const a of c.attributes) {
+    const key = last(a.path);
+    if (key === 'https_traffic_only_enabled' && a.before === true && a.after === false)
+      out.push({ severity: 'exposure', reason: 'HTTPS-only is switched off' });
+    if ((key === 'min_tls_version' || key === 'minimum_tls_version') && a.before !== undefined && tlsRank(a.after) < tlsRank(a.before)) {
+      out.push({ severity: 'exposure', reason: `${a.path} lowered from ${show(a.before)} to ${show(a.after)}` });
+    }
+  }
+  const setting = (c.after ?? c.before) as { name?: unknown; value?: unknown } | undefined;
+  if (c.type === 'azurerm_postgresql_flexible_server_configuration' && setting?.name === POSTGRES_PARAMETERS.requireSecureTransport) {
+    const was = (c.before as { value?: unknown } | undefined)?.value;
+    const now = c.action === 'destroy' ? undefined : (c.after as { value?: unknown } | undefined)?.value;
+    if (was === 'on' && now !== 'on')
+      out.push({ severity: 'exposure', reason: 'PostgreSQL stops requiring TLS (require_secure_transport)' });
+  }
+  return out;
+};
+
+/** Does the set of ranges `after` admit an address `before` did not? IPv4 CIDRs and plain addresses. */
+export function widens(before: unknown, after: unknown): string[] {
+  const ranges = (v: unknown) => (Array.isArray(v) ? v : []).map(String).map((t) => parseCidr(t.includes('/') ? t : `${t}/32`));
+  const old = ranges(before);
+  const next = ranges(after);
+  return (Array.isArray(after) ? after : []).map(String).filter((_text, i) => {
+    const r = next[i];
+    if (typeof r === 'string') return true;
+    return !old.some((o) => typeof o !== 'string' && o.first <= r.first && r.last <= o.last);
+  });
+}
+
+/** Lists of client ranges in the stack's arguments: more entries, or wider ones, admit more clients. */
+const RANGE_LISTS = new Set(['ip_rules', 'authorized_ip_ranges']);
+
+export const networkOpened: TerraformRule = (c) => {
+  const out: Finding[] = [];
+  const lists = new Set(c.attributes.map((a) => a.path.replace(/\[\d+\]$/, '')).filter((p) => RANGE_LISTS.has(last(p))));
+  for (const path of lists) {
+    const added = widens(valueAt(c.before, path), valueAt(c.after, path));
+    if (c.action !== 'create' && added.length) out.push({ severity: 'exposure', reason: `${path} now admits ${added.join(', ')}` });
+  }
+  for (const a of c.attributes) {
+    if (last(a.path) === 'default_action' && a.before === 'Deny' && a.after === 'Allow')
+      out.push({ severity: 'exposure', reason: `${a.path} switches from Deny to Allow` });
+  }
+  if (c.type === 'azurerm_kubernetes_cluster' && c.action === 'update') {
+    const before = valueAt(c.before, 'api_server_access_profile.authorized_ip_ranges');
+    const after = valueAt(c.after, 'api_server_access_profile.authorized_ip_ranges');
+    if (Array.isArray(before) && before.length && !(Array.isArray(after) && after.length)) {
+      out.push({ severity: 'exposure', reason: 'the API server no longer limits its clients (authorized_ip_ranges removed)' });
+    }
+  }
+  if (c.type === 'azurerm_postgresql_flexible_server_firewall_rule' && c.action !== 'destroy') {
+    const range = (v: unknown) => {
+      const r = v as { start_ip_address?: string; end_ip_address?: string } | undefined;
+      return r ? [parseIp(r.start_ip_address ?? ''), parseIp(r.end_ip_address ?? '')] : [undefined, undefined];
+    };
+    const [s0, e0] = range(c.action === 'create' ? undefined : c.before);
+    const [s1, e1] = range(c.after);
+    const wider = s0 === undefined || e0 === undefined || s1 === undefined || e1 === undefined || s1 < s0 || e1 > e0;
+    const shown = `${(c.after as { start_ip_address?: string }).start_ip_address}-${(c.after as { end_ip_address?: string }).end_ip_address}`;
+    if (wider)
+      out.push({ severity: 'exposure', reason: `the PostgreSQL firewall ${c.action === 'create' ? 'admits' : 'now admits'} ${shown}` });
+  }
+  return out;
+};
+
+export const protectionRemoved: TerraformRule = (c) =>
+  c.attributes.some((a) => a.path === 'lifecycle.prevent_destroy' && a.before === true && a.after !== true)
+    ? [{ severity: 'exposure', reason: 'prevent_destroy is removed: Terraform will no longer refuse to destroy it' }]
+    : [];
+
+export const TERRAFORM_RULES: readonly TerraformRule[] = [
+  dataLossOnReplace,
+  clusterRebuilt,
+  addressChanges,
+  credentialsRenewed,
+  publicAccessOn,
+  tlsWeakened,
+  networkOpened,
+  protectionRemoved,
+];
+
+// ---- Kubernetes: what Flux applying the new dist/ does ----
+
+const spec = (o: KubernetesChange['before']) => (o?.spec ?? {}) as Record<string, unknown>;
+const TLS_SPECS = ['balancerdExternalCertificateSpec', 'consoleExternalCertificateSpec', 'internalCertificateSpec'];
+
+export const materializeInstance: KubernetesRule = (c) => {
+  if (c.kind !== 'Materialize') return [];
+  if (c.action === 'prune')
+    return [{ severity: 'downtime', reason: 'the instance is deleted (its catalog and persist data stay in PostgreSQL and Blob Storage)' }];
+  if (c.action !== 'update') return [];
+  const out: Finding[] = [];
+  const [b, a] = [spec(c.before), spec(c.after)];
+  if (b.environmentId !== a.environmentId) {
+    out.push({
+      severity: 'data loss',
+      reason: `environmentId ${show(b.environmentId)} -> ${show(a.environmentId)}: a new, empty instance; the old catalog and data are abandoned`,
+    });
+  }
+  for (const key of TLS_SPECS) if (b[key] && !a[key]) out.push({ severity: 'exposure', reason: `TLS is switched off: ${key} is removed` });
+  if (b.authenticatorKind !== a.authenticatorKind)
+    out.push({ severity: 'exposure', reason: `authenticatorKind ${show(b.authenticatorKind)} -> ${show(a.authenticatorKind)}` });
+  if (b.requestRollout !== a.requestRollout)
+    out.push({ severity: 'downtime', reason: `environmentd rolls out to a new generation (requestRollout ${show(a.requestRollout)})` });
+  return out;
+};
+
+export const operatorUpgrade: KubernetesRule = (c) => {
+  if (c.kind !== 'HelmRelease' || c.action !== 'update' || c.after?.metadata.name !== CHARTS.operator.releaseName) return [];
+  const version = (o: KubernetesChange['before']) => valueAt(o, 'spec.chart.spec.version');
+  return version(c.before) !== version(c.after)
+    ? [{ severity: 'downtime', reason: `the Materialize operator upgrades ${show(version(c.before))} -> ${show(version(c.after))}` }]
+    : [];
+};
+
+export const loadBalancers: KubernetesRule = (c) => {
+  if (c.kind !== 'Service') return [];
+  const annotation = (o: KubernetesChange['before'], key: string) => (o?.metadata.annotations as Record<string, string> | undefined)?.[key];
+  const isLb = (o: KubernetesChange['before']) => spec(o).type === 'LoadBalancer';
+  const out: Finding[] = [];
+  if (c.action === 'prune')
+    return isLb(c.before) ? [{ severity: 'downtime', reason: 'the load balancer is deleted: its endpoint stops answering' }] : [];
+  if (
+    isLb(c.after) &&
+    annotation(c.after, AZURE_LB_ANNOTATIONS.internal) !== 'true' &&
+    (c.action === 'create' || annotation(c.before, AZURE_LB_ANNOTATIONS.internal) === 'true' || !isLb(c.before))
+  ) {
+    out.push({ severity: 'exposure', reason: 'a public load balancer: the endpoint is reachable from the internet' });
+  }
+  if (c.action === 'update') {
+    for (const key of [AZURE_LB_ANNOTATIONS.ipv4, AZURE_LB_ANNOTATIONS.dnsLabel]) {
+      if (annotation(c.before, key) !== annotation(c.after, key))
+        out.push({
+          severity: 'downtime',
+          reason: `the load balancer's address changes (${key}: ${show(annotation(c.before, key))} -> ${show(annotation(c.after, key))})`,
+        });
+    }
+    const [b, a] = [spec(c.before).loadBalancerSourceRanges, spec(c.after).loadBalancerSourceRanges];
+    if (Array.isArray(b) && b.length && !(Array.isArray(a) && a.length))
+      out.push({ severity: 'exposure', reason: 'loadBalancerSourceRanges removed: any client may connect' });
+    else if (Array.isArray(b) && widens(b, a).length)
+      out.push({ severity: 'exposure', reason: `loadBalancerSourceRanges now admit ${widens(b, a).join(', ')}` });
+  }
+  return out;
+};
+
+export const networkPolicies: KubernetesRule = (c) => {
+  if (c.kind !== 'NetworkPolicy') return [];
+  if (c.action === 'prune')
+    return [{ severity: 'exposure', reason: 'the policy is deleted: pods only it selected are no longer isolated' }];
+  if (c.action !== 'update') return [];
+  const out: Finding[] = [];
+  // Each (peer, ports) pair a rule admits; a rule without peers admits every peer on its ports.
+  const flows = (o: KubernetesChange['before'], dir: 'ingress' | 'egress') =>
+    new Set(
+      ((spec(o)[dir] ?? []) as Record<string, unknown>[]).flatMap((rule) =>
+        ((rule[dir === 'ingress' ? 'from' : 'to'] as unknown[] | undefined) ?? [{}]).map((peer) =>
+          JSON.stringify({ peer, ports: rule.ports ?? 'all' }),
+        ),
+      ),
+    );
+  for (const dir of ['ingress', 'egress'] as const) {
+    const [b, a] = [flows(c.before, dir), flows(c.after, dir)];
+    const added = [...a].filter((f) => !b.has(f));
+    const removed = [...b].filter((f) => !a.has(f));
+    if (added.length) out.push({ severity: 'exposure', reason: `${dir} admits more: ${added.map(describeFlow).join('; ')}` });
+    if (removed.length)
+      out.push({ severity: 'downtime', reason: `${dir} admits less, cutting what it allowed: ${removed.map(describeFlow).join('; ')}` });
+  }
+  if (JSON.stringify(spec(c.before).podSelector) !== JSON.stringify(spec(c.after).podSelector)) {
+    out.push({ severity: 'exposure', reason: 'the policy selects other pods: the pods it selected before are no longer isolated by it' });
+  }
+  return out;
+};
+
+function describeFlow(flow: string): string {
+  const { peer, ports } = JSON.parse(flow) as { peer: Record<string, unknown>; ports: unknown };
+  const who = Object.keys(peer).length === 0 ? 'any peer' : show(peer);
+  return `${who} on ${ports === 'all' ? 'every port' : show(ports)}`;
+}
+
+export const deletions: KubernetesRule = (c) => {
+  if (c.action !== 'prune') return [];
+  if (c.kind === 'Namespace') return [{ severity: 'downtime', reason: 'the namespace is deleted, with everything in it' }];
+  if (c.kind === 'Kustomization')
+    return [{ severity: 'downtime', reason: 'Flux stops applying this layer and prunes every object it applied' }];
+  if (c.kind === 'HelmRelease') return [{ severity: 'downtime', reason: 'Flux uninstalls the release' }];
+  return [];
+};
+
+export const KUBERNETES_RULES: readonly KubernetesRule[] = [
+  materializeInstance,
+  operatorUpgrade,
+  loadBalancers,
+  networkPolicies,
+  deletions,
+];

@@ -1,0 +1,246 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runDiff } from '../../../cli/diff/diff';
+import { formatJson, formatMarkdown, formatText } from '../../../cli/diff/format';
+import type { DiffReport } from '../../../cli/diff/model';
+import type { Rendering } from '../../../cli/diff/revision';
+import { REPO_ROOT } from '../../helpers';
+
+/**
+ * A fixture repository made with git: this repository's files as committed on a `main` branch,
+ * and one branch per kind of change, each a single edit of environments/example.ts. mzops diff
+ * renders both sides with the revision's own pipeline, as it does for a pull request.
+ */
+let repo: string;
+let scratch: string;
+const cache = new Map<string, Rendering>();
+const ENV = 'environments/example.ts';
+
+function git(...args: string[]): string {
+  return execFileSync('git', ['-C', repo, ...args], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
+  }).trim();
+}
+
+/** A branch off main with `edit` applied to one file. */
+function branch(name: string, file: string, edit: (text: string) => string): void {
+  git('checkout', '-q', '-b', name, 'main');
+  const path = join(repo, file);
+  const before = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const after = edit(before);
+  if (after === before) throw new Error(`the edit for ${name} changed nothing`);
+  writeFileSync(path, after);
+  git('add', '-A');
+  git('commit', '-q', '-m', name);
+  git('checkout', '-q', 'main');
+}
+
+function replace(from: string | RegExp, to: string): (text: string) => string {
+  return (text) => text.replace(from, to);
+}
+
+beforeAll(() => {
+  repo = mkdtempSync(join(tmpdir(), 'mz-diff-repo-'));
+  scratch = mkdtempSync(join(tmpdir(), 'mz-diff-tmp-'));
+  const files = execFileSync('git', ['-C', REPO_ROOT, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
+  for (const f of files) {
+    if (!existsSync(join(REPO_ROOT, f))) continue;
+    mkdirSync(dirname(join(repo, f)), { recursive: true });
+    copyFileSync(join(REPO_ROOT, f), join(repo, f));
+  }
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(repo, 'node_modules'), 'dir');
+  git('init', '-q', '-b', 'main');
+  // .gitignore's `node_modules/` matches a folder, not this symlink.
+  writeFileSync(join(repo, '.git', 'info', 'exclude'), 'node_modules\n');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'base');
+  branch('docs-only', 'README.md', (t) => `${t}\nA line of prose.\n`);
+  branch('rename-database', ENV, replace("database: 'materialize',", "database: 'catalog',"));
+  branch('rollout', ENV, replace(/requestRollout: '[^']+'/, "requestRollout: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'"));
+  branch(
+    'wider-clients',
+    ENV,
+    replace("allowedClientRanges: ['203.0.113.0/24']", "allowedClientRanges: ['203.0.113.0/24', '198.51.100.0/24']"),
+  );
+  branch('add-tag', ENV, replace('  dataProtection: false,', "  tags: { team: 'data' },\n  dataProtection: false,"));
+  branch('new-environment-id', ENV, (t) =>
+    replace(
+      /environmentId: '[^']+',/,
+      "environmentId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',\n    forceEnvironmentIdChange: true,",
+    )(replace(/requestRollout: '[^']+'/, "requestRollout: '9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a'")(t)),
+  );
+  branch('broken', ENV, replace("prefix: 'mzexample',", "prefix: 'MZ EXAMPLE',"));
+}, 120_000);
+
+afterAll(() => {
+  rmSync(repo, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const diff = (head: string, extra: Partial<Parameters<typeof runDiff>[0]> = {}): Promise<DiffReport> =>
+  runDiff({ repoRoot: repo, base: 'main', head, tmpParent: scratch, cache, ...extra });
+
+const changes = (r: DiffReport) => r.environments.flatMap((e) => e.changes);
+const bySeverity = (r: DiffReport, severity: string) => changes(r).filter((c) => c.severity === severity);
+
+describe('mzops diff on a fixture repository', () => {
+  afterEach(() => expect(readdirSync(scratch)).toEqual([]));
+
+  it('reports nothing for a change that touches no environment, and is not dangerous', async () => {
+    const r = await diff('docs-only');
+    expect(changes(r)).toEqual([]);
+    expect(r.dangerous).toBe(false);
+    expect(formatText(r)).toContain('environment example: no change');
+  }, 60_000);
+
+  it('calls a renamed metadata database data loss: the provider replaces it (name forces a new resource)', async () => {
+    const r = await diff('rename-database');
+    const [loss] = bySeverity(r, 'data loss');
+    expect(loss).toMatchObject({ action: 'replace', type: 'azurerm_postgresql_flexible_server_database' });
+    expect(loss.findings[0].reason).toMatch(/replaces the metadata database: Materialize's catalog \(name forces a new resource\)/);
+    expect(loss.replacement?.source).toMatch(/postgresql_flexible_server_database\.html\.markdown/);
+    expect(r.dangerous).toBe(true);
+  }, 60_000);
+
+  it('calls a new requestRollout downtime (an environmentd rollout), and nothing dangerous', async () => {
+    const r = await diff('rollout');
+    expect(bySeverity(r, 'downtime').map((c) => c.address)).toEqual(['Materialize materialize-environment/materialize']);
+    expect(bySeverity(r, 'downtime')[0].findings[0].reason).toMatch(/environmentd rolls out to a new generation/);
+    expect(r.dangerous).toBe(false);
+  }, 60_000);
+
+  it('calls a wider client range exposure, on the storage firewall and on both ingress policies', async () => {
+    const r = await diff('wider-clients');
+    const exposure = bySeverity(r, 'exposure');
+    expect(exposure.map((c) => c.address).sort()).toEqual([
+      'NetworkPolicy materialize-environment/materialize-balancerd-ingress',
+      'NetworkPolicy materialize-environment/materialize-console-ingress',
+      'azurerm_storage_account.PersistStorage_Account_45D248FC',
+    ]);
+    expect(exposure.find((c) => c.layer === 'terraform')!.findings[0].reason).toBe('network_rules.ip_rules now admits 198.51.100.0/24');
+    const policy = exposure.find((c) => c.layer === 'kubernetes')!;
+    expect(policy.findings.map((f) => f.reason)).toEqual([
+      expect.stringMatching(/^ingress admits more: \{"ipBlock":\{"cidr":"198\.51\.100\.0\/24"\}\} on /),
+    ]);
+    expect(r.dangerous).toBe(true);
+  }, 60_000);
+
+  it('calls a new tag safe: updated in place everywhere', async () => {
+    const r = await diff('add-tag');
+    expect(changes(r).length).toBeGreaterThan(5);
+    expect(changes(r).every((c) => c.severity === 'safe' && c.action === 'update')).toBe(true);
+    expect(r.dangerous).toBe(false);
+  }, 60_000);
+
+  it('calls a changed environmentId data loss', async () => {
+    const r = await diff('new-environment-id');
+    expect(bySeverity(r, 'data loss').map((c) => c.findings[0].reason)).toEqual([
+      expect.stringMatching(/^environmentId "7f615ba3-[^"]+" -> "1a2b3c4d-[^"]+": a new, empty instance/),
+    ]);
+  }, 60_000);
+
+  it('exits clean when the dangerous change is acknowledged, and names acknowledgements that match nothing', async () => {
+    const id = 'example:terraform:azurerm_postgresql_flexible_server_database.MetadataDatabase_D88793DD:replace';
+    const r = await diff('rename-database', { acknowledge: [id, 'example:terraform:azurerm_resource_group.Gone:destroy'] });
+    expect(r.dangerous).toBe(false);
+    expect(changes(r).find((c) => c.id === id)?.acknowledged).toBe(true);
+    expect(r.unusedAcknowledgements).toEqual(['example:terraform:azurerm_resource_group.Gone:destroy']);
+  }, 60_000);
+
+  it('reads acknowledgements from the file the change commits', async () => {
+    const id = 'example:terraform:azurerm_postgresql_flexible_server_database.MetadataDatabase_D88793DD:replace';
+    git('checkout', '-q', '-b', 'rename-acknowledged', 'rename-database');
+    writeFileSync(join(repo, 'acknowledged-changes.txt'), `# the catalog is restored from a dump after the rename\n${id}\n`);
+    git('add', '-A');
+    git('commit', '-q', '-m', 'acknowledge');
+    git('checkout', '-q', 'main');
+    const r = await diff('rename-acknowledged');
+    expect(r.dangerous).toBe(false);
+  }, 60_000);
+
+  it('writes the pull-request comment as markdown: a summary table, then the details per environment', async () => {
+    const r = await diff('rename-database');
+    const md = formatMarkdown(r).replace(/\b[0-9a-f]{12}\b/g, '<commit>');
+    expect(md).toMatchSnapshot();
+    expect(JSON.parse(formatJson(r))).toMatchObject({ dangerous: true, base: { label: 'main' }, head: { label: 'rename-database' } });
+  }, 60_000);
+
+  it('stops with the revision that does not synthesize, and leaves no temporary tree', async () => {
+    await expect(diff('broken')).rejects.toThrow(/broken does not synthesize:[\s\S]*prefix/);
+  }, 60_000);
+
+  it('compares the working tree when no head is given, and never writes to the repository', async () => {
+    const before = git('status', '--porcelain');
+    writeFileSync(join(repo, ENV), readFileSync(join(repo, ENV), 'utf8').replace("database: 'materialize',", "database: 'other',"));
+    try {
+      const r = await runDiff({ repoRoot: repo, base: 'main', tmpParent: scratch, cache });
+      expect(r.head.label).toBe('the working tree');
+      expect(bySeverity(r, 'data loss')).toHaveLength(1);
+      expect(git('status', '--porcelain')).toBe('M environments/example.ts');
+    } finally {
+      git('checkout', '--', ENV);
+    }
+    expect(git('status', '--porcelain')).toBe(before);
+  }, 60_000);
+});
+
+describe('mzops diff, the command', () => {
+  const run = (tmp: string, args: string[]) =>
+    // The fixture's own CLI: it renders the repository it belongs to.
+    spawn(process.execPath, ['--require', 'tsx/cjs', join(repo, 'cli', 'main.ts'), 'diff', ...args], {
+      cwd: repo,
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+
+  it('prints the report and exits 2 on unacknowledged data loss', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'mz-diff-cli-'));
+    try {
+      const child = run(tmp, ['--base', 'main', '--head', 'rename-database']);
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stdout).toMatch(/DATA LOSS replace azurerm_postgresql_flexible_server_database\.MetadataDatabase_D88793DD/);
+      expect(code).toBe(2);
+      expect(readdirSync(tmp).filter((f) => f.startsWith('mzops-diff-'))).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('removes its temporary trees when killed mid-render', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'mz-diff-kill-'));
+    try {
+      const child = run(tmp, ['--base', 'main', '--head', 'rename-database']);
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          // Mid-synth: the link to node_modules is made just before the revision's synth starts.
+          const trees = readdirSync(tmp).filter((f) => f.startsWith('mzops-diff-'));
+          if (trees.some((t) => existsSync(join(tmp, t, 'node_modules')))) {
+            clearInterval(poll);
+            child.kill('SIGTERM');
+            resolve();
+          }
+        }, 20);
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect([code, stderr]).toEqual([143, expect.any(String)]);
+      expect(readdirSync(tmp).filter((f) => f.startsWith('mzops-diff-'))).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -1,0 +1,220 @@
+import { stringify } from 'yaml';
+import { compareRenderings } from '../../../cli/diff/diff';
+import { REPLACEMENT } from '../../../cli/diff/replacement';
+import type { Rendering } from '../../../cli/diff/revision';
+import { widens } from '../../../cli/diff/rules';
+import { compareStacks, type TerraformStack } from '../../../cli/diff/terraform';
+
+type Resources = NonNullable<TerraformStack['resource']>;
+
+/** One environment, "e", as a rendering: a Terraform stack and a GitOps folder. */
+function rendering(resources: Resources, objects: Record<string, unknown>[] = []): Rendering {
+  return {
+    label: 'r',
+    environments: ['e'],
+    stacks: new Map([['e', { resource: resources }]]),
+    gitops: new Map([['e', new Map(objects.map((o, i) => [`instance/${i}.yaml`, stringify(o)]))]]),
+  };
+}
+
+function classify(before: Rendering, after: Rendering) {
+  return compareRenderings(before, after, [], new Set())[0].changes;
+}
+
+const network: Resources = {
+  azurerm_subnet: { Pg: { name: 'postgres', address_prefixes: ['10.0.16.0/24'] } },
+  azurerm_postgresql_flexible_server: {
+    Server: { name: 'mz-pg', version: '16', storage_mb: 65536, delegated_subnet_id: '${azurerm_subnet.Pg.id}' },
+  },
+  azurerm_postgresql_flexible_server_database: {
+    Db: { name: 'materialize', server_id: '${azurerm_postgresql_flexible_server.Server.id}' },
+  },
+};
+
+function withServer(attrs: Record<string, unknown>): Resources {
+  return { ...network, azurerm_postgresql_flexible_server: { Server: { ...network.azurerm_postgresql_flexible_server.Server, ...attrs } } };
+}
+
+describe('what Terraform will do, from the rendered stacks', () => {
+  it('replaces what refers to a replaced resource through a replacing argument, transitively: a renamed subnet loses the catalog', () => {
+    const changes = compareStacks(
+      { resource: network },
+      { resource: { ...network, azurerm_subnet: { Pg: { name: 'pg2', address_prefixes: ['10.0.16.0/24'] } } } },
+    );
+    expect(Object.fromEntries(changes.map((c) => [c.address, c.action]))).toEqual({
+      'azurerm_subnet.Pg': 'replace',
+      'azurerm_postgresql_flexible_server.Server': 'replace',
+      'azurerm_postgresql_flexible_server_database.Db': 'replace',
+    });
+    expect(changes.find((c) => c.type === 'azurerm_postgresql_flexible_server_database')!.replacement!.reasons).toEqual([
+      'server_id refers to azurerm_postgresql_flexible_server.Server, which gets a new id',
+    ]);
+    const losses = classify(
+      rendering(network),
+      rendering({ ...network, azurerm_subnet: { Pg: { name: 'pg2', address_prefixes: ['10.0.16.0/24'] } } }),
+    );
+    expect(losses.filter((c) => c.severity === 'data loss').map((c) => c.address)).toEqual([
+      'azurerm_postgresql_flexible_server.Server',
+      'azurerm_postgresql_flexible_server_database.Db',
+    ]);
+  });
+
+  it('updates in place what the table does not mark, and follows the provider CustomizeDiff for version and storage', () => {
+    const action = (attrs: Record<string, unknown>) => compareStacks({ resource: network }, { resource: withServer(attrs) })[0];
+    expect(action({ version: '17' })).toMatchObject({ action: 'update' });
+    expect(action({ version: '15' })).toMatchObject({
+      action: 'replace',
+      replacement: { reasons: ['version 16 -> 15 is a downgrade, which forces a new resource'] },
+    });
+    expect(action({ storage_mb: 131072 })).toMatchObject({ action: 'update' });
+    expect(action({ storage_mb: 32768 })).toMatchObject({ action: 'replace' });
+    expect(action({ sku_name: 'GP_Standard_D2ds_v5' })).toMatchObject({ action: 'update' });
+  });
+
+  it('treats a renamed construct as destroy and create: the stack declares no moved blocks', () => {
+    const moved = {
+      ...network,
+      azurerm_postgresql_flexible_server_database: { Catalog: network.azurerm_postgresql_flexible_server_database.Db },
+    };
+    const changes = classify(rendering(network), rendering(moved));
+    expect(changes.map((c) => [c.address, c.action, c.severity])).toEqual([
+      ['azurerm_postgresql_flexible_server_database.Catalog', 'create', 'safe'],
+      ['azurerm_postgresql_flexible_server_database.Db', 'destroy', 'data loss'],
+    ]);
+  });
+
+  it('knows the storage account kind upgrade that keeps the account', () => {
+    const account = (kind: string): Resources => ({
+      azurerm_storage_account: { A: { name: 'mzpersist', account_kind: kind, account_tier: 'Standard' } },
+    });
+    expect(compareStacks({ resource: account('Storage') }, { resource: account('StorageV2') })[0].action).toBe('update');
+    expect(compareStacks({ resource: account('StorageV2') }, { resource: account('BlockBlobStorage') })[0].action).toBe('replace');
+  });
+
+  it('cites a provider source for every resource type the table lists', () => {
+    for (const [type, rule] of Object.entries(REPLACEMENT))
+      expect([type, rule.source]).toEqual([type, expect.stringMatching(/terraform-provider-|Azure:/)]);
+  });
+});
+
+describe('exposure, downtime and safe, with the reason', () => {
+  const severities = (before: Resources, after: Resources) =>
+    classify(rendering(before), rendering(after)).map((c) => [c.address, c.severity, c.findings[0].reason]);
+
+  it('public access, TLS and firewall switches', () => {
+    expect(severities(withServer({ public_network_access_enabled: false }), withServer({ public_network_access_enabled: true }))).toEqual([
+      ['azurerm_postgresql_flexible_server.Server', 'exposure', 'public_network_access_enabled switches to true'],
+    ]);
+    const tls = (value: string): Resources => ({
+      azurerm_postgresql_flexible_server_configuration: { Tls: { name: 'require_secure_transport', value, server_id: 'x' } },
+    });
+    expect(severities(tls('on'), tls('off'))[0]).toEqual([
+      'azurerm_postgresql_flexible_server_configuration.Tls',
+      'exposure',
+      'PostgreSQL stops requiring TLS (require_secure_transport)',
+    ]);
+    const rule = (start: string, end: string): Resources => ({
+      azurerm_postgresql_flexible_server_firewall_rule: { R: { name: 'r', server_id: 'x', start_ip_address: start, end_ip_address: end } },
+    });
+    expect(severities(rule('203.0.113.0', '203.0.113.255'), rule('203.0.113.0', '203.0.113.127'))[0][1]).toBe('safe');
+    expect(severities(rule('203.0.113.0', '203.0.113.255'), rule('203.0.0.0', '203.0.255.255'))[0][2]).toBe(
+      'the PostgreSQL firewall now admits 203.0.0.0-203.0.255.255',
+    );
+    const api = (ranges?: string[]): Resources => ({
+      azurerm_kubernetes_cluster: { C: { name: 'c', api_server_access_profile: ranges ? { authorized_ip_ranges: ranges } : undefined } },
+    });
+    expect(severities(api(['198.51.100.7/32']), api())[0][2]).toBe(
+      'the API server no longer limits its clients (authorized_ip_ranges removed)',
+    );
+    expect(severities(api(['198.51.100.0/24']), api(['198.51.100.7/32']))[0][1]).toBe('safe');
+  });
+
+  it('a removed prevent_destroy is exposure: nothing refuses the next destroy', () => {
+    const db = (protect: boolean): Resources => ({
+      azurerm_postgresql_flexible_server_database: { Db: { name: 'm', server_id: 'x', lifecycle: { prevent_destroy: protect } } },
+    });
+    expect(severities(db(true), db(false))).toEqual([
+      [
+        'azurerm_postgresql_flexible_server_database.Db',
+        'exposure',
+        'prevent_destroy is removed: Terraform will no longer refuse to destroy it',
+      ],
+    ]);
+  });
+
+  it('widens(): which new ranges admit an address the old ones did not', () => {
+    expect(widens(['10.0.0.0/8'], ['10.1.0.0/16', '10.2.3.4'])).toEqual([]);
+    expect(widens(['10.0.0.0/8'], ['10.0.0.0/8', '11.0.0.0/8'])).toEqual(['11.0.0.0/8']);
+    expect(widens([], ['0.0.0.0/0'])).toEqual(['0.0.0.0/0']);
+  });
+
+  it('never prints a secret: sensitive arguments and sealed values are masked', () => {
+    const pw = (v: string): Resources => ({ azurerm_postgresql_flexible_server: { S: { name: 's', administrator_password: v } } });
+    const sealed = (v: string) => ({
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: 'b', namespace: 'n' },
+      spec: { encryptedData: { license_key: v } },
+    });
+    const changes = classify(
+      rendering(pw('hunter2-old'), [sealed('AgBc1phertext0ld')]),
+      rendering(pw('hunter2-new'), [sealed('AgBc1phertextNew')]),
+    );
+    const text = JSON.stringify(changes);
+    for (const secret of ['hunter2', 'AgBc1phertext']) expect(text).not.toContain(secret);
+    expect(changes.map((c) => c.attributes[0].path)).toEqual(['administrator_password', 'spec.encryptedData.license_key']);
+  });
+});
+
+describe('what Flux applying the new dist/ does', () => {
+  const service = (internal: string, ip: string) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: 'materialize-sql',
+      namespace: 'm',
+      annotations: {
+        'service.beta.kubernetes.io/azure-load-balancer-internal': internal,
+        'service.beta.kubernetes.io/azure-load-balancer-ipv4': ip,
+      },
+    },
+    spec: { type: 'LoadBalancer', ports: [{ port: 6875 }] },
+  });
+  const operator = (version: string) => ({
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: { name: 'materialize-operator', namespace: 'f' },
+    spec: { chart: { spec: { version } } },
+  });
+  const policy = (from: unknown[]) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'p', namespace: 'm' },
+    spec: { podSelector: {}, ingress: [{ from, ports: [{ port: 6875 }] }] },
+  });
+  const findings = (before: unknown[], after: unknown[]) =>
+    classify(rendering({}, before as Record<string, unknown>[]), rendering({}, after as Record<string, unknown>[])).flatMap((c) =>
+      c.findings.map((f) => `${f.severity}: ${f.reason}`),
+    );
+
+  it('a load balancer made public is exposure; a new address is downtime', () => {
+    expect(findings([service('true', '10.0.15.250')], [service('false', '10.0.15.250')])).toEqual([
+      'exposure: a public load balancer: the endpoint is reachable from the internet',
+    ]);
+    expect(findings([service('true', '10.0.15.250')], [service('true', '10.0.15.249')])).toEqual([
+      'downtime: the load balancer\'s address changes (service.beta.kubernetes.io/azure-load-balancer-ipv4: "10.0.15.250" -> "10.0.15.249")',
+    ]);
+  });
+
+  it('an operator upgrade is downtime; a pruned network policy is exposure; a narrowed one cuts flows', () => {
+    expect(findings([operator('v26.12.0')], [operator('v26.13.0')])).toEqual([
+      'downtime: the Materialize operator upgrades "v26.12.0" -> "v26.13.0"',
+    ]);
+    expect(findings([policy([{ podSelector: {} }])], [])).toEqual([
+      'exposure: the policy is deleted: pods only it selected are no longer isolated',
+    ]);
+    expect(findings([policy([{ podSelector: {} }, { ipBlock: { cidr: '203.0.113.0/24' } }])], [policy([{ podSelector: {} }])])).toEqual([
+      'downtime: ingress admits less, cutting what it allowed: {"ipBlock":{"cidr":"203.0.113.0/24"}} on [{"port":6875}]',
+    ]);
+  });
+});
