@@ -48,7 +48,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EXACT_V_SEMVER = /^v\d+\.\d+\.\d+$/;
 const EXACT_SEMVER = /^\d+\.\d+\.\d+$/;
 const VM_SIZE = /^Standard_[A-Z][A-Za-z0-9]*(_v\d+)?$/;
-const PG_SKU = /^(B_Standard_B\d+m?s|GP_Standard_D\d+[a-z]*_v\d+|MO_Standard_E\d+[a-z]*_v\d+)$/;
+/**
+ * Flexible Server SKUs exactly as azurerm 4.x accepts them
+ * (internal/services/postgres/validate/flexible_server_sku_name.go): a SKU outside it fails plan.
+ */
+const PG_SKU =
+  /^((B_Standard_B((1|2|4|8|12|16|20)ms|2s))|(GP_Standard_D(((2|4|8|16|32|48|64)s_v3)|((2|4|8|16|32|48|64)ds_v4)|((2|4|8|16|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5)|(C(2|4|8|16|32|48|64|96)ads_v5)))|(MO_Standard_E((((2|4|8|16|20|32|48|64)s)_v3)|((2|4|6|8|16|20|32|48|64)ds_v4)|((2|4|8|16|20|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5))))$/;
+/** Premium namespaces are sold in these processing units (learn.microsoft.com/azure/event-hubs/event-hubs-premium-overview). */
+const EVENT_HUBS_PREMIUM_UNITS = [1, 2, 4, 8, 16];
 const PG_VERSIONS = ['13', '14', '15', '16', '17'];
 const PG_STORAGE_MB = [32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216, 33553408];
 const FLUX_NAME = /^[a-z\d]([-a-z\d]{0,28}[a-z\d])?$/;
@@ -374,7 +381,7 @@ const checks: Check[] = [
     'postgres.skuName',
     (e) => e.postgres.skuName,
     PG_SKU,
-    'must be a Flexible Server SKU <tier>_Standard_<size> with tier B, GP or MO',
+    'must be a Flexible Server SKU azurerm accepts (B_Standard_B1ms..B20ms, GP_Standard_D<n>ds_v5, MO_Standard_E<n>ds_v5, ...)',
     '"B_Standard_B1ms"',
   ),
   (env, fail) => {
@@ -456,7 +463,16 @@ const checks: Check[] = [
     'must be "Standard" or "Premium" (Basic has no Kafka endpoint)',
     '"Standard"',
   ),
-  intRange('eventHubs.capacity', (e) => e.eventHubs.capacity, 1, 40, '1'),
+  (env, fail) => {
+    // Standard: throughput units, up to 40 (event-hubs-scalability); Premium: processing units, in fixed steps.
+    const c = env.eventHubs.capacity;
+    if (env.eventHubs.sku === 'Premium') {
+      if (!EVENT_HUBS_PREMIUM_UNITS.includes(c as number))
+        fail('eventHubs.capacity', c, `must be one of ${EVENT_HUBS_PREMIUM_UNITS.join(', ')} processing units on Premium`, '1');
+    } else if (typeof c !== 'number' || !Number.isInteger(c) || c < 1 || c > 40) {
+      fail('eventHubs.capacity', c, 'must be a whole number of throughput units from 1 to 40 on Standard', '1');
+    }
+  },
   (env, fail) => {
     const seen = new Set<string>();
     const maxPartitions = env.eventHubs.sku === 'Premium' ? 100 : 32;

@@ -157,9 +157,13 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementRule>> = {
     source: `${AZURERM} internal/services/kubernetes/kubernetes_flux_configuration_resource.go (research/flux-gitops.md)`,
   },
   azurerm_eventhub_namespace: {
-    forceNew: ['name', 'resource_group_name', 'location', 'dedicated_cluster_id', 'zone_redundant'],
-    conditional: (path, _before, after) => (path === 'sku' && after === 'Premium' ? 'sku changes to Premium' : undefined),
-    source: `${AZURERM} website/docs/r/eventhub_namespace.html.markdown`,
+    forceNew: ['name', 'resource_group_name', 'location', 'dedicated_cluster_id'],
+    // CustomizeDiff: "cannot migrate a namespace from or to Premium SKU".
+    conditional: (path, before, after) =>
+      path === 'sku' && (after === 'Premium' || before === 'Premium')
+        ? `sku ${String(before)} -> ${String(after)} (to or from Premium)`
+        : undefined,
+    source: `${AZURERM} internal/services/eventhub/eventhub_namespace_resource.go (schema ForceNew; CustomizeDiff for sku)`,
   },
   azurerm_eventhub: {
     forceNew: ['name', 'namespace_name', 'namespace_id', 'resource_group_name', 'partition_count'],

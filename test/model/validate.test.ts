@@ -148,7 +148,35 @@ describe('environment validation', () => {
       'aks.materializePool.maxCount',
       /from nodeCount \(2\) to 1000/,
     ],
-    ['PostgreSQL SKU without tier', (d) => (d.postgres!.skuName = 'Standard_B1ms'), 'postgres.skuName', /<tier>_Standard_<size>/],
+    [
+      'PostgreSQL SKU without tier',
+      (d) => (d.postgres!.skuName = 'Standard_B1ms'),
+      'postgres.skuName',
+      /a Flexible Server SKU azurerm accepts/,
+    ],
+    // Both have the old loose rule's shape; neither exists, and azurerm's own SKU rule refuses both at plan.
+    [
+      'PostgreSQL SKU that does not exist',
+      (d) => (d.postgres!.skuName = 'GP_Standard_D3ds_v5'),
+      'postgres.skuName',
+      /a Flexible Server SKU azurerm accepts/,
+    ],
+    [
+      'Burstable SKU that does not exist',
+      (d) => (d.postgres!.skuName = 'B_Standard_B3ms'),
+      'postgres.skuName',
+      /a Flexible Server SKU azurerm accepts/,
+    ],
+    [
+      'Premium Event Hubs capacity between the steps',
+      (d) => {
+        d.eventHubs!.sku = 'Premium';
+        d.eventHubs!.capacity = 3;
+      },
+      'eventHubs.capacity',
+      /must be one of 1, 2, 4, 8, 16 processing units on Premium/,
+    ],
+    ['Standard Event Hubs capacity over 40', (d) => (d.eventHubs!.capacity = 41), 'eventHubs.capacity', /from 1 to 40 on Standard/],
     [
       'operator chart range',
       (d) => (d.materialize.operatorChartVersion = '>=25.2.0'),

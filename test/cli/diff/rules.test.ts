@@ -91,6 +91,13 @@ describe('what Terraform will do, from the rendered stacks', () => {
     expect(compareStacks({ resource: account('StorageV2') }, { resource: account('BlockBlobStorage') })[0].action).toBe('replace');
   });
 
+  it('replaces an Event Hubs namespace moved to or from Premium, not one scaled within Standard', () => {
+    const ns = (sku: string, capacity = 1): Resources => ({ azurerm_eventhub_namespace: { N: { name: 'mz-ehn', sku, capacity } } });
+    expect(compareStacks({ resource: ns('Standard') }, { resource: ns('Premium') })[0].action).toBe('replace');
+    expect(compareStacks({ resource: ns('Premium') }, { resource: ns('Standard') })[0].action).toBe('replace');
+    expect(compareStacks({ resource: ns('Standard', 1) }, { resource: ns('Standard', 4) })[0].action).toBe('update');
+  });
+
   it('cites a provider source for every resource type the table lists', () => {
     for (const [type, rule] of Object.entries(REPLACEMENT))
       expect([type, rule.source]).toEqual([type, expect.stringMatching(/terraform-provider-|Azure:/)]);
