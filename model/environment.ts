@@ -84,7 +84,7 @@ export interface AksDefinition {
 export interface PostgresDefinition {
   /** @default '15' */
   version?: string;
-  /** Flexible Server SKU, `<tier>_<family>_<size>`. @default 'B_Standard_B1ms' */
+  /** Flexible Server SKU, one azurerm accepts: `B_Standard_B1ms`..`B20ms`, `GP_Standard_D<n>ds_v5`, `MO_Standard_E<n>ds_v5`, ... @default 'B_Standard_B1ms' */
   skuName?: string;
   /** @default 32768 */
   storageMb?: number;
@@ -204,7 +204,7 @@ export interface RoleDefinition {
 export interface EventHubsDefinition {
   /** The Kafka endpoint needs Standard or above. @default 'Standard' */
   sku?: 'Standard' | 'Premium';
-  /** @default 1 */
+  /** Throughput units on Standard (1-40); processing units on Premium (1, 2, 4, 8 or 16). @default 1 */
   capacity?: number;
   /** @default [] */
   topics?: TopicDefinition[];
