@@ -14,6 +14,7 @@ import { fetchCaCertificate } from './tls';
 import { environmentKube, findKubeconfig, type KubectlClient } from './kube';
 import { deployPlan, deployPrerequisites, recreatePlan, rolloutPlan, rotateSasPlan, type Context } from './operations';
 import { runPlan } from './plan';
+import { authorizedRangesProblem } from './public-address';
 import { sealEnvironment } from './seal/seal-environment';
 import { registerDiff } from './diff/command';
 import { registerSampleData } from './sample-data/command';
@@ -110,6 +111,9 @@ export function buildProgram(): Command {
         const ctx = context(name);
         if (!opts.dryRun) {
           const problems = deployPrerequisites(ctx);
+          const ranges = await authorizedRangesProblem(ctx.env);
+          if (ranges?.blocking) problems.push(ranges);
+          else if (ranges) err(`warn  ${ranges.problem}; ${ranges.fix}`);
           if (problems.length > 0)
             throw new CliError(problems.map((p) => `${p.problem}`).join('\n'), problems.map((p) => p.fix).join('\n      '));
         }
