@@ -38,6 +38,7 @@ export function loadEnvironments(definitions: EnvironmentDefinition[], context?:
   const unique: [string, (e: Environment) => string][] = [
     ['name', (e) => e.name],
     ['prefix', (e) => e.prefix],
+    ['names.resourceGroup', (e) => e.names.resourceGroup],
     ['names.storageAccount', (e) => e.names.storageAccount],
     ['names.postgresServer', (e) => e.names.postgresServer],
     ['names.eventHubsNamespace', (e) => e.names.eventHubsNamespace],
@@ -47,16 +48,18 @@ export function loadEnvironments(definitions: EnvironmentDefinition[], context?:
     const owner = new Map<string, string>();
     for (const env of envs) {
       const value = get(env);
-      const first = owner.get(value);
+      // Azure resource names ignore case, and so do the file systems dist/<name> may land on (macOS, Windows).
+      const key = value.toLowerCase();
+      const first = owner.get(key);
       if (first !== undefined) {
         problems.push({
           environment: env.name,
           field,
           value,
-          rule: `must differ from environment "${first}"`,
+          rule: `must differ from environment "${first}"${get(envs.find((e) => e.name === first)!) === value ? '' : ' (Azure names ignore case)'}`,
           example: 'a value of its own',
         });
-      } else owner.set(value, env.name);
+      } else owner.set(key, env.name);
     }
   }
   if (problems.length > 0) throw new EnvironmentValidationError(problems);

@@ -56,6 +56,12 @@ const PG_SKU =
   /^((B_Standard_B((1|2|4|8|12|16|20)ms|2s))|(GP_Standard_D(((2|4|8|16|32|48|64)s_v3)|((2|4|8|16|32|48|64)ds_v4)|((2|4|8|16|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5)|(C(2|4|8|16|32|48|64|96)ads_v5)))|(MO_Standard_E((((2|4|8|16|20|32|48|64)s)_v3)|((2|4|6|8|16|20|32|48|64)ds_v4)|((2|4|8|16|20|32|48|64|96)ds_v5)|((2|4|8|16|32|48|64|96)ads_v5))))$/;
 /** Premium namespaces are sold in these processing units (learn.microsoft.com/azure/event-hubs/event-hubs-premium-overview). */
 const EVENT_HUBS_PREMIUM_UNITS = [1, 2, 4, 8, 16];
+/** "AKS clusters may not use" these for the service address range (docs.microsoft.com/azure/aks/configure-advanced-networking). */
+const AKS_RESERVED_SERVICE_RANGES = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0.0/16', '192.0.2.0/24'];
+/** Every Flexible Server has these databases (PostgreSQL's own and Azure's): the catalog needs a database of its own. */
+const PG_EXISTING_DATABASES = ['postgres', 'template0', 'template1', 'azure_maintenance', 'azure_sys'];
+/** Azure: at most 50 tags per resource; the stack always sets environment and managed-by. */
+const MAX_USER_TAGS = 48;
 const PG_VERSIONS = ['13', '14', '15', '16', '17'];
 const PG_STORAGE_MB = [32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216, 33553408];
 const FLUX_NAME = /^[a-z\d]([-a-z\d]{0,28}[a-z\d])?$/;
@@ -173,6 +179,14 @@ const checks: Check[] = [
     '"mzstaging-aks"',
   ),
   (env, fail) => {
+    const count = Object.keys(env.tags).length;
+    if (count > MAX_USER_TAGS)
+      fail(
+        'tags',
+        `${count} tags`,
+        `must hold at most ${MAX_USER_TAGS} tags (Azure allows 50 per resource; the stack sets 2)`,
+        '{ team: "data" }',
+      );
     for (const [k, v] of Object.entries(env.tags)) {
       if (k.length > 512 || /[<>%&\\?/]/.test(k) || typeof v !== 'string' || v.length > 256) {
         fail(`tags.${k}`, v, 'must have a key of at most 512 characters without <>%&\\?/ and a value of at most 256', '{ team: "data" }');
@@ -200,6 +214,14 @@ const checks: Check[] = [
       );
     if (vnet && svc && overlaps(vnet, svc))
       fail('network.serviceCidr', n.serviceCidr, `must not overlap network.vnetCidr ${n.vnetCidr}`, '"10.1.0.0/16"');
+    const reserved = svc && AKS_RESERVED_SERVICE_RANGES.find((r) => overlaps(svc, parseCidr(r) as Cidr));
+    if (reserved)
+      fail(
+        'network.serviceCidr',
+        n.serviceCidr,
+        `must not overlap ${reserved}, which AKS reserves (${AKS_RESERVED_SERVICE_RANGES.join(', ')})`,
+        '"10.1.0.0/16"',
+      );
     if (pg && pg.prefix > 28)
       fail(
         'network.postgresSubnetCidr',
@@ -419,11 +441,22 @@ const checks: Check[] = [
   pattern(
     'postgres.adminLogin',
     (e) => e.postgres.adminLogin,
-    /^(?!azure_|admin$|administrator$|root$|guest$|public$|postgres$)[a-z][a-z0-9_]{0,62}$/,
-    'must be a lowercase PostgreSQL role name that Azure allows (not admin, root, postgres, azure_*)',
+    // azurerm's AdminUsernames (internal/services/postgres/validate/admin_usernames.go) refuses these
+    // and the pg_ prefix; postgres is PostgreSQL's own superuser.
+    /^(?!azure_|pg_|admin$|administrator$|root$|guest$|public$|postgres$)[a-z][a-z0-9_]{0,62}$/,
+    'must be a lowercase PostgreSQL role name that Azure allows (not admin, administrator, root, guest, public, postgres, azure_*, pg_*)',
     '"materialize"',
   ),
   pattern('postgres.database', (e) => e.postgres.database, SQL_IDENTIFIER, 'must be a lowercase PostgreSQL identifier', '"materialize"'),
+  (env, fail) => {
+    if (PG_EXISTING_DATABASES.includes(env.postgres.database))
+      fail(
+        'postgres.database',
+        env.postgres.database,
+        `must not be one of the databases every Flexible Server has (${PG_EXISTING_DATABASES.join(', ')})`,
+        '"materialize"',
+      );
+  },
 
   // Storage.
   pattern(

@@ -149,6 +149,30 @@ describe('environment validation', () => {
       /from nodeCount \(2\) to 1000/,
     ],
     [
+      'reserved admin login prefix',
+      (d) => (d.postgres!.adminLogin = 'pg_admin'),
+      'postgres.adminLogin',
+      /not admin, administrator, root, guest, public, postgres, azure_\*, pg_\*/,
+    ],
+    [
+      'a database every server already has',
+      (d) => (d.postgres!.database = 'azure_sys'),
+      'postgres.database',
+      /must not be one of the databases every Flexible Server has/,
+    ],
+    [
+      'a service range AKS reserves',
+      (d) => (d.network = { ...d.network, serviceCidr: '172.30.0.0/16', dnsServiceIp: '172.30.0.10' }),
+      'network.serviceCidr',
+      /must not overlap 172\.30\.0\.0\/16, which AKS reserves/,
+    ],
+    [
+      'more tags than Azure allows',
+      (d) => (d.tags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`t${i}`, 'x']))),
+      'tags',
+      /at most 48 tags \(Azure allows 50 per resource; the stack sets 2\)/,
+    ],
+    [
       'PostgreSQL SKU without tier',
       (d) => (d.postgres!.skuName = 'Standard_B1ms'),
       'postgres.skuName',
@@ -282,6 +306,18 @@ describe('environment validation', () => {
     });
     expect(() => loadEnvironments([definitions.example, twin])).toThrow(
       /environment "twin": prefix must differ from environment "example"[\s\S]*names.storageAccount must differ/,
+    );
+  });
+
+  it('compares resource group names across environments as Azure does, ignoring case', () => {
+    const sameGroup = exampleWith((d) => {
+      d.name = 'neighbour';
+      d.prefix = 'mzneighbour';
+      d.names = { resourceGroup: 'MZEXAMPLE-RG' };
+      d.materialize.environmentId = '11111111-2222-4333-8444-555555555555';
+    });
+    expect(() => loadEnvironments([definitions.example, sameGroup])).toThrow(
+      /environment "neighbour": names.resourceGroup must differ from environment "example" \(Azure names ignore case\)/,
     );
   });
 
