@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { selectEnvironments } from '../core/environments';
 import { VARIABLES } from '../model/variables';
@@ -20,7 +20,8 @@ import type { Environment } from '../model/environment';
 import { sealedValuesPath } from '../model/sealed-values';
 import { checkBackendValue } from './backend-values';
 import { containerClient } from './doctor/blob-checks';
-import { environmentFile, newUuid, setMaterializeField } from './environment-file';
+import { newUuid } from './environment-file';
+import { mzopsStatePath, restoreMzopsState, writeMzopsState } from '../model/mzops-state';
 import { CliError } from './errors';
 import type { Log, Step } from './plan';
 import { passwordFile, SEAL_VARIABLES, sealEnvironment } from './seal/seal-environment';
@@ -235,21 +236,21 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
   return steps;
 }
 
-/** A new requestRollout UUID in the environment file, then synth: the operator rolls environmentd out. */
+/** A new requestRollout UUID in the environment's mzops state file, then synth: the operator rolls environmentd out. */
 export function rolloutPlan(ctx: Context, options: { push: boolean }): Step[] {
-  const file = environmentFile(ctx.env.name, workspace(ctx.root).environmentsDir);
+  const dir = workspace(ctx.root).environmentsDir;
+  const file = mzopsStatePath(ctx.env.name, dir);
   const uuid = newUuid();
   return [
     {
       title: `set materialize.requestRollout to ${uuid} in ${relative(ctx.root, file)} and synthesize ${ctx.env.name}`,
       run: () => {
-        const before = readFileSync(file, 'utf8');
-        setMaterializeField(file, 'requestRollout', uuid);
+        const before = writeMzopsState(ctx.env.name, dir, { requestRollout: uuid });
         try {
-          synthesizeEnvironment({ ...ctx, env: selectEnvironments(workspace(ctx.root).environmentsDir, [ctx.env.name]).selected[0] });
+          synthesizeEnvironment({ ...ctx, env: selectEnvironments(dir, [ctx.env.name]).selected[0] });
         } catch (e) {
           // The file goes back as it was: a refused synth must not leave a rollout half requested.
-          writeFileSync(file, before);
+          restoreMzopsState(ctx.env.name, dir, before);
           throw e;
         }
       },
@@ -342,7 +343,8 @@ export function recreatePlan(ctx: Context, options: { confirm?: string; emptyPer
       `confirm with --confirm ${ctx.env.name}`,
     );
   }
-  const file = environmentFile(ctx.env.name, workspace(ctx.root).environmentsDir);
+  const dir = workspace(ctx.root).environmentsDir;
+  const file = mzopsStatePath(ctx.env.name, dir);
   const uuid = newUuid();
   const steps: Step[] = [];
   if (options.emptyPersist) {
@@ -367,8 +369,7 @@ export function recreatePlan(ctx: Context, options: { confirm?: string; emptyPer
     title: `synthesize ${ctx.env.name} with the new environmentId ${uuid} (and requestRollout ${rollout}), then write both into ${relative(ctx.root, file)}`,
     run: () => {
       synthesizeEnvironment(ctx, { environmentIdChanges: { [ctx.env.name]: uuid }, requestRollouts: { [ctx.env.name]: rollout } });
-      setMaterializeField(file, 'environmentId', uuid);
-      setMaterializeField(file, 'requestRollout', rollout);
+      writeMzopsState(ctx.env.name, dir, { environmentId: uuid, requestRollout: rollout });
     },
   });
   steps.push(...gitStep(ctx, options.push, `recreate ${ctx.env.name} with a new environmentId`, [relative(ctx.root, file)]));

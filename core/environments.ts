@@ -3,10 +3,31 @@ import { join } from 'node:path';
 import { WORKSPACE } from '../model/contract';
 import type { Environment, EnvironmentDefinition } from '../model/environment';
 import { loadEnvironments } from '../model/load';
+import { readMzopsState } from '../model/mzops-state';
 import { EnvironmentValidationError } from '../model/validate';
 
-/** The environment files of a folder: every `*.ts` default-exporting a definition, by file name. */
-export function readEnvironmentDefinitions(dir: string): { file: string; definition: EnvironmentDefinition }[] {
+/** The state file's values win over the environment file's; a differing value in both is worth a notice. */
+function withMzopsState(
+  file: string,
+  definition: EnvironmentDefinition,
+  dir: string,
+): { definition: EnvironmentDefinition; notices: string[] } {
+  const state = readMzopsState(file.replace(/\.ts$/, ''), dir);
+  if (!state || typeof definition.materialize !== 'object' || definition.materialize === null) return { definition, notices: [] };
+  const notices: string[] = [];
+  for (const [field, value] of Object.entries(state.materialize)) {
+    const written = (definition.materialize as unknown as Record<string, unknown>)[field];
+    if (written !== undefined && written !== value) {
+      notices.push(
+        `notice: ${WORKSPACE.environments}/${file} sets materialize.${field}, but ${WORKSPACE.environments}/${WORKSPACE.mzopsStateFile(file.replace(/\.ts$/, ''))} (written by mzops) overrides it with ${value}: delete the line from the .ts file`,
+      );
+    }
+  }
+  return { definition: { ...definition, materialize: { ...definition.materialize, ...state.materialize } }, notices };
+}
+
+/** The environment files of a folder: every `*.ts` default-exporting a definition, by file name, with its mzops state applied. */
+export function readEnvironmentDefinitions(dir: string): { file: string; definition: EnvironmentDefinition; notices: string[] }[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
     .sort()
@@ -27,7 +48,7 @@ export function readEnvironmentDefinitions(dir: string): { file: string; definit
           },
         ]);
       }
-      return { file: f, definition: mod.default };
+      return { file: f, ...withMzopsState(f, mod.default, dir) };
     });
 }
 
@@ -36,7 +57,12 @@ export function readEnvironmentDefinitions(dir: string): { file: string; definit
  * A file must be named after its environment: `dist/<name>`, the stack and every command find it by that name.
  */
 export function loadAllEnvironments(dir: string): Environment[] {
+  return loadWithNotices(dir).environments;
+}
+
+function loadWithNotices(dir: string): { environments: Environment[]; notices: string[] } {
   const read = readEnvironmentDefinitions(dir);
+  const notices = read.flatMap((r) => r.notices);
   const misnamed = read.filter(
     ({ file, definition }) => typeof definition.name === 'string' && WORKSPACE.environmentFile(definition.name) !== file,
   );
@@ -52,7 +78,7 @@ export function loadAllEnvironments(dir: string): Environment[] {
     );
   }
   try {
-    return loadEnvironments(read.map((r) => r.definition));
+    return { environments: loadEnvironments(read.map((r) => r.definition)), notices };
   } catch (e) {
     if (!(e instanceof EnvironmentValidationError)) throw e;
     // Name the file of each problem: the user edits files, not environments.
@@ -66,6 +92,8 @@ export function loadAllEnvironments(dir: string): Environment[] {
 export interface Selection {
   readonly all: Environment[];
   readonly selected: Environment[];
+  /** What loading noticed (an environment file value an mzops state file overrides). */
+  readonly notices: string[];
 }
 
 /**
@@ -73,8 +101,8 @@ export interface Selection {
  * a broken file elsewhere must not hide behind a narrowed run.
  */
 export function selectEnvironments(dir: string, names: readonly string[] = []): Selection {
-  const all = loadAllEnvironments(dir);
-  if (names.length === 0) return { all, selected: all };
+  const { environments: all, notices } = loadWithNotices(dir);
+  if (names.length === 0) return { all, selected: all, notices };
   const unknown = names.filter((n) => !all.some((e) => e.name === n));
   if (unknown.length > 0) {
     throw new EnvironmentValidationError(
@@ -87,5 +115,5 @@ export function selectEnvironments(dir: string, names: readonly string[] = []): 
       })),
     );
   }
-  return { all, selected: all.filter((e) => names.includes(e.name)) };
+  return { all, selected: all.filter((e) => names.includes(e.name)), notices };
 }

@@ -75,7 +75,6 @@ export default defineEnvironment({
     roles: [{ name: 'analyst', selectOn: ['orders', 'customers'] }],
   },
   materialize: {
-    requestRollout: '8b7d8dce-0d58-41cf-aa49-5c522093aa7c',
     environmentId: '7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17',
     operatorChartVersion: 'v26.12.0',
     swap: true,

@@ -84,6 +84,10 @@ export const WORKSPACE = {
   environmentFile(environment: string): string {
     return `${environment}.ts`;
   },
+  /** The values mzops owns (requestRollout, a recreated environmentId), beside the environment file. */
+  mzopsStateFile(environment: string): string {
+    return `${environment}.mzops.json`;
+  },
 } as const;
 
 /**

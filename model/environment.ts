@@ -232,7 +232,10 @@ export interface MaterializeDefinition {
   operatorChartVersion?: string;
   /** environmentd image tag; must be on the operator's version line. @default - the operator chart version */
   environmentdVersion?: string;
-  /** Set a new UUID to roll environmentd out (`mzops rollout` does). @default '00000000-0000-0000-0000-000000000001' */
+  /**
+   * A new UUID rolls environmentd out. Leave it to `mzops rollout`, which keeps it in
+   * `environments/<name>.mzops.json` (that file wins over this one). @default '00000000-0000-0000-0000-000000000001'
+   */
   requestRollout?: string;
   /** @default 'WaitUntilReady' */
   rolloutStrategy?: RolloutStrategy;

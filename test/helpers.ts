@@ -1,11 +1,18 @@
 import { join } from 'node:path';
 import { loadEnvironment } from '../model/load';
 import type { Environment, EnvironmentDefinition } from '../model/environment';
-import example from '../environments/example';
+import exampleFile from '../environments/example';
+import { readMzopsState } from '../model/mzops-state';
 import staging from './fixtures/environments/staging';
 import prod from './fixtures/environments/prod';
 
 export const REPO_ROOT = join(__dirname, '..');
+
+/** The example as synth reads it: its file, with the values mzops keeps in example.mzops.json over it. */
+const example: EnvironmentDefinition = {
+  ...exampleFile,
+  materialize: { ...exampleFile.materialize, ...readMzopsState('example', join(REPO_ROOT, 'environments'))?.materialize },
+};
 export const FIXTURE_ENVIRONMENTS_DIR = join(__dirname, 'fixtures', 'environments');
 
 /**

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { setMaterializeField } from '../../cli/environment-file';
+import { mzopsStatePath, readMzopsState, writeMzopsState } from '../../model/mzops-state';
 import { environmentKube, RecordedKube } from '../../cli/kube';
 import { RENDERERS } from '../../cli/pipeline';
 import { synthesize } from '../../core/synthesize';
@@ -159,46 +159,33 @@ describe('deploy', () => {
   });
 });
 
-describe('environment file edits', () => {
+describe('the mzops state file', () => {
   let dir: string;
-  let file: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'mz-envfile-'));
-    file = join(dir, 'example.ts');
-    copyFileSync(join(REPO_ROOT, 'environments', 'example.ts'), file);
+    dir = mkdtempSync(join(tmpdir(), 'mz-state-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('inserts requestRollout into the materialize block, then replaces it', () => {
-    setMaterializeField(file, 'requestRollout', '11111111-1111-4111-8111-111111111111');
-    expect(readFileSync(file, 'utf8')).toMatch(
-      /materialize: \{\n {4}requestRollout: '11111111-1111-4111-8111-111111111111',\n {4}environmentId:/,
-    );
-    setMaterializeField(file, 'requestRollout', '22222222-2222-4222-8222-222222222222');
-    const text = readFileSync(file, 'utf8');
-    expect(text.match(/requestRollout/g)).toHaveLength(1);
-    expect(text).toContain("requestRollout: '22222222-2222-4222-8222-222222222222'");
+  it('keeps the values it is given, sorted, and returns what it replaced', () => {
+    expect(writeMzopsState('example', dir, { requestRollout: '11111111-1111-4111-8111-111111111111' })).toBeUndefined();
+    const first = readFileSync(mzopsStatePath('example', dir), 'utf8');
+    expect(writeMzopsState('example', dir, { environmentId: '33333333-3333-4333-8333-333333333333' })).toBe(first);
+    expect(readMzopsState('example', dir)).toEqual({
+      $comment: expect.any(String),
+      materialize: { environmentId: '33333333-3333-4333-8333-333333333333', requestRollout: '11111111-1111-4111-8111-111111111111' },
+    });
+    expect(readdirSync(dir)).toEqual(['example.mzops.json']);
   });
 
-  it('never edits a commented-out line', () => {
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace(
-        "    environmentId: '7f615ba3",
-        "    // environmentId: '00000000-0000-4000-8000-000000000000', (the old one)\n    environmentId: '7f615ba3",
-      ),
+  it('refuses a hand-edited or merge-conflicted file with one line naming the file, the field and the rule', () => {
+    writeFileSync(mzopsStatePath('example', dir), '{"materialize": {"requestRollout": "tomorrow"}}');
+    expect(() => readMzopsState('example', dir)).toThrow(
+      /^environments\/example\.mzops\.json: environment "example": materialize\.requestRollout must be a lowercase UUID \(got "tomorrow"\)/,
     );
-    setMaterializeField(file, 'environmentId', '33333333-3333-4333-8333-333333333333');
-    const text = readFileSync(file, 'utf8');
-    expect(text).toContain("// environmentId: '00000000-0000-4000-8000-000000000000', (the old one)");
-    expect(text).toContain("\n    environmentId: '33333333-3333-4333-8333-333333333333'");
-  });
-
-  it('replaces environmentId and leaves everything else as written', () => {
-    const before = readFileSync(file, 'utf8');
-    setMaterializeField(file, 'environmentId', '33333333-3333-4333-8333-333333333333');
-    const after = readFileSync(file, 'utf8');
-    expect(after.replace('33333333-3333-4333-8333-333333333333', '7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17')).toBe(before);
+    writeFileSync(mzopsStatePath('example', dir), '{"materialize": {"requestRolout": "x"}}');
+    expect(() => readMzopsState('example', dir)).toThrow(/materialize has unknown keys requestRolout/);
+    writeFileSync(mzopsStatePath('example', dir), '<<<<<<< HEAD\n{}');
+    expect(() => readMzopsState('example', dir)).toThrow(/the file must be JSON .*a merge conflict\?/);
   });
 });
 
@@ -230,8 +217,11 @@ describe('rollout, rotate-sas and recreate', () => {
     const prod = snapshotTree(join(root, 'dist', 'prod'));
     const steps = rolloutPlan(c(), { push: false });
     await steps[0].run!();
-    const uuid = /requestRollout: '([0-9a-f-]{36})'/.exec(readFileSync(file, 'utf8'))![1];
+    const source = readFileSync(file, 'utf8');
+    const uuid = readMzopsState('example', join(root, 'environments'))!.materialize.requestRollout!;
     expect(materializeYaml()).toContain(`requestRollout: ${uuid}`);
+    // The TypeScript a person wrote is never edited.
+    expect(readFileSync(file, 'utf8')).toBe(source);
     expect(terraformFiles()).toEqual(kept);
     expect(snapshotTree(join(root, 'dist', 'prod'))).toEqual(prod);
     expect(steps[1].command).toEqual([
@@ -241,15 +231,18 @@ describe('rollout, rotate-sas and recreate', () => {
       '--',
       'dist/example',
       'environments/example.sealed.json',
-      'environments/example.ts',
+      'environments/example.mzops.json',
     ]);
   });
 
-  it('rollout puts the environment file back when the synth is refused', () => {
+  it('rollout puts the state file back when the synth is refused', () => {
+    const state = mzopsStatePath('example', join(root, 'environments'));
+    const stateBefore = readFileSync(state, 'utf8');
     const before = readFileSync(file, 'utf8');
     const dist = snapshotTree(join(root, 'dist'));
     writeFileSync(join(root, 'environments', 'example.sealed.json'), '{"certificateSha256": 1}');
     expect(() => rolloutPlan(c(), { push: false })[0].run!()).toThrow(/not a sealed values file/);
+    expect(readFileSync(state, 'utf8')).toBe(stateBefore);
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(snapshotTree(join(root, 'dist'))).toEqual(dist);
   });
@@ -280,17 +273,22 @@ describe('rollout, rotate-sas and recreate', () => {
     expect(hint).toBe('confirm with --confirm example');
   });
 
-  it('recreate synthesizes the new environmentId, then writes it into the file; state survives', async () => {
+  it('recreate synthesizes the new environmentId, then writes it into the state file; Terraform state survives', async () => {
     const kept = terraformFiles();
+    const source = readFileSync(file, 'utf8');
     const steps = recreatePlan(c(), { confirm: 'example', emptyPersist: false, push: false });
     await steps[0].run!();
-    const id = /environmentId: '([0-9a-f-]{36})'/.exec(readFileSync(file, 'utf8'))![1];
+    const id = readMzopsState('example', join(root, 'environments'))!.materialize.environmentId!;
+    expect(readFileSync(file, 'utf8')).toBe(source);
     expect(id).not.toBe('7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17');
     expect(materializeYaml()).toContain(`environmentId: ${id}`);
     expect(terraformFiles()).toEqual(kept);
-    // A plain synth afterwards accepts it: the file and dist/ agree.
+    // A plain synth afterwards accepts it: the state file and dist/ agree. It notices the .ts's old id.
     jest.resetModules();
-    expect(() => synthesize({ workspace: workspace(root), renderers: RENDERERS })).not.toThrow();
+    const again = synthesize({ workspace: workspace(root), renderers: RENDERERS });
+    expect(again.notices).toEqual([
+      `notice: environments/example.ts sets materialize.environmentId, but environments/example.mzops.json (written by mzops) overrides it with ${id}: delete the line from the .ts file`,
+    ]);
   });
 
   it('recreate --empty-persist refuses without the cluster, and while a pod of the instance runs, before deleting anything', async () => {
@@ -316,6 +314,8 @@ describe('rollout, rotate-sas and recreate', () => {
     await expect(
       recreatePlan(c({ kube: stopped }), { confirm: 'example', emptyPersist: true, push: false })[0].run!(),
     ).resolves.toBeUndefined();
+    // Checking is not changing: the new environmentId is written only by the last step.
+    expect(readMzopsState('example', join(root, 'environments'))?.materialize.environmentId).toBeUndefined();
     expect(readFileSync(file, 'utf8')).toContain('7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17');
   });
 

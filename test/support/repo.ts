@@ -1,4 +1,4 @@
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { FIXTURE_ENVIRONMENTS_DIR, REPO_ROOT } from '../helpers';
@@ -72,5 +72,8 @@ export function copyEnvironmentSource(root: string, name: string): string {
   );
   const file = join(root, 'environments', `${name}.ts`);
   writeFileSync(file, text);
+  // Its mzops state travels with it, as in the repository.
+  const state = join(REPO_ROOT, 'environments', `${name}.mzops.json`);
+  if (existsSync(state)) copyFileSync(state, join(root, 'environments', `${name}.mzops.json`));
   return file;
 }

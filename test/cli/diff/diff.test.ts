@@ -17,6 +17,7 @@ let repo: string;
 let scratch: string;
 const cache = new Map<string, Rendering>();
 const ENV = 'environments/example.ts';
+const STATE = 'environments/example.mzops.json';
 
 function git(...args: string[]): string {
   return execFileSync('git', ['-C', repo, ...args], {
@@ -31,14 +32,16 @@ function git(...args: string[]): string {
   }).trim();
 }
 
-/** A branch off main with `edit` applied to one file. */
-function branch(name: string, file: string, edit: (text: string) => string): void {
+/** A branch off main with each edit applied to its file. */
+function branch(name: string, ...edits: [string, (text: string) => string][]): void {
   git('checkout', '-q', '-b', name, 'main');
-  const path = join(repo, file);
-  const before = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  const after = edit(before);
-  if (after === before) throw new Error(`the edit for ${name} changed nothing`);
-  writeFileSync(path, after);
+  for (const [file, edit] of edits) {
+    const path = join(repo, file);
+    const before = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    const after = edit(before);
+    if (after === before) throw new Error(`the edit of ${file} for ${name} changed nothing`);
+    writeFileSync(path, after);
+  }
   git('add', '-A');
   git('commit', '-q', '-m', name);
   git('checkout', '-q', 'main');
@@ -65,22 +68,24 @@ beforeAll(() => {
   writeFileSync(join(repo, '.git', 'info', 'exclude'), 'node_modules\n');
   git('add', '-A');
   git('commit', '-q', '-m', 'base');
-  branch('docs-only', 'README.md', (t) => `${t}\nA line of prose.\n`);
-  branch('rename-database', ENV, replace("database: 'materialize',", "database: 'catalog',"));
-  branch('rollout', ENV, replace(/requestRollout: '[^']+'/, "requestRollout: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'"));
-  branch(
-    'wider-clients',
+  branch('docs-only', ['README.md', (t) => `${t}\nA line of prose.\n`]);
+  branch('rename-database', [ENV, replace("database: 'materialize',", "database: 'catalog',")]);
+  // What mzops rollout writes: a new requestRollout in the state file.
+  branch('rollout', [STATE, replace(/"requestRollout": "[^"]+"/, '"requestRollout": "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"')]);
+  branch('wider-clients', [
     ENV,
     replace("allowedClientRanges: ['203.0.113.0/24']", "allowedClientRanges: ['203.0.113.0/24', '198.51.100.0/24']"),
+  ]);
+  branch('add-tag', [ENV, replace('  dataProtection: false,', "  tags: { team: 'data' },\n  dataProtection: false,")]);
+  branch(
+    'new-environment-id',
+    [
+      ENV,
+      replace(/environmentId: '[^']+',/, "environmentId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',\n    forceEnvironmentIdChange: true,"),
+    ],
+    [STATE, replace(/"requestRollout": "[^"]+"/, '"requestRollout": "9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a"')],
   );
-  branch('add-tag', ENV, replace('  dataProtection: false,', "  tags: { team: 'data' },\n  dataProtection: false,"));
-  branch('new-environment-id', ENV, (t) =>
-    replace(
-      /environmentId: '[^']+',/,
-      "environmentId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',\n    forceEnvironmentIdChange: true,",
-    )(replace(/requestRollout: '[^']+'/, "requestRollout: '9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a'")(t)),
-  );
-  branch('broken', ENV, replace("prefix: 'mzexample',", "prefix: 'MZ EXAMPLE',"));
+  branch('broken', [ENV, replace("prefix: 'mzexample',", "prefix: 'MZ EXAMPLE',")]);
 }, 120_000);
 
 afterAll(() => {
