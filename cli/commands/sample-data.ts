@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import type { CommandDeps } from '../command-deps';
+import type { CliContext } from '../context';
 import { CliError } from '../errors';
+import { CUSTOMER_COUNT, sampleMessages, type SampleKind } from '../sample-data/generate';
+import { produce } from '../sample-data/producer';
 import { publisherConnectionString } from '../sql/session';
-import { readStackOutputsIfAny } from '../terraform-outputs';
-import { userVariables } from '../workspace';
-import { CUSTOMER_COUNT, sampleMessages, type SampleKind } from './generate';
-import { produce } from './producer';
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -14,7 +12,7 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   return n;
 }
 
-export function registerSampleData(program: Command, deps: CommandDeps): void {
+export function register(program: Command, ctx: CliContext): void {
   program
     .command('sample-data')
     .description('produce sample orders (append-only) or customers (upserts keyed by customer_id) to Event Hubs over Kafka')
@@ -27,13 +25,13 @@ export function registerSampleData(program: Command, deps: CommandDeps): void {
     .option('--outputs <file>', 'Terraform outputs JSON')
     .option('--broker <host:port>', 'override the Kafka endpoint (default: <namespace>.servicebus.windows.net:9093)')
     .action(
-      deps.action(
+      ctx.action(
         async (
           name: string,
           kind: string,
           opts: { count?: string; rate: string; continuous?: boolean; seed: string; outputs?: string; broker?: string },
         ) => {
-          const env = deps.environment(name);
+          const env = ctx.environment(name);
           if (kind !== 'orders' && kind !== 'customers') throw new CliError(`unknown kind "${kind}"`, 'use orders or customers');
           const topic = env.eventHubs.topics.find((t) => t.name === kind);
           if (!topic)
@@ -46,8 +44,8 @@ export function registerSampleData(program: Command, deps: CommandDeps): void {
             throw new CliError(`--count must be at least ${CUSTOMER_COUNT} for customers`, 'every customer needs at least one message');
           const rate = positiveInt('rate', opts.rate, 0);
           const seed = positiveInt('seed', opts.seed, 1);
-          const outputs = readStackOutputsIfAny(name, { file: opts.outputs, root: deps.root }) ?? {};
-          const connectionString = publisherConnectionString(outputs, userVariables(deps.root));
+          const outputs = ctx.outputsIfAny(name, opts.outputs) ?? {};
+          const connectionString = publisherConnectionString(outputs, ctx.variables());
           let start = 0;
           const total: Record<number, number> = {};
           const tty = process.stderr.isTTY;
@@ -61,19 +59,18 @@ export function registerSampleData(program: Command, deps: CommandDeps): void {
               rate,
               progress: (sent) => {
                 if (tty) process.stderr.write(`\rsent ${start + sent}${opts.continuous ? '' : `/${count}`} to ${topic.name}`);
-                else if (sent % 100 === 0 || sent === messages.length)
-                  deps.out(`sent ${start + sent}${opts.continuous ? '' : `/${count}`}`);
+                else if (sent % 100 === 0 || sent === messages.length) ctx.out(`sent ${start + sent}${opts.continuous ? '' : `/${count}`}`);
               },
             });
             for (const [p, n] of Object.entries(summary.perPartition)) total[Number(p)] = (total[Number(p)] ?? 0) + n;
             start += messages.length;
           } while (opts.continuous);
           if (tty) process.stderr.write('\n');
-          deps.out(`sent ${start} ${kind} message(s) to ${topic.name}, seed ${seed}`);
+          ctx.out(`sent ${start} ${kind} message(s) to ${topic.name}, seed ${seed}`);
           for (const p of Object.keys(total)
             .map(Number)
             .sort((a, b) => a - b))
-            deps.out(`  partition ${p}: ${total[p]}`);
+            ctx.out(`  partition ${p}: ${total[p]}`);
         },
       ),
     );

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
-import type { CommandDeps } from '../command-deps';
-import { runDiff } from './diff';
-import { formatJson, formatMarkdown, formatText } from './format';
-import { killRunning, removeTree, resolveCommit } from './revision';
+import type { CliContext } from '../context';
+import { runDiff } from '../diff/diff';
+import { formatJson, formatMarkdown, formatText } from '../diff/format';
+import { killRunning, removeTree, resolveCommit } from '../diff/revision';
 
 const FORMATS = { text: formatText, markdown: formatMarkdown, json: formatJson } as const;
 
@@ -19,7 +19,7 @@ function defaultBase(root: string): string {
   }
 }
 
-export function registerDiff(program: Command, deps: CommandDeps): void {
+export function register(program: Command, ctx: CliContext): void {
   program
     .command('diff')
     .description(
@@ -35,7 +35,7 @@ export function registerDiff(program: Command, deps: CommandDeps): void {
     )
     .option('--acknowledge <id...>', 'accept these dangerous changes (ids as printed); or list them in acknowledged-changes.txt')
     .action(
-      deps.action(
+      ctx.action(
         async (environments: string[], opts: { base?: string; head?: string; format: keyof typeof FORMATS; acknowledge?: string[] }) => {
           const trees = new Set<string>();
           // Ctrl-C or a CI cancel removes the temporary trees before exiting.
@@ -48,8 +48,8 @@ export function registerDiff(program: Command, deps: CommandDeps): void {
           process.once('SIGTERM', onSignal);
           try {
             const report = await runDiff({
-              repoRoot: deps.root,
-              base: opts.base ?? defaultBase(deps.root),
+              repoRoot: ctx.root,
+              base: opts.base ?? defaultBase(ctx.root),
               head: opts.head,
               environments,
               acknowledge: opts.acknowledge,

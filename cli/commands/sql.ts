@@ -1,28 +1,19 @@
-import { environmentKube, findKubeconfig } from '../kube';
 import type { Command } from 'commander';
 import { Client } from 'pg';
-import { withTimeout } from '../doctor/check';
-import type { CommandDeps } from '../command-deps';
-import { CliError } from '../errors';
-import { readStackOutputsIfAny, type StackOutputs } from '../terraform-outputs';
-import { userVariables } from '../workspace';
 import { MATERIALIZE_SQL } from '../../model/contract';
 import type { Environment } from '../../model/environment';
-import { executeStatements, readCatalogState, runVerify, verifyQueries } from './apply';
-import { planSql, renderPlan } from './plan';
-import { mzSystemConfig, readerConnectionString, rolePasswords, sqlHostFromCluster } from './session';
+import type { CliContext } from '../context';
+import { withTimeout } from '../doctor/check';
+import { CliError } from '../errors';
+import { executeStatements, readCatalogState, runVerify, verifyQueries } from '../sql/apply';
+import { planSql, renderPlan } from '../sql/plan';
+import { mzSystemConfig, readerConnectionString, rolePasswords, sqlHostFromCluster } from '../sql/session';
 
-function outputsOrEmpty(name: string, root: string, file?: string): StackOutputs {
-  return readStackOutputsIfAny(name, { file, root }) ?? {};
-}
-
-async function connect(env: Environment, deps: CommandDeps, opts: { host?: string; port?: string; kubeconfig?: string }): Promise<Client> {
-  const variables = userVariables(deps.root);
-  const config = findKubeconfig(opts.kubeconfig);
-  const host =
-    opts.host ??
-    (await sqlHostFromCluster(env, config ? environmentKube(env.names.aksCluster, env.names.resourceGroup, config) : undefined));
-  const client = new Client(mzSystemConfig(env, { host, port: opts.port ? Number(opts.port) : undefined, root: deps.root, variables }));
+async function connect(env: Environment, ctx: CliContext, opts: { host?: string; port?: string; kubeconfig?: string }): Promise<Client> {
+  const host = opts.host ?? (await sqlHostFromCluster(env, ctx.kube(env, opts.kubeconfig)));
+  const client = new Client(
+    mzSystemConfig(env, { host, port: opts.port ? Number(opts.port) : undefined, root: ctx.root, variables: ctx.variables() }),
+  );
   client.on('error', () => undefined);
   try {
     await withTimeout(client.connect(), 20_000, `${host}`);
@@ -35,7 +26,7 @@ async function connect(env: Environment, deps: CommandDeps, opts: { host?: strin
   return client;
 }
 
-export function registerSqlCommands(program: Command, deps: CommandDeps): void {
+export function register(program: Command, ctx: CliContext): void {
   const sqlCmd = program.command('sql').description('Event Hubs sources, views and roles in Materialize');
   const common = (c: Command) => c.argument('<environment>').option('--outputs <file>', 'Terraform outputs JSON');
   const connection = (c: Command) =>
@@ -45,13 +36,13 @@ export function registerSqlCommands(program: Command, deps: CommandDeps): void {
       .option('--kubeconfig <file>', 'kubeconfig');
 
   common(sqlCmd.command('plan').description('print the statements, secrets masked, as a fresh instance would get them')).action(
-    deps.action((name: string, opts: { outputs?: string }) => {
-      const env = deps.environment(name);
-      const outputs = outputsOrEmpty(name, deps.root, opts.outputs);
+    ctx.action((name: string, opts: { outputs?: string }) => {
+      const env = ctx.environment(name);
+      const outputs = ctx.outputsIfAny(name, opts.outputs) ?? {};
       // Values are masked in the output: placeholders stand in for what is not known yet.
       const plan = planSql({
         env,
-        readerConnectionString: readerConnectionString(outputs, userVariables(deps.root)) ?? 'Endpoint=sb://placeholder/',
+        readerConnectionString: readerConnectionString(outputs, ctx.variables()) ?? 'Endpoint=sb://placeholder/',
         rolePasswords: Object.fromEntries(env.eventHubs.roles.map((r) => [r.name, 'placeholder'])),
       });
       process.stdout.write(renderPlan(plan));
@@ -63,29 +54,29 @@ export function registerSqlCommands(program: Command, deps: CommandDeps): void {
   )
     .option('--replace-views', 'replace materialized views whose definition changed')
     .action(
-      deps.action(
+      ctx.action(
         async (name: string, opts: { outputs?: string; host?: string; port?: string; kubeconfig?: string; replaceViews?: boolean }) => {
-          const env = deps.environment(name);
-          const variables = userVariables(deps.root);
-          const conn = readerConnectionString(outputsOrEmpty(name, deps.root, opts.outputs), variables);
+          const env = ctx.environment(name);
+          const variables = ctx.variables();
+          const conn = readerConnectionString(ctx.outputsIfAny(name, opts.outputs) ?? {}, variables);
           if (!conn)
             throw new CliError(
               'no Event Hubs Listen connection string',
               'deploy first (the eventhubs_reader_connection_string output), or set EVENTHUBS_CONNECTION_STRING',
             );
-          const client = await connect(env, deps, opts);
+          const client = await connect(env, ctx, opts);
           try {
             const state = await readCatalogState(client);
             const plan = planSql({
               env,
               readerConnectionString: conn,
-              rolePasswords: rolePasswords(env, variables, deps.root),
+              rolePasswords: rolePasswords(env, variables, ctx.root),
               state,
               replaceViews: opts.replaceViews,
             });
-            for (const note of plan.notes) deps.out(`note: ${note}`);
-            const n = await executeStatements(client, plan.statements, deps.out);
-            deps.out(n === 0 ? 'nothing to do: everything declared exists' : `applied ${n} statement(s)`);
+            for (const note of plan.notes) ctx.out(`note: ${note}`);
+            const n = await executeStatements(client, plan.statements, ctx.out);
+            ctx.out(n === 0 ? 'nothing to do: everything declared exists' : `applied ${n} statement(s)`);
           } finally {
             await client.end().catch(() => undefined);
           }
@@ -99,11 +90,11 @@ export function registerSqlCommands(program: Command, deps: CommandDeps): void {
       .description("run the predecessor's checks: row counts, latest orders, revenue per region, customers per tier")
       .argument('<environment>'),
   ).action(
-    deps.action(async (name: string, opts: { host?: string; port?: string; kubeconfig?: string }) => {
-      const env = deps.environment(name);
-      const client = await connect(env, deps, opts);
+    ctx.action(async (name: string, opts: { host?: string; port?: string; kubeconfig?: string }) => {
+      const env = ctx.environment(name);
+      const client = await connect(env, ctx, opts);
       try {
-        await runVerify(client, verifyQueries(env.eventHubs.topics.flatMap((t) => t.views)), deps.out);
+        await runVerify(client, verifyQueries(env.eventHubs.topics.flatMap((t) => t.views)), ctx.out);
       } finally {
         await client.end().catch(() => undefined);
       }

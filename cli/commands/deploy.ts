@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { CliError } from '../errors';
+import { deployPlan, deployPrerequisites } from '../operations';
+import { runPlan } from '../plan';
+import { authorizedRangesProblem } from '../public-address';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('deploy')
+    .description('deploy Azure resources, seal, synthesize, and (with --push) commit, push and wait for Flux')
+    .argument('<environment>')
+    .option('--dry-run', 'print each step without running it')
+    .option('--push', 'commit and push the GitOps changes, then wait for Flux and the instance')
+    .option('--no-wait', 'with --push: do not wait for Flux')
+    .action(
+      ctx.action(async (name: string, opts: { dryRun?: boolean; push?: boolean; wait: boolean }) => {
+        const op = ctx.operation(name);
+        if (!opts.dryRun) {
+          const problems = deployPrerequisites(op);
+          const ranges = await authorizedRangesProblem(op.env);
+          if (ranges?.blocking) problems.push(ranges);
+          else if (ranges) ctx.err(`warn  ${ranges.problem}; ${ranges.fix}`);
+          if (problems.length > 0)
+            throw new CliError(problems.map((p) => `${p.problem}`).join('\n'), problems.map((p) => p.fix).join('\n      '));
+        }
+        await runPlan(deployPlan(op, { push: !!opts.push, wait: opts.wait }), { dryRun: opts.dryRun, log: ctx.out });
+      }),
+    );
+}

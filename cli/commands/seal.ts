@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { CliContext } from '../context';
+import { sealEnvironment } from '../seal/seal-environment';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('seal')
+    .description(
+      'seal the backend secret (Terraform outputs + MZ_LICENSE_KEY, MZ_SYSTEM_PASSWORD) into environments/<environment>.sealed.json',
+    )
+    .argument('<environment>')
+    .option('--cert <file>', 'sealing certificate PEM (default: the sealing_certificate_pem output)')
+    .option('--outputs <file>', 'Terraform outputs JSON (default: .mzops/<environment>/outputs.json, else terraform output)')
+    .option('--reseal', 're-encrypt every value from its sources, replacing the sealed file (also a corrupt one)')
+    .action(
+      ctx.action((name: string, opts: { cert?: string; outputs?: string; reseal?: boolean }) => {
+        const result = sealEnvironment({
+          env: ctx.environment(name),
+          outputs: ctx.outputs(name, opts.outputs),
+          variables: ctx.variables(),
+          certificatePem: opts.cert ? readFileSync(opts.cert, 'utf8') : undefined,
+          root: ctx.root,
+          reseal: opts.reseal,
+        });
+        ctx.out(`sealed: ${result.sealed.join(', ') || 'nothing changed'}`);
+        if (result.unchanged.length) ctx.out(`unchanged: ${result.unchanged.join(', ')}`);
+        if (result.generatedPasswordFile)
+          ctx.out(`generated the mz_system password in ${relative(ctx.root, result.generatedPasswordFile)} (keep it; it is not in git)`);
+        ctx.out(`wrote ${relative(ctx.root, result.path)}; next: npm run synth, then commit`);
+      }),
+    );
+}

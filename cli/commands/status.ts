@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { statusReport } from '../status';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('status')
+    .description('Flux readiness, the Materialize rollout, pods, Services with their addresses, persist usage')
+    .argument('<environment>')
+    .option('--outputs <file>', 'Terraform outputs JSON')
+    .option('--kubeconfig <file>', 'kubeconfig')
+    .action(
+      ctx.action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
+        const env = ctx.environment(name);
+        for (const line of await statusReport(env, ctx.kubeOrWarn(env, opts.kubeconfig), ctx.outputsIfAny(name, opts.outputs)))
+          ctx.out(line);
+      }),
+    );
+}
