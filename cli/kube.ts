@@ -125,10 +125,28 @@ export class KubectlClient implements KubeClient {
       return JSON.parse(stdout);
     } catch (e) {
       const stderr = (e as { stderr?: string }).stderr ?? '';
-      if (/NotFound|not found|the server doesn't have a resource type/.test(stderr)) throw new NotFoundError(stderr.trim());
-      throw new Error(`kubectl ${args.join(' ')}: ${stderr.trim() || (e as Error).message}`, { cause: e });
+      if (/NotFound|not found|the server doesn't have a resource type/.test(stderr)) throw new NotFoundError(kubectlMessage(stderr));
+      throw new Error(`kubectl ${args.join(' ')}: ${kubectlMessage(stderr) || (e as Error).message}`, { cause: e });
     }
   }
+}
+
+/** klog's own lines (`E1201 10:00:00.123456   4242 memcache.go:265] ...`): retries kubectl logs before it gives up. */
+const KLOG_LINE = /^[EIWF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\] /;
+
+/**
+ * kubectl's stderr as one line: the final message, without the klog retry lines that precede it
+ * (an unreachable API server prints a dozen `memcache.go` lines before its one-line verdict).
+ */
+export function kubectlMessage(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const verdict = lines.filter((l) => !KLOG_LINE.test(l));
+  const noise = lines.length - verdict.length;
+  const last = verdict.at(-1) ?? lines.at(-1)?.replace(KLOG_LINE, '') ?? '';
+  return noise > 0 && verdict.length > 0 ? `${last} (and ${noise} retry line(s) from kubectl)` : last;
 }
 
 /** Answers from responses recorded as kubectl prints them: no API server runs in the tests. */

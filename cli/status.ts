@@ -25,19 +25,33 @@ export function formatBytes(n: number): string {
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 
-/** The predecessor's monitoring section in one command. */
-export async function statusReport(env: Environment, kube: KubeClient | undefined, outputs: StackOutputs | undefined): Promise<string[]> {
-  const lines: string[] = [`environment ${env.name} (${env.location}, cluster ${env.names.aksCluster})`];
+/**
+ * The predecessor's monitoring section in one command. Every section's reads start at once (each
+ * bounded by its own deadline); sections are printed in their fixed order, each as soon as it and
+ * those before it are done, so a slow API server delays the report by one deadline, not by six.
+ */
+export async function statusReport(
+  env: Environment,
+  kube: KubeClient | undefined,
+  outputs: StackOutputs | undefined,
+  emit: (line: string) => void = () => undefined,
+): Promise<string[]> {
+  const lines: string[] = [];
+  const push = (...more: string[]) => {
+    lines.push(...more);
+    more.forEach(emit);
+  };
+  push(`environment ${env.name} (${env.location}, cluster ${env.names.aksCluster})`);
+  const sections: { title: string; body: Promise<string[]> }[] = [];
+  const section = (title: string, fn: () => Promise<string[]>) => {
+    const body = fn().then(
+      (rows) => rows.map((l) => `  ${l}`),
+      (e: Error) => [`  unavailable: ${e.message}`],
+    );
+    sections.push({ title, body });
+  };
   if (kube) {
-    const section = async (title: string, fn: () => Promise<string[]>) => {
-      lines.push('', title);
-      try {
-        lines.push(...(await fn()).map((l) => `  ${l}`));
-      } catch (e) {
-        lines.push(`  unavailable: ${(e as Error).message}`);
-      }
-    };
-    await section('Flux', async () => {
+    section('Flux', async () => {
       const rows = [['KIND', 'NAME', 'READY', 'MESSAGE']];
       for (const [kind, resource] of [
         ['Kustomization', KUBE_RESOURCES.kustomizations],
@@ -50,7 +64,7 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
       }
       return table(rows);
     });
-    await section(`Materialize ${env.materialize.instanceName}`, async () => {
+    section(`Materialize ${env.materialize.instanceName}`, async () => {
       const mz = await getObject(kube, {
         resource: KUBE_RESOURCES.materializes,
         namespace: NAMESPACES.instance,
@@ -66,7 +80,7 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
       ];
     });
     for (const ns of [NAMESPACES.instance, NAMESPACES.operator]) {
-      await section(`Pods in ${ns}`, async () => {
+      section(`Pods in ${ns}`, async () => {
         const rows = [['NAME', 'PHASE', 'READY', 'RESTARTS', 'NODE']];
         for (const p of await listObjects(kube, { resource: 'pods', namespace: ns })) {
           const statuses = (p.status?.containerStatuses ?? []) as { ready: boolean; restartCount: number }[];
@@ -81,7 +95,7 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
         return rows.length > 1 ? table(rows) : ['none'];
       });
     }
-    await section('Services', async () => {
+    section('Services', async () => {
       const rows = [['NAME', 'TYPE', 'ADDRESS', 'PORTS']];
       for (const s of await listObjects(kube, { resource: 'services', namespace: NAMESPACES.instance })) {
         const ingress = ((s.status?.loadBalancer as { ingress?: unknown } | undefined)?.ingress ?? []) as {
@@ -95,18 +109,14 @@ export async function statusReport(env: Environment, kube: KubeClient | undefine
       }
       return table(rows);
     });
-  } else {
-    lines.push('', 'cluster: skipped (no kubeconfig)');
   }
   const persist = outputs?.[TF_OUTPUTS.persistBackendUrl];
-  lines.push('', 'Persist container');
-  if (persist) {
-    try {
-      const usage = await containerUsage(persist);
-      lines.push(`  ${usage.count} blobs, ${formatBytes(usage.bytes)}`);
-    } catch (e) {
-      lines.push(`  unavailable: ${(e as Error).message}`);
-    }
-  } else lines.push('  unavailable: no persist_backend_url output');
+  section('Persist container', async () => {
+    if (!persist) throw new Error('no persist_backend_url output');
+    const usage = await containerUsage(persist);
+    return [`${usage.count} blobs, ${formatBytes(usage.bytes)}`];
+  });
+  if (!kube) push('', 'cluster: skipped (no kubeconfig)');
+  for (const { title, body } of sections) push('', title, ...(await body));
   return lines;
 }

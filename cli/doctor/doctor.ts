@@ -66,28 +66,36 @@ function variableChecks(input: DoctorInput): CheckResult[] {
 
 /** The predecessor's troubleshooting section as checks; each prints ok, warn or fail with its fix. */
 export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
-  const all: CheckResult[] = [];
-  const report = (results: CheckResult[]) => {
-    all.push(...results);
-    input.progress?.(results);
-  };
-  const vars = variableChecks(input);
-  report(vars);
+  const variables = variableChecks(input);
+  input.progress?.(variables);
+  // PostgreSQL, Blob Storage and the cluster are checked at once, each within its own deadlines,
+  // and each area is printed as it completes; the result lists them in a fixed order.
   const metadata = input.outputs[TF_OUTPUTS.metadataBackendUrl];
-  if (metadata && !checkBackendValue(BACKEND_SECRET.keys.metadataBackendUrl, metadata))
-    report(await checkPostgres(metadata, { caFile: input.variables[VARIABLES.pgSslRootCert.name] || undefined }));
-  else report([fail('postgres', 'skipped: no usable metadata_backend_url', `npm run deploy -- ${input.env.name}`)]);
   const persist = input.outputs[TF_OUTPUTS.persistBackendUrl];
-  if (persist && !checkBackendValue(BACKEND_SECRET.keys.persistBackendUrl, persist)) report(await checkBlob(persist, { now: input.now }));
-  else report([fail('blob', 'skipped: no usable persist_backend_url', `npm run deploy -- ${input.env.name}`)]);
-  if (input.kube) report(await checkCluster(input.env, input.kube));
-  else
-    report([
-      warn(
-        'cluster',
-        'skipped: no kubeconfig',
-        `az aks get-credentials -g ${input.env.names.resourceGroup} -n ${input.env.names.aksCluster}`,
-      ),
-    ]);
-  return all;
+  const areas: Promise<CheckResult[]>[] = [
+    metadata && !checkBackendValue(BACKEND_SECRET.keys.metadataBackendUrl, metadata)
+      ? checkPostgres(metadata, { caFile: input.variables[VARIABLES.pgSslRootCert.name] || undefined })
+      : Promise.resolve([fail('postgres', 'skipped: no usable metadata_backend_url', `npm run deploy -- ${input.env.name}`)]),
+    persist && !checkBackendValue(BACKEND_SECRET.keys.persistBackendUrl, persist)
+      ? checkBlob(persist, { now: input.now })
+      : Promise.resolve([fail('blob', 'skipped: no usable persist_backend_url', `npm run deploy -- ${input.env.name}`)]),
+    input.kube
+      ? checkCluster(input.env, input.kube)
+      : Promise.resolve([
+          warn(
+            'cluster',
+            'skipped: no kubeconfig',
+            `az aks get-credentials -g ${input.env.names.resourceGroup} -n ${input.env.names.aksCluster}`,
+          ),
+        ]),
+  ];
+  const done = await Promise.all(
+    areas.map((area) =>
+      area.then((results) => {
+        input.progress?.(results);
+        return results;
+      }),
+    ),
+  );
+  return [...variables, ...done.flat()];
 }

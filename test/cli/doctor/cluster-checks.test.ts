@@ -111,4 +111,28 @@ describe('status', () => {
     expect(text).toMatch(/mzk2x9q4m7pz-environmentd-1-0\s+Running\s+1\/1\s+0\s+aks-mzpool/);
     expect(text).toMatch(/Persist container\n {2}unavailable: no persist_backend_url output/);
   });
+
+  it('reads every section at once and prints them in order as they complete: one slow answer costs one wait', async () => {
+    const recorded = cluster();
+    const slow = {
+      get: async (q: Parameters<RecordedKube['get']>[0]) => {
+        await new Promise((r) => setTimeout(r, 400));
+        return recorded.get(q);
+      },
+    };
+    const emitted: string[] = [];
+    const started = Date.now();
+    const lines = await statusReport(env('example'), slow, undefined, (l) => emitted.push(l));
+    // Six sections of reads, 400 ms each: sequential would take 2.8 s at least.
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(emitted).toEqual(lines);
+    expect(lines.filter((l) => /^[A-Z]/.test(l))).toEqual([
+      'Flux',
+      'Materialize materialize',
+      'Pods in materialize-environment',
+      'Pods in materialize',
+      'Services',
+      'Persist container',
+    ]);
+  });
 });
