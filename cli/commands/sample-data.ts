@@ -24,12 +24,21 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--seed <n>', 'same seed, same messages', '1')
     .option('--outputs <file>', 'Terraform outputs JSON')
     .option('--broker <host:port>', 'override the Kafka endpoint (default: <namespace>.servicebus.windows.net:9093)')
+    .option('--connect-timeout <seconds>', 'how long to wait for the Kafka endpoint', '20')
     .action(
       ctx.action(
         async (
           name: string,
           kind: string,
-          opts: { count?: string; rate: string; continuous?: boolean; seed: string; outputs?: string; broker?: string },
+          opts: {
+            count?: string;
+            rate: string;
+            continuous?: boolean;
+            seed: string;
+            outputs?: string;
+            broker?: string;
+            connectTimeout: string;
+          },
         ) => {
           const env = ctx.environment(name);
           if (kind !== 'orders' && kind !== 'customers') throw new CliError(`unknown kind "${kind}"`, 'use orders or customers');
@@ -44,6 +53,8 @@ export function register(program: Command, ctx: CliContext): void {
             throw new CliError(`--count must be at least ${CUSTOMER_COUNT} for customers`, 'every customer needs at least one message');
           const rate = positiveInt('rate', opts.rate, 0);
           const seed = positiveInt('seed', opts.seed, 1);
+          const connectTimeoutMs = positiveInt('connect-timeout', opts.connectTimeout, 20) * 1000;
+          if (connectTimeoutMs === 0) throw new CliError('--connect-timeout must be at least 1 second');
           const outputs = ctx.outputsIfAny(name, opts.outputs) ?? {};
           const connectionString = publisherConnectionString(outputs, ctx.variables());
           let start = 0;
@@ -52,6 +63,7 @@ export function register(program: Command, ctx: CliContext): void {
           do {
             const messages = sampleMessages(kind as SampleKind, count, seed, start);
             const summary = await produce(messages, {
+              connectTimeoutMs,
               connectionString: connectionString ?? '',
               topic: topic.name,
               partitions: topic.partitions,

@@ -62,19 +62,24 @@ function brokerOf(options: ProduceOptions): string {
   return options.broker ?? `${host}:${PORTS.eventHubsKafka}`;
 }
 
+const RETRIES = 2;
+
 /** Event Hubs' Kafka endpoint: SASL PLAIN over TLS, user `$ConnectionString`, password the connection string. */
 export function kafkaClient(options: ProduceOptions): Kafka {
   const connectTimeout = options.connectTimeoutMs ?? 20_000;
+  // Every attempt kafkajs makes (three, with two short back-offs) fits inside the deadline the
+  // error message names: attempts still running after it would keep the process alive past it.
+  const attempt = Math.max(500, Math.floor((connectTimeout - 1_000) / (RETRIES + 1)));
   return new Kafka({
     clientId: 'mzops-sample-data',
     brokers: [brokerOf(options)],
     ssl: true,
     sasl: { mechanism: 'plain', username: EVENT_HUBS.kafkaUsername, password: options.connectionString },
-    connectionTimeout: Math.min(10_000, connectTimeout),
-    authenticationTimeout: 10_000,
+    connectionTimeout: attempt,
+    authenticationTimeout: attempt,
     requestTimeout: 30_000,
     // Few, short retries: a wrong endpoint must fail in seconds, not minutes.
-    retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 2_000 },
+    retry: { retries: RETRIES, initialRetryTime: 200, maxRetryTime: 300 },
     logLevel: logLevel.NOTHING,
   });
 }
@@ -84,7 +89,8 @@ async function connect(producer: Producer, options: ProduceOptions, broker: stri
   try {
     await withTimeout(producer.connect(), timeout, `the Event Hubs Kafka endpoint ${broker}`);
   } catch (e) {
-    await producer.disconnect().catch(() => undefined);
+    // The clean-up is bounded too: against a listener that never answers it would wait on its own.
+    await withTimeout(producer.disconnect(), 1_000, 'disconnect').catch(() => undefined);
     const cause = (e as Error).message;
     throw new CliError(
       `could not reach the Event Hubs Kafka endpoint ${broker} within ${timeout / 1000} s: ${cause}`,

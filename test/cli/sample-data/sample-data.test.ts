@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { CUSTOMER_COUNT, customerMessages, orderMessages } from '../../../cli/sample-data/generate';
 import { parseConnectionString, partitionSpread, produce } from '../../../cli/sample-data/producer';
 import { freePort } from '../../support/ports';
+import { REPO_ROOT } from '../../helpers';
 
 const CONN = 'Endpoint=sb://mzexample-events.servicebus.windows.net/;SharedAccessKeyName=data-multi-publisher;SharedAccessKey=abc123=';
 
@@ -143,4 +145,42 @@ describe('the producer', () => {
       await new Promise((r) => server.close(r));
     }
   }, 20_000);
+
+  it('mzops sample-data exits at the deadline it names, against a broker that accepts and never answers', async () => {
+    const sockets: Socket[] = [];
+    const server: Server = createServer((sock) => void sockets.push(sock));
+    const port = await freePort();
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    try {
+      const started = Date.now();
+      const result = await new Promise<{ code: number | null; stderr: string; at: number }>((resolve) => {
+        const child = execFile(
+          process.execPath,
+          [
+            '--require',
+            'tsx/cjs',
+            'cli/main.ts',
+            'sample-data',
+            'example',
+            'orders',
+            '--count',
+            '1',
+            '--broker',
+            `127.0.0.1:${port}`,
+            '--connect-timeout',
+            '3',
+          ],
+          { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, EVENTHUBS_PUBLISHER_CONNECTION_STRING: CONN } },
+          (_e, _out, stderr) => resolve({ code: child.exitCode, stderr, at: Date.now() }),
+        );
+      });
+      expect(result.stderr).toMatch(/^error: could not reach the Event Hubs Kafka endpoint 127\.0\.0\.1:\d+ within 3 s/m);
+      expect(result.code).toBe(1);
+      // 3 s of waiting, a bounded clean-up and the CLI's own start: no attempt outlives the deadline.
+      expect(result.at - started).toBeLessThan(3000 + 1000 + 3500);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await new Promise((r) => server.close(r));
+    }
+  }, 30_000);
 });
