@@ -1,11 +1,8 @@
-import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CliError } from './errors';
-
-const run = promisify(execFile);
+import { run, runSync } from './runner';
 
 /** kubectl resource names of the kinds the CLI reads. */
 export const KUBE_RESOURCES = {
@@ -121,8 +118,9 @@ export class KubectlClient implements KubeClient {
     ];
     args.unshift(...this.connectionArgs());
     try {
-      const { stdout } = await run('kubectl', args, { timeout: 20_000, maxBuffer: 32 * 1024 * 1024 });
-      return JSON.parse(stdout);
+      const r = await run('kubectl', args, { timeoutMs: 20_000 });
+      if (r.status !== 0) throw Object.assign(new Error(r.stderr || `kubectl exited with ${r.status}`), { stderr: r.stderr });
+      return JSON.parse(r.stdout);
     } catch (e) {
       const stderr = (e as { stderr?: string }).stderr ?? '';
       if (/NotFound|not found|the server doesn't have a resource type/.test(stderr)) throw new NotFoundError(kubectlMessage(stderr));
@@ -183,12 +181,10 @@ export function environmentKube(
 
 function kubeContexts(kubeconfig?: string): string[] {
   try {
-    return execFileSync('kubectl', [...(kubeconfig ? ['--kubeconfig', kubeconfig] : []), 'config', 'get-contexts', '-o', 'name'], {
-      encoding: 'utf8',
-      timeout: 10_000,
-    })
-      .split('\n')
-      .filter(Boolean);
+    const r = runSync('kubectl', [...(kubeconfig ? ['--kubeconfig', kubeconfig] : []), 'config', 'get-contexts', '-o', 'name'], {
+      timeoutMs: 10_000,
+    });
+    return r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
   } catch {
     return [];
   }

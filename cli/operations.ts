@@ -1,4 +1,3 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { selectEnvironments } from '../core/environments';
@@ -27,6 +26,7 @@ import type { Log, Step } from './plan';
 import { passwordFile, SEAL_VARIABLES, sealEnvironment } from './seal/seal-environment';
 import { listObjects, loadBalancerIp, type KubeClient } from './kube';
 import { describeResult, synthesizeAll } from './pipeline';
+import { runSync } from './runner';
 import { flattenTerraformOutputs, outputsFile, readStackOutputs } from './terraform-outputs';
 import { writePrivateFile } from './workspace';
 
@@ -43,9 +43,7 @@ export interface Context {
 }
 
 function exec(ctx: Context, command: string, args: string[]) {
-  if (ctx.exec) return ctx.exec(command, args);
-  const r = spawnSync(command, args, { cwd: ctx.root, encoding: 'utf8' });
-  return { status: r.error ? null : r.status, stdout: r.stdout ?? '', stderr: r.error ? r.error.message : (r.stderr ?? '') };
+  return ctx.exec ? ctx.exec(command, args) : runSync(command, args, { cwd: ctx.root, timeoutMs: 60_000 });
 }
 
 /** Files a deploy rewrites: the environment's GitOps folder and its sealed values. */
@@ -302,12 +300,13 @@ export function rotateSasPlan(ctx: Context, options: { push: boolean }): Step[] 
     {
       title: `refresh ${relative(ctx.root, outFile)}`,
       run: () => {
-        const out = execFileSync('terraform', [`-chdir=${stack}`, 'output', '-json'], {
-          cwd: ctx.root,
-          encoding: 'utf8',
-          env: { ...process.env, ...tfEnv },
-          timeout: 120_000,
-        });
+        const r = runSync('terraform', [`-chdir=${stack}`, 'output', '-json'], { cwd: ctx.root, env: tfEnv, timeoutMs: 120_000 });
+        if (r.status !== 0)
+          throw new CliError(
+            `terraform output failed: ${r.stderr.trim().split('\n').at(-1)}`,
+            `run it yourself: terraform -chdir=${stack} output`,
+          );
+        const out = r.stdout;
         writePrivateFile(
           outFile,
           `${JSON.stringify(flattenTerraformOutputs(JSON.parse(out) as Record<string, { value: unknown }>), null, 2)}\n`,

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { CliError } from './errors';
+import { runAttached } from './runner';
 
 /** One step of a long command: shown before it runs, printed instead of run under --dry-run. */
 export interface Step {
@@ -7,8 +7,12 @@ export interface Step {
   /** The external command, shown to the user; run by `run` unless it is given. */
   readonly command?: string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** Deadline of `command`. @default 2 hours: an AKS cluster and a Flexible Server take tens of minutes to create */
+  readonly timeoutMs?: number;
   readonly run?: () => Promise<void> | void;
 }
+
+const STEP_TIMEOUT_MS = 2 * 60 * 60 * 1000;
 
 export type Log = (line: string) => void;
 
@@ -16,16 +20,15 @@ export function describePlan(steps: Step[]): string[] {
   return steps.flatMap((s, i) => [`${i + 1}. ${s.title}`, ...(s.command ? [`   $ ${s.command.join(' ')}`] : [])]);
 }
 
-export function runCommand(command: string[], env?: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, ...env } });
-    child.on('error', (e) =>
-      reject(new CliError(`${command[0]} could not start: ${e.message}`, `install ${command[0]} and put it on PATH`)),
+export async function runCommand(command: string[], env?: NodeJS.ProcessEnv, timeoutMs = STEP_TIMEOUT_MS): Promise<void> {
+  const r = await runAttached(command[0], command.slice(1), { env, timeoutMs });
+  if (r.timedOut)
+    throw new CliError(
+      `\`${command.join(' ')}\` did not finish within ${timeoutMs / 60_000} minutes`,
+      'read its output above; run the step again',
     );
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new CliError(`\`${command.join(' ')}\` exited with ${code}`, 'read its output above')),
-    );
-  });
+  if (r.status === null) throw new CliError(`${command[0]} could not start: ${r.stderr}`, `install ${command[0]} and put it on PATH`);
+  if (r.status !== 0) throw new CliError(`\`${command.join(' ')}\` exited with ${r.status}`, 'read its output above');
 }
 
 export async function runPlan(steps: Step[], options: { dryRun?: boolean; log: Log }): Promise<void> {
@@ -36,6 +39,6 @@ export async function runPlan(steps: Step[], options: { dryRun?: boolean; log: L
   for (const [i, step] of steps.entries()) {
     options.log(`[${i + 1}/${steps.length}] ${step.title}`);
     if (step.run) await step.run();
-    else if (step.command) await runCommand(step.command, step.env);
+    else if (step.command) await runCommand(step.command, step.env, step.timeoutMs);
   }
 }

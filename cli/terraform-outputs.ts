@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runSync } from './runner';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stackDir, workspace } from '../core/workspace';
@@ -44,8 +44,8 @@ export function readStackOutputs(environment: string, options: { file?: string; 
     );
   }
   const dir = stackDir(workspace(options.root ?? process.cwd()), environment);
-  const r = spawnSync('terraform', [`-chdir=${dir}`, 'output', '-json'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) {
+  const r = runSync('terraform', [`-chdir=${dir}`, 'output', '-json'], { timeoutMs: 120_000 });
+  if (r.status !== 0) {
     throw new Error(
       `no Terraform outputs for "${environment}": neither ${file} nor \`terraform output\` in ${dir} (deploy first: mzops deploy ${environment})`,
     );

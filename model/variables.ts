@@ -129,3 +129,31 @@ export function envTemplate(): string {
   lines.push('', '# Role passwords for mzops sql apply: MZ_ROLE_PASSWORD_<ROLE> per declared role (secret); unset, generated once.');
   return `${lines.join('\n')}\n`;
 }
+
+export const README_VARIABLES_BEGIN = '<!-- variables: generated from model/variables.ts by npm run env-template -->';
+export const README_VARIABLES_END = '<!-- variables: end -->';
+
+/** The README's table of variables, generated from the same list (a test compares it). */
+export function variablesTable(): string {
+  const rows = Object.values(VARIABLES).map(
+    (v) => `| \`${v.name}\` | ${v.group} | ${v.purpose.replace(/\|/g, '\\|')} | ${v.secret ? 'yes' : ''} |`,
+  );
+  return [
+    README_VARIABLES_BEGIN,
+    '',
+    '| variable | for | what | secret |',
+    '|---|---|---|---|',
+    ...rows,
+    `| \`${rolePasswordVariable('<role>')}\` | mzops | sql apply: the LOGIN password of a declared role; unset, generated once | yes |`,
+    '',
+    README_VARIABLES_END,
+  ].join('\n');
+}
+
+/** The README with its variables table replaced by a fresh one; the README must hold the two markers. */
+export function withVariablesTable(readme: string): string {
+  const start = readme.indexOf(README_VARIABLES_BEGIN);
+  const end = readme.indexOf(README_VARIABLES_END);
+  if (start < 0 || end < start) throw new Error(`README.md lacks the markers ${README_VARIABLES_BEGIN} ... ${README_VARIABLES_END}`);
+  return `${readme.slice(0, start)}${variablesTable()}${readme.slice(end + README_VARIABLES_END.length)}`;
+}

@@ -1,6 +1,6 @@
 import '../core/fast-start';
-import { spawnSync } from 'node:child_process';
 import { runOrExplain } from '../cli/errors';
+import { runSync } from '../cli/runner';
 import { selectEnvironments } from '../core/environments';
 import { workspace } from '../core/workspace';
 
@@ -13,6 +13,8 @@ runOrExplain(() => {
   const [name, ...rest] = process.argv.slice(2);
   if (!name) throw new Error('usage: npm run deploy -- <environment> [cdktf deploy flags]');
   const [env] = selectEnvironments(workspace().environmentsDir, [name]).selected;
-  const result = spawnSync('npx', ['cdktf', 'deploy', env.name, ...rest], { stdio: 'inherit' });
+  // Creating AKS and a Flexible Server takes tens of minutes; two hours is the deadline.
+  const result = runSync('npx', ['cdktf', 'deploy', env.name, ...rest], { attached: true, timeoutMs: 2 * 60 * 60 * 1000 });
+  if (result.timedOut) throw new Error(result.stderr);
   process.exit(result.status ?? 1);
 });

@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context';
 import { runDiff } from '../diff/diff';
 import { formatJson, formatMarkdown, formatText } from '../diff/format';
-import { killRunning, removeTree, resolveCommit } from '../diff/revision';
+import { removeTree, resolveCommit } from '../diff/revision';
+import { killAll } from '../runner';
 
 const FORMATS = { text: formatText, markdown: formatMarkdown, json: formatJson } as const;
 
@@ -40,7 +41,7 @@ export function register(program: Command, ctx: CliContext): void {
           const trees = new Set<string>();
           // Ctrl-C or a CI cancel removes the temporary trees before exiting.
           const onSignal = (signal: NodeJS.Signals) => {
-            killRunning();
+            killAll();
             for (const tree of trees) removeTree(tree);
             process.exit(signal === 'SIGINT' ? 130 : 143);
           };

@@ -1,33 +1,11 @@
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { DIST, WORKSPACE } from '../../model/contract';
 import { CliError } from '../errors';
+import { run, runSync, track } from '../runner';
 import type { TerraformStack } from './terraform';
-
-/** Subprocesses still running (git archive, tar, a revision's synth): a signal kills them before the trees go. */
-const running = new Set<ChildProcess>();
-
-function started<T extends ChildProcess>(child: T): T {
-  running.add(child);
-  child.once('close', () => running.delete(child));
-  return child;
-}
-
-export function killRunning(): void {
-  for (const child of running) child.kill('SIGKILL');
-}
-
-function exec(file: string, args: string[], options: { cwd: string; timeout: number }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    started(
-      execFile(file, args, { ...options, maxBuffer: 16 * 1024 * 1024, killSignal: 'SIGKILL' }, (error, stdout, stderr) =>
-        error ? reject(Object.assign(error, { stdout, stderr })) : resolve(),
-      ),
-    );
-  });
-}
 
 /** One side of the comparison: every environment's Terraform stack and GitOps folder, as that revision renders them. */
 export interface Rendering {
@@ -58,15 +36,12 @@ export interface RenderOptions {
 export const TREE_PREFIX = 'mzops-diff-';
 
 function git(repoRoot: string, args: string[]): string {
-  try {
-    return execFileSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 }).trim();
-  } catch (e) {
-    const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
-    throw new CliError(
-      `git ${args.join(' ')}: ${stderr.split('\n')[0] || (e as Error).message}`,
-      'run mzops diff inside the repository, with the base revision fetched (git fetch origin)',
-    );
-  }
+  const r = runSync('git', ['-C', repoRoot, ...args], { timeoutMs: 30_000 });
+  if (r.status === 0) return r.stdout.trim();
+  throw new CliError(
+    `git ${args.join(' ')}: ${r.stderr.trim().split('\n')[0] || `exited with ${r.status}`}`,
+    'run mzops diff inside the repository, with the base revision fetched (git fetch origin)',
+  );
 }
 
 /** The commit a ref names, or one clear error. */
@@ -77,8 +52,8 @@ export function resolveCommit(repoRoot: string, ref: string): string {
 async function exportCommit(repoRoot: string, commit: string, dir: string, timeoutMs: number): Promise<void> {
   // git archive, not git worktree: nothing is registered in .git, so a killed run leaves no stale worktree behind.
   await new Promise<void>((resolve, reject) => {
-    const archive = started(spawn('git', ['-C', repoRoot, 'archive', '--format=tar', commit], { stdio: ['ignore', 'pipe', 'pipe'] }));
-    const tar = started(spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] }));
+    const archive = track(spawn('git', ['-C', repoRoot, 'archive', '--format=tar', commit], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const tar = track(spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] }));
     const timer = setTimeout(() => {
       archive.kill('SIGKILL');
       tar.kill('SIGKILL');
@@ -149,12 +124,10 @@ export async function renderRevision(options: RenderOptions): Promise<{ renderin
   rmSync(join(tree, 'node_modules'), { recursive: true, force: true });
   symlinkSync(join(options.repoRoot, 'node_modules'), join(tree, 'node_modules'), 'dir');
   const started = Date.now();
-  try {
-    await exec(process.execPath, ['--require', 'tsx/cjs', synth], { cwd: tree, timeout: timeoutMs });
-  } catch (e) {
-    const err = e as { killed?: boolean; stderr?: string; stdout?: string };
-    if (err.killed) throw new CliError(`rendering ${label} took longer than ${timeoutMs / 1000} s`);
-    const why = `${err.stderr ?? ''}${err.stdout ?? ''}`
+  const r = await run(process.execPath, ['--require', 'tsx/cjs', synth], { cwd: tree, timeoutMs });
+  if (r.timedOut) throw new CliError(`rendering ${label} took longer than ${timeoutMs / 1000} s`);
+  if (r.status !== 0) {
+    const why = `${r.stderr}${r.stdout}`
       .trim()
       .split('\n')
       .filter((l) => !l.startsWith('warning:'))

@@ -71,6 +71,16 @@ describe('layers', () => {
     expect(violations).toEqual([]);
   });
 
+  it('starts processes only through cli/runner.ts (one deadline and kill list for every child)', () => {
+    // cli/diff/revision.ts pipes git archive into tar, and registers both with the runner's kill list.
+    const allowed = new Set(['cli/runner.ts', 'cli/diff/revision.ts', 'scripts/bench.ts']);
+    const spawning = files
+      .filter((f) => /from 'node:child_process'|require\('node:child_process'\)/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(REPO_ROOT, f))
+      .filter((f) => !allowed.has(f));
+    expect(spawning).toEqual([]);
+  });
+
   it('no file imports itself through a cycle', () => {
     const state = new Map<string, 'open' | 'done'>();
     const cycles: string[] = [];

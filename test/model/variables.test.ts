@@ -1,10 +1,23 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { envTemplate, VARIABLES } from '../../model/variables';
+import { envTemplate, VARIABLES, withVariablesTable } from '../../model/variables';
 import { REPO_ROOT } from '../helpers';
 
 describe('the variable registry', () => {
+  it("is the README's variables table (npm run env-template regenerates it)", () => {
+    const file = join(REPO_ROOT, 'README.md');
+    const readme = readFileSync(file, 'utf8');
+    // Prettier 3 loads its plugins with dynamic import, which jest's CommonJS runtime refuses: format in a child, as npm test does.
+    const formatted = execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'prettier'), ['--stdin-filepath', file], {
+      input: withVariablesTable(readme),
+      encoding: 'utf8',
+      cwd: REPO_ROOT,
+    });
+    expect(formatted).toBe(readme);
+    expect(readme).toContain('| `EVENTHUBS_PUBLISHER_CONNECTION_STRING` |');
+  });
+
   it('is what .env.template says (npm run env-template regenerates it)', () => {
     expect(readFileSync(join(REPO_ROOT, '.env.template'), 'utf8')).toBe(envTemplate());
   });
