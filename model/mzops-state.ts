@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORKSPACE } from './contract';
-import { issuesOf, s } from './shape';
+import { article, issuesOf, s } from './shape';
 import { EnvironmentValidationError } from './validate';
 
 /**
@@ -64,7 +64,7 @@ export function readMzopsState(environment: string, dir: string): MzopsState | u
         : issue.code === 'custom'
           ? issue.message
           : issue.code === 'invalid_type'
-            ? `must be a ${issue.expected}`
+            ? `must be ${article(issue.expected)}`
             : `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
     const value = issue.path.reduce<unknown>((o, k) => (o as Record<string | number, unknown> | undefined)?.[k], parsed);
     throw invalid(environment, field, value, rule);

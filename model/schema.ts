@@ -1,4 +1,4 @@
-import { issuesOf, s, type Infer } from './shape';
+import { article, issuesOf, s, type Infer } from './shape';
 import type { EnvironmentDefinition } from './environment';
 
 /**
@@ -233,7 +233,7 @@ export function shapeProblems(definition: unknown): ShapeProblem[] {
         return [
           {
             path: where,
-            rule: known?.rule ?? `is required (a ${issue.expected})`,
+            rule: known?.rule ?? `is required (${article(issue.expected)})`,
             value,
             example: known?.example ?? EXAMPLE_OF[issue.expected] ?? issue.expected,
           },
@@ -242,7 +242,7 @@ export function shapeProblems(definition: unknown): ShapeProblem[] {
       return [
         {
           path: where,
-          rule: `must be a ${issue.expected}, not a ${Array.isArray(value) ? 'array' : typeof value}`,
+          rule: `must be ${article(issue.expected)}, not ${article(Array.isArray(value) ? 'array' : typeof value)}`,
           value,
           example: EXAMPLE_OF[issue.expected] ?? issue.expected,
         },

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKEND_SECRET_KEYS, type BackendSecretKey } from './contract';
 import { ENVIRONMENTS_DIR } from './load';
-import { issuesOf, s } from './shape';
+import { article, issuesOf, s } from './shape';
 
 /** One sealed value and a slow salted hash of its plaintext, so `seal` can tell whether it changed. */
 export interface SealedEntry {
@@ -69,7 +69,7 @@ export function readSealedValues(environment: string, dir?: string): SealedValue
         : issue.code === 'custom'
           ? issue.message
           : issue.code === 'invalid_type'
-            ? `must be a ${issue.expected}`
+            ? `must be ${article(issue.expected)}`
             : `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
     throw new Error(`environment "${environment}": ${path} is not a sealed values file: ${where} ${what}; ${fix}`);
   }

@@ -30,6 +30,11 @@ type ObjectType<P extends Record<string, Shape<unknown>>> = {
 
 type Flatten<T> = { [K in keyof T]: T[K] };
 
+/** `a string`, `an array`, `an object`: type names as a sentence reads them. */
+export function article(type: string): string {
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+
 const typeName = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
 
 function primitive<T>(expected: string, test: (v: unknown) => boolean): Shape<T> {

@@ -61,17 +61,17 @@ describe('the shape of an environment file, checked before anything else', () =>
     [
       'a string of ranges (was 14 messages, one per character)',
       (d) => (d.allowedClientRanges = '203.0.113.0/24'),
-      'environment "example": allowedClientRanges must be a array, not a string (got "203.0.113.0/24"); for example []',
+      'environment "example": allowedClientRanges must be an array, not a string (got "203.0.113.0/24"); for example []',
     ],
     [
       'topics as a string (was a TypeError)',
       (d) => (d.eventHubs.topics = 'orders'),
-      'environment "example": eventHubs.topics must be a array, not a string (got "orders"); for example []',
+      'environment "example": eventHubs.topics must be an array, not a string (got "orders"); for example []',
     ],
     [
       'a view without columns (was a TypeError)',
       (d) => delete d.eventHubs.topics[0].views[0].columns,
-      'environment "example": eventHubs.topics[0].views[0].columns is required (a array) (missing); for example []',
+      'environment "example": eventHubs.topics[0].views[0].columns is required (an array) (missing); for example []',
     ],
     [
       'a missing environmentId',
