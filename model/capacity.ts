@@ -193,6 +193,8 @@ export function capacityProblems(env: Environment): { field: string; rule: strin
   for (const [field, vmSize, nodes, daemonSets, pods, example] of pools) {
     const node = allocatable(vmSize);
     if (!node || !Number.isInteger(nodes) || nodes < 1) continue;
+    // A request that is not a quantity is reported on its own field; placing NaN would only add a confusing second line.
+    if ([...daemonSets, ...pods].some((x) => !Number.isFinite(x.cpuMillis) || !Number.isFinite(x.memoryMi))) continue;
     const p = place(node, nodes, daemonSets, pods);
     const need = pods.reduce((a, x) => ({ cpuMillis: a.cpuMillis + x.cpuMillis, memoryMi: a.memoryMi + x.memoryMi }), {
       cpuMillis: 0,

@@ -686,7 +686,8 @@ const checks: Check[] = [
   (env, fail) => {
     for (const kind of ['environmentdResources', 'balancerdResources'] as const) {
       for (const [k, v] of Object.entries(env.materialize[kind])) {
-        if (typeof v !== 'string' || !K8S_QUANTITY.test(v)) fail(`materialize.${kind}.${k}`, v, 'must be a Kubernetes quantity', '"4Gi"');
+        if (typeof v !== 'string' || !K8S_QUANTITY.test(v))
+          fail(`materialize.${kind}.${k}`, v, 'must be a Kubernetes quantity', k.startsWith('cpu') ? '"1" or "500m"' : '"4Gi"');
       }
     }
   },
