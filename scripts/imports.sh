@@ -15,5 +15,5 @@ for spec in \
   npx cdk8s import "$spec" --language typescript --output imports --no-save >/dev/null 2>&1
   test -s "imports/${spec%%:=*}-"*.ts || { echo "import failed: $spec" >&2; exit 1; }
 done
-node --require tsx/cjs scripts/gen-operator-defaults.ts "$(realpath .reference/charts/materialize-operator-v26.12.0)" v26.12.0
+node --require ./core/register.js scripts/gen-operator-defaults.ts "$(realpath .reference/charts/materialize-operator-v26.12.0)" v26.12.0
 echo "imports/ and model/generated/ regenerated"

@@ -7,6 +7,8 @@ import staging from './fixtures/environments/staging';
 import prod from './fixtures/environments/prod';
 
 export const REPO_ROOT = join(__dirname, '..');
+/** What every entry point runs TypeScript with: `node --require <REGISTER> <entry>.ts`. */
+export const REGISTER = join(REPO_ROOT, 'core', 'register.js');
 
 /** The example as synth reads it: its file, with the values mzops keeps in example.mzops.json over it. */
 const example: EnvironmentDefinition = {

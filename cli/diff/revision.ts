@@ -124,7 +124,9 @@ export async function renderRevision(options: RenderOptions): Promise<{ renderin
   rmSync(join(tree, 'node_modules'), { recursive: true, force: true });
   symlinkSync(join(options.repoRoot, 'node_modules'), join(tree, 'node_modules'), 'dir');
   const started = Date.now();
-  const r = await run(process.execPath, ['--require', 'tsx/cjs', synth], { cwd: tree, timeoutMs });
+  // The revision's own loader when it has one; revisions from before it ran under tsx.
+  const loader = existsSync(join(tree, 'core', 'register.js')) ? join(tree, 'core', 'register.js') : 'tsx/cjs';
+  const r = await run(process.execPath, ['--require', loader, synth], { cwd: tree, timeoutMs });
   if (r.timedOut) throw new CliError(`rendering ${label} took longer than ${timeoutMs / 1000} s`);
   if (r.status !== 0) {
     const why = `${r.stderr}${r.stdout}`

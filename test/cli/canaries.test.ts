@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from '../../cli/main';
 import { rolePasswordVariable, VARIABLES } from '../../model/variables';
-import { REPO_ROOT } from '../helpers';
+import { REGISTER, REPO_ROOT } from '../helpers';
 
 /**
  * Every secret a user can give mzops, set to a random canary, and every command run the way it
@@ -63,7 +63,7 @@ describe('no secret in any command output', () => {
             new Promise<string>((resolve) =>
               execFile(
                 process.execPath,
-                ['--require', 'tsx/cjs', 'cli/main.ts', ...args],
+                ['--require', REGISTER, 'cli/main.ts', ...args],
                 { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: home, TMPDIR: tmpdir(), ...secrets }, timeout: 90_000 },
                 (error, stdout, stderr) => resolve(`${label}: exit ${error ? (error.code ?? error.signal) : 0}\n${stdout}${stderr}`),
               ),

@@ -19,7 +19,7 @@ import {
   type Context,
 } from '../../cli/operations';
 import { describePlan, runPlan } from '../../cli/plan';
-import { env, REPO_ROOT } from '../helpers';
+import { env, REGISTER, REPO_ROOT } from '../helpers';
 import { testAzurite } from '../support/azurite';
 import { copyEnvironmentSource, plantTerraformFiles, snapshotTree, tempRepo } from '../support/repo';
 
@@ -131,7 +131,7 @@ describe('deploy', () => {
   });
 
   it('refuses through the CLI with one diagnosis and a fix, exit 1', async () => {
-    const result = await run(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'deploy', 'example'], {
+    const result = await run(process.execPath, ['--require', REGISTER, 'cli/main.ts', 'deploy', 'example'], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
     }).then(
@@ -144,7 +144,7 @@ describe('deploy', () => {
   });
 
   it('names an unknown environment clearly', async () => {
-    const result = await run(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'status', 'nope'], { cwd: REPO_ROOT }).then(
+    const result = await run(process.execPath, ['--require', REGISTER, 'cli/main.ts', 'status', 'nope'], { cwd: REPO_ROOT }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
     );
@@ -374,7 +374,7 @@ describe('the CLI as a pipe', () => {
   it('ends quietly when its reader goes away (mzops ... | head)', async () => {
     const { spawn } = await import('node:child_process');
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'cli/main.ts', 'sql', 'plan', 'example'], {
+      const child = spawn(process.execPath, ['--require', REGISTER, 'cli/main.ts', 'sql', 'plan', 'example'], {
         cwd: REPO_ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

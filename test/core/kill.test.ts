@@ -5,7 +5,7 @@ import { RENDERERS } from '../../cli/pipeline';
 import { synthesize } from '../../core/synthesize';
 import { recoverInterrupted } from '../../core/swap';
 import { workspace } from '../../core/workspace';
-import { REPO_ROOT } from '../helpers';
+import { REGISTER, REPO_ROOT } from '../helpers';
 import { pendingChange } from '../support/pipeline';
 import { copyRepo, snapshotTree, temporaryEntries } from '../support/repo';
 
@@ -20,7 +20,7 @@ describe('kill -9 during a synth', () => {
     await new Promise<void>((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        ['--require', 'tsx/cjs', join(__dirname, '..', 'support', 'synth-and-die.ts'), root, String(point)],
+        ['--require', REGISTER, join(__dirname, '..', 'support', 'synth-and-die.ts'), root, String(point)],
         { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
       );
       let stderr = '';

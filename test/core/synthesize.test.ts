@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { RENDERERS } from '../../cli/pipeline';
 import { synthesize, type Renderers } from '../../core/synthesize';
 import { workspace } from '../../core/workspace';
-import { REPO_ROOT } from '../helpers';
+import { REGISTER, REPO_ROOT } from '../helpers';
 import { pendingChange, ROLLOUT } from '../support/pipeline';
 import { copyRepo, plantTerraformFiles, snapshotTree, tempRepo, temporaryEntries, writeEnvironment } from '../support/repo';
 
@@ -54,7 +54,7 @@ function synthIn(root: string, options: Partial<Parameters<typeof synthesize>[0]
 }
 
 async function npmRunSynth(root: string, ...envs: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', root, ...envs], { cwd: REPO_ROOT }).then(
+  return run(process.execPath, ['--require', REGISTER, 'scripts/synth.ts', '--root', root, ...envs], { cwd: REPO_ROOT }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../helpers';
+import { REGISTER, REPO_ROOT } from '../helpers';
 import { tempRepo, writeEnvironment } from '../support/repo';
 
 const run = promisify(execFile);
@@ -45,7 +45,7 @@ describe('no secret reaches cdktf.out or dist', () => {
 
   it('synthesizes every environment with canaries set and finds none of them in the output', async () => {
     for (const n of names) writeEnvironment(out, n);
-    await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', out], {
+    await run(process.execPath, ['--require', REGISTER, 'scripts/synth.ts', '--root', out], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...CANARIES },
     });

@@ -7,7 +7,7 @@ import { loadAllEnvironments } from '../../core/environments';
 import { checkTree, renderGitops, SynthRefusedError } from '../../manifests/gitops';
 import { renderEnvironment } from '../../manifests/render';
 import { loadEnvironment } from '../../model/load';
-import { env, exampleWith, REPO_ROOT } from '../helpers';
+import { env, exampleWith, REGISTER, REPO_ROOT } from '../helpers';
 import { snapshotTree, tempRepo } from '../support/repo';
 
 const run = promisify(execFile);
@@ -100,7 +100,7 @@ describe('rendering dist/<env>', () => {
         `import base from ${JSON.stringify(join(REPO_ROOT, 'environments', 'example'))};\nexport default { ...base, name: 'broken', prefix: 'broken', access: { publicLoadBalancers: true }, allowedClientRanges: [] };\n`,
       );
       const before = snapshotTree(root);
-      const result = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', root], { cwd: REPO_ROOT }).then(
+      const result = await run(process.execPath, ['--require', REGISTER, 'scripts/synth.ts', '--root', root], { cwd: REPO_ROOT }).then(
         () => ({ code: 0, stderr: '' }),
         (e: { code: number; stderr: string }) => e,
       );
@@ -121,7 +121,7 @@ describe('rendering dist/<env>', () => {
         join(root, 'environments', 'dev.ts'),
         `import base from ${JSON.stringify(join(REPO_ROOT, 'environments', 'example'))};\nexport default { ...base, name: 'devx', prefix: 'devx', materialize: { ...base.materialize, environmentId: '0b6c2f4e-3d5a-4e7b-9c1d-2f8a6b4c0e20' } };\n`,
       );
-      const result = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth.ts', '--root', root], { cwd: REPO_ROOT }).then(
+      const result = await run(process.execPath, ['--require', REGISTER, 'scripts/synth.ts', '--root', root], { cwd: REPO_ROOT }).then(
         () => ({ code: 0, stderr: '' }),
         (e: { code: number; stderr: string }) => e,
       );

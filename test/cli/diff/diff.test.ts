@@ -203,7 +203,7 @@ describe('mzops diff on a fixture repository', () => {
 describe('mzops diff, the command', () => {
   const run = (tmp: string, args: string[]) =>
     // The fixture's own CLI: it renders the repository it belongs to.
-    spawn(process.execPath, ['--require', 'tsx/cjs', join(repo, 'cli', 'main.ts'), 'diff', ...args], {
+    spawn(process.execPath, ['--require', join(repo, 'core', 'register.js'), join(repo, 'cli', 'main.ts'), 'diff', ...args], {
       cwd: repo,
       env: { ...process.env, TMPDIR: tmp },
       stdio: ['ignore', 'pipe', 'pipe'],

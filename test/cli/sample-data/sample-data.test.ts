@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { CUSTOMER_COUNT, customerMessages, orderMessages } from '../../../cli/sample-data/generate';
 import { parseConnectionString, partitionSpread, produce } from '../../../cli/sample-data/producer';
 import { freePort } from '../../support/ports';
-import { REPO_ROOT } from '../../helpers';
+import { REGISTER, REPO_ROOT } from '../../helpers';
 
 const CONN = 'Endpoint=sb://mzexample-events.servicebus.windows.net/;SharedAccessKeyName=data-multi-publisher;SharedAccessKey=abc123=';
 
@@ -158,7 +158,7 @@ describe('the producer', () => {
           process.execPath,
           [
             '--require',
-            'tsx/cjs',
+            REGISTER,
             'cli/main.ts',
             'sample-data',
             'example',

@@ -1,0 +1,42 @@
+// Loads the project's TypeScript in plain Node: `node --require ./core/register.js <entry>.ts`.
+// Every .ts file is transpiled by esbuild (types stripped, nothing checked: tsc --noEmit does that
+// as its own step) and cached by content, so a warm run reads JavaScript from disk and never
+// starts esbuild. Unlike a general loader (tsx measured twice as slow here), it leaves every
+// other module alone: node_modules load as Node loads them.
+'use strict';
+const Module = require('node:module');
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+
+const ESBUILD_VERSION = require('esbuild/package.json').version;
+const OPTIONS = { loader: 'ts', format: 'cjs', target: 'node20' };
+const CACHE = path.join(__dirname, '..', 'node_modules', '.cache', 'mz-ts');
+const SALT = `${ESBUILD_VERSION}\0${JSON.stringify(OPTIONS)}\0`;
+
+let esbuild;
+function transpile(source, filename) {
+  esbuild ??= require('esbuild');
+  return esbuild.transformSync(source, { ...OPTIONS, sourcefile: filename }).code;
+}
+
+Module._extensions['.ts'] = function loadTypeScript(module, filename) {
+  const source = fs.readFileSync(filename, 'utf8');
+  const cached = path.join(CACHE, `${crypto.createHash('sha256').update(SALT).update(source).digest('hex').slice(0, 40)}.js`);
+  let code;
+  try {
+    code = fs.readFileSync(cached, 'utf8');
+  } catch {
+    code = transpile(source, filename);
+    try {
+      fs.mkdirSync(CACHE, { recursive: true });
+      // A temporary name, then a rename: two processes filling the cache never read half a file.
+      const tmp = `${cached}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, code);
+      fs.renameSync(tmp, cached);
+    } catch {
+      // A read-only node_modules only costs the cache.
+    }
+  }
+  module._compile(code, filename);
+};
