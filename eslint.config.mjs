@@ -26,6 +26,9 @@ export default tseslint.config(
     files: ['**/*.js'],
     // Plain CommonJS: config files and core/register.js, which must load before any TypeScript can.
     rules: { '@typescript-eslint/no-require-imports': 'off' },
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' },
+    },
   },
 );

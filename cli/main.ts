@@ -36,7 +36,8 @@ export function buildProgram(ctx: CliContext = createContext(ROOT)): Command {
   const program = new Command('mzops')
     .description('Operate Materialize on Azure: deploy, seal, doctor, status, rollout, sql, sample-data, diff')
     .version((JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version)
-    .showHelpAfterError()
+    // A usage mistake is one error: line and one hint: line, as every other failure.
+    .showHelpAfterError('hint: add --help to the command for its arguments and options')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const command of COMMANDS) command.register(program, ctx);
   return program;

@@ -54,7 +54,7 @@ export default defineEnvironment({ ...base, name: 'bench${i}', prefix: 'bench${i
 /** Cold synth runs, as `npm run synth` makes them (one fresh process each), against a repository layout elsewhere. */
 function synthRuns(count: number, runs: number) {
   const root = syntheticRepository(count);
-  // The first run compiles the generated files (tsx caches them), as a user's first synth does; it is not counted.
+  // The first run transpiles the generated files (core/register.js caches them), as a user's first synth does; it is not counted.
   timed(process.execPath, ['--require', REGISTER, 'scripts/synth.ts', '--root', root]);
   const results = Array.from({ length: runs }, () => timed(process.execPath, ['--require', REGISTER, 'scripts/synth.ts', '--root', root]));
   rmSync(root, { recursive: true, force: true });

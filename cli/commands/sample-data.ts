@@ -1,15 +1,17 @@
-import type { Command } from 'commander';
+import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError } from '../errors';
 import { CUSTOMER_COUNT, sampleMessages, type SampleKind } from '../sample-data/generate';
 import { produce } from '../sample-data/producer';
 import { publisherConnectionString } from '../sql/session';
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new CliError(`--${name} must be a whole number, got "${value}"`);
-  return n;
+/** commander's parser for whole-number options: a bad value is one `error:` line before anything runs. */
+function wholeNumber(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min) throw new InvalidArgumentError(`must be a whole number of at least ${min}`);
+    return n;
+  };
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -17,44 +19,41 @@ export function register(program: Command, ctx: CliContext): void {
     .command('sample-data')
     .description('produce sample orders (append-only) or customers (upserts keyed by customer_id) to Event Hubs over Kafka')
     .argument('<environment>')
-    .argument('<kind>', 'orders or customers')
-    .option('--count <n>', 'messages to send (customers: at least 10)', undefined)
-    .option('--rate <n>', 'messages per second (0: as fast as possible)', '0')
+    .addArgument(new Argument('<kind>', 'orders or customers').choices(['orders', 'customers']))
+    .addOption(new Option('--count <n>', `messages to send (customers: at least ${CUSTOMER_COUNT})`).argParser(wholeNumber(1)))
+    .addOption(new Option('--rate <n>', 'messages per second (0: as fast as possible)').argParser(wholeNumber(0)).default(0))
     .option('--continuous', 'keep producing until interrupted')
-    .option('--seed <n>', 'same seed, same messages', '1')
+    .addOption(new Option('--seed <n>', 'same seed, same messages').argParser(wholeNumber(0)).default(1))
     .option('--outputs <file>', 'Terraform outputs JSON')
     .option('--broker <host:port>', 'override the Kafka endpoint (default: <namespace>.servicebus.windows.net:9093)')
-    .option('--connect-timeout <seconds>', 'how long to wait for the Kafka endpoint', '20')
+    .addOption(new Option('--connect-timeout <seconds>', 'how long to wait for the Kafka endpoint').argParser(wholeNumber(1)).default(20))
     .action(
       ctx.action(
         async (
           name: string,
           kind: string,
           opts: {
-            count?: string;
-            rate: string;
+            count?: number;
+            rate: number;
             continuous?: boolean;
-            seed: string;
+            seed: number;
             outputs?: string;
             broker?: string;
-            connectTimeout: string;
+            connectTimeout: number;
           },
         ) => {
           const env = ctx.environment(name);
-          if (kind !== 'orders' && kind !== 'customers') throw new CliError(`unknown kind "${kind}"`, 'use orders or customers');
           const topic = env.eventHubs.topics.find((t) => t.name === kind);
           if (!topic)
             throw new CliError(
               `environment "${name}" declares no "${kind}" topic`,
               `add it to eventHubs.topics in environments/${name}.ts`,
             );
-          const count = positiveInt('count', opts.count, kind === 'orders' ? 20 : CUSTOMER_COUNT * 3);
+          const count = opts.count ?? (kind === 'orders' ? 20 : CUSTOMER_COUNT * 3);
           if (kind === 'customers' && count < CUSTOMER_COUNT)
             throw new CliError(`--count must be at least ${CUSTOMER_COUNT} for customers`, 'every customer needs at least one message');
-          const rate = positiveInt('rate', opts.rate, 0);
-          const seed = positiveInt('seed', opts.seed, 1);
-          const connectTimeoutMs = positiveInt('connect-timeout', opts.connectTimeout, 20) * 1000;
-          if (connectTimeoutMs === 0) throw new CliError('--connect-timeout must be at least 1 second');
+          const { rate, seed } = opts;
+          const connectTimeoutMs = opts.connectTimeout * 1000;
           const outputs = ctx.outputsIfAny(name, opts.outputs) ?? {};
           const connectionString = publisherConnectionString(outputs, ctx.variables());
           let start = 0;

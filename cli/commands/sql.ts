@@ -1,7 +1,8 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { Client } from 'pg';
-import { MATERIALIZE_SQL } from '../../model/contract';
+import { MATERIALIZE_SQL, PORTS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
+import { VARIABLES } from '../../model/variables';
 import type { CliContext } from '../context';
 import { withTimeout } from '../doctor/check';
 import { CliError } from '../errors';
@@ -9,21 +10,39 @@ import { executeStatements, readCatalogState, runVerify, verifyQueries } from '.
 import { planSql, renderPlan } from '../sql/plan';
 import { mzSystemConfig, readerConnectionString, rolePasswords, sqlHostFromCluster } from '../sql/session';
 
-async function connect(env: Environment, ctx: CliContext, opts: { host?: string; port?: string; kubeconfig?: string }): Promise<Client> {
+async function connect(env: Environment, ctx: CliContext, opts: { host?: string; port?: number; kubeconfig?: string }): Promise<Client> {
   const host = opts.host ?? (await sqlHostFromCluster(env, ctx.kube(env, opts.kubeconfig)));
-  const client = new Client(
-    mzSystemConfig(env, { host, port: opts.port ? Number(opts.port) : undefined, root: ctx.root, variables: ctx.variables() }),
-  );
+  const client = new Client(mzSystemConfig(env, { host, port: opts.port, root: ctx.root, variables: ctx.variables() }));
   client.on('error', () => undefined);
   try {
     await withTimeout(client.connect(), 20_000, `${host}`);
   } catch (e) {
+    await client.end().catch(() => undefined);
     throw new CliError(
       `cannot connect to Materialize at ${host} as ${MATERIALIZE_SQL.adminUser}: ${(e as Error).message}`,
-      'internal load balancers are reachable from the VNet only; check mzops status for the address',
+      connectHint(env, e as Error & { code?: string }),
     );
   }
   return client;
+}
+
+/** The fix for the failure at hand: a refused TLS handshake is not a network problem, nor is a wrong password. */
+export function connectHint(env: Environment, e: Error & { code?: string }): string {
+  if (e.code === '28P01' || /password authentication failed|invalid password/i.test(e.message))
+    return `the mz_system password differs from the sealed one: use .mzops/${env.name}/mz_system_password, or re-seal (mzops seal ${env.name}) and roll out`;
+  if (/certificate|self.signed|unable to verify|altnames|hostname\/ip does not match/i.test(e.message))
+    return `verify against the instance's CA: mzops ca ${env.name} (or set ${VARIABLES.pgSslRootCert.name}), and connect by the name the certificate holds`;
+  if (/does not support SSL|SSL/i.test(e.message))
+    return `the endpoint speaks no TLS: is materialize.tls off for ${env.name}? mzops sql verifies TLS whenever it is on`;
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN')
+    return `the name does not resolve: internal endpoints resolve in the VNet's private DNS zone only; run from inside the VNet, or pass --host <address>`;
+  return 'internal load balancers are reachable from the VNet only: run from inside it (or use public load balancers), and check mzops status for the address';
+}
+
+function tcpPort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('must be a TCP port, 1-65535');
+  return n;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -32,7 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
   const connection = (c: Command) =>
     c
       .option('--host <address>', 'SQL endpoint (default: the load balancer address from kubectl)')
-      .option('--port <port>', 'SQL port', '6875')
+      .addOption(new Option('--port <port>', 'SQL port').argParser(tcpPort).default(PORTS.sql))
       .option('--kubeconfig <file>', 'kubeconfig');
 
   common(sqlCmd.command('plan').description('print the statements, secrets masked, as a fresh instance would get them')).action(
@@ -55,7 +74,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--replace-views', 'replace materialized views whose definition changed')
     .action(
       ctx.action(
-        async (name: string, opts: { outputs?: string; host?: string; port?: string; kubeconfig?: string; replaceViews?: boolean }) => {
+        async (name: string, opts: { outputs?: string; host?: string; port?: number; kubeconfig?: string; replaceViews?: boolean }) => {
           const env = ctx.environment(name);
           const variables = ctx.variables();
           const conn = readerConnectionString(ctx.outputsIfAny(name, opts.outputs) ?? {}, variables);
@@ -90,7 +109,7 @@ export function register(program: Command, ctx: CliContext): void {
       .description("run the predecessor's checks: row counts, latest orders, revenue per region, customers per tier")
       .argument('<environment>'),
   ).action(
-    ctx.action(async (name: string, opts: { host?: string; port?: string; kubeconfig?: string }) => {
+    ctx.action(async (name: string, opts: { host?: string; port?: number; kubeconfig?: string }) => {
       const env = ctx.environment(name);
       const client = await connect(env, ctx, opts);
       try {
