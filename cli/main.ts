@@ -1,5 +1,5 @@
 import '../core/fast-start';
-import { Command } from 'commander';
+import { Command } from '@commander-js/extra-typings';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ca from './commands/ca';

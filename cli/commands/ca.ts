@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { relative } from 'node:path';
 import { MATERIALIZE_SQL, PORTS } from '../../model/contract';
 import { accessEndpoints } from '../../model/endpoints';

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
 import { runDiff } from '../diff/diff';
 import { formatJson, formatMarkdown, formatText } from '../diff/format';
@@ -31,7 +31,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--head <ref>', 'compare this revision instead of the working tree')
     .addOption(
       new Option('--format <format>', 'text for a terminal, markdown for a pull-request comment, json for tools')
-        .choices(Object.keys(FORMATS))
+        .choices(['text', 'markdown', 'json'] as const)
         .default('text'),
     )
     .option('--acknowledge <id...>', 'accept these dangerous changes (ids as printed); or list them in acknowledged-changes.txt')

@@ -1,4 +1,4 @@
-import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
+import { Argument, InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
 import { CliError } from '../errors';
 import { CUSTOMER_COUNT, sampleMessages, type SampleKind } from '../sample-data/generate';

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { CliContext } from '../context';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { Client } from 'pg';
 import { MATERIALIZE_SQL, PORTS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
@@ -47,8 +47,9 @@ function tcpPort(value: string): number {
 
 export function register(program: Command, ctx: CliContext): void {
   const sqlCmd = program.command('sql').description('Event Hubs sources, views and roles in Materialize');
-  const common = (c: Command) => c.argument('<environment>').option('--outputs <file>', 'Terraform outputs JSON');
-  const connection = (c: Command) =>
+  const common = <A extends unknown[], O extends OptionValues>(c: Command<A, O>) =>
+    c.argument('<environment>').option('--outputs <file>', 'Terraform outputs JSON');
+  const connection = <A extends unknown[], O extends OptionValues>(c: Command<A, O>) =>
     c
       .option('--host <address>', 'SQL endpoint (default: the load balancer address from kubectl)')
       .addOption(new Option('--port <port>', 'SQL port').argParser(tcpPort).default(PORTS.sql))
