@@ -133,7 +133,17 @@ function gitStep(ctx: Context, push: boolean, message: string, extraPaths: strin
   }
   return [
     { title: 'stage the GitOps changes', command: ['git', 'add', '--', ...paths] },
-    { title: 'commit', command: ['git', 'commit', '-m', message, '--', ...paths] },
+    {
+      title: 'commit',
+      command: ['git', 'commit', '-m', message, '--', ...paths],
+      // A run repeated after a failed push finds nothing new to commit: that is not a failure.
+      run: () => {
+        if (exec(ctx, 'git', ['diff', '--cached', '--quiet', '--', ...paths]).status === 0) return ctx.log('   nothing new to commit');
+        const r = exec(ctx, 'git', ['commit', '-m', message, '--', ...paths]);
+        if (r.status !== 0)
+          throw new CliError(`git commit failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, 'fix what git reports (git status)');
+      },
+    },
     { title: 'push, for Flux to pick up', command: ['git', 'push'] },
   ];
 }

@@ -38,7 +38,17 @@ export async function runPlan(steps: Step[], options: { dryRun?: boolean; log: L
   }
   for (const [i, step] of steps.entries()) {
     options.log(`[${i + 1}/${steps.length}] ${step.title}`);
-    if (step.run) await step.run();
-    else if (step.command) await runCommand(step.command, step.env, step.timeoutMs);
+    try {
+      if (step.run) await step.run();
+      else if (step.command) await runCommand(step.command, step.env, step.timeoutMs);
+    } catch (e) {
+      // Which step stopped, and that the run can be repeated: every step is safe to run again.
+      const done = i === 0 ? 'no step had run' : `steps 1-${i} are done`;
+      const cause = e instanceof CliError ? e : new CliError((e as Error).message);
+      throw new CliError(
+        `step ${i + 1}/${steps.length} (${step.title}) failed: ${cause.message}`,
+        `${cause.hint ? `${cause.hint}; then ` : ''}run the same command again (${done}, and each step is safe to repeat)`,
+      );
+    }
   }
 }

@@ -18,6 +18,7 @@ import {
   sasRotationAddress,
   type Context,
 } from '../../cli/operations';
+import { CliError } from '../../cli/errors';
 import { describePlan, runPlan } from '../../cli/plan';
 import { env, REGISTER, REPO_ROOT } from '../helpers';
 import { testAzurite } from '../support/azurite';
@@ -386,5 +387,40 @@ describe('the CLI as a pipe', () => {
     });
     expect(result.stderr).not.toMatch(/EPIPE|Error:|at /);
     expect(result.code).toBe(0);
+  });
+});
+
+describe('a plan that stops', () => {
+  it('names the step that failed and how far it got, runs nothing after it, and says the run can be repeated', async () => {
+    for (let failing = 0; failing < 4; failing++) {
+      const ran: number[] = [];
+      const steps = [0, 1, 2, 3].map((i) => ({
+        title: `step ${i}`,
+        run: () => {
+          if (i === failing) throw new CliError(`cause ${i}`, `fix ${i}`);
+          ran.push(i);
+        },
+      }));
+      let error: CliError | undefined;
+      await runPlan(steps, { log: () => undefined }).catch((e: CliError) => (error = e));
+      expect(ran).toEqual([0, 1, 2, 3].slice(0, failing));
+      expect(error?.message).toBe(`step ${failing + 1}/4 (step ${failing}) failed: cause ${failing}`);
+      expect(error?.hint).toBe(
+        `fix ${failing}; then run the same command again (${failing === 0 ? 'no step had run' : `steps 1-${failing} are done`}, and each step is safe to repeat)`,
+      );
+    }
+  });
+
+  it('commit, repeated after a failed push, finds nothing new and goes on', async () => {
+    const calls: string[] = [];
+    const c = ctx({
+      exec: (cmd, args) => {
+        calls.push(`${cmd} ${args.join(' ')}`);
+        return { status: args[0] === 'diff' ? 0 : 1, stdout: '', stderr: '' };
+      },
+    });
+    const commit = rolloutPlan(c, { push: true }).find((s) => s.title === 'commit')!;
+    await commit.run!();
+    expect(calls).toEqual([expect.stringMatching(/^git diff --cached --quiet -- dist\/example /)]);
   });
 });
