@@ -43,7 +43,8 @@ export const clusterRebuilt: TerraformRule = (c) => {
     return [
       {
         severity: 'downtime',
-        reason: `${c.action === 'destroy' ? 'destroys' : 'rebuilds'} the AKS cluster: every workload stops${because(c)}`,
+        // The stack's kubernetes provider takes its credentials from this cluster (README, "What gets created").
+        reason: `${c.action === 'destroy' ? 'destroys' : 'rebuilds'} the AKS cluster: every workload stops${because(c)}; the kubernetes provider that writes the sealing key is configured from this cluster, so apply in two steps (cdktf deploy with -target on the cluster, then again)`,
       },
     ];
   }

@@ -136,6 +136,17 @@ describe('exposure, downtime and safe, with the reason', () => {
     expect(severities(api(['198.51.100.0/24']), api(['198.51.100.7/32']))[0][1]).toBe('safe');
   });
 
+  it('a rebuilt cluster is downtime, with the two-step apply the kubernetes provider needs', () => {
+    const aks = (dnsPrefix: string): Resources => ({ azurerm_kubernetes_cluster: { C: { name: 'mz-aks', dns_prefix: dnsPrefix } } });
+    expect(severities(aks('mz'), aks('mz2'))).toEqual([
+      [
+        'azurerm_kubernetes_cluster.C',
+        'downtime',
+        'rebuilds the AKS cluster: every workload stops (dns_prefix forces a new resource); the kubernetes provider that writes the sealing key is configured from this cluster, so apply in two steps (cdktf deploy with -target on the cluster, then again)',
+      ],
+    ]);
+  });
+
   it('a removed prevent_destroy is exposure: nothing refuses the next destroy', () => {
     const db = (protect: boolean): Resources => ({
       azurerm_postgresql_flexible_server_database: { Db: { name: 'm', server_id: 'x', lifecycle: { prevent_destroy: protect } } },
