@@ -284,7 +284,10 @@ export function sasRotationAddress(root: string, environment: string): string {
 /** A new SAS now (Materialize never refreshes one): replace the rotation clock, re-seal, roll out. */
 export function rotateSasPlan(ctx: Context, options: { push: boolean }): Step[] {
   if (ctx.env.storage.persistAuth !== 'sas')
-    throw new CliError(`environment "${ctx.env.name}" uses workload identity: there is no SAS to rotate`);
+    throw new CliError(
+      `environment "${ctx.env.name}" uses workload identity: there is no SAS to rotate`,
+      'nothing to do: environmentd authenticates with its federated identity, which has no key to rotate',
+    );
   const stack = relative(ctx.root, stackDir(workspace(ctx.root), ctx.env.name));
   let address = '<time_rotating address>';
   const outFile = outputsFile(ctx.env.name, ctx.root);

@@ -44,10 +44,10 @@ export async function runPlan(steps: Step[], options: { dryRun?: boolean; log: L
     } catch (e) {
       // Which step stopped, and that the run can be repeated: every step is safe to run again.
       const done = i === 0 ? 'no step had run' : `steps 1-${i} are done`;
-      const cause = e instanceof CliError ? e : new CliError((e as Error).message);
+      const hint = e instanceof CliError ? e.hint : undefined;
       throw new CliError(
-        `step ${i + 1}/${steps.length} (${step.title}) failed: ${cause.message}`,
-        `${cause.hint ? `${cause.hint}; then ` : ''}run the same command again (${done}, and each step is safe to repeat)`,
+        `step ${i + 1}/${steps.length} (${step.title}) failed: ${(e as Error).message}`,
+        `${hint ? `${hint}; then ` : ''}run the same command again (${done}, and each step is safe to repeat)`,
       );
     }
   }

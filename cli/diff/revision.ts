@@ -57,7 +57,12 @@ async function exportCommit(repoRoot: string, commit: string, dir: string, timeo
     const timer = setTimeout(() => {
       archive.kill('SIGKILL');
       tar.kill('SIGKILL');
-      reject(new CliError(`exporting ${commit.slice(0, 12)} took longer than ${timeoutMs / 1000} s`));
+      reject(
+        new CliError(
+          `exporting ${commit.slice(0, 12)} took longer than ${timeoutMs / 1000} s`,
+          `check that git archive ${commit.slice(0, 12)} works here and the disk has room (df -h)`,
+        ),
+      );
     }, timeoutMs);
     let stderr = '';
     archive.stderr.on('data', (d) => (stderr += d));
@@ -66,7 +71,13 @@ async function exportCommit(repoRoot: string, commit: string, dir: string, timeo
     tar.on('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve();
-      else reject(new CliError(`exporting ${commit.slice(0, 12)} failed: ${stderr.trim().split('\n')[0]}`));
+      else
+        reject(
+          new CliError(
+            `exporting ${commit.slice(0, 12)} failed: ${stderr.trim().split('\n')[0]}`,
+            'check the revision is in this clone (git fetch origin) and the disk has room',
+          ),
+        );
     });
   });
 }
@@ -127,7 +138,11 @@ export async function renderRevision(options: RenderOptions): Promise<{ renderin
   // The revision's own loader when it has one; revisions from before it ran under tsx.
   const loader = existsSync(join(tree, 'core', 'register.js')) ? join(tree, 'core', 'register.js') : 'tsx/cjs';
   const r = await run(process.execPath, ['--require', loader, synth], { cwd: tree, timeoutMs });
-  if (r.timedOut) throw new CliError(`rendering ${label} took longer than ${timeoutMs / 1000} s`);
+  if (r.timedOut)
+    throw new CliError(
+      `rendering ${label} took longer than ${timeoutMs / 1000} s`,
+      'run npm run synth in a checkout of that revision to see where it stops',
+    );
   if (r.status !== 0) {
     const why = `${r.stderr}${r.stdout}`
       .trim()

@@ -1,4 +1,6 @@
 import { cacheProblem } from '../../core/reference-data';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAzurite } from './azurite';
 import { startPostgres } from './postgres';
@@ -18,4 +20,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.MZ_TEST_POSTGRES = JSON.stringify({ port: pg.port, caFile: pg.caFile, password: pg.password });
   process.env.MZ_TEST_AZURITE = azurite.endpoint;
   (globalThis as Record<string, unknown>).__mzTestServers = { pg, azurite };
+  // Temporary folders the suites make, and those cdktf's Testing helpers make and never remove
+  // (one cdktf.outdir.* per call), go under one folder that teardown removes.
+  const runTmp = mkdtempSync(join(tmpdir(), 'mz-test-run-'));
+  process.env.TMPDIR = runTmp;
+  (globalThis as Record<string, unknown>).__mzTestTmp = runTmp;
 }
