@@ -5,6 +5,25 @@ import { parseConnectionString, partitionSpread, produce } from '../../../cli/sa
 import { freePort } from '../../support/ports';
 import { REGISTER, REPO_ROOT } from '../../helpers';
 
+/** A broker address that accepts connections and never answers. */
+async function blackHole(): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets: Socket[] = [];
+  const server: Server = createServer((s) => void sockets.push(s));
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    port,
+    close: async () => {
+      sockets.forEach((s) => s.destroy());
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** One order to a broker on loopback, with this connect deadline. */
+const sendOne = (port: number, connectTimeoutMs: number) =>
+  produce(orderMessages(1, 1), { connectionString: CONN, topic: 'orders', partitions: 4, broker: `127.0.0.1:${port}`, connectTimeoutMs });
+
 const CONN = 'Endpoint=sb://mzexample-events.servicebus.windows.net/;SharedAccessKeyName=data-multi-publisher;SharedAccessKey=abc123=';
 
 describe('sample messages', () => {
@@ -111,46 +130,25 @@ describe('the producer', () => {
   it('fails within a bounded time when nothing listens at the broker', async () => {
     const port = await freePort();
     const start = Date.now();
-    await expect(
-      produce(orderMessages(1, 1), {
-        connectionString: CONN,
-        topic: 'orders',
-        partitions: 4,
-        broker: `127.0.0.1:${port}`,
-        connectTimeoutMs: 8000,
-      }),
-    ).rejects.toThrow(new RegExp(`could not reach the Event Hubs Kafka endpoint 127.0.0.1:${port} within 8 s`));
+    await expect(sendOne(port, 8000)).rejects.toThrow(
+      new RegExp(`could not reach the Event Hubs Kafka endpoint 127.0.0.1:${port} within 8 s`),
+    );
     expect(Date.now() - start).toBeLessThan(9000);
   }, 20_000);
 
   it('fails within a bounded time when the broker accepts but never answers', async () => {
-    const sockets: Socket[] = [];
-    const server: Server = createServer((s) => void sockets.push(s));
-    const port = await freePort();
-    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    const { port, close } = await blackHole();
     const start = Date.now();
     try {
-      await expect(
-        produce(orderMessages(1, 1), {
-          connectionString: CONN,
-          topic: 'orders',
-          partitions: 4,
-          broker: `127.0.0.1:${port}`,
-          connectTimeoutMs: 1500,
-        }),
-      ).rejects.toThrow(/within 1.5 s/);
+      await expect(sendOne(port, 1500)).rejects.toThrow(/within 1.5 s/);
       expect(Date.now() - start).toBeLessThan(3000);
     } finally {
-      sockets.forEach((s) => s.destroy());
-      await new Promise((r) => server.close(r));
+      await close();
     }
   }, 20_000);
 
   it('mzops sample-data exits at the deadline it names, against a broker that accepts and never answers', async () => {
-    const sockets: Socket[] = [];
-    const server: Server = createServer((sock) => void sockets.push(sock));
-    const port = await freePort();
-    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    const { port, close } = await blackHole();
     try {
       const started = Date.now();
       const result = await new Promise<{ code: number | null; stderr: string; at: number }>((resolve) => {
@@ -179,8 +177,7 @@ describe('the producer', () => {
       // 3 s of waiting, a bounded clean-up and the CLI's own start: no attempt outlives the deadline.
       expect(result.at - started).toBeLessThan(3000 + 1000 + 3500);
     } finally {
-      sockets.forEach((s) => s.destroy());
-      await new Promise((r) => server.close(r));
+      await close();
     }
   }, 30_000);
 });
