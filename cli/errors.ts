@@ -1,4 +1,4 @@
-import { ReferenceError } from '../core/reference-data';
+import { ReferenceDataError } from '../core/reference-data';
 
 /** A failure the user can act on: one line of diagnosis, one line of fix. */
 export class CliError extends Error {
@@ -26,7 +26,8 @@ export function runOrExplain(body: () => void): void {
 
 /** The lines a failure prints: validation messages as they are, everything else as error: (and hint:). */
 export function explain(e: unknown): string {
-  if (e instanceof CliError || e instanceof ReferenceError) return e.hint ? `error: ${e.message}\nhint: ${e.hint}` : `error: ${e.message}`;
+  if (e instanceof CliError || e instanceof ReferenceDataError)
+    return e.hint ? `error: ${e.message}\nhint: ${e.hint}` : `error: ${e.message}`;
   if (e instanceof Error && e.name === 'EnvironmentValidationError') return e.message;
   return `error: ${e instanceof Error ? e.message : String(e)}`;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { selectEnvironments } from '../core/environments';
@@ -19,8 +20,7 @@ import type { Environment } from '../model/environment';
 import { sealedValuesPath } from '../model/sealed-values';
 import { checkBackendValue } from './backend-values';
 import { containerClient } from './doctor/blob-checks';
-import { newUuid } from './environment-file';
-import { mzopsStatePath, restoreMzopsState, writeMzopsState } from '../model/mzops-state';
+import { mzopsStatePath, restoreMzopsState, writeMzopsState } from '../core/mzops-state';
 import { CliError } from './errors';
 import type { Log, Step } from './plan';
 import { passwordFile, SEAL_VARIABLES, sealEnvironment } from './seal/seal-environment';
@@ -248,7 +248,7 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
 export function rolloutPlan(ctx: Context, options: { push: boolean }): Step[] {
   const dir = workspace(ctx.root).environmentsDir;
   const file = mzopsStatePath(ctx.env.name, dir);
-  const uuid = newUuid();
+  const uuid = randomUUID();
   return [
     {
       title: `set materialize.requestRollout to ${uuid} in ${relative(ctx.root, file)} and synthesize ${ctx.env.name}`,
@@ -357,7 +357,7 @@ export function recreatePlan(ctx: Context, options: { confirm?: string; emptyPer
   }
   const dir = workspace(ctx.root).environmentsDir;
   const file = mzopsStatePath(ctx.env.name, dir);
-  const uuid = newUuid();
+  const uuid = randomUUID();
   const steps: Step[] = [];
   if (options.emptyPersist) {
     steps.push(
@@ -376,7 +376,7 @@ export function recreatePlan(ctx: Context, options: { confirm?: string; emptyPer
     );
   }
   // A new spec is applied only with a new requestRollout (the operator waits for approval otherwise).
-  const rollout = newUuid();
+  const rollout = randomUUID();
   steps.push({
     title: `synthesize ${ctx.env.name} with the new environmentId ${uuid} (and requestRollout ${rollout}), then write both into ${relative(ctx.root, file)}`,
     run: () => {

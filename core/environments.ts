@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { WORKSPACE } from '../model/contract';
 import type { Environment, EnvironmentDefinition } from '../model/environment';
 import { loadEnvironments } from '../model/load';
-import { readMzopsState } from '../model/mzops-state';
+import { readMzopsState } from './mzops-state';
 import { EnvironmentValidationError } from '../model/validate';
 
 /** The state file's values win over the environment file's; a differing value in both is worth a notice. */
@@ -12,14 +12,15 @@ function withMzopsState(
   definition: EnvironmentDefinition,
   dir: string,
 ): { definition: EnvironmentDefinition; notices: string[] } {
-  const state = readMzopsState(file.replace(/\.ts$/, ''), dir);
+  const name = file.replace(/\.ts$/, '');
+  const state = readMzopsState(name, dir);
   if (!state || typeof definition.materialize !== 'object' || definition.materialize === null) return { definition, notices: [] };
   const notices: string[] = [];
   for (const [field, value] of Object.entries(state.materialize)) {
     const written = (definition.materialize as unknown as Record<string, unknown>)[field];
     if (written !== undefined && written !== value) {
       notices.push(
-        `notice: ${WORKSPACE.environments}/${file} sets materialize.${field}, but ${WORKSPACE.environments}/${WORKSPACE.mzopsStateFile(file.replace(/\.ts$/, ''))} (written by mzops) overrides it with ${value}: delete the line from the .ts file`,
+        `notice: ${WORKSPACE.environments}/${file} sets materialize.${field}, but ${WORKSPACE.environments}/${WORKSPACE.mzopsStateFile(name)} (written by mzops) overrides it with ${value}: delete the line from the .ts file`,
       );
     }
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative } from 'node:path';
 import { WORKSPACE } from '../model/contract';
+import { writeFileAtomically } from './swap';
 
 /**
  * Upstream files the tests and `npm run imports` read (CRDs, Kubernetes definitions, charts),
@@ -18,13 +19,13 @@ export interface ReferenceFile {
   readonly bytes: number;
 }
 
-export class ReferenceError extends Error {
+export class ReferenceDataError extends Error {
   constructor(
     message: string,
     readonly hint?: string,
   ) {
     super(message);
-    this.name = 'ReferenceError';
+    this.name = 'ReferenceDataError';
   }
 }
 
@@ -46,32 +47,32 @@ export function readReferenceManifest(root: string): ReferenceFile[] {
   try {
     doc = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new ReferenceError(
+    throw new ReferenceDataError(
       `${shown}: cannot be read as JSON (${(e as Error).message})`,
       'restore it from Git: git checkout -- reference.json',
     );
   }
   const files = (doc as { files?: unknown }).files;
   if (!Array.isArray(files) || files.length === 0)
-    throw new ReferenceError(`${shown}: "files" must be a non-empty list of {path, url, sha256, bytes}`);
+    throw new ReferenceDataError(`${shown}: "files" must be a non-empty list of {path, url, sha256, bytes}`);
   const seen = new Set<string>();
   return files.map((entry: unknown, i) => {
     const e = (entry ?? {}) as Record<string, unknown>;
     const where = `${shown}: files[${i}]`;
     const path = e.path;
     if (typeof path !== 'string' || isAbsolute(path) || normalize(path).startsWith('..') || normalize(path) !== path) {
-      throw new ReferenceError(
+      throw new ReferenceDataError(
         `${where}.path must be a normalized relative path inside the cache (got ${JSON.stringify(path)}); for example "crds/bitnami.com_sealedsecrets.yaml"`,
       );
     }
-    if (seen.has(path)) throw new ReferenceError(`${where}.path "${path}" is listed twice`);
+    if (seen.has(path)) throw new ReferenceDataError(`${where}.path "${path}" is listed twice`);
     seen.add(path);
     if (typeof e.url !== 'string' || !/^https:\/\//.test(e.url))
-      throw new ReferenceError(`${where}.url must be an https URL (got ${JSON.stringify(e.url)})`);
+      throw new ReferenceDataError(`${where}.url must be an https URL (got ${JSON.stringify(e.url)})`);
     if (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256))
-      throw new ReferenceError(`${where}.sha256 must be 64 lowercase hex digits (got ${JSON.stringify(e.sha256)})`);
+      throw new ReferenceDataError(`${where}.sha256 must be 64 lowercase hex digits (got ${JSON.stringify(e.sha256)})`);
     if (!Number.isInteger(e.bytes) || (e.bytes as number) <= 0)
-      throw new ReferenceError(`${where}.bytes must be a positive integer (got ${JSON.stringify(e.bytes)})`);
+      throw new ReferenceDataError(`${where}.bytes must be a positive integer (got ${JSON.stringify(e.bytes)})`);
     return { path, url: e.url, sha256: e.sha256, bytes: e.bytes as number };
   });
 }
@@ -187,7 +188,7 @@ export async function fillReferenceCache(options: FillOptions): Promise<FillResu
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 6, Math.max(queue.length, 1)) }, worker));
 
   if (failures.length) {
-    throw new ReferenceError(
+    throw new ReferenceDataError(
       `${failures.length} of ${files.length} reference file(s) could not be obtained with the pinned checksum:\n  ${failures.sort().join('\n  ')}`,
       'give a mirror that holds them (MZ_REFERENCE_MIRROR=<folder>, or ../shared/reference beside the repository), or run with network access to the URLs in reference.json',
     );
@@ -197,13 +198,7 @@ export async function fillReferenceCache(options: FillOptions): Promise<FillResu
 
 function place(target: string, data: Buffer): void {
   mkdirSync(dirname(target), { recursive: true });
-  const tmp = join(dirname(target), `${WORKSPACE.tmpPrefix}${process.pid}-${Date.now()}`);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, target);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+  writeFileAtomically(target, data);
 }
 
 /**
@@ -227,6 +222,7 @@ export function cacheProblem(root: string): string | undefined {
 /** A reference file's place in the cache; a missing one is one line naming the fill command. */
 export function referenceFile(root: string, path: string): string {
   const file = join(cacheDir(root), path);
-  if (!existsSync(file)) throw new ReferenceError(`reference file ${WORKSPACE.referenceCache}/${path} is missing: run \`${FILL_COMMAND}\``);
+  if (!existsSync(file))
+    throw new ReferenceDataError(`reference file ${WORKSPACE.referenceCache}/${path} is missing: run \`${FILL_COMMAND}\``);
   return file;
 }

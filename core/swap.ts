@@ -53,7 +53,7 @@ function exists(path: string): boolean {
 }
 
 /** Writes a file through a temporary name and a rename, so readers see all of it or none. */
-export function writeFileAtomically(path: string, content: string, mode?: number): void {
+export function writeFileAtomically(path: string, content: string | Buffer, mode?: number): void {
   const part = `${path}.part`;
   writeFileSync(part, content, mode === undefined ? undefined : { mode });
   renameSync(part, path);

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { GitopsRendering } from '../core/synthesize';
+import { DIST } from '../model/contract';
 import type { Environment } from '../model/environment';
 import { missingSealedKeys, readSealedValues } from '../model/sealed-values';
 import { FOLDERS, fileNameFor, RENDERED_OBJECTS, renderEnvironment, type KubeObject, type RenderedTree } from './render';
@@ -42,7 +43,7 @@ export function checkTree(
     throw new SynthRefusedError(`environment "${env.name}": ${msg}`);
   };
   for (const folder of FOLDERS) {
-    const files = [...tree.keys()].filter((k) => k.startsWith(`${folder}/`) && !k.endsWith('/kustomization.yaml'));
+    const files = [...tree.keys()].filter((k) => k.startsWith(`${folder}/`) && !k.endsWith(`/${DIST.kustomizationFile}`));
     // An empty folder would make Flux prune everything it applied before, the running instance included.
     if (files.length === 0) fail(`refusing to write dist/${env.name}/${folder} with no resources (Flux would prune the running instance)`);
   }
@@ -54,7 +55,7 @@ export function checkTree(
       if (docs.length !== 1 || docs[0].errors.length > 0) fail(`${path} does not parse as one YAML document`);
       obj = docs[0].toJS() as KubeObject;
     }
-    if (!path.endsWith('kustomization.yaml') && fileNameFor(obj) !== path.split('/').pop())
+    if (!path.endsWith(DIST.kustomizationFile) && fileNameFor(obj) !== path.split('/').pop())
       fail(`${path} does not hold the object its name says`);
     // A plain Secret in Git is a leaked secret: only SealedSecrets may carry secret data.
     if (obj.kind === 'Secret') fail(`${path} is a plain Secret; secrets reach the cluster only sealed`);

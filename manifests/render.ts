@@ -73,12 +73,12 @@ export function renderEnvironment(env: Environment, options: RenderOptions = {})
       names.push(file);
     }
     tree.set(
-      `${folder}/kustomization.yaml`,
+      `${folder}/${DIST.kustomizationFile}`,
       header(env) + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: names.sort() }),
     );
   }
   tree.set(
-    'kustomization.yaml',
+    DIST.kustomizationFile,
     header(env) + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...FOLDERS] }),
   );
   const sorted: RenderedTree = new Map([...tree.entries()].sort(([a], [b]) => a.localeCompare(b)));

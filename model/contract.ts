@@ -44,6 +44,8 @@ export type FluxLayer = (typeof FLUX.layers)[number];
 export const DIST = {
   root: 'dist',
   fluxFolder: 'flux',
+  /** The file in every GitOps folder that lists its objects for kustomize (and Flux). */
+  kustomizationFile: 'kustomization.yaml',
   /** The path the flux configuration's kustomization points at, relative to the repository root. */
   fluxPath(environment: string): string {
     return `./${this.root}/${environment}/${this.fluxFolder}`;

@@ -44,7 +44,8 @@ export class EnvironmentValidationError extends Error {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A lowercase UUID: environmentId, requestRollout. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EXACT_V_SEMVER = /^v\d+\.\d+\.\d+$/;
 const EXACT_SEMVER = /^\d+\.\d+\.\d+$/;
 const VM_SIZE = /^Standard_[A-Z][A-Za-z0-9]*(_v\d+)?$/;

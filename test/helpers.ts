@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadEnvironment } from '../model/load';
 import type { Environment, EnvironmentDefinition } from '../model/environment';
 import exampleFile from '../environments/example';
-import { readMzopsState } from '../model/mzops-state';
+import { readMzopsState } from '../core/mzops-state';
 import staging from './fixtures/environments/staging';
 import prod from './fixtures/environments/prod';
 

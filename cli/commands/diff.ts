@@ -5,7 +5,8 @@ import { formatJson, formatMarkdown, formatText } from '../diff/format';
 import { removeTree, resolveCommit } from '../diff/revision';
 import { killAll } from '../runner';
 
-const FORMATS = { text: formatText, markdown: formatMarkdown, json: formatJson } as const;
+const FORMAT_NAMES = ['text', 'markdown', 'json'] as const;
+const FORMATS = { text: formatText, markdown: formatMarkdown, json: formatJson } satisfies Record<(typeof FORMAT_NAMES)[number], unknown>;
 
 /** The exit code when a change carries unacknowledged data loss or exposure (1 stays "the command failed"). */
 export const EXIT_DANGEROUS = 2;
@@ -31,7 +32,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--head <ref>', 'compare this revision instead of the working tree')
     .addOption(
       new Option('--format <format>', 'text for a terminal, markdown for a pull-request comment, json for tools')
-        .choices(['text', 'markdown', 'json'] as const)
+        .choices(FORMAT_NAMES)
         .default('text'),
     )
     .option('--acknowledge <id...>', 'accept these dangerous changes (ids as printed); or list them in acknowledged-changes.txt')

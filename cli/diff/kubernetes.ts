@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
+import { DIST } from '../../model/contract';
 import type { AttributeChange, KubernetesAction } from './model';
 import { differences, leaves, MASK } from './structure';
 
@@ -21,14 +22,12 @@ export interface KubernetesChange {
   readonly attributes: AttributeChange[];
 }
 
-/** Kustomize's own files are how Flux finds the objects, not objects it applies. */
-const KUSTOMIZE_FILE = 'kustomization.yaml';
-
 /** Every object in a rendered GitOps folder (file path -> YAML text), keyed by kind, namespace and name. */
 export function objectsOf(files: ReadonlyMap<string, string>): Map<string, KubeDocument> {
   const out = new Map<string, KubeDocument>();
   for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-    if (file.endsWith(`/${KUSTOMIZE_FILE}`) || file === KUSTOMIZE_FILE) continue;
+    // Kustomize's own files are how Flux finds the objects, not objects it applies.
+    if (file.endsWith(`/${DIST.kustomizationFile}`) || file === DIST.kustomizationFile) continue;
     for (const doc of parseAllDocuments(text)) {
       const o = doc.toJS() as KubeDocument | null;
       if (!o?.kind || !o.metadata?.name) continue;

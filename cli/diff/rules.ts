@@ -1,4 +1,4 @@
-import { parseCidr, parseIp } from '../../model/cidr';
+import { contains, parseCidr, parseIp } from '../../model/cidr';
 import { AZURE_LB_ANNOTATIONS, CHARTS, POSTGRES_PARAMETERS } from '../../model/contract';
 import type { KubernetesChange } from './kubernetes';
 import type { Finding } from './model';
@@ -125,7 +125,7 @@ export function widens(before: unknown, after: unknown): string[] {
   return (Array.isArray(after) ? after : []).map(String).filter((_text, i) => {
     const r = next[i];
     if (typeof r === 'string') return true;
-    return !old.some((o) => typeof o !== 'string' && o.first <= r.first && r.last <= o.last);
+    return !old.some((o) => typeof o !== 'string' && contains(o, r));
   });
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { mzopsStatePath, readMzopsState, writeMzopsState } from '../../model/mzops-state';
+import { mzopsStatePath, readMzopsState, writeMzopsState } from '../../core/mzops-state';
 import { environmentKube, RecordedKube } from '../../cli/kube';
 import { RENDERERS } from '../../cli/pipeline';
 import { synthesize } from '../../core/synthesize';

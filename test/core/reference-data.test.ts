@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { cacheProblem, fillReferenceCache, readReferenceManifest, ReferenceError } from '../../core/reference-data';
+import { cacheProblem, fillReferenceCache, readReferenceManifest, ReferenceDataError } from '../../core/reference-data';
 import { REPO_ROOT } from '../helpers';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -88,7 +88,7 @@ describe('npm run reference (fillReferenceCache)', () => {
     const port = await listen(server);
     try {
       const fill = fillReferenceCache({ root, mirrors: [], urlOf: (f) => `http://127.0.0.1:${port}/${f.path}` });
-      await expect(fill).rejects.toThrow(ReferenceError);
+      await expect(fill).rejects.toThrow(ReferenceDataError);
       await expect(fillReferenceCache({ root, mirrors: [], urlOf: (f) => `http://127.0.0.1:${port}/${f.path}` })).rejects.toThrow(
         new RegExp(
           `crds/a\\.yaml: http://127\\.0\\.0\\.1:${port}/crds/a\\.yaml sent sha256 ${sha('something else\n')}, the manifest pins ${sha(FILES['crds/a.yaml'])}`,

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORKSPACE } from './contract';
-import { article, issuesOf, s } from './shape';
-import { EnvironmentValidationError } from './validate';
+import { WORKSPACE } from '../model/contract';
+import { article, issuesOf, s } from '../model/shape';
+import { EnvironmentValidationError, UUID } from '../model/validate';
+import { writeFileAtomically } from './swap';
 
 /**
  * `environments/<name>.mzops.json`, committed beside the environment file: the values mzops
@@ -17,7 +18,6 @@ export interface MzopsState {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const STATE_SCHEMA = s.object({
   $comment: s.optional(s.string()),
   materialize: s.object({
@@ -83,9 +83,7 @@ export function writeMzopsState(environment: string, dir: string, values: MzopsS
   const current = readMzopsState(environment, dir);
   const materialize = { ...current?.materialize, ...values };
   const sorted = Object.fromEntries(Object.entries(materialize).sort(([a], [b]) => a.localeCompare(b)));
-  const tmp = `${path}${WORKSPACE.tmpPrefix}${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify({ $comment: COMMENT, materialize: sorted }, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomically(path, `${JSON.stringify({ $comment: COMMENT, materialize: sorted }, null, 2)}\n`);
   return before;
 }
 
