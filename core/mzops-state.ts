@@ -2,7 +2,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORKSPACE } from '../model/contract';
 import { article, issuesOf, s } from '../model/shape';
-import { EnvironmentValidationError, UUID } from '../model/validate';
+import { UUID } from '../model/environment';
+import { EnvironmentValidationError } from '../model/validate';
 import { writeFileAtomically } from './swap';
 
 /**

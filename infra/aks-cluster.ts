@@ -9,7 +9,7 @@ import type { NetworkPolicyEngine } from '../model/environment';
 
 export interface AksClusterProps {
   readonly name: string;
-  /** Must match the provider's dns_prefix rule (see aksDnsPrefix in model/defaults.ts). */
+  /** Must match the provider's dns_prefix rule (see aksDnsPrefix in model/environment.ts). */
   readonly dnsPrefix: string;
   /** The control plane's user-assigned identity. */
   readonly identityName: string;

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { WORKSPACE } from './contract';
-import { resolveEnvironment } from './defaults';
-import { shapeProblems } from './schema';
-import type { Environment, EnvironmentDefinition } from './environment';
+import { ENVIRONMENT_SCHEMA, type Environment, type EnvironmentDefinition } from './environment';
+import { shapeProblems } from './problems';
 import { EnvironmentValidationError, validateEnvironment, type ValidationContext, type ValidationProblem } from './validate';
 
 export const ENVIRONMENTS_DIR = resolve(__dirname, '..', WORKSPACE.environments);
@@ -17,7 +16,7 @@ export function loadEnvironment(definition: EnvironmentDefinition, context?: Val
       shape.map((p) => ({ environment: name, field: p.path, value: p.value, rule: p.rule, example: p.example })),
     );
   }
-  return validateEnvironment(resolveEnvironment(definition), context);
+  return validateEnvironment(ENVIRONMENT_SCHEMA.resolve(definition), context);
 }
 
 /**

@@ -71,7 +71,7 @@ describe('the shape of an environment file, checked before anything else', () =>
     [
       'a view without columns (was a TypeError)',
       (d) => delete d.eventHubs.topics[0].views[0].columns,
-      'environment "example": eventHubs.topics[0].views[0].columns is required (an array) (missing); for example []',
+      'environment "example": eventHubs.topics[0].views[0].columns is required (an array) (missing); for example [{ name: "order_id", type: "text" }]',
     ],
     [
       'a missing environmentId',

@@ -1,0 +1,75 @@
+import { ENVIRONMENT_SCHEMA, type Environment } from './environment';
+import { article, issuesOf, type Path } from './shape';
+
+/** One problem with a definition: where, what rule, what was there, what would pass. */
+export interface FieldProblem {
+  readonly path: string;
+  readonly rule: string;
+  readonly value: unknown;
+  readonly example: string;
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  return path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), root);
+}
+
+export function formatPath(path: Path): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+}
+
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+  }
+  return d[a.length][b.length];
+}
+
+/** The nearest known key, when it is near enough to be a typo. */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  const best = [...known].sort((x, y) => distance(key, x) - distance(key, y))[0];
+  return best !== undefined && distance(key, best) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** A value of each type, for a field that declares no example of its own. */
+const EXAMPLE_OF: Record<string, string> = { string: '"text"', number: '1', boolean: 'true', array: '[]', object: '{}' };
+
+/** Every shape problem of a definition (nothing is resolved or defaulted yet), or none. */
+export function shapeProblems(definition: unknown): FieldProblem[] {
+  return issuesOf(ENVIRONMENT_SCHEMA, definition).flatMap((issue): FieldProblem[] => {
+    const path = issue.path;
+    const field = ENVIRONMENT_SCHEMA.at(path);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => {
+        const near = nearestKey(key, issue.known);
+        return {
+          path: formatPath([...path, key]),
+          rule: `is not a field of ${formatPath(path) || 'the environment'}${near ? `: did you mean "${near}"?` : ` (known: ${issue.known.join(', ')})`}`,
+          value: valueAt(definition, [...path, key]),
+          example: near ? `${near}: ...` : `one of ${issue.known.slice(0, 4).join(', ')}`,
+        };
+      });
+    }
+    const value = valueAt(definition, path);
+    if (issue.code === 'invalid_type') {
+      const example = field?.exampleText ?? EXAMPLE_OF[issue.expected] ?? issue.expected;
+      if (value === undefined) {
+        return [{ path: formatPath(path), rule: field?.missingRule ?? `is required (${article(issue.expected)})`, value, example }];
+      }
+      const got = article(Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value);
+      return [{ path: formatPath(path), rule: `must be ${article(issue.expected)}, not ${got}`, value, example }];
+    }
+    if (issue.code === 'invalid_value') {
+      const options = issue.values.map((v) => JSON.stringify(v));
+      return [{ path: formatPath(path), rule: `must be one of ${options.join(', ')}`, value, example: options[0] }];
+    }
+    return [{ path: formatPath(path), rule: issue.message, value, example: field?.exampleText ?? '(see model/environment.ts)' }];
+  });
+}
+
+/** Every rule a field declares, checked on the resolved environment (derived names included). */
+export function fieldRuleProblems(env: Environment): FieldProblem[] {
+  return ENVIRONMENT_SCHEMA.ruleProblems(env).map((p) => ({ ...p, path: formatPath(p.path) }));
+}
