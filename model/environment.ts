@@ -8,9 +8,11 @@
  * validate.ts and load.ts, where they all sit together.
  */
 import { DEFAULT_AKS_MINOR } from './aks-versions';
+import { AZURE_REGIONS } from './azure-regions';
 import { cidrHost, formatIp, parseCidr } from './cidr';
 import { WIDEST_CLIENT_PREFIX } from './contract';
 import { REPLICA_SIZES } from './generated/operator-chart-defaults';
+import { nearestKey } from './nearest';
 import { s, type Infer, type Resolved } from './shape';
 
 /** A lowercase UUID: environmentId, requestRollout. */
@@ -254,10 +256,17 @@ export const ENVIRONMENT_SCHEMA = s.object({
     .pattern(/^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, 'must be 3-16 lowercase letters, digits or hyphens, starting with a letter')
     .required('is required: the prefix every Azure name derives from')
     .example('"mzstaging"'),
-  /** @default 'eastus2' */
+  /** An Azure region's programmatic name (`az account list-locations -o table`, column Name). @default 'eastus2' */
   location: s
     .string()
     .pattern(/^[a-z]+[a-z0-9]*$/, 'must be an Azure region name (lowercase, no spaces)')
+    .rule(
+      (v) => !/^[a-z]+[a-z0-9]*$/.test(v) || AZURE_REGIONS.includes(v),
+      (v) => {
+        const near = nearestKey(v, AZURE_REGIONS);
+        return `is not an Azure region (model/azure-regions.ts, from az account list-locations)${near ? `: did you mean "${near}"?` : ''}`;
+      },
+    )
     .default('eastus2')
     .example('"eastus2"'),
   /**

@@ -42,7 +42,8 @@ export type Mode = 'required' | 'optional' | 'defaulted' | 'computed';
 
 interface Rule<O> {
   readonly test: (value: O) => boolean;
-  readonly rule: string;
+  /** The rule, or a function of the value that says it (to suggest the nearest valid value). */
+  readonly rule: string | ((value: O) => string);
 }
 
 type Kind =
@@ -113,7 +114,7 @@ export class Shape<I, O = I, M extends Mode = 'required'> {
   }
 
   /** A rule on the resolved value; `rule` finishes the sentence "<field> ...". */
-  rule(test: (value: O) => boolean, rule: string): Shape<I, O, M> {
+  rule(test: (value: O) => boolean, rule: string | ((value: O) => string)): Shape<I, O, M> {
     return this.with({ rules: [...this.rules, { test, rule }] });
   }
 
@@ -207,7 +208,13 @@ export class Shape<I, O = I, M extends Mode = 'required'> {
   ruleProblems(v: O, path: Path = [], problems: RuleProblem[] = []): RuleProblem[] {
     if (v === undefined) return problems;
     for (const r of this.rules)
-      if (!r.test(v)) problems.push({ path, rule: r.rule, value: v, example: this.exampleText ?? '(see model/environment.ts)' });
+      if (!r.test(v))
+        problems.push({
+          path,
+          rule: typeof r.rule === 'function' ? r.rule(v) : r.rule,
+          value: v,
+          example: this.exampleText ?? '(see model/environment.ts)',
+        });
     const k = this.kind;
     if (k.type === 'array') (v as unknown[]).forEach((x, i) => k.element.ruleProblems(x, [...path, i], problems));
     if (k.type === 'record') for (const [key, x] of Object.entries(v as object)) k.value.ruleProblems(x, [...path, key], problems);

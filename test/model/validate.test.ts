@@ -149,6 +149,13 @@ describe('environment validation', () => {
       /from nodeCount \(2\) to 1000/,
     ],
     ['a region name with a space', (d) => (d.location = 'East US'), 'location', /must be an Azure region name \(lowercase, no spaces\)/],
+    [
+      'a region that does not exist, with the one meant',
+      (d) => (d.location = 'westeuropa'),
+      'location',
+      /is not an Azure region \(model\/azure-regions.ts, from az account list-locations\): did you mean "westeurope"\?/,
+    ],
+    ["a region spelt in another tool's style", (d) => (d.location = 'us-east-2'), 'location', /must be an Azure region name/],
     ['a system pool of no nodes', (d) => (d.aks!.systemPool!.nodeCount = 0), 'aks.systemPool.nodeCount', /from 1 to 1000/],
     ['an OS disk AKS refuses', (d) => (d.aks!.materializePool!.osDiskSizeGb = 10), 'aks.materializePool.osDiskSizeGb', /from 30 to 2048/],
     ['backups kept less than Azure allows', (d) => (d.postgres!.backupRetentionDays = 3), 'postgres.backupRetentionDays', /from 7 to 35/],
