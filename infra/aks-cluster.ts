@@ -17,8 +17,8 @@ export interface AksClusterProps {
   readonly egressIpName: string;
   /** Premium tier and AKSLongTermSupport, for a minor past its end of life. @default false */
   readonly longTermSupport?: boolean;
-  /** The weekly window (UTC) in which AKS may reimage nodes with a new OS image. @default - Sunday 02:00 for 4 hours */
-  readonly nodeOsMaintenance?: { dayOfWeek: string; startTime: string; durationHours: number };
+  /** The weekly window (UTC) in which AKS may reimage nodes with a new OS image (the model's aks.nodeOsMaintenance). */
+  readonly nodeOsMaintenance: { dayOfWeek: string; startTime: string; durationHours: number };
   readonly resourceGroupName: string;
   readonly location: string;
   readonly kubernetesVersion: string;
@@ -37,14 +37,12 @@ export interface AksClusterProps {
   readonly materializePoolMaxCount?: number;
   /** Pods per node, what the capacity check assumes (model/capacity.ts). */
   readonly maxPods: number;
-  /** @default 64 */
-  readonly systemPoolOsDiskSizeGb?: number;
-  /** @default 100 */
-  readonly materializePoolOsDiskSizeGb?: number;
-  /** Label the Materialize pool for swap (the disk-setup DaemonSet prepares it). @default true */
-  readonly swap?: boolean;
-  /** Enforces NetworkPolicies. @default 'azure' */
-  readonly networkPolicy?: NetworkPolicyEngine;
+  readonly systemPoolOsDiskSizeGb: number;
+  readonly materializePoolOsDiskSizeGb: number;
+  /** Label the Materialize pool for swap (the disk-setup DaemonSet prepares it). */
+  readonly swap: boolean;
+  /** Enforces NetworkPolicies. */
+  readonly networkPolicy: NetworkPolicyEngine;
   /** CIDRs allowed to reach the API server. @default - unrestricted */
   readonly apiServerAuthorizedRanges?: string[];
 }
@@ -66,7 +64,7 @@ export class AksCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: AksClusterProps) {
     super(scope, id);
-    const policy = props.networkPolicy ?? 'azure';
+    const policy = props.networkPolicy;
     // A system-assigned identity exists only once the cluster does, too late for the rights its
     // internal load balancers need on a subnet this stack creates: a user-assigned one first.
     const identity = new UserAssignedIdentity(this, 'ControlPlaneIdentity', {
@@ -106,10 +104,10 @@ export class AksCluster extends Construct {
       maintenanceWindowNodeOs: {
         frequency: 'Weekly',
         interval: 1,
-        dayOfWeek: props.nodeOsMaintenance?.dayOfWeek ?? 'Sunday',
-        startTime: props.nodeOsMaintenance?.startTime ?? '02:00',
+        dayOfWeek: props.nodeOsMaintenance.dayOfWeek,
+        startTime: props.nodeOsMaintenance.startTime,
         utcOffset: '+00:00',
-        duration: props.nodeOsMaintenance?.durationHours ?? 4,
+        duration: props.nodeOsMaintenance.durationHours,
       },
       identity: { type: 'UserAssigned', identityIds: [identity.id] },
       dependsOn: [subnetRights, egressRights],
@@ -122,7 +120,7 @@ export class AksCluster extends Construct {
         nodeCount: props.systemPoolNodeCount,
         maxPods: props.maxPods,
         ...autoscaling(props.systemPoolNodeCount, props.systemPoolMaxCount),
-        osDiskSizeGb: props.systemPoolOsDiskSizeGb ?? 64,
+        osDiskSizeGb: props.systemPoolOsDiskSizeGb,
         vnetSubnetId: props.subnetId,
         orchestratorVersion: props.kubernetesVersion,
         onlyCriticalAddonsEnabled: false,
@@ -154,7 +152,7 @@ export class AksCluster extends Construct {
     });
     this.materializePoolLabels = {
       [MATERIALIZE_POOL.label.key]: MATERIALIZE_POOL.label.value,
-      ...((props.swap ?? true) ? { [MATERIALIZE_POOL.swapLabel.key]: MATERIALIZE_POOL.swapLabel.value } : {}),
+      ...(props.swap ? { [MATERIALIZE_POOL.swapLabel.key]: MATERIALIZE_POOL.swapLabel.value } : {}),
     };
     this.materializePool = new KubernetesClusterNodePool(this, 'MaterializePool', {
       name: props.materializePoolName,
@@ -164,7 +162,7 @@ export class AksCluster extends Construct {
       maxPods: props.maxPods,
       ...autoscaling(props.materializePoolNodeCount, props.materializePoolMaxCount),
       lifecycle: scales(props.materializePoolNodeCount, props.materializePoolMaxCount) ? { ignoreChanges: ['node_count'] } : undefined,
-      osDiskSizeGb: props.materializePoolOsDiskSizeGb ?? 100,
+      osDiskSizeGb: props.materializePoolOsDiskSizeGb,
       vnetSubnetId: props.subnetId,
       orchestratorVersion: props.kubernetesVersion,
       mode: 'User',

@@ -15,10 +15,10 @@ export interface EventHubsProps {
   readonly location: string;
   readonly namespaceName: string;
   readonly topics: EventHubTopic[];
-  /** Standard or above: Basic has no Kafka endpoint. @default 'Standard' */
-  readonly sku?: 'Standard' | 'Premium';
-  /** Throughput (Standard) or processing (Premium) units. @default 1 */
-  readonly capacity?: number;
+  /** Standard or above: Basic has no Kafka endpoint. */
+  readonly sku: 'Standard' | 'Premium';
+  /** Throughput (Standard) or processing (Premium) units. */
+  readonly capacity: number;
 }
 
 /** Event Hubs namespace (the Kafka endpoint), one hub per topic, and namespace-wide Listen and Send rules. */
@@ -34,8 +34,8 @@ export class EventHubs extends Construct {
       name: props.namespaceName,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
-      sku: props.sku ?? 'Standard',
-      capacity: props.capacity ?? 1,
+      sku: props.sku,
+      capacity: props.capacity,
       minimumTlsVersion: '1.2',
       // Materialize authenticates with a SAS connection string over SASL PLAIN.
       localAuthenticationEnabled: true,

@@ -15,8 +15,7 @@ export interface FluxGitOpsProps {
   readonly kustomizationName: string;
   /** Pinned microsoft.flux version; unpinned, Azure upgrades Flux under you. */
   readonly extensionVersion: string;
-  /** @default 60 */
-  readonly syncIntervalSeconds?: number;
+  readonly syncIntervalSeconds: number;
   /** Resources that must exist before Flux starts applying (the sealing key). @default [] */
   readonly dependsOn?: ITerraformDependable[];
   /** HTTPS auth: the user and a token expression (a sensitive variable). @default - no HTTPS credentials */
@@ -34,7 +33,7 @@ export class FluxGitOps extends Construct {
 
   constructor(scope: Construct, id: string, props: FluxGitOpsProps) {
     super(scope, id);
-    const interval = props.syncIntervalSeconds ?? 60;
+    const interval = props.syncIntervalSeconds;
     this.extension = new KubernetesClusterExtension(this, 'Extension', {
       name: 'flux',
       clusterId: props.clusterId,

@@ -18,8 +18,7 @@ export interface MetadataDatabaseProps {
   readonly databaseName: string;
   readonly adminLogin: string;
   readonly maxConnections: number;
-  /** @default 7 */
-  readonly backupRetentionDays?: number;
+  readonly backupRetentionDays: number;
   /** Zone-redundant standby. @default false */
   readonly highAvailability?: boolean;
   /**
@@ -64,7 +63,7 @@ export class MetadataDatabase extends Construct {
       version: props.version,
       skuName: props.skuName,
       storageMb: props.storageMb,
-      backupRetentionDays: props.backupRetentionDays ?? 7,
+      backupRetentionDays: props.backupRetentionDays,
       administratorLogin: props.adminLogin,
       administratorPassword: this.adminPassword,
       publicNetworkAccessEnabled: !isPrivate,

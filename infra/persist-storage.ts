@@ -16,14 +16,12 @@ export interface PersistStorageProps {
   readonly accountName: string;
   readonly containerName: string;
   readonly persistAuth: PersistAuth;
-  /** @default 'Standard' */
-  readonly tier?: 'Standard' | 'Premium';
-  /** @default 'LRS' */
-  readonly replication?: StorageReplication;
-  /** SAS only: lifetime of each SAS. @default 180 */
-  readonly sasValidityDays?: number;
-  /** SAS only: a new SAS is issued this often. @default 90 */
-  readonly sasRotationDays?: number;
+  readonly tier: 'Standard' | 'Premium';
+  readonly replication: StorageReplication;
+  /** SAS only: lifetime of each SAS. */
+  readonly sasValidityDays: number;
+  /** SAS only: a new SAS is issued this often. */
+  readonly sasRotationDays: number;
   /** Workload identity only: the AKS OIDC issuer URL. @default - required for workloadIdentity */
   readonly oidcIssuerUrl?: string;
   /** Workload identity only: `system:serviceaccount:<namespace>:<name>` of environmentd. @default - required for workloadIdentity */
@@ -65,10 +63,10 @@ export class PersistStorage extends Construct {
       name: props.accountName,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
-      accountTier: props.tier ?? 'Standard',
+      accountTier: props.tier,
       // Premium block blob is what Materialize recommends; Standard is the seed's StorageV2.
       accountKind: props.tier === 'Premium' ? 'BlockBlobStorage' : 'StorageV2',
-      accountReplicationType: props.replication ?? 'LRS',
+      accountReplicationType: props.replication,
       httpsTrafficOnlyEnabled: true,
       minTlsVersion: 'TLS1_2',
       allowNestedItemsToBePublic: false,
@@ -93,9 +91,9 @@ export class PersistStorage extends Construct {
     const endpoint = `${this.account.primaryBlobEndpoint}${props.containerName}`;
 
     if (props.persistAuth === 'sas') {
-      const validityHours = (props.sasValidityDays ?? 180) * 24;
+      const validityHours = props.sasValidityDays * 24;
       // The SAS start moves only when this rotates, so plans stay stable between rotations.
-      const rotation = new Rotating(this, 'SasRotation', { rotationDays: props.sasRotationDays ?? 90 });
+      const rotation = new Rotating(this, 'SasRotation', { rotationDays: props.sasRotationDays });
       this.sasExpiry = Fn.timeadd(rotation.rfc3339, `${validityHours}h`);
       const sas = new DataAzurermStorageAccountSas(this, 'Sas', {
         connectionString: this.account.primaryConnectionString,
