@@ -2,7 +2,13 @@ import { resolve } from 'node:path';
 import { WORKSPACE } from './contract';
 import { ENVIRONMENT_SCHEMA, type Environment, type EnvironmentDefinition } from './environment';
 import { shapeProblems } from './problems';
-import { EnvironmentValidationError, validateEnvironment, type ValidationContext, type ValidationProblem } from './validate';
+import {
+  crossEnvironmentProblems,
+  EnvironmentValidationError,
+  validateEnvironment,
+  type ValidationContext,
+  type ValidationProblem,
+} from './validate';
 
 export const ENVIRONMENTS_DIR = resolve(__dirname, '..', WORKSPACE.environments);
 
@@ -34,33 +40,7 @@ export function loadEnvironments(definitions: EnvironmentDefinition[], context?:
       else throw e;
     }
   }
-  const unique: [string, (e: Environment) => string][] = [
-    ['name', (e) => e.name],
-    ['prefix', (e) => e.prefix],
-    ['names.resourceGroup', (e) => e.names.resourceGroup],
-    ['names.storageAccount', (e) => e.names.storageAccount],
-    ['names.postgresServer', (e) => e.names.postgresServer],
-    ['names.eventHubsNamespace', (e) => e.names.eventHubsNamespace],
-    ['materialize.environmentId', (e) => e.materialize.environmentId],
-  ];
-  for (const [field, get] of unique) {
-    const owner = new Map<string, string>();
-    for (const env of envs) {
-      const value = get(env);
-      // Azure resource names ignore case, and so do the file systems dist/<name> may land on (macOS, Windows).
-      const key = value.toLowerCase();
-      const first = owner.get(key);
-      if (first !== undefined) {
-        problems.push({
-          environment: env.name,
-          field,
-          value,
-          rule: `must differ from environment "${first}"${get(envs.find((e) => e.name === first)!) === value ? '' : ' (Azure names ignore case)'}`,
-          example: 'a value of its own',
-        });
-      } else owner.set(key, env.name);
-    }
-  }
+  problems.push(...crossEnvironmentProblems(envs));
   if (problems.length > 0) throw new EnvironmentValidationError(problems);
   return envs;
 }

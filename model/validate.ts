@@ -411,6 +411,42 @@ const checks: Check[] = [
   },
 ];
 
+/**
+ * Environments that share a subscription or a repository must not share a name: global Azure
+ * names, stack names and `dist/` folders are compared across all of them.
+ */
+export function crossEnvironmentProblems(envs: readonly Environment[]): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const unique: [string, (e: Environment) => string][] = [
+    ['name', (e) => e.name],
+    ['prefix', (e) => e.prefix],
+    ['names.resourceGroup', (e) => e.names.resourceGroup],
+    ['names.storageAccount', (e) => e.names.storageAccount],
+    ['names.postgresServer', (e) => e.names.postgresServer],
+    ['names.eventHubsNamespace', (e) => e.names.eventHubsNamespace],
+    ['materialize.environmentId', (e) => e.materialize.environmentId],
+  ];
+  for (const [field, get] of unique) {
+    const owner = new Map<string, string>();
+    for (const env of envs) {
+      const value = get(env);
+      // Azure resource names ignore case, and so do the file systems dist/<name> may land on (macOS, Windows).
+      const key = value.toLowerCase();
+      const first = owner.get(key);
+      if (first !== undefined) {
+        problems.push({
+          environment: env.name,
+          field,
+          value,
+          rule: `must differ from environment "${first}"${get(envs.find((e) => e.name === first)!) === value ? '' : ' (Azure names ignore case)'}`,
+          example: 'a value of its own',
+        });
+      } else owner.set(key, env.name);
+    }
+  }
+  return problems;
+}
+
 /** Every problem in one pass, so that a user fixes a file once rather than once per error. */
 export function findProblems(env: Environment, context: ValidationContext = { now: new Date() }): ValidationProblem[] {
   const environment = typeof env.name === 'string' && env.name ? env.name : '<unnamed>';
