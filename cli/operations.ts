@@ -75,8 +75,7 @@ export function deployPrerequisites(ctx: Context): { problem: string; fix: strin
   if (exec(ctx, 'terraform', ['version']).status !== 0)
     problems.push({ problem: 'terraform is not on PATH', fix: 'install Terraform 1.x (cdktf runs it)' });
   const git = exec(ctx, 'git', ['status', '--porcelain', '--', ...trackedPaths(ctx)]);
-  if (git.status !== 0)
-    problems.push({ problem: `git status failed: ${git.stderr.trim()}`, fix: 'run mzops from a clone of the repository' });
+  if (git.status !== 0) problems.push({ problem: `git status failed: ${git.stderr.trim()}`, fix: 'run it from a clone of the repository' });
   else if (git.stdout.trim()) {
     problems.push({
       problem: `uncommitted changes in ${git.stdout

@@ -27,6 +27,13 @@ export async function runCommand(command: string[], env?: NodeJS.ProcessEnv, tim
       `\`${command.join(' ')}\` did not finish within ${timeoutMs / 60_000} minutes`,
       'read its output above; run the step again',
     );
+  // Killed from outside is not "could not start": telling the user to install terraform after the
+  // OOM killer ended it sends them the wrong way.
+  if (r.signal)
+    throw new CliError(
+      `\`${command.join(' ')}\` was ended by ${r.signal}`,
+      'something else stopped it (out of memory, or a signal sent to it); read its output above',
+    );
   if (r.status === null) throw new CliError(`${command[0]} could not start: ${r.stderr}`, `install ${command[0]} and put it on PATH`);
   if (r.status !== 0) throw new CliError(`\`${command.join(' ')}\` exited with ${r.status}`, 'read its output above');
 }

@@ -17,11 +17,13 @@ export interface RunOptions {
 }
 
 export interface RunResult {
-  /** null when it could not start or was killed at the deadline. */
+  /** null when it could not start, was killed at the deadline, or was ended by a signal. */
   readonly status: number | null;
   readonly stdout: string;
   readonly stderr: string;
   readonly timedOut: boolean;
+  /** The signal that ended it from outside (the OOM killer's SIGKILL, a Ctrl-C's SIGINT), not the deadline's. */
+  readonly signal?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -54,7 +56,8 @@ export function runSync(command: string, args: readonly string[], options: RunOp
   });
   const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
   const stderr = timedOut ? `${command} did not finish within ${timeout / 1000} s` : r.error ? r.error.message : (r.stderr ?? '');
-  return { status: r.error ? null : r.status, stdout: r.stdout ?? '', stderr, timedOut };
+  const signal = !timedOut && !r.error && r.signal ? r.signal : undefined;
+  return { status: r.error ? null : r.status, stdout: r.stdout ?? '', stderr, timedOut, ...(signal ? { signal } : {}) };
 }
 
 /** Runs without blocking, capturing output: for calls made while other work goes on (kubectl reads). */
@@ -78,14 +81,18 @@ export function run(command: string, args: readonly string[], options: RunOption
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', (e) => (stderr += e.message));
+    // A child that exits without reading its input makes the write fail with EPIPE; unhandled, that
+    // error event would crash mzops. Its exit status says what happened.
+    child.stdin!.on('error', () => undefined);
     child.stdin!.end(options.input ?? '');
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({
         status: timedOut ? null : code,
         stdout,
         stderr: timedOut ? `${command} did not finish within ${timeout / 1000} s` : stderr,
         timedOut,
+        ...(!timedOut && signal ? { signal } : {}),
       });
     });
   });
@@ -109,13 +116,14 @@ export function runAttached(
       child.kill('SIGKILL');
     }, timeout);
     child.on('error', (e) => (startError = e.message));
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({
         status: timedOut || startError ? null : code,
         stdout: '',
         stderr: timedOut ? `${command} did not finish within ${timeout / 1000} s` : startError,
         timedOut,
+        ...(!timedOut && !startError && signal ? { signal } : {}),
       });
     });
   });

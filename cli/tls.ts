@@ -19,17 +19,19 @@ export async function fetchCaCertificate(env: Environment, kube: KubeClient, roo
       );
     throw e;
   }
+  // The Certificate that fills the secret has its name; its events say why it is not issued.
+  const describe = `kubectl --context ${env.names.aksCluster} -n ${CERTIFICATE_AUTHORITY.namespace} describe certificate ${name}`;
   const b64 = secret.data?.[CERTIFICATE_AUTHORITY.certificateKey];
   if (!b64)
     throw new CliError(
       `secret ${CERTIFICATE_AUTHORITY.namespace}/${name} has no ${CERTIFICATE_AUTHORITY.certificateKey}`,
-      'kubectl describe certificate -n cert-manager',
+      `cert-manager has not issued the CA yet: ${describe}`,
     );
   const pem = Buffer.from(b64, 'base64').toString('utf8');
   if (!pem.includes('-----BEGIN CERTIFICATE-----'))
     throw new CliError(
       `${CERTIFICATE_AUTHORITY.certificateKey} in ${name} is not a PEM certificate`,
-      'kubectl describe certificate -n cert-manager',
+      `something other than cert-manager wrote the secret; delete it for cert-manager to issue it again, then check: ${describe}`,
     );
   const file = caFile(env.name, root);
   writePrivateFile(file, pem);

@@ -1,3 +1,4 @@
+import { CliError } from '../../../cli/errors';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,5 +153,31 @@ describe('mzops sql over TLS', () => {
     expect(readFileSync(file, 'utf8')).toBe(ca);
     const config = mzSystemConfig(env('example'), { host: '127.0.0.1', password: 'pw', root: dir, variables: {} });
     expect(await handshake(config.ssl as ConnectionOptions)).toBe('verified');
+  });
+
+  it('mzops ca, before cert-manager issued the CA, points at the Certificate whose events say why', async () => {
+    const secret = (data: Record<string, string>) =>
+      new RecordedKube({
+        'secrets cert-manager materialize-ca -': {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'materialize-ca', namespace: 'cert-manager' },
+          data,
+        },
+      });
+    const hintOf = (kube: RecordedKube) =>
+      fetchCaCertificate(env('example'), kube, dir).then(
+        () => '',
+        (e: CliError) => `${e.message} | ${e.hint}`,
+      );
+    expect(await hintOf(secret({}))).toBe(
+      'secret cert-manager/materialize-ca has no ca.crt | cert-manager has not issued the CA yet: kubectl --context mzexample-aks -n cert-manager describe certificate materialize-ca',
+    );
+    expect(await hintOf(secret({ 'ca.crt': Buffer.from('not a certificate').toString('base64') }))).toMatch(
+      /is not a PEM certificate \| something other than cert-manager wrote the secret; .*describe certificate materialize-ca$/,
+    );
+    expect(await hintOf(new RecordedKube({}))).toMatch(
+      /no secret cert-manager\/materialize-ca yet \| cert-manager creates it once Flux applies the instance layer/,
+    );
   });
 });
