@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { Client } from 'pg';
-import { MATERIALIZE_SQL, PORTS } from '../../model/contract';
+import { MATERIALIZE_SQL, PORTS, TF_OUTPUTS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { VARIABLES } from '../../model/variables';
 import type { CliContext } from '../context';
@@ -82,7 +82,7 @@ export function register(program: Command, ctx: CliContext): void {
           if (!conn)
             throw new CliError(
               'no Event Hubs Listen connection string',
-              'deploy first (the eventhubs_reader_connection_string output), or set EVENTHUBS_CONNECTION_STRING',
+              `mzops deploy ${name} writes it (the ${TF_OUTPUTS.eventHubsReaderConnectionString} output, for environments with topics); or set ${VARIABLES.eventHubsConnectionString.name}`,
             );
           const client = await connect(env, ctx, opts);
           try {

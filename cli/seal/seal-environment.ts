@@ -73,7 +73,9 @@ export function sealEnvironment(input: SealInput): SealResult {
   if (cert.validTo.getTime() < Date.now())
     throw new CliError(
       `environment "${env.name}": the sealing certificate expired on ${cert.validTo.toISOString()}`,
-      'renew the sealing key in Terraform, then re-seal',
+      // tls_self_signed_cert counts an expired certificate as gone: the next apply issues a new one
+      // for the same key (terraform-provider-tls docs, "Automatic Renewal"), so sealed values still decrypt.
+      `run mzops deploy ${env.name}: Terraform issues a new certificate for the same key, and deploy seals against it`,
     );
 
   // A quoting trap in .env would seal something other than what the file seems to say.

@@ -1,3 +1,4 @@
+import type { CliError } from '../../../cli/errors';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -174,6 +175,25 @@ describe('mzops seal', () => {
       const repaired = run({ reseal: true });
       expect(repaired.sealed).toHaveLength(4);
       expect(() => run()).not.toThrow();
+    });
+
+    it('refuses an expired sealing certificate, and says that a deploy renews it for the same key', () => {
+      const thirtyDays = makeSealingKeyPair();
+      jest.useFakeTimers({ now: Date.now() + 31 * 24 * 3600 * 1000, doNotFake: ['nextTick', 'setImmediate'] });
+      try {
+        const e = (() => {
+          try {
+            run({ certificatePem: thirtyDays.certPem });
+          } catch (x) {
+            return x as CliError;
+          }
+          return undefined;
+        })();
+        expect(e?.message).toMatch(/^environment "example": the sealing certificate expired on /);
+        expect(e?.hint).toBe('run mzops deploy example: Terraform issues a new certificate for the same key, and deploy seals against it');
+      } finally {
+        jest.useRealTimers();
+      }
     });
 
     it('refuses an RSA key under 2048 bits', () => {
