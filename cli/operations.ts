@@ -137,7 +137,11 @@ function gitStep(ctx: Context, push: boolean, message: string, extraPaths: strin
       command: ['git', 'commit', '-m', message, '--', ...paths],
       // A run repeated after a failed push finds nothing new to commit: that is not a failure.
       run: () => {
-        if (exec(ctx, 'git', ['diff', '--cached', '--quiet', '--', ...paths]).status === 0) return ctx.log('   nothing new to commit');
+        // git diff --quiet: 0 is no change, 1 is changes; anything else is git failing, not "changes".
+        const staged = exec(ctx, 'git', ['diff', '--cached', '--quiet', '--', ...paths]);
+        if (staged.status === 0) return ctx.log('   nothing new to commit');
+        if (staged.status !== 1)
+          throw new CliError(`git diff failed: ${(staged.stderr || staged.stdout).trim().split('\n')[0]}`, 'fix what git reports (git status)');
         const r = exec(ctx, 'git', ['commit', '-m', message, '--', ...paths]);
         if (r.status !== 0)
           throw new CliError(`git commit failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, 'fix what git reports (git status)');

@@ -20,8 +20,8 @@ export function describePlan(steps: Step[]): string[] {
   return steps.flatMap((s, i) => [`${i + 1}. ${s.title}`, ...(s.command ? [`   $ ${s.command.join(' ')}`] : [])]);
 }
 
-export async function runCommand(command: string[], env?: NodeJS.ProcessEnv, timeoutMs = STEP_TIMEOUT_MS): Promise<void> {
-  const r = await runAttached(command[0], command.slice(1), { env, timeoutMs });
+export async function runCommand(command: string[], env?: NodeJS.ProcessEnv, timeoutMs = STEP_TIMEOUT_MS, cwd?: string): Promise<void> {
+  const r = await runAttached(command[0], command.slice(1), { env, timeoutMs, cwd });
   if (r.timedOut)
     throw new CliError(
       `\`${command.join(' ')}\` did not finish within ${timeoutMs / 60_000} minutes`,
@@ -38,7 +38,12 @@ export async function runCommand(command: string[], env?: NodeJS.ProcessEnv, tim
   if (r.status !== 0) throw new CliError(`\`${command.join(' ')}\` exited with ${r.status}`, 'read its output above');
 }
 
-export async function runPlan(steps: Step[], options: { dryRun?: boolean; log: Log }): Promise<void> {
+/**
+ * Runs the steps in order, stopping at the first failure. Commands run in `cwd`, the repository
+ * root: their paths (`--outputs-file .mzops/...`, `-chdir=cdktf.out/...`) are relative to it, and
+ * cdktf looks for cdktf.json there, whichever folder the user typed the command in.
+ */
+export async function runPlan(steps: Step[], options: { dryRun?: boolean; log: Log; cwd?: string }): Promise<void> {
   if (options.dryRun) {
     for (const line of describePlan(steps)) options.log(line);
     return;
@@ -47,7 +52,7 @@ export async function runPlan(steps: Step[], options: { dryRun?: boolean; log: L
     options.log(`[${i + 1}/${steps.length}] ${step.title}`);
     try {
       if (step.run) await step.run();
-      else if (step.command) await runCommand(step.command, step.env, step.timeoutMs);
+      else if (step.command) await runCommand(step.command, step.env, step.timeoutMs, options.cwd);
     } catch (e) {
       // Which step stopped, and that the run can be repeated: every step is safe to run again.
       const done = i === 0 ? 'no step had run' : `steps 1-${i} are done`;

@@ -24,7 +24,7 @@ export function register(program: Command, ctx: CliContext): void {
           if (problems.length > 0)
             throw new CliError(problems.map((p) => `${p.problem}`).join('\n'), problems.map((p) => p.fix).join('\n      '));
         }
-        await runPlan(deployPlan(op, { push: !!opts.push, wait: opts.wait }), { dryRun: opts.dryRun, log: ctx.out });
+        await runPlan(deployPlan(op, { push: !!opts.push, wait: opts.wait }), { dryRun: opts.dryRun, log: ctx.out, cwd: ctx.root });
       }),
     );
 }

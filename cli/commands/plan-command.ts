@@ -28,7 +28,7 @@ export function planCommand<O extends PlanOptions & { kubeconfig?: string }>(
       .option('--push', 'commit and push the changes'),
   ).action(
     ctx.action(async (environment: string, opts: O) => {
-      await runPlan(build(ctx.operation(environment, opts.kubeconfig), opts), { dryRun: !!opts.dryRun, log: ctx.out });
+      await runPlan(build(ctx.operation(environment, opts.kubeconfig), opts), { dryRun: !!opts.dryRun, log: ctx.out, cwd: ctx.root });
     }),
   );
 }
