@@ -130,8 +130,20 @@ function gitStep(ctx: Context, push: boolean, message: string, extraPaths: strin
   if (!push) {
     return [{ title: 'show what to commit', command: ['git', 'status', '--short', '--', ...paths] }];
   }
+  // A path that does not exist (an environment not sealed yet has no sealed file) makes git add and
+  // git commit refuse the whole pathspec; the files are looked up when the step runs, since an
+  // earlier step (seal) may create them.
+  const present = () => paths.filter((p) => existsSync(join(ctx.root, p)));
   return [
-    { title: 'stage the GitOps changes', command: ['git', 'add', '--', ...paths] },
+    {
+      title: 'stage the GitOps changes',
+      command: ['git', 'add', '--', ...paths],
+      run: () => {
+        const r = exec(ctx, 'git', ['add', '--', ...present()]);
+        if (r.status !== 0)
+          throw new CliError(`git add failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, 'fix what git reports (git status)');
+      },
+    },
     {
       title: 'commit',
       command: ['git', 'commit', '-m', message, '--', ...paths],
@@ -141,8 +153,11 @@ function gitStep(ctx: Context, push: boolean, message: string, extraPaths: strin
         const staged = exec(ctx, 'git', ['diff', '--cached', '--quiet', '--', ...paths]);
         if (staged.status === 0) return ctx.log('   nothing new to commit');
         if (staged.status !== 1)
-          throw new CliError(`git diff failed: ${(staged.stderr || staged.stdout).trim().split('\n')[0]}`, 'fix what git reports (git status)');
-        const r = exec(ctx, 'git', ['commit', '-m', message, '--', ...paths]);
+          throw new CliError(
+            `git diff failed: ${(staged.stderr || staged.stdout).trim().split('\n')[0]}`,
+            'fix what git reports (git status)',
+          );
+        const r = exec(ctx, 'git', ['commit', '-m', message, '--', ...present()]);
         if (r.status !== 0)
           throw new CliError(`git commit failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, 'fix what git reports (git status)');
       },

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { RENDERERS } from '../../cli/pipeline';
 import { CliError } from '../../cli/errors';
 import { RecordedKube } from '../../cli/kube';
-import { deployPlan, rotateSasPlan, type Context } from '../../cli/operations';
+import { deployPlan, recreatePlan, rolloutPlan, rotateSasPlan, type Context } from '../../cli/operations';
 import { runPlan, type Step } from '../../cli/plan';
 import { synthesize } from '../../core/synthesize';
 import { workspace } from '../../core/workspace';
@@ -140,6 +140,8 @@ async function runWith(root: string, plan: (c: Context) => Step[], failAt?: numb
 const plans: [string, (c: Context) => Step[]][] = [
   ['deploy --push', (c) => deployPlan(c, { push: true, wait: true })],
   ['rotate-sas --push', (c) => rotateSasPlan(c, { push: true })],
+  ['rollout --push', (c) => rolloutPlan(c, { push: true })],
+  ['recreate --push', (c) => recreatePlan(c, { confirm: 'example', emptyPersist: false, push: true })],
 ];
 
 describe.each(plans)('%s, with each external call failing in turn', (_name, plan) => {
