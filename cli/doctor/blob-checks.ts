@@ -52,14 +52,48 @@ function sasChecks(sas: URLSearchParams, now: Date): CheckResult[] {
   return results;
 }
 
+/**
+ * Blob Storage names which of its checks refused a request in the error code of a 403: the
+ * signature (AuthenticationFailed), the credential's permissions (AuthorizationPermissionMismatch),
+ * shared keys switched off (KeyBasedAuthenticationNotPermitted), or the account's network rules
+ * (AuthorizationFailure: the firewall, which admits the AKS subnet and allowedClientRanges only).
+ * The fix differs for each; "regenerate the SAS" is no fix for a firewall.
+ */
+const REFUSALS: Record<string, (step: string) => { detail: string; fix: string }> = {
+  AuthenticationFailed: (step) => ({
+    detail: `${step} refused (AuthenticationFailed): the SAS signature does not verify (edited, truncated, or the account key rotated)`,
+    fix: 'take persist_backend_url from the Terraform output again, or issue a new SAS: mzops rotate-sas <environment>',
+  }),
+  AuthorizationPermissionMismatch: (step) => ({
+    detail: `${step} refused (AuthorizationPermissionMismatch): the credential does not allow ${step}`,
+    fix: 'issue a SAS with rwdlacup (mzops rotate-sas <environment>), or grant Storage Blob Data Contributor',
+  }),
+  KeyBasedAuthenticationNotPermitted: (step) => ({
+    detail: `${step} refused (KeyBasedAuthenticationNotPermitted): the account accepts no SAS signed with its key`,
+    fix: 'the account is set up for workload identity (storage.persistAuth); probe from a pod with the identity',
+  }),
+  AuthorizationFailure: (step) => ({
+    detail: `${step} refused (AuthorizationFailure): the storage firewall does not admit this machine`,
+    fix: 'run doctor from a network in allowedClientRanges (the account admits those and the AKS subnet), or add its range and deploy',
+  }),
+};
+
 function probeFailure(step: string, e: unknown): CheckResult {
   const err = e as { statusCode?: number; code?: string; message?: string };
   const code = err.code ?? String(err.statusCode ?? '');
+  // Azure says AuthenticationFailed for a signature that does not verify; Azurite says
+  // AuthorizationFailure with the same message. The message decides, so both read as what they are.
+  const kind = /failed to authenticate/i.test(err.message ?? '') ? 'AuthenticationFailed' : code;
+  const refusal = err.statusCode === 403 ? REFUSALS[kind] : undefined;
+  if (refusal) {
+    const { detail, fix } = refusal(step);
+    return fail(AREA, detail, fix);
+  }
   if (err.statusCode === 403)
     return fail(
       AREA,
       `${step} refused (${code}): the credential does not allow ${step}`,
-      'regenerate the SAS with rwdlacup, or grant Storage Blob Data Contributor',
+      'issue a SAS with rwdlacup (mzops rotate-sas <environment>), or grant Storage Blob Data Contributor',
     );
   if (err.statusCode === 404) return fail(AREA, `${step}: container not found (${code})`, 'check storage.container; Terraform creates it');
   return fail(AREA, `${step} failed: ${err.message ?? String(e)}`, 'check that the storage account is reachable from here');

@@ -32,7 +32,8 @@ describe('errors a user sees', () => {
 
 /**
  * The text of every hint a user can be shown, as written in the source: the second argument of
- * each `new CliError`, each `hint:` or `fix:` property, and what each `...Hint` function returns.
+ * each `new CliError`, the fix of each doctor `fail`/`warn`, each `hint:` or `fix:` property, and
+ * what each `...Hint` function returns.
  * A template's expressions become `<expr>`: they are references the compiler already checks.
  */
 function hintTexts(): { where: string; text: string }[] {
@@ -61,6 +62,9 @@ function hintTexts(): { where: string; text: string }[] {
     collect(source);
     const visit = (node: ts.Node, inHintFunction: boolean): void => {
       if (ts.isNewExpression(node) && node.expression.getText() === 'CliError') add(node.arguments?.[1]);
+      // doctor's results: fail(area, detail, fix) and warn(area, detail, fix).
+      if (ts.isCallExpression(node) && ['fail', 'warn'].includes(node.expression.getText()) && node.arguments.length === 3)
+        add(node.arguments[2]);
       if (ts.isPropertyAssignment(node) && ['hint', 'fix'].includes(node.name.getText())) add(node.initializer);
       if (inHintFunction && ts.isReturnStatement(node)) add(node.expression);
       const hintFunction = ts.isFunctionDeclaration(node) && !!node.name && /Hint$/.test(node.name.text);

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { checkBlob, containerUsage } from '../../../cli/doctor/blob-checks';
 import { parsePersistUrl } from '../../../cli/backend-values';
 import { testAzurite, type TestAzurite } from '../../support/azurite';
@@ -45,6 +47,59 @@ describe('doctor: Blob Storage against Azurite', () => {
     const results = await checkBlob(azurite.persistUrl('materialize-persist', { permissions: 'rwdacup' }));
     expect(results.find((x) => x.status === 'fail')!.detail).toBe('the SAS lacks list permission (sp=rwdacup)');
   });
+
+  it('tells a SAS whose signature does not verify from one without permission, each with its own fix', async () => {
+    const url = new URL(azurite.persistUrl('materialize-persist'));
+    url.searchParams.set('sig', Buffer.from('not the signature').toString('base64'));
+    const r = (await checkBlob(url.toString())).find((x) => x.status === 'fail')!;
+    expect(r.detail).toMatch(/refused \(AuthenticationFailed\): the SAS signature does not verify/);
+    expect(r.fix).toBe('take persist_backend_url from the Terraform output again, or issue a new SAS: mzops rotate-sas <environment>');
+  });
+
+  it.each([
+    [
+      'the storage firewall',
+      'AuthorizationFailure',
+      'This request is not authorized to perform this operation.',
+      /the storage firewall does not admit this machine/,
+      /allowedClientRanges/,
+    ],
+    [
+      'a missing permission',
+      'AuthorizationPermissionMismatch',
+      'This request is not authorized to perform this operation using this permission.',
+      /the credential does not allow put/,
+      /rwdlacup/,
+    ],
+    [
+      'shared keys switched off',
+      'KeyBasedAuthenticationNotPermitted',
+      'Key based authentication is not permitted on this storage account.',
+      /accepts no SAS signed with its key/,
+      /workload identity/,
+    ],
+  ])(
+    'tells %s from the other refusals, as Azure reports each (a loopback server answering as Azure does)',
+    async (_what, code, message, detail, fix) => {
+      // Azurite has no firewall and no shared-key switch; this server answers every request the way Blob Storage refuses one.
+      const server = createServer((_req, res) => {
+        res.writeHead(403, { 'content-type': 'application/xml', 'x-ms-error-code': code });
+        res.end(`<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (server.address() as AddressInfo).port;
+        const sas = new URL(azurite.persistUrl('materialize-persist')).search;
+        const r = (await checkBlob(`http://127.0.0.1:${port}/devstoreaccount1/materialize-persist${sas}`)).find(
+          (x) => x.status === 'fail',
+        )!;
+        expect(r.detail).toMatch(detail);
+        expect(r.fix).toMatch(fix);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  );
 
   it('reports a missing container from the probe', async () => {
     const results = await checkBlob(azurite.persistUrl('no-such-container'));
