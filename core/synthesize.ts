@@ -216,11 +216,16 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
       `${JSON.stringify(mergeManifest(readManifest(join(ws.cdktfOut, WORKSPACE.manifest)), fresh, others), null, 2)}\n`,
     );
 
+    // Each folder is made once: a recursive mkdir per file was a system call per file for nothing.
+    const made = new Set<string>();
     for (const { env, rendering } of gitops) {
       for (const [rel, text] of rendering.files) {
         const path = join(distStaging, env.name, rel);
         fault(`write ${env.name}/${rel}`);
-        mkdirSync(dirname(path), { recursive: true });
+        if (!made.has(dirname(path))) {
+          mkdirSync(dirname(path), { recursive: true });
+          made.add(dirname(path));
+        }
         writeFileSync(path, text);
       }
     }
