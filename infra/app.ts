@@ -18,9 +18,16 @@ export function synthInfra(envs: readonly Environment[], outdir: string, context
   // came from; formatting them took a tenth of a synth (profiled: 345 ms of 4.4 s for 20
   // environments). The traces are for debugging cdktf itself: they stay on with
   // --enable-source-maps, as source maps do (core/fast-start.ts).
+  // Formatting was not all: each capture walks every frame (cdktf lifts Error.stackTraceLimit to
+  // MAX_SAFE_INTEGER first), about 5 ms per environment. Its explicit captures (tokens, lazies,
+  // dynamic blocks) are skipped too, and leave the empty trace they would have formatted to.
   const debugging = process.sourceMapsEnabled;
   const prepare = Error.prepareStackTrace;
-  if (!debugging) Error.prepareStackTrace = () => '';
+  const capture = Error.captureStackTrace;
+  if (!debugging) {
+    Error.prepareStackTrace = () => '';
+    Error.captureStackTrace = () => undefined;
+  }
   try {
     const app = new App({ outdir, stackTraces: debugging });
     const stacks = envs.map((env) => new MaterializeStack(app, env, { localStatePath: context.localStatePath(env) }));
@@ -28,5 +35,6 @@ export function synthInfra(envs: readonly Environment[], outdir: string, context
     return stacks;
   } finally {
     Error.prepareStackTrace = prepare;
+    Error.captureStackTrace = capture;
   }
 }
