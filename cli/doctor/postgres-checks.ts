@@ -1,5 +1,6 @@
 import { VARIABLES } from '../../model/variables';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Client, type ClientConfig } from 'pg';
 import { fail, ok, warn, withTimeout, type CheckResult } from './check';
 
@@ -17,7 +18,13 @@ export function clientConfig(metadataUrl: string, caFile: string | undefined = p
     user: decodeURIComponent(url.username),
     password: decodeURIComponent(url.password),
     database: decodeURIComponent(url.pathname.replace(/^\//, '')),
-    ssl: { rejectUnauthorized: true, servername: url.hostname, ...(caFile ? { ca: readFileSync(caFile, 'utf8') } : {}) },
+    ssl: {
+      rejectUnauthorized: true,
+      // SNI carries names only (RFC 6066): Node 26 refuses an address there with a TypeError. Without
+      // it, an address is verified against the certificate's IP entries, as before.
+      ...(isIP(url.hostname) === 0 ? { servername: url.hostname } : {}),
+      ...(caFile ? { ca: readFileSync(caFile, 'utf8') } : {}),
+    },
     connectionTimeoutMillis: 10_000,
     statement_timeout: 10_000,
   };
