@@ -58,6 +58,7 @@ type Kind =
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyShape = Shape<any, any, Mode>;
 
+/** Holds a computed default's place, so that the key keeps its declaration order in the output. */
 const PENDING = Symbol('pending default');
 
 export class Shape<I, O = I, M extends Mode = 'required'> {
@@ -93,7 +94,11 @@ export class Shape<I, O = I, M extends Mode = 'required'> {
     return this.with({ mode: 'optional' });
   }
 
-  /** Absent means this value; a function computes it from the resolved surroundings. Objects default to `{}` filled in. */
+  /**
+   * Absent means this value, resolved like a written one (its fields take their own defaults); a
+   * function computes it from the resolved surroundings, after every static default and in
+   * declaration order, so it may read fields declared before it and any static default.
+   */
   default(value: O | ((context: ResolveContext) => O)): Shape<I, O, 'defaulted'> {
     return this.with({ mode: 'defaulted', defaultValue: value });
   }
