@@ -20,7 +20,10 @@ export function describePlan(steps: Step[]): string[] {
   return steps.flatMap((s, i) => [`${i + 1}. ${s.title}`, ...(s.command ? [`   $ ${s.command.join(' ')}`] : [])]);
 }
 
-export async function runCommand(command: string[], env?: NodeJS.ProcessEnv, timeoutMs = STEP_TIMEOUT_MS, cwd?: string): Promise<void> {
+export async function runCommand(
+  command: string[],
+  { env, timeoutMs = STEP_TIMEOUT_MS, cwd }: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<void> {
   const r = await runAttached(command[0], command.slice(1), { env, timeoutMs, cwd });
   if (r.timedOut)
     throw new CliError(
@@ -52,7 +55,7 @@ export async function runPlan(steps: Step[], options: { dryRun?: boolean; log: L
     options.log(`[${i + 1}/${steps.length}] ${step.title}`);
     try {
       if (step.run) await step.run();
-      else if (step.command) await runCommand(step.command, step.env, step.timeoutMs, options.cwd);
+      else if (step.command) await runCommand(step.command, { env: step.env, timeoutMs: step.timeoutMs, cwd: options.cwd });
     } catch (e) {
       // Which step stopped, and that the run can be repeated: every step is safe to run again.
       const done = i === 0 ? 'no step had run' : `steps 1-${i} are done`;

@@ -34,6 +34,7 @@ const PG_STORAGE_MB = [32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4
 const PG_EXISTING_DATABASES = ['postgres', 'template0', 'template1', 'azure_maintenance', 'azure_sys'];
 const STORAGE_ACCOUNT = /^[a-z0-9]{3,24}$/;
 const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
+const REGION_SYNTAX = /^[a-z]+[a-z0-9]*$/;
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 
 /**
@@ -145,7 +146,7 @@ const sqlName = (example: string) => s.string().pattern(SQL_IDENTIFIER, 'must be
 const notMz = (example: string) =>
   s
     .string()
-    .pattern(/^(?!mz_)[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier not starting with mz_')
+    .rule((v) => SQL_IDENTIFIER.test(v) && !v.startsWith('mz_'), 'must be a lowercase SQL identifier not starting with mz_')
     .example(example);
 
 const column = s.object({
@@ -259,9 +260,10 @@ export const ENVIRONMENT_SCHEMA = s.object({
   /** An Azure region's programmatic name (`az account list-locations -o table`, column Name). @default 'eastus2' */
   location: s
     .string()
-    .pattern(/^[a-z]+[a-z0-9]*$/, 'must be an Azure region name (lowercase, no spaces)')
+    .pattern(REGION_SYNTAX, 'must be an Azure region name (lowercase, no spaces)')
+    // A name of the wrong form has its own message above; this one is for a well-formed name Azure lacks.
     .rule(
-      (v) => !/^[a-z]+[a-z0-9]*$/.test(v) || AZURE_REGIONS.includes(v),
+      (v) => !REGION_SYNTAX.test(v) || AZURE_REGIONS.includes(v),
       (v) => {
         const near = nearestKey(v, AZURE_REGIONS);
         return `is not an Azure region (model/azure-regions.ts, from az account list-locations)${near ? `: did you mean "${near}"?` : ''}`;

@@ -18,9 +18,7 @@ export function loadEnvironment(definition: EnvironmentDefinition, context?: Val
   const shape = shapeProblems(definition);
   if (shape.length > 0) {
     const name = typeof (definition as { name?: unknown })?.name === 'string' ? (definition as { name: string }).name : '<unnamed>';
-    throw new EnvironmentValidationError(
-      shape.map((p) => ({ environment: name, field: p.path, value: p.value, rule: p.rule, example: p.example })),
-    );
+    throw new EnvironmentValidationError(shape.map((p) => ({ environment: name, ...p })));
   }
   return validateEnvironment(ENVIRONMENT_SCHEMA.resolve(definition), context);
 }

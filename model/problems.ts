@@ -4,7 +4,8 @@ import { article, issuesOf, type Path } from './shape';
 
 /** One problem with a definition: where, what rule, what was there, what would pass. */
 export interface FieldProblem {
-  readonly path: string;
+  /** The field's path, as a user writes it: `aks.systemPool.vmSize`, `eventHubs.topics[0].name`. */
+  readonly field: string;
   readonly rule: string;
   readonly value: unknown;
   readonly example: string;
@@ -14,7 +15,7 @@ function valueAt(root: unknown, path: Path): unknown {
   return path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), root);
 }
 
-export function formatPath(path: Path): string {
+function formatPath(path: Path): string {
   return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
 }
 
@@ -30,7 +31,7 @@ export function shapeProblems(definition: unknown): FieldProblem[] {
       return issue.keys.map((key) => {
         const near = nearestKey(key, issue.known);
         return {
-          path: formatPath([...path, key]),
+          field: formatPath([...path, key]),
           rule: `is not a field of ${formatPath(path) || 'the environment'}${near ? `: did you mean "${near}"?` : ` (known: ${issue.known.join(', ')})`}`,
           value: valueAt(definition, [...path, key]),
           example: near ? `${near}: ...` : `one of ${issue.known.slice(0, 4).join(', ')}`,
@@ -41,20 +42,20 @@ export function shapeProblems(definition: unknown): FieldProblem[] {
     if (issue.code === 'invalid_type') {
       const example = field?.exampleText ?? EXAMPLE_OF[issue.expected] ?? issue.expected;
       if (value === undefined) {
-        return [{ path: formatPath(path), rule: field?.missingRule ?? `is required (${article(issue.expected)})`, value, example }];
+        return [{ field: formatPath(path), rule: field?.missingRule ?? `is required (${article(issue.expected)})`, value, example }];
       }
       const got = article(Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value);
-      return [{ path: formatPath(path), rule: `must be ${article(issue.expected)}, not ${got}`, value, example }];
+      return [{ field: formatPath(path), rule: `must be ${article(issue.expected)}, not ${got}`, value, example }];
     }
     if (issue.code === 'invalid_value') {
       const options = issue.values.map((v) => JSON.stringify(v));
-      return [{ path: formatPath(path), rule: `must be one of ${options.join(', ')}`, value, example: options[0] }];
+      return [{ field: formatPath(path), rule: `must be one of ${options.join(', ')}`, value, example: options[0] }];
     }
-    return [{ path: formatPath(path), rule: issue.message, value, example: field?.exampleText ?? '(see model/environment.ts)' }];
+    return [{ field: formatPath(path), rule: issue.message, value, example: field?.exampleText ?? '(see model/environment.ts)' }];
   });
 }
 
 /** Every rule a field declares, checked on the resolved environment (derived names included). */
 export function fieldRuleProblems(env: Environment): FieldProblem[] {
-  return ENVIRONMENT_SCHEMA.ruleProblems(env).map((p) => ({ ...p, path: formatPath(p.path) }));
+  return ENVIRONMENT_SCHEMA.ruleProblems(env).map((p) => ({ ...p, field: formatPath(p.path) }));
 }

@@ -236,11 +236,6 @@ export class Shape<I, O = I, M extends Mode = 'required'> {
       return k?.type === 'object' ? k.props[key] : k?.type === 'record' ? k.value : undefined;
     }, this);
   }
-
-  /** The object's fields, for objects. */
-  get props(): Record<string, AnyShape> {
-    return this.kind.type === 'object' ? this.kind.props : {};
-  }
 }
 
 type In<S> = S extends { readonly _in: infer I } ? I : never;

@@ -450,13 +450,7 @@ export function crossEnvironmentProblems(envs: readonly Environment[]): Validati
 /** Every problem in one pass, so that a user fixes a file once rather than once per error. */
 export function findProblems(env: Environment, context: ValidationContext = { now: new Date() }): ValidationProblem[] {
   const environment = typeof env.name === 'string' && env.name ? env.name : '<unnamed>';
-  const problems: ValidationProblem[] = fieldRuleProblems(env).map((p) => ({
-    environment,
-    field: p.path,
-    value: p.value,
-    rule: p.rule,
-    example: p.example,
-  }));
+  const problems: ValidationProblem[] = fieldRuleProblems(env).map((p) => ({ environment, ...p }));
   for (const check of checks) {
     check(env, (field, value, rule, example) => problems.push({ environment, field, value, rule, example }), context);
   }

@@ -59,13 +59,13 @@ function sasChecks(sas: URLSearchParams, now: Date): CheckResult[] {
  * (AuthorizationFailure: the firewall, which admits the AKS subnet and allowedClientRanges only).
  * The fix differs for each; "regenerate the SAS" is no fix for a firewall.
  */
-const REFUSALS: Record<string, (step: string) => { detail: string; fix: string }> = {
+const REFUSALS: Record<string, (step: string, code: string) => { detail: string; fix: string }> = {
   AuthenticationFailed: (step) => ({
     detail: `${step} refused (AuthenticationFailed): the SAS signature does not verify (edited, truncated, or the account key rotated)`,
     fix: 'take persist_backend_url from the Terraform output again, or issue a new SAS: mzops rotate-sas <environment>',
   }),
-  AuthorizationPermissionMismatch: (step) => ({
-    detail: `${step} refused (AuthorizationPermissionMismatch): the credential does not allow ${step}`,
+  AuthorizationPermissionMismatch: (step, code) => ({
+    detail: `${step} refused (${code}): the credential does not allow ${step}`,
     fix: 'issue a SAS with rwdlacup (mzops rotate-sas <environment>), or grant Storage Blob Data Contributor',
   }),
   KeyBasedAuthenticationNotPermitted: (step) => ({
@@ -84,17 +84,11 @@ function probeFailure(step: string, e: unknown): CheckResult {
   // Azure says AuthenticationFailed for a signature that does not verify; Azurite says
   // AuthorizationFailure with the same message. The message decides, so both read as what they are.
   const kind = /failed to authenticate/i.test(err.message ?? '') ? 'AuthenticationFailed' : code;
-  const refusal = err.statusCode === 403 ? REFUSALS[kind] : undefined;
-  if (refusal) {
-    const { detail, fix } = refusal(step);
+  if (err.statusCode === 403) {
+    // Any other refusal reads as a permission the credential lacks.
+    const { detail, fix } = (REFUSALS[kind] ?? REFUSALS.AuthorizationPermissionMismatch)(step, code);
     return fail(AREA, detail, fix);
   }
-  if (err.statusCode === 403)
-    return fail(
-      AREA,
-      `${step} refused (${code}): the credential does not allow ${step}`,
-      'issue a SAS with rwdlacup (mzops rotate-sas <environment>), or grant Storage Blob Data Contributor',
-    );
   if (err.statusCode === 404) return fail(AREA, `${step}: container not found (${code})`, 'check storage.container; Terraform creates it');
   return fail(AREA, `${step} failed: ${err.message ?? String(e)}`, 'check that the storage account is reachable from here');
 }

@@ -49,7 +49,7 @@ describe('the one process runner', () => {
 
 describe('the step a plan runs: each way it can fail has its own hint', () => {
   async function failure(command: string[], timeoutMs?: number): Promise<{ message: string; hint: string }> {
-    const e = await runCommand(command, undefined, timeoutMs).then(
+    const e = await runCommand(command, { timeoutMs }).then(
       () => undefined,
       (x: unknown) => x,
     );
