@@ -125,6 +125,14 @@ function sealStep(ctx: Context): Step {
   };
 }
 
+/** Runs git; any status not in `ok` is a failure, named with git's first line of complaint. */
+function git(ctx: Context, args: string[], ok: readonly number[] = [0]): number {
+  const r = exec(ctx, 'git', args);
+  if (r.status === null || !ok.includes(r.status))
+    throw new CliError(`git ${args[0]} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, 'fix what git reports (git status)');
+  return r.status;
+}
+
 function gitStep(ctx: Context, push: boolean, message: string, extraPaths: string[] = []): Step[] {
   const paths = [...trackedPaths(ctx), ...extraPaths];
   if (!push) {
@@ -138,11 +146,7 @@ function gitStep(ctx: Context, push: boolean, message: string, extraPaths: strin
     {
       title: 'stage the GitOps changes',
       command: ['git', 'add', '--', ...paths],
-      run: () => {
-        const r = exec(ctx, 'git', ['add', '--', ...present()]);
-        if (r.status !== 0)
-          throw new CliError(`git add failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, 'fix what git reports (git status)');
-      },
+      run: () => void git(ctx, ['add', '--', ...present()]),
     },
     {
       title: 'commit',
@@ -150,16 +154,8 @@ function gitStep(ctx: Context, push: boolean, message: string, extraPaths: strin
       // A run repeated after a failed push finds nothing new to commit: that is not a failure.
       run: () => {
         // git diff --quiet: 0 is no change, 1 is changes; anything else is git failing, not "changes".
-        const staged = exec(ctx, 'git', ['diff', '--cached', '--quiet', '--', ...paths]);
-        if (staged.status === 0) return ctx.log('   nothing new to commit');
-        if (staged.status !== 1)
-          throw new CliError(
-            `git diff failed: ${(staged.stderr || staged.stdout).trim().split('\n')[0]}`,
-            'fix what git reports (git status)',
-          );
-        const r = exec(ctx, 'git', ['commit', '-m', message, '--', ...present()]);
-        if (r.status !== 0)
-          throw new CliError(`git commit failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, 'fix what git reports (git status)');
+        if (git(ctx, ['diff', '--cached', '--quiet', '--', ...paths], [0, 1]) === 0) return ctx.log('   nothing new to commit');
+        git(ctx, ['commit', '-m', message, '--', ...present()]);
       },
     },
     { title: 'push, for Flux to pick up', command: ['git', 'push'] },
