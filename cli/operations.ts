@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { selectEnvironments } from '../core/environments';
 import { VARIABLES } from '../model/variables';
@@ -27,6 +27,7 @@ import { passwordFile, SEAL_VARIABLES, sealEnvironment } from './seal/seal-envir
 import { listObjects, loadBalancerIp, type KubeClient } from './kube';
 import { describeResult, synthesizeAll } from './pipeline';
 import { runSync } from './runner';
+import { providerConfigurationSources, readStack } from './stack-json';
 import { flattenTerraformOutputs, outputsFile, readStackOutputs } from './terraform-outputs';
 import { writePrivateFile } from './workspace';
 
@@ -191,11 +192,43 @@ export function terraformEnvironment(variables: Record<string, string | undefine
   return Object.fromEntries(Object.entries(variables).filter(([k, v]) => v !== undefined && v !== '' && /^(TF_VAR_|ARM_)/.test(k)));
 }
 
+/**
+ * Synthesize, `terraform init` (idempotent; the stack folder may be new, or its providers never
+ * installed), then apply alone what the providers are configured from (the cluster): the full plan
+ * that follows finds the kubernetes provider's credentials known, even when the cluster is new or
+ * rebuilt (see providerConfigurationSources).
+ */
+function providerSourceSteps(ctx: Context): Step[] {
+  const stack = relative(ctx.root, stackDir(workspace(ctx.root), ctx.env.name));
+  const tfEnv = terraformEnvironment(ctx.variables);
+  return [
+    synthStep(ctx),
+    { title: `terraform init in ${stack}`, command: ['terraform', `-chdir=${stack}`, 'init', '-input=false'], env: tfEnv },
+    {
+      title: 'apply first what the providers are configured from (the AKS cluster and what it needs)',
+      get command() {
+        let targets = ['<resource a provider is configured from>'];
+        if (existsSync(join(ctx.root, stack, 'cdk.tf.json'))) {
+          targets = providerConfigurationSources(readStack(ctx.root, ctx.env.name));
+          if (targets.length === 0)
+            throw new CliError(
+              `no provider of stack "${ctx.env.name}" is configured from one of its resources`,
+              'report this: the stack always configures the kubernetes provider from its cluster',
+            );
+        }
+        return ['terraform', `-chdir=${stack}`, 'apply', '-input=false', '-auto-approve', ...targets.map((t) => `-target=${t}`)];
+      },
+      env: tfEnv,
+    } as Step,
+  ];
+}
+
 /** The seed's ./deploy.sh as a plan: deploy, seal, synth, commit, wait, print endpoints. */
 export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean }): Step[] {
   const env = ctx.env;
   const outFile = relative(ctx.root, outputsFile(env.name, ctx.root));
   const steps: Step[] = [
+    ...providerSourceSteps(ctx),
     {
       title: `cdktf deploy ${env.name} (Azure resources, sensitive outputs to ${outFile})`,
       command: [
@@ -203,6 +236,8 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
         'cdktf',
         'deploy',
         env.name,
+        // The stack the first steps applied part of, not a second synthesis of it.
+        '--skip-synth',
         '--auto-approve',
         '--outputs-file',
         outFile,
@@ -283,9 +318,7 @@ export function rolloutPlan(ctx: Context, options: { push: boolean }): Step[] {
 
 /** Terraform address of the SAS rotation clock in the synthesized stack. */
 export function sasRotationAddress(root: string, environment: string): string {
-  const path = join(stackDir(workspace(root), environment), 'cdk.tf.json');
-  if (!existsSync(path)) throw new CliError(`no synthesized stack for "${environment}"`, 'run npm run synth first');
-  const stack = JSON.parse(readFileSync(path, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
+  const stack = readStack(root, environment);
   const names = Object.keys(stack.resource?.time_rotating ?? {});
   if (names.length !== 1)
     throw new CliError(
@@ -307,9 +340,7 @@ export function rotateSasPlan(ctx: Context, options: { push: boolean }): Step[] 
   const outFile = outputsFile(ctx.env.name, ctx.root);
   const tfEnv = terraformEnvironment(ctx.variables);
   return [
-    synthStep(ctx),
-    // Idempotent; the stack folder may be new (a fresh clone) or its providers never installed.
-    { title: `terraform init in ${stack}`, command: ['terraform', `-chdir=${stack}`, 'init', '-input=false'], env: tfEnv },
+    ...providerSourceSteps(ctx),
     {
       title: 'find the SAS rotation resource',
       run: () => {

@@ -46,6 +46,9 @@ describe('deploy', () => {
   it("plans the predecessor's deploy.sh as steps, printing commands under --dry-run", () => {
     const lines = describePlan(deployPlan(ctx(), { push: true, wait: true }));
     expect(lines.filter((l) => /^\d+\. /.test(l)).map((l) => l.replace(/^\d+\. /, ''))).toEqual([
+      'synthesize example (cdktf.out/stacks/example/ and dist/example/)',
+      'terraform init in cdktf.out/stacks/example',
+      'apply first what the providers are configured from (the AKS cluster and what it needs)',
       'cdktf deploy example (Azure resources, sensitive outputs to .mzops/example/outputs.json)',
       'restrict .mzops/example/outputs.json to its owner',
       'seal the backend secret into environments/example.sealed.json',
@@ -58,7 +61,7 @@ describe('deploy', () => {
       'print the endpoints',
     ]);
     expect(lines).toContain(
-      '   $ npx cdktf deploy example --auto-approve --outputs-file .mzops/example/outputs.json --outputs-file-include-sensitive-outputs',
+      '   $ npx cdktf deploy example --skip-synth --auto-approve --outputs-file .mzops/example/outputs.json --outputs-file-include-sensitive-outputs',
     );
     // Pinned to the environment's own cluster, not whichever context is current.
     expect(lines).toContain(
@@ -81,7 +84,7 @@ describe('deploy', () => {
     expect(logs).toEqual(expect.arrayContaining(['   console:  https://10.0.15.249:8080', '   SQL:      10.0.15.250:6875']));
   });
 
-  it('hands Azure credentials and TF_VAR_* from .env to cdktf, and nothing else', () => {
+  it('hands Azure credentials and TF_VAR_* from .env to terraform and cdktf, and nothing else', () => {
     const c = ctx({
       variables: {
         ARM_SUBSCRIPTION_ID: 's',
@@ -91,18 +94,21 @@ describe('deploy', () => {
         TF_VAR_empty: '',
       },
     });
-    expect(deployPlan(c, { push: false, wait: false })[0].env).toEqual({
-      ARM_SUBSCRIPTION_ID: 's',
-      ARM_CLIENT_SECRET: 'x',
-      TF_VAR_git_https_token: 't',
-    });
+    const external = deployPlan(c, { push: false, wait: false }).filter((s) => /^(terraform|npx)$/.test(s.command?.[0] ?? ''));
+    expect(external.map((s) => s.command![0])).toEqual(['terraform', 'terraform', 'npx']);
+    for (const step of external)
+      expect(step.env).toEqual({
+        ARM_SUBSCRIPTION_ID: 's',
+        ARM_CLIENT_SECRET: 'x',
+        TF_VAR_git_https_token: 't',
+      });
   });
 
   it('without --push stops after showing what to commit', () => {
     const titles = describePlan(deployPlan(ctx(), { push: false, wait: true })).filter((l) => /^\d+\. /.test(l));
     expect(titles.slice(-2)).toEqual([
-      '5. show what to commit',
-      '6. then: commit and push these files; Flux applies them (mzops status shows progress)',
+      '8. show what to commit',
+      '9. then: commit and push these files; Flux applies them (mzops status shows progress)',
     ]);
   });
 
@@ -253,7 +259,10 @@ describe('rollout, rotate-sas and recreate', () => {
       .filter((s) => s.command)
       .map((s) => s.command!.join(' '));
     expect(commands[0]).toBe('terraform -chdir=cdktf.out/stacks/example init -input=false');
-    expect(commands[1]).toMatch(/^terraform -chdir=cdktf.out\/stacks\/example apply -input=false -auto-approve -replace=/);
+    expect(commands[1]).toMatch(
+      /^terraform -chdir=cdktf.out\/stacks\/example apply -input=false -auto-approve -target=azurerm_kubernetes_cluster\.\w+$/,
+    );
+    expect(commands[2]).toMatch(/^terraform -chdir=cdktf.out\/stacks\/example apply -input=false -auto-approve -replace=/);
   });
 
   it('rotate-sas finds the rotation clock in the synthesized stack, and refuses workload identity', () => {

@@ -12,6 +12,7 @@ import { workspace } from '../../core/workspace';
 import { env } from '../helpers';
 import { copyEnvironmentSource, plantTerraformFiles, snapshotTree, tempRepo } from '../support/repo';
 import { makeSealingKeyPair } from '../support/sealing-key';
+import type { TerraformJson } from '../infra/stack-fixture';
 
 /**
  * Every external program a plan runs, failing in turn. No Azure, cluster or Terraform providers
@@ -205,6 +206,17 @@ describe('the stand-ins', () => {
       const outcome = await runWith(root, (c) => deployPlan(c, { push: false, wait: false }));
       expect(outcome.error).toBeUndefined();
       expect(JSON.parse(readFileSync(join(root, '.mzops', 'example', 'outputs.json'), 'utf8'))).toEqual({ example: OUTPUTS });
+      // The cluster alone first, then the full apply of the stack that apply saw.
+      const calls = outcome.events.filter((e) => e.startsWith('call ')).map((e) => e.replace(/^call /, ''));
+      const cluster = Object.keys(
+        (JSON.parse(readFileSync(join(root, 'cdktf.out', 'stacks', 'example', 'cdk.tf.json'), 'utf8')) as TerraformJson).resource
+          .azurerm_kubernetes_cluster,
+      );
+      expect(calls.slice(0, 3)).toEqual([
+        'terraform -chdir=cdktf.out/stacks/example init -input=false',
+        `terraform -chdir=cdktf.out/stacks/example apply -input=false -auto-approve -target=azurerm_kubernetes_cluster.${cluster[0]}`,
+        'npx cdktf deploy example --skip-synth --auto-approve --outputs-file .mzops/example/outputs.json --outputs-file-include-sensitive-outputs',
+      ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -136,13 +136,13 @@ describe('exposure, downtime and safe, with the reason', () => {
     expect(severities(api(['198.51.100.0/24']), api(['198.51.100.7/32']))[0][1]).toBe('safe');
   });
 
-  it('a rebuilt cluster is downtime, with the two-step apply the kubernetes provider needs', () => {
+  it('a rebuilt cluster is downtime, naming the cluster-first apply the kubernetes provider needs', () => {
     const aks = (dnsPrefix: string): Resources => ({ azurerm_kubernetes_cluster: { C: { name: 'mz-aks', dns_prefix: dnsPrefix } } });
     expect(severities(aks('mz'), aks('mz2'))).toEqual([
       [
         'azurerm_kubernetes_cluster.C',
         'downtime',
-        'rebuilds the AKS cluster: every workload stops (dns_prefix forces a new resource); the kubernetes provider that writes the sealing key is configured from this cluster, so apply in two steps (cdktf deploy with -target on the cluster, then again)',
+        'rebuilds the AKS cluster: every workload stops (dns_prefix forces a new resource); the kubernetes provider that writes the sealing key is configured from this cluster, so deploy with mzops deploy (it applies the cluster alone first) or by hand: terraform apply -target on the cluster, then cdktf deploy',
       ],
     ]);
   });

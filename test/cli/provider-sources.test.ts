@@ -1,0 +1,98 @@
+import { providerConfigurationSources, type StackJson } from '../../cli/stack-json';
+import { definitions } from '../helpers';
+import { synthesized, type TerraformJson } from '../infra/stack-fixture';
+
+/** Addresses a JSON value refers to, among the stack's resources. */
+function references(json: TerraformJson, value: unknown): Set<string> {
+  const text = JSON.stringify(value);
+  const found = new Set<string>();
+  for (const [type, byName] of Object.entries(json.resource))
+    for (const name of Object.keys(byName)) if (new RegExp(`\\b${type}\\.${name}(?![\\w-])`).test(text)) found.add(`${type}.${name}`);
+  return found;
+}
+
+/** Everything `terraform apply -target=<address>` also applies: the address and what it refers to, transitively. */
+function targetClosure(json: TerraformJson, addresses: string[]): Set<string> {
+  const closure = new Set<string>();
+  const visit = (address: string) => {
+    if (closure.has(address)) return;
+    closure.add(address);
+    const [type, name] = address.split('.');
+    for (const next of references(json, json.resource[type][name])) visit(next);
+  };
+  addresses.forEach(visit);
+  return closure;
+}
+
+describe.each(Object.keys(definitions))('the cluster-first apply of environment %s', (name) => {
+  const json = synthesized(name).parsed;
+  const targets = providerConfigurationSources(json as unknown as StackJson);
+
+  it('targets exactly the resources a provider block refers to: the AKS cluster the kubernetes provider takes its credentials from', () => {
+    const cluster = Object.keys(json.resource.azurerm_kubernetes_cluster).map((n) => `azurerm_kubernetes_cluster.${n}`);
+    expect(targets).toEqual(cluster);
+    expect([...references(json, json.provider)].sort()).toEqual(targets);
+    expect(JSON.stringify(json.provider.kubernetes)).toContain(`${cluster[0]}.kube_config[0].host`);
+  });
+
+  it('needs no provider configured from the stack itself: nothing it applies is managed through the kubernetes provider', () => {
+    // Were the cluster to wait for a kubernetes resource, the targeted apply would plan that
+    // resource too, with the provider unconfigured: the very failure it exists to avoid.
+    const closure = [...targetClosure(json, targets)];
+    expect(closure.length).toBeGreaterThan(1);
+    expect(closure.filter((a) => a.startsWith('kubernetes_'))).toEqual([]);
+    expect(closure.some((a) => a.startsWith('azurerm_role_assignment.'))).toBe(true);
+  });
+
+  it('leaves the kubernetes resources (the sealing key) to the full apply, which finds the cluster applied', () => {
+    const kubernetes = Object.entries(json.resource)
+      .filter(([type]) => type.startsWith('kubernetes_'))
+      .flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`));
+    expect(kubernetes.length).toBeGreaterThan(0);
+    const closure = targetClosure(json, targets);
+    for (const address of kubernetes) expect(closure.has(address)).toBe(false);
+  });
+});
+
+describe('providerConfigurationSources', () => {
+  const stack = (provider: Record<string, unknown>): StackJson => ({
+    provider,
+    resource: {
+      azurerm_kubernetes_cluster: { A: {} },
+      tls_private_key: { K: {} },
+      azurerm_resource_group: { RG: {} },
+    },
+  });
+
+  it('reads references inside function calls, in every provider, once each, sorted', () => {
+    expect(
+      providerConfigurationSources(
+        stack({
+          kubernetes: [
+            { host: '${azurerm_kubernetes_cluster.A.kube_config[0].host}', key: '${base64decode(tls_private_key.K.private_key_pem)}' },
+          ],
+          helm: [{ kubernetes: [{ host: '${azurerm_kubernetes_cluster.A.fqdn}' }] }],
+        }),
+      ),
+    ).toEqual(['azurerm_kubernetes_cluster.A', 'tls_private_key.K']);
+  });
+
+  it('ignores variables, data sources, locals, literals and names of resources the stack does not hold', () => {
+    expect(
+      providerConfigurationSources(
+        stack({
+          azurerm: [{ subscription_id: '${var.subscription}', features: [{}] }],
+          kubernetes: [
+            {
+              host: '${data.azurerm_kubernetes_cluster.A.kube_config[0].host}',
+              token: '${local.token}',
+              config_context: 'azurerm_resource_group.RG',
+              proxy_url: '${azurerm_kubernetes_cluster.B.fqdn}',
+            },
+          ],
+        }),
+      ),
+    ).toEqual([]);
+    expect(providerConfigurationSources({ resource: {} })).toEqual([]);
+  });
+});
