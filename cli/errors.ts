@@ -15,12 +15,16 @@ export class CliError extends Error {
  * Runs an entry point's body: a user mistake (invalid environment, a refused synth, a CliError)
  * becomes its message on stderr and exit code 1, never a stack trace.
  */
-export function runOrExplain(body: () => void): void {
-  try {
-    body();
-  } catch (e) {
+export function runOrExplain(body: () => void | Promise<void>): void {
+  const fail = (e: unknown) => {
     process.stderr.write(`${explain(e)}\n`);
     process.exit(1);
+  };
+  try {
+    const done = body();
+    if (done) done.catch(fail);
+  } catch (e) {
+    fail(e);
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { selectEnvironments } from '../core/environments';
 import { VARIABLES } from '../model/variables';
 import { stackDir, workspace } from '../core/workspace';
@@ -198,9 +198,14 @@ export function terraformEnvironment(variables: Record<string, string | undefine
  * that follows finds the kubernetes provider's credentials known, even when the cluster is new or
  * rebuilt (see providerConfigurationSources).
  */
-function providerSourceSteps(ctx: Context): Step[] {
+function providerSourceSteps(
+  ctx: Context,
+  { autoApprove = true, variables = [] }: { autoApprove?: boolean; variables?: string[] } = {},
+): Step[] {
   const stack = relative(ctx.root, stackDir(workspace(ctx.root), ctx.env.name));
   const tfEnv = terraformEnvironment(ctx.variables);
+  // Unattended, Terraform must neither prompt nor wait; attended, it shows the plan and asks.
+  const apply = autoApprove ? ['-input=false', '-auto-approve'] : [];
   return [
     synthStep(ctx),
     { title: `terraform init in ${stack}`, command: ['terraform', `-chdir=${stack}`, 'init', '-input=false'], env: tfEnv },
@@ -216,11 +221,46 @@ function providerSourceSteps(ctx: Context): Step[] {
               'report this: the stack always configures the kubernetes provider from its cluster',
             );
         }
-        return ['terraform', `-chdir=${stack}`, 'apply', '-input=false', '-auto-approve', ...targets.map((t) => `-target=${t}`)];
+        return ['terraform', `-chdir=${stack}`, 'apply', ...apply, ...variables, ...targets.map((t) => `-target=${t}`)];
       },
       env: tfEnv,
     } as Step,
   ];
+}
+
+/**
+ * `npm run deploy`: the Azure resources only, in the two passes, with the user's own `cdktf
+ * deploy` flags. Without `--auto-approve` among them Terraform shows each plan and asks.
+ */
+export function stackDeployPlan(ctx: Context, cdktfFlags: string[]): Step[] {
+  return [
+    ...providerSourceSteps(ctx, {
+      autoApprove: cdktfFlags.includes('--auto-approve'),
+      variables: terraformVariableFlags(ctx.root, cdktfFlags),
+    }),
+    {
+      title: `cdktf deploy ${ctx.env.name}`,
+      command: ['npx', 'cdktf', 'deploy', ctx.env.name, '--skip-synth', ...cdktfFlags],
+      env: terraformEnvironment(ctx.variables),
+    },
+  ];
+}
+
+/**
+ * cdktf's `--var name=value` and `--var-file file` as Terraform's own flags, for the first pass to
+ * see the variables the second gets. A file is made absolute: `-chdir` moves Terraform into the
+ * stack folder, and the user named it from where they stood (the repository root, under npm run).
+ */
+function terraformVariableFlags(root: string, cdktfFlags: string[]): string[] {
+  const flags: string[] = [];
+  for (let i = 0; i < cdktfFlags.length; i++) {
+    const m = /^--(var|var-file)(?:=(.*))?$/.exec(cdktfFlags[i]);
+    if (!m) continue;
+    const value = m[2] ?? cdktfFlags[++i];
+    if (value === undefined) continue;
+    flags.push(m[1] === 'var' ? `-var=${value}` : `-var-file=${resolve(root, value)}`);
+  }
+  return flags;
 }
 
 /** The seed's ./deploy.sh as a plan: deploy, seal, synth, commit, wait, print endpoints. */

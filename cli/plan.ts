@@ -58,7 +58,7 @@ export async function runPlan(steps: Step[], options: { dryRun?: boolean; log: L
       else if (step.command) await runCommand(step.command, { env: step.env, timeoutMs: step.timeoutMs, cwd: options.cwd });
     } catch (e) {
       // Which step stopped, and that the run can be repeated: every step is safe to run again.
-      const done = i === 0 ? 'no step had run' : `steps 1-${i} are done`;
+      const done = i === 0 ? 'no step had run' : i === 1 ? 'step 1 is done' : `steps 1-${i} are done`;
       const hint = e instanceof CliError ? e.hint : undefined;
       throw new CliError(
         `step ${i + 1}/${steps.length} (${step.title}) failed: ${(e as Error).message}`,

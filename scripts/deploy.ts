@@ -1,20 +1,23 @@
 import '../core/fast-start';
 import { runOrExplain } from '../cli/errors';
-import { runSync } from '../cli/runner';
+import { stackDeployPlan } from '../cli/operations';
+import { runPlan } from '../cli/plan';
+import { userVariables } from '../cli/workspace';
 import { selectEnvironments } from '../core/environments';
 import { workspace } from '../core/workspace';
 
 /**
- * `npm run deploy -- <environment> [cdktf deploy flags]`: validates, then runs `cdktf deploy`
- * for that one stack. Needs Azure credentials (az login or ARM_* variables) and, when
- * postgres.generatePassword is false, TF_VAR_postgres_admin_password.
+ * `npm run deploy -- <environment> [cdktf deploy flags]`: validates and synthesizes, applies the
+ * cluster alone (Terraform shows that plan and asks, unless `--auto-approve` is among the flags),
+ * then runs `cdktf deploy` for that one stack. Needs Azure credentials (az login or ARM_*
+ * variables) and, when postgres.generatePassword is false, TF_VAR_postgres_admin_password.
  */
-runOrExplain(() => {
-  const [name, ...rest] = process.argv.slice(2);
+runOrExplain(async () => {
+  const [name, ...flags] = process.argv.slice(2);
   if (!name) throw new Error('usage: npm run deploy -- <environment> [cdktf deploy flags]');
-  const [env] = selectEnvironments(workspace().environmentsDir, [name]).selected;
-  // Creating AKS and a Flexible Server takes tens of minutes; two hours is the deadline.
-  const result = runSync('npx', ['cdktf', 'deploy', env.name, ...rest], { attached: true, timeoutMs: 2 * 60 * 60 * 1000 });
-  if (result.timedOut) throw new Error(result.stderr);
-  process.exit(result.status ?? 1);
+  const root = workspace().root;
+  const [env] = selectEnvironments(workspace(root).environmentsDir, [name]).selected;
+  const log = (line: string) => void process.stdout.write(`${line}\n`);
+  const ctx = { env, root, variables: userVariables(root), log };
+  await runPlan(stackDeployPlan(ctx, flags), { log, cwd: root });
 });

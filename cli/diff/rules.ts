@@ -44,7 +44,7 @@ export const clusterRebuilt: TerraformRule = (c) => {
       {
         severity: 'downtime',
         // The stack's kubernetes provider takes its credentials from this cluster (README, "What gets created").
-        reason: `${c.action === 'destroy' ? 'destroys' : 'rebuilds'} the AKS cluster: every workload stops${because(c)}; the kubernetes provider that writes the sealing key is configured from this cluster, so deploy with mzops deploy (it applies the cluster alone first) or by hand: terraform apply -target on the cluster, then cdktf deploy`,
+        reason: `${c.action === 'destroy' ? 'destroys' : 'rebuilds'} the AKS cluster: every workload stops${because(c)}; the kubernetes provider that writes the sealing key is configured from this cluster, so deploy with npm run deploy or mzops deploy, which apply the cluster alone first (cdktf deploy alone fails on the sealing key)`,
       },
     ];
   }

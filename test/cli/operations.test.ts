@@ -16,6 +16,7 @@ import {
   rolloutPlan,
   rotateSasPlan,
   sasRotationAddress,
+  stackDeployPlan,
   type Context,
 } from '../../cli/operations';
 import { CliError } from '../../cli/errors';
@@ -265,6 +266,31 @@ describe('rollout, rotate-sas and recreate', () => {
     expect(commands[2]).toMatch(/^terraform -chdir=cdktf.out\/stacks\/example apply -input=false -auto-approve -replace=/);
   });
 
+  it('npm run deploy applies the cluster first too: attended, Terraform asks before each pass; --auto-approve is passed to both', () => {
+    const commands = (flags: string[]) =>
+      stackDeployPlan(c(), flags)
+        .filter((s) => s.command)
+        .map((s) => s.command!.join(' '));
+    const cluster = /-target=azurerm_kubernetes_cluster\.Aks_Cluster_[0-9A-F]{8}$/;
+    const attended = commands([]);
+    expect(attended).toHaveLength(3);
+    expect(attended[0]).toBe('terraform -chdir=cdktf.out/stacks/example init -input=false');
+    expect(attended[1]).toMatch(/^terraform -chdir=cdktf.out\/stacks\/example apply -target=/);
+    expect(attended[1]).toMatch(cluster);
+    expect(attended[2]).toBe('npx cdktf deploy example --skip-synth');
+    // The first pass sees the variables the second gets, a file named from the repository root.
+    const unattended = commands(['--auto-approve', '--var-file', 'x.tfvars', '--var', 'a=1', '--var=b=2', '--parallelism', '2']);
+    expect(unattended[1]).toMatch(
+      new RegExp(
+        `^terraform -chdir=cdktf.out/stacks/example apply -input=false -auto-approve -var-file=${root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/x\\.tfvars -var=a=1 -var=b=2 -target=`,
+      ),
+    );
+    expect(unattended[1]).toMatch(cluster);
+    expect(unattended[2]).toBe(
+      'npx cdktf deploy example --skip-synth --auto-approve --var-file x.tfvars --var a=1 --var=b=2 --parallelism 2',
+    );
+  });
+
   it('rotate-sas finds the rotation clock in the synthesized stack, and refuses workload identity', () => {
     expect(sasRotationAddress(root, 'example')).toMatch(/^time_rotating\.PersistStorage_SasRotation_[0-9A-F]{8}$/);
     expect(() => rotateSasPlan(ctx({ env: env('identity') }), { push: false })).toThrow(
@@ -415,7 +441,7 @@ describe('a plan that stops', () => {
       expect(ran).toEqual([0, 1, 2, 3].slice(0, failing));
       expect(error?.message).toBe(`step ${failing + 1}/4 (step ${failing}) failed: cause ${failing}`);
       expect(error?.hint).toBe(
-        `fix ${failing}; then run the same command again (${failing === 0 ? 'no step had run' : `steps 1-${failing} are done`}, and each step is safe to repeat)`,
+        `fix ${failing}; then run the same command again (${['no step had run', 'step 1 is done', 'steps 1-2 are done', 'steps 1-3 are done'][failing]}, and each step is safe to repeat)`,
       );
     }
   });

@@ -179,7 +179,7 @@ describe.each(plans)('%s, with each external call failing in turn', (_name, plan
           new RegExp(`^step ${step}/${total} \\(${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\) failed: `),
         );
         expect(failed.error?.hint).toMatch(
-          /run the same command again \((no step had run|steps 1-\d+ are done), and each step is safe to repeat\)$/,
+          /run the same command again \((no step had run|step 1 is done|steps 1-\d+ are done), and each step is safe to repeat\)$/,
         );
         // Nothing ran after the failing call.
         expect(failed.events.filter((e) => e.startsWith('call '))).toEqual(calls.slice(0, i));

@@ -142,7 +142,7 @@ describe('exposure, downtime and safe, with the reason', () => {
       [
         'azurerm_kubernetes_cluster.C',
         'downtime',
-        'rebuilds the AKS cluster: every workload stops (dns_prefix forces a new resource); the kubernetes provider that writes the sealing key is configured from this cluster, so deploy with mzops deploy (it applies the cluster alone first) or by hand: terraform apply -target on the cluster, then cdktf deploy',
+        'rebuilds the AKS cluster: every workload stops (dns_prefix forces a new resource); the kubernetes provider that writes the sealing key is configured from this cluster, so deploy with npm run deploy or mzops deploy, which apply the cluster alone first (cdktf deploy alone fails on the sealing key)',
       ],
     ]);
   });
