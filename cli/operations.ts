@@ -27,7 +27,7 @@ import { passwordFile, SEAL_VARIABLES, sealEnvironment } from './seal/seal-envir
 import { listObjects, loadBalancerIp, type KubeClient } from './kube';
 import { describeResult, synthesizeAll } from './pipeline';
 import { runSync } from './runner';
-import { providerConfigurationSources, readStack } from './stack-json';
+import { providerConfigurationSources, readStack, readStackIfAny } from './stack-json';
 import { flattenTerraformOutputs, outputsFile, readStackOutputs } from './terraform-outputs';
 import { writePrivateFile } from './workspace';
 
@@ -212,9 +212,11 @@ function providerSourceSteps(
     {
       title: 'apply first what the providers are configured from (the AKS cluster and what it needs)',
       get command() {
+        // Under --dry-run the stack may not be synthesized yet.
+        const json = readStackIfAny(ctx.root, ctx.env.name);
         let targets = ['<resource a provider is configured from>'];
-        if (existsSync(join(ctx.root, stack, 'cdk.tf.json'))) {
-          targets = providerConfigurationSources(readStack(ctx.root, ctx.env.name));
+        if (json) {
+          targets = providerConfigurationSources(json);
           if (targets.length === 0)
             throw new CliError(
               `no provider of stack "${ctx.env.name}" is configured from one of its resources`,
@@ -229,17 +231,19 @@ function providerSourceSteps(
 }
 
 /**
- * `npm run deploy`: the Azure resources only, in the two passes, with the user's own `cdktf
- * deploy` flags. Without `--auto-approve` among them Terraform shows each plan and asks.
+ * The Azure resources in the two passes, with `cdktf deploy` flags (`npm run deploy` passes the
+ * user's; `mzops deploy` its own). Without `--auto-approve` among them Terraform shows each plan
+ * and asks.
  */
-export function stackDeployPlan(ctx: Context, cdktfFlags: string[]): Step[] {
+export function stackDeployPlan(ctx: Context, cdktfFlags: string[], title = `cdktf deploy ${ctx.env.name}`): Step[] {
   return [
     ...providerSourceSteps(ctx, {
       autoApprove: cdktfFlags.includes('--auto-approve'),
       variables: terraformVariableFlags(ctx.root, cdktfFlags),
     }),
     {
-      title: `cdktf deploy ${ctx.env.name}`,
+      title,
+      // The stack the first pass applied part of, not a second synthesis of it.
       command: ['npx', 'cdktf', 'deploy', ctx.env.name, '--skip-synth', ...cdktfFlags],
       env: terraformEnvironment(ctx.variables),
     },
@@ -268,23 +272,11 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
   const env = ctx.env;
   const outFile = relative(ctx.root, outputsFile(env.name, ctx.root));
   const steps: Step[] = [
-    ...providerSourceSteps(ctx),
-    {
-      title: `cdktf deploy ${env.name} (Azure resources, sensitive outputs to ${outFile})`,
-      command: [
-        'npx',
-        'cdktf',
-        'deploy',
-        env.name,
-        // The stack the first steps applied part of, not a second synthesis of it.
-        '--skip-synth',
-        '--auto-approve',
-        '--outputs-file',
-        outFile,
-        '--outputs-file-include-sensitive-outputs',
-      ],
-      env: terraformEnvironment(ctx.variables),
-    },
+    ...stackDeployPlan(
+      ctx,
+      ['--auto-approve', '--outputs-file', outFile, '--outputs-file-include-sensitive-outputs'],
+      `cdktf deploy ${env.name} (Azure resources, sensitive outputs to ${outFile})`,
+    ),
     {
       title: `restrict ${outFile} to its owner`,
       run: () => {

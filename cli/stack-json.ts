@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stackDir, workspace } from '../core/workspace';
+import { stackFile, workspace } from '../core/workspace';
 import { CliError } from './errors';
 
 /** The parts of a synthesized `cdk.tf.json` the operations read. */
@@ -9,11 +8,17 @@ export interface StackJson {
   readonly resource?: Record<string, Record<string, unknown>>;
 }
 
+/** The environment's synthesized stack, if it has been synthesized. */
+export function readStackIfAny(root: string, environment: string): StackJson | undefined {
+  const path = stackFile(workspace(root), environment);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as StackJson) : undefined;
+}
+
 /** The environment's synthesized stack; refuses when there is none yet. */
 export function readStack(root: string, environment: string): StackJson {
-  const path = join(stackDir(workspace(root), environment), 'cdk.tf.json');
-  if (!existsSync(path)) throw new CliError(`no synthesized stack for "${environment}"`, 'run npm run synth first');
-  return JSON.parse(readFileSync(path, 'utf8')) as StackJson;
+  const stack = readStackIfAny(root, environment);
+  if (!stack) throw new CliError(`no synthesized stack for "${environment}"`, 'run npm run synth first');
+  return stack;
 }
 
 /** Every string inside a JSON value. */

@@ -102,7 +102,7 @@ function manifestEntry(name: string): unknown {
     dependencies: [],
     name,
     stackMetadataPath: `${dir}/metadata.json`,
-    synthesizedStackPath: `${dir}/cdk.tf.json`,
+    synthesizedStackPath: `${dir}/${WORKSPACE.stackFile}`,
     workingDirectory: dir,
   };
 }

@@ -33,6 +33,11 @@ export function stackDir(ws: Workspace, environment: string): string {
   return join(ws.cdktfOut, WORKSPACE.stacks, environment);
 }
 
+/** The synthesized Terraform JSON of one environment. */
+export function stackFile(ws: Workspace, environment: string): string {
+  return join(stackDir(ws, environment), WORKSPACE.stackFile);
+}
+
 export function stateFile(ws: Workspace, environment: string): string {
   return join(ws.stateDir, WORKSPACE.stateFile(environment));
 }

@@ -64,6 +64,8 @@ export const WORKSPACE = {
   cdktfOut: 'cdktf.out',
   /** cdktf's own layout: `cdktf.out/stacks/<stack>/cdk.tf.json`, and where Terraform runs. */
   stacks: 'stacks',
+  /** The Terraform JSON cdktf writes into each stack folder. */
+  stackFile: 'cdk.tf.json',
   manifest: 'manifest.json',
   /** Local Terraform state, one file per environment; git-ignored, mode 700. */
   state: 'state',

@@ -15,8 +15,9 @@ import { workspace } from '../core/workspace';
 runOrExplain(async () => {
   const [name, ...flags] = process.argv.slice(2);
   if (!name) throw new Error('usage: npm run deploy -- <environment> [cdktf deploy flags]');
-  const root = workspace().root;
-  const [env] = selectEnvironments(workspace(root).environmentsDir, [name]).selected;
+  const ws = workspace();
+  const root = ws.root;
+  const [env] = selectEnvironments(ws.environmentsDir, [name]).selected;
   const log = (line: string) => void process.stdout.write(`${line}\n`);
   const ctx = { env, root, variables: userVariables(root), log };
   await runPlan(stackDeployPlan(ctx, flags), { log, cwd: root });

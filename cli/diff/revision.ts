@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { DIST, WORKSPACE } from '../../model/contract';
+import { stackFile, workspace } from '../../core/workspace';
 import { CliError } from '../errors';
 import { run, runSync, track } from '../runner';
 import type { TerraformStack } from './terraform';
@@ -163,7 +164,7 @@ export async function renderRevision(options: RenderOptions): Promise<{ renderin
   const stacks = new Map<string, TerraformStack>();
   const gitops = new Map<string, Map<string, string>>();
   for (const env of environments) {
-    const stack = join(tree, WORKSPACE.cdktfOut, WORKSPACE.stacks, env, 'cdk.tf.json');
+    const stack = stackFile(workspace(tree), env);
     if (existsSync(stack)) stacks.set(env, JSON.parse(readFileSync(stack, 'utf8')) as TerraformStack);
     gitops.set(env, readTree(join(tree, DIST.root, env)));
   }

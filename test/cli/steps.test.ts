@@ -8,7 +8,7 @@ import { RecordedKube } from '../../cli/kube';
 import { deployPlan, recreatePlan, rolloutPlan, rotateSasPlan, type Context } from '../../cli/operations';
 import { runPlan, type Step } from '../../cli/plan';
 import { synthesize } from '../../core/synthesize';
-import { workspace } from '../../core/workspace';
+import { stackFile, workspace } from '../../core/workspace';
 import { env } from '../helpers';
 import { copyEnvironmentSource, plantTerraformFiles, snapshotTree, tempRepo } from '../support/repo';
 import { makeSealingKeyPair } from '../support/sealing-key';
@@ -209,8 +209,7 @@ describe('the stand-ins', () => {
       // The cluster alone first, then the full apply of the stack that apply saw.
       const calls = outcome.events.filter((e) => e.startsWith('call ')).map((e) => e.replace(/^call /, ''));
       const cluster = Object.keys(
-        (JSON.parse(readFileSync(join(root, 'cdktf.out', 'stacks', 'example', 'cdk.tf.json'), 'utf8')) as TerraformJson).resource
-          .azurerm_kubernetes_cluster,
+        (JSON.parse(readFileSync(stackFile(workspace(root), 'example'), 'utf8')) as TerraformJson).resource.azurerm_kubernetes_cluster,
       );
       expect(calls.slice(0, 3)).toEqual([
         'terraform -chdir=cdktf.out/stacks/example init -input=false',
