@@ -76,7 +76,7 @@ export default defineEnvironment({
   },
   materialize: {
     environmentId: '7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17',
-    operatorChartVersion: 'v26.12.0',
+    operatorChartVersion: 'v26.37.0',
     swap: true,
   },
   gitops: {

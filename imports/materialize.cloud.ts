@@ -48,6 +48,8 @@ export interface MaterializeSpec {
   readonly forceRollout?: string;
   readonly forcePromote?: string;
   readonly rolloutStrategy?: MaterializeRolloutStrategy;
+  /** From the v26.37 line (orchestratord source 3de6a5f9, crd/materialize.rs): a ManuallyPromote rollout left this long is cancelled. */
+  readonly rolloutRequestTimeout?: string;
   readonly balancerdReplicas?: number;
   readonly consoleReplicas?: number;
   readonly environmentdResourceRequirements?: MaterializeResourceRequirements;
@@ -83,7 +85,7 @@ export class Materialize extends ApiObject {
   /** Every spec field the CRD knows, for validating rendered objects. */
   public static readonly SPEC_FIELDS: readonly string[] = [
     'backendSecretName', 'environmentdImageRef', 'authenticatorKind', 'enableRbac', 'environmentId', 'requestRollout',
-    'forceRollout', 'forcePromote', 'rolloutStrategy', 'balancerdReplicas', 'consoleReplicas',
+    'forceRollout', 'forcePromote', 'rolloutStrategy', 'rolloutRequestTimeout', 'balancerdReplicas', 'consoleReplicas',
     'environmentdResourceRequirements', 'balancerdResourceRequirements', 'consoleResourceRequirements',
     'environmentdScratchVolumeStorageRequirement', 'environmentdExtraArgs', 'environmentdExtraEnv',
     'balancerdExternalCertificateSpec', 'consoleExternalCertificateSpec', 'internalCertificateSpec', 'podAnnotations',

@@ -14,7 +14,7 @@ export class SynthRefusedError extends Error {
   }
 }
 
-type MaterializeSpec = Record<string, unknown> & { environmentId?: string; requestRollout?: string };
+type MaterializeSpec = Record<string, unknown> & { environmentId?: string; requestRollout?: string; forcePromote?: string };
 
 /** The Materialize CR's spec in an existing dist folder, if any. */
 export function committedMaterializeSpec(envDir: string): MaterializeSpec | undefined {
@@ -25,12 +25,6 @@ export function committedMaterializeSpec(envDir: string): MaterializeSpec | unde
     if (doc?.kind === 'Materialize') return doc.spec;
   }
   return undefined;
-}
-
-/** Spec fields that changed, requestRollout aside (a stable order for messages). */
-function changedSpecFields(previous: MaterializeSpec, next: MaterializeSpec): string[] {
-  const keys = [...new Set([...Object.keys(previous), ...Object.keys(next)])].filter((k) => k !== 'requestRollout').sort();
-  return keys.filter((k) => JSON.stringify(previous[k]) !== JSON.stringify(next[k]));
 }
 
 /** Checks a rendered tree before anything is written. */
@@ -69,18 +63,6 @@ export function checkTree(
         `Restore it, or set materialize.forceEnvironmentIdChange: true (mzops recreate does) to start fresh on purpose`,
     );
   }
-  // The operator applies a changed spec only with a new requestRollout; otherwise it reports
-  // WaitingForApproval forever (orchestratord, controller/materialize.rs) and Git and the cluster drift apart.
-  const cr = [...(rendered?.values() ?? [])].find((o) => o.kind === 'Materialize') as (KubeObject & { spec: MaterializeSpec }) | undefined;
-  if (committed && cr) {
-    const changed = changedSpecFields(committed, cr.spec);
-    if (changed.length > 0 && committed.requestRollout === cr.spec.requestRollout) {
-      fail(
-        `the Materialize spec changes (${changed.join(', ')}) but materialize.requestRollout does not, so the operator would never apply it; ` +
-          `run mzops rollout ${env.name} (it sets a new requestRollout and synthesizes), or set a new UUID in materialize.requestRollout`,
-      );
-    }
-  }
 }
 
 /**
@@ -93,7 +75,10 @@ export function renderGitops(
   context: { environmentsDir: string; previousDir: string; environmentIdChangeAccepted: boolean },
 ): GitopsRendering {
   const sealed = readSealedValues(env.name, context.environmentsDir);
-  const files = renderEnvironment(env, { sealed: sealed ?? null });
+  const committed = committedMaterializeSpec(context.previousDir);
+  // A new instance (none committed, or another environmentId) has no serving generation to wait for.
+  const firstGeneration = !committed || committed.environmentId !== env.materialize.environmentId;
+  const files = renderEnvironment(env, { sealed: sealed ?? null, previous: { firstGeneration, forcePromote: committed?.forcePromote } });
   checkTree(env, files, { previousDir: context.previousDir, environmentIdChangeAccepted: context.environmentIdChangeAccepted });
   return { files, unsealed: missingSealedKeys(sealed) };
 }

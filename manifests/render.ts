@@ -31,14 +31,20 @@ export interface RenderOptions {
   readonly sealed?: SealedValuesFile | null;
   /** Where sealed files live. @default - environments/ */
   readonly environmentsDir?: string;
+  /** What the committed folder holds of the instance (ManuallyPromote's first promotion). @default - an instance exists */
+  readonly previous?: { readonly firstGeneration: boolean; readonly forcePromote?: string };
 }
 
-export function buildCharts(env: Environment, sealed: SealedValuesFile | undefined): Record<Folder, Chart> {
+export function buildCharts(
+  env: Environment,
+  sealed: SealedValuesFile | undefined,
+  previous?: RenderOptions['previous'],
+): Record<Folder, Chart> {
   const app = new App();
   return {
     flux: new FluxChart(app, 'flux', env),
     infrastructure: new InfrastructureChart(app, 'infrastructure', env),
-    instance: new InstanceChart(app, 'instance', env, sealed),
+    instance: new InstanceChart(app, 'instance', env, sealed, previous),
   };
 }
 
@@ -59,7 +65,7 @@ function toYaml(doc: unknown): string {
 /** Renders every file of dist/<environment>/, deterministically. */
 export function renderEnvironment(env: Environment, options: RenderOptions = {}): RenderedTree {
   const sealed = options.sealed === null ? undefined : (options.sealed ?? readSealedValues(env.name, options.environmentsDir));
-  const charts = buildCharts(env, sealed);
+  const charts = buildCharts(env, sealed, options.previous);
   const tree: RenderedTree = new Map();
   const objectsByPath = new Map<string, KubeObject>();
   for (const folder of FOLDERS) {

@@ -1,5 +1,6 @@
 import type { Environment } from './environment';
-import { OPERATOR_CHART_DEFAULTS, REPLICA_SIZES } from './generated/operator-chart-defaults';
+import { REPLICA_SIZES } from './generated/operator-chart-defaults';
+import { operatorChartDefaults } from './operator-versions';
 import { VM_SIZES } from './vm-sizes';
 
 /**
@@ -9,10 +10,15 @@ import { VM_SIZES } from './vm-sizes';
  * - allocatable: AKS "Node resource reservations" (1.29 and later): kube-reserved CPU by core
  *   count; memory reserve min(20 MB x max pods + 50 MB, 25% of memory) plus the 100 Mi eviction
  *   threshold. Max pods is 30, Azure CNI's default, set explicitly on both pools.
- * - the operator's pods at v26.12 (deployment-facts.md, section 2): 2 balancerd and 2 console
+ * - the operator's pods (deployment-facts.md, sections 2 and 5): 2 balancerd and 2 console
  *   replicas; one clusterd replica per replica of the quickstart and mz_catalog_server clusters
  *   (replication factor 1, Materialize's default) and of any built-in cluster the chart gives a
- *   factor; a rollout runs a second environmentd until promotion.
+ *   factor. A rollout (WaitUntilReady, ManuallyPromote) runs the next generation beside the
+ *   current one until promotion: a second environmentd and a second clusterd per replica. The
+ *   operator itself runs the chart's replica count (1 at v26.12, 2 from v26.37), plus the one
+ *   extra pod a rolling update surges (a Deployment's default maxSurge, 25%, rounds up to one).
+ * - a pool must hold the steady state on its nodeCount and a rollout on its maxCount: the
+ *   autoscaler adds nodes for a rollout's pods, and a pool without autoscaling has nodeCount only.
  * - requests: the environment's sizings, the chart's defaults (generated from its values.yaml)
  *   and each replica size's limits (clusterd requests what its size allows).
  * - AKS's own DaemonSets and system pods: allowances below, estimated from their usual requests
@@ -91,17 +97,19 @@ function replica(name: string, size: string): PodRequest {
   return requests(name, s.cpuLimit * s.scale, s.memoryLimit);
 }
 
+/** Before and after a rollout, or during one (both generations). */
+export type Phase = 'steady' | 'rollout';
+
 /** The pods on the Materialize pool, by what the operator and the CR will start. */
-export function materializePoolPods(env: Environment): PodRequest[] {
+export function materializePoolPods(env: Environment, phase: Phase = 'steady'): PodRequest[] {
   const mz = env.materialize;
+  const chart = operatorChartDefaults(mz.operatorChartVersion);
   const envd = requests('environmentd', mz.environmentdResources.cpuRequest, mz.environmentdResources.memoryRequest);
   const bal = requests('balancerd', mz.balancerdResources.cpuRequest, mz.balancerdResources.memoryRequest);
-  const con = requests('console', OPERATOR_CHART_DEFAULTS.requests.console.cpu, OPERATOR_CHART_DEFAULTS.requests.console.memory);
-  const pods: PodRequest[] = [envd, bal, { ...bal, name: 'balancerd-2' }, con, { ...con, name: 'console-2' }];
-  if (mz.rolloutStrategy !== 'ImmediatelyPromoteCausingDowntime')
-    pods.push({ ...envd, name: 'environmentd (next generation, during a rollout)' });
-  const sizes = OPERATOR_CHART_DEFAULTS.builtinClusterSizes as Record<string, string>;
-  const factors = OPERATOR_CHART_DEFAULTS.builtinReplicationFactors as Record<string, number>;
+  const con = requests('console', chart.requests.console.cpu, chart.requests.console.memory);
+  const generation: PodRequest[] = [envd];
+  const sizes = chart.builtinClusterSizes as Record<string, string>;
+  const factors = chart.builtinReplicationFactors as Record<string, number>;
   const builtins: [cluster: string, key: string][] = [
     ['quickstart', 'default'],
     ['mz_catalog_server', 'catalogServer'],
@@ -111,14 +119,18 @@ export function materializePoolPods(env: Environment): PodRequest[] {
     ['mz_analytics', 'analytics'],
   ];
   for (const [cluster, key] of builtins) {
-    for (let i = 0; i < (factors[key] ?? 1); i++) pods.push(replica(`clusterd ${cluster} r${i + 1} (${sizes[key]})`, sizes[key]));
+    for (let i = 0; i < (factors[key] ?? 1); i++) generation.push(replica(`clusterd ${cluster} r${i + 1} (${sizes[key]})`, sizes[key]));
   }
   if (env.eventHubs.enabled) {
     for (const c of env.eventHubs.clusters) {
       if (!(c.size in REPLICA_SIZES)) continue;
-      for (let i = 0; i < c.replicationFactor; i++) pods.push(replica(`clusterd ${c.name} r${i + 1} (${c.size})`, c.size));
+      for (let i = 0; i < c.replicationFactor; i++) generation.push(replica(`clusterd ${c.name} r${i + 1} (${c.size})`, c.size));
     }
   }
+  const pods: PodRequest[] = [...generation, bal, { ...bal, name: 'balancerd-2' }, con, { ...con, name: 'console-2' }];
+  // ImmediatelyPromoteCausingDowntime tears the old generation down first: never two at once.
+  if (phase === 'rollout' && mz.rolloutStrategy !== 'ImmediatelyPromoteCausingDowntime')
+    pods.push(...generation.map((p) => ({ ...p, name: `${p.name} (next generation)` })));
   return pods;
 }
 
@@ -130,9 +142,13 @@ export function materializePoolDaemonSets(env: Environment): PodRequest[] {
 /** The swap disk-setup DaemonSet's pod requests (its init container; the pause container asks for nothing). */
 export const DISK_SETUP_REQUESTS: PodRequest = { name: 'disk-setup', cpuMillis: 50, memoryMi: 128 };
 
-export function systemPoolPods(): PodRequest[] {
-  const op = OPERATOR_CHART_DEFAULTS.requests.operator;
-  return [requests('materialize-operator', op.cpu, op.memory), { name: 'AKS and Flux system pods', ...SYSTEM_PODS_ALLOWANCE }];
+/** The system pool: the operator's replicas (and a rolling update's surge pod), AKS's and Flux's own pods. */
+export function systemPoolPods(env: Environment, phase: Phase = 'steady'): PodRequest[] {
+  const chart = operatorChartDefaults(env.materialize.operatorChartVersion);
+  const op = chart.requests.operator;
+  const replicas = chart.operatorReplicas + (phase === 'rollout' ? 1 : 0);
+  const pods = Array.from({ length: replicas }, (_, i) => requests(`materialize-operator-${i + 1}`, op.cpu, op.memory));
+  return [...pods, { name: 'AKS and Flux system pods', ...SYSTEM_PODS_ALLOWANCE }];
 }
 
 export interface Placement {
@@ -169,49 +185,95 @@ export function place(node: Resources, nodes: number, daemonSets: PodRequest[], 
   };
 }
 
-/** One line per pool that does not fit with headroom; empty when both do. */
+interface PoolCheck {
+  readonly field: 'aks.materializePool' | 'aks.systemPool';
+  readonly vmSize: string;
+  readonly nodes: number;
+  readonly daemonSets: PodRequest[];
+  readonly pods: PodRequest[];
+  readonly example: string;
+  /** What the node count is: the steady state's nodeCount, or a rollout's autoscaling maximum. */
+  readonly when: string;
+  /** Whether 10% must stay free: in the steady state, which runs for weeks; a rollout only has to be placed. */
+  readonly headroom: boolean;
+}
+
+/** One line per pool and phase that does not fit with headroom; empty when everything does. */
 export function capacityProblems(env: Environment): { field: string; rule: string; example: string }[] {
   const problems: { field: string; rule: string; example: string }[] = [];
-  const pools: [field: string, vmSize: string, nodes: number, daemonSets: PodRequest[], pods: PodRequest[], example: string][] = [
-    [
-      'aks.materializePool',
-      env.aks.materializePool.vmSize,
-      env.aks.materializePool.nodeCount,
-      materializePoolDaemonSets(env),
-      materializePoolPods(env),
-      '{ vmSize: "Standard_E4pds_v6", nodeCount: 2 }',
-    ],
-    [
-      'aks.systemPool',
-      env.aks.systemPool.vmSize,
-      env.aks.systemPool.nodeCount,
-      [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }],
-      systemPoolPods(),
-      '{ vmSize: "Standard_B2s", nodeCount: 1 }',
-    ],
+  const { materializePool: mp, systemPool: sp } = env.aks;
+  const mzDaemonSets = materializePoolDaemonSets(env);
+  const sysDaemonSets = [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }];
+  const mzExample = '{ vmSize: "Standard_E4pds_v6", nodeCount: 2, maxCount: 4 }';
+  const sysExample = '{ vmSize: "Standard_D4ds_v5", nodeCount: 2, maxCount: 3 }';
+  const checks: PoolCheck[] = [
+    {
+      field: 'aks.materializePool',
+      vmSize: mp.vmSize,
+      nodes: mp.nodeCount,
+      daemonSets: mzDaemonSets,
+      pods: materializePoolPods(env, 'steady'),
+      example: mzExample,
+      when: `${mp.nodeCount} x ${mp.vmSize}`,
+      headroom: true,
+    },
+    {
+      field: 'aks.materializePool',
+      vmSize: mp.vmSize,
+      nodes: mp.maxCount,
+      daemonSets: mzDaemonSets,
+      pods: materializePoolPods(env, 'rollout'),
+      example: mzExample,
+      when: `during a rollout (both generations until promotion), ${mp.maxCount} x ${mp.vmSize}${mp.maxCount > mp.nodeCount ? " at the autoscaler's maximum" : ' (no autoscaling: maxCount is nodeCount)'}`,
+      headroom: false,
+    },
+    {
+      field: 'aks.systemPool',
+      vmSize: sp.vmSize,
+      nodes: sp.nodeCount,
+      daemonSets: sysDaemonSets,
+      pods: systemPoolPods(env, 'steady'),
+      example: sysExample,
+      when: `${sp.nodeCount} x ${sp.vmSize}`,
+      headroom: true,
+    },
+    {
+      field: 'aks.systemPool',
+      vmSize: sp.vmSize,
+      nodes: sp.maxCount,
+      daemonSets: sysDaemonSets,
+      pods: systemPoolPods(env, 'rollout'),
+      example: sysExample,
+      when: `during an operator upgrade (one surge pod), ${sp.maxCount} x ${sp.vmSize}`,
+      headroom: false,
+    },
   ];
-  for (const [field, vmSize, nodes, daemonSets, pods, example] of pools) {
-    const node = allocatable(vmSize);
-    if (!node || !Number.isInteger(nodes) || nodes < 1) continue;
+  const reported = new Set<string>();
+  for (const c of checks) {
+    const node = allocatable(c.vmSize);
+    if (!node || !Number.isInteger(c.nodes) || c.nodes < 1 || reported.has(c.field)) continue;
     // A request that is not a quantity is reported on its own field; placing NaN would only add a confusing second line.
-    if ([...daemonSets, ...pods].some((x) => !Number.isFinite(x.cpuMillis) || !Number.isFinite(x.memoryMi))) continue;
-    const p = place(node, nodes, daemonSets, pods);
-    const need = pods.reduce((a, x) => ({ cpuMillis: a.cpuMillis + x.cpuMillis, memoryMi: a.memoryMi + x.memoryMi }), {
+    if ([...c.daemonSets, ...c.pods].some((x) => !Number.isFinite(x.cpuMillis) || !Number.isFinite(x.memoryMi))) continue;
+    const p = place(node, c.nodes, c.daemonSets, c.pods);
+    const need = c.pods.reduce((a, x) => ({ cpuMillis: a.cpuMillis + x.cpuMillis, memoryMi: a.memoryMi + x.memoryMi }), {
       cpuMillis: 0,
       memoryMi: 0,
     });
-    const have = `${nodes} x ${vmSize} (${Math.round(p.perNode.cpuMillis)}m CPU and ${Math.round(p.perNode.memoryMi)}Mi free per node after AKS's reservations and DaemonSets)`;
+    const have = `${c.when} (${Math.round(p.perNode.cpuMillis)}m CPU and ${Math.round(p.perNode.memoryMi)}Mi free per node after AKS's reservations and DaemonSets)`;
+    // One line per pool: the steady state first, since a pool that fails it fails the rollout too.
     if (p.unplaced.length > 0) {
+      reported.add(c.field);
       problems.push({
-        field,
+        field: c.field,
         rule: `must hold its pods: ${have} cannot place ${p.unplaced.map((u) => u.name).join(', ')} (all pods request ${need.cpuMillis}m CPU, ${Math.round(need.memoryMi)}Mi)`,
-        example,
+        example: c.example,
       });
-    } else if (p.freeCpu < HEADROOM || p.freeMemory < HEADROOM) {
+    } else if (c.headroom && (p.freeCpu < HEADROOM || p.freeMemory < HEADROOM)) {
+      reported.add(c.field);
       problems.push({
-        field,
+        field: c.field,
         rule: `must keep ${HEADROOM * 100}% headroom: ${have} would have ${Math.round(p.freeCpu * 100)}% CPU and ${Math.round(p.freeMemory * 100)}% memory left`,
-        example,
+        example: c.example,
       });
     }
   }

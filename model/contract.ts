@@ -111,6 +111,14 @@ export const AZURE_LB_ANNOTATIONS = {
 /** Server parameters the stack pins on the metadata PostgreSQL server. */
 export const POSTGRES_PARAMETERS = { maxConnections: 'max_connections', requireSecureTransport: 'require_secure_transport' } as const;
 
+/**
+ * On the Materialize resource: the rollout epoch (`materialize.requestRollout`, what `mzops rollout`
+ * writes) that its derived requestRollout and forceRollout came from. orchestratord copies no
+ * annotation of the resource onto what it generates (crd.rs, managed_resource_meta), so this
+ * changes nothing it hashes; reviewers and `mzops status` read it.
+ */
+export const ROLLOUT_EPOCH_ANNOTATION = `${MANAGED_BY}/rollout-epoch`;
+
 /** Kubernetes condition types the CLI waits on and reports. */
 export const CONDITIONS = { ready: 'Ready', upToDate: 'UpToDate', synced: 'Synced' } as const;
 

@@ -12,6 +12,8 @@ import { AZURE_REGIONS } from './azure-regions';
 import { cidrHost, formatIp, parseCidr } from './cidr';
 import { WIDEST_CLIENT_PREFIX } from './contract';
 import { REPLICA_SIZES } from './generated/operator-chart-defaults';
+import { DEFAULT_CERT_MANAGER_VERSION } from './cert-manager-versions';
+import { DEFAULT_OPERATOR_VERSION } from './operator-versions';
 import { nearestKey } from './nearest';
 import { s, type Infer, type Resolved } from './shape';
 
@@ -36,29 +38,6 @@ const STORAGE_ACCOUNT = /^[a-z0-9]{3,24}$/;
 const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
 const REGION_SYNTAX = /^[a-z]+[a-z0-9]*$/;
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
-
-/**
- * Operator charts from this version on render a cert-manager Certificate for the
- * operator's webhook by default, so cert-manager must be installed first. The exact
- * first version was not determined upstream; v26.30 introduced the v1 CRD webhook.
- */
-export const OPERATOR_NEEDS_CERT_MANAGER_FROM = 'v26.30.0';
-
-function semverTuple(version: string): number[] {
-  return version
-    .replace(/^v/, '')
-    .split(/[.-]/)
-    .slice(0, 3)
-    .map((p) => Number(p));
-}
-
-export function compareVersions(a: string, b: string): number {
-  const [x, y] = [semverTuple(a), semverTuple(b)];
-  for (let i = 0; i < 3; i++) {
-    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
-  }
-  return 0;
-}
 
 /**
  * A DNS prefix the provider accepts (`^[a-zA-Z\d][-a-zA-Z\d]{0,52}[a-zA-Z\d]$`,
@@ -550,29 +529,66 @@ export const ENVIRONMENT_SCHEMA = s.object({
       .pattern(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'must be 2-32 lowercase letters, digits or hyphens (a Kubernetes name)')
       .default('materialize')
       .example('"materialize"'),
-    /** Exact chart version, no ranges. @default 'v26.12.0' */
+    /**
+     * Exact chart version, no ranges: one this project renders and checks (model/operator-versions.ts:
+     * v26.12.0, v26.37.0), or any other with `allowUnverifiedVersion`. Change it with
+     * `mzops upgrade <env> --to <version>`. @default 'v26.37.0'
+     */
     operatorChartVersion: s
       .string()
       .pattern(EXACT_V_SEMVER, 'must be an exact chart version vX.Y.Z, no ranges')
-      .default('v26.12.0')
-      .example('"v26.12.0"'),
+      .default(DEFAULT_OPERATOR_VERSION)
+      .example(`"${DEFAULT_OPERATOR_VERSION}"`),
+    /**
+     * Run an operator chart version this project has not rendered and checked (its values,
+     * policies and capacity are those written for the newest verified version below it). Synth
+     * warns on every run while it is on. Needed for environmentd v26.39.0 and later, which
+     * workload identity needs. @default false
+     */
+    allowUnverifiedVersion: s.boolean().default(false),
     /** environmentd image tag; must be on the operator's version line. @default - the operator chart version */
     environmentdVersion: s
       .string()
       .pattern(EXACT_V_SEMVER, 'must be an exact image tag vX.Y.Z')
       .default(({ parent }) => parent.operatorChartVersion)
-      .example('"v26.12.0"'),
+      .example(`"${DEFAULT_OPERATOR_VERSION}"`),
     /**
-     * A new UUID rolls environmentd out. Leave it to `mzops rollout`, which keeps it in
-     * `environments/<name>.mzops.json` (that file wins over this one). @default '00000000-0000-0000-0000-000000000001'
+     * The rollout epoch: a new UUID forces environmentd onto a new generation even when nothing
+     * else changed. Leave it to `mzops rollout`, which keeps it in `environments/<name>.mzops.json`
+     * (that file wins over this one). Changes to what shapes environmentd (its spec, the operator's
+     * version and values, the backend secret) roll out by themselves: the CR's requestRollout and
+     * forceRollout are derived from this and from them. @default '00000000-0000-0000-0000-000000000001'
      */
     requestRollout: s
       .string()
       .pattern(UUID, 'must be a lowercase UUID')
       .default('00000000-0000-0000-0000-000000000001')
       .example('"00000000-0000-0000-0000-000000000001"'),
-    /** @default 'WaitUntilReady' */
+    /**
+     * `ManuallyPromote`: a rollout stops at ReadyToPromote until `mzops promote <env>`; the
+     * operator cancels it after `rolloutRequestTimeout`. The first generation is always promoted.
+     * @default 'WaitUntilReady'
+     */
     rolloutStrategy: s.enum(['WaitUntilReady', 'ManuallyPromote', 'ImmediatelyPromoteCausingDowntime']).default('WaitUntilReady'),
+    /**
+     * ManuallyPromote only: how long a rollout may wait for promotion before the operator cancels
+     * it and keeps the old generation (an unpromoted generation holds back compaction). A
+     * humantime duration. @default '24h' (the operator's own default)
+     */
+    rolloutRequestTimeout: s
+      .string()
+      .pattern(/^\d+(ms|s|m|h|d)( \d+(ms|s|m|h|d))*$/, 'must be a duration such as "24h", "90m" or "1h 30m"')
+      .default('24h')
+      .example('"24h"'),
+    /**
+     * Promotes the rollout whose requestRollout it equals (the operator's forcePromote). Written by
+     * `mzops promote` into `environments/<name>.mzops.json`; not for the environment file.
+     */
+    forcePromote: s
+      .string()
+      .pattern(UUID, 'must be a lowercase UUID (mzops promote writes it)')
+      .example('"cbe79de0-2b4b-5995-8870-3b1e059d542c" (mzops promote <env> writes it)')
+      .optional(),
     /** Swap on the pool's local NVMe (disk-setup DaemonSet + node label). @default true */
     swap: s.boolean().default(true),
     /**
@@ -581,10 +597,11 @@ export const ENVIRONMENT_SCHEMA = s.object({
      * balancer in clear. @default true
      */
     tls: s.boolean().default(true),
-    /** cert-manager is installed when TLS is on or the operator chart needs it. */
-    certManager: s.computed(
-      ({ parent }) => parent.tls || compareVersions(parent.operatorChartVersion, OPERATOR_NEEDS_CERT_MANAGER_FROM) >= 0,
-    ),
+    /**
+     * cert-manager is installed when TLS is on. The operator charts need it only for the v1 CRD's
+     * conversion webhook (`operator.args.installV1CRD`), which this project leaves off.
+     */
+    certManager: s.computed(({ parent }) => parent.tls),
     /** @default { cpuRequest: '1', memoryRequest: '4095Mi', memoryLimit: '4Gi' } */
     environmentdResources: sizing({ cpuRequest: '1', memoryRequest: '4095Mi', memoryLimit: '4Gi' }),
     /** @default { cpuRequest: '500m', memoryRequest: '256Mi', memoryLimit: '256Mi' } */
@@ -601,12 +618,12 @@ export const ENVIRONMENT_SCHEMA = s.object({
         .pattern(EXACT_SEMVER, 'must be an exact chart version X.Y.Z, no ranges')
         .default('2.18.5')
         .example('"2.18.5"'),
-      /** @default 'v1.17.1' */
+      /** On a supported release line (model/cert-manager-versions.ts, checked at synth). @default 'v1.21.1' */
       certManager: s
         .string()
         .pattern(EXACT_V_SEMVER, 'must be an exact chart version vX.Y.Z, no ranges')
-        .default('v1.17.1')
-        .example('"v1.17.1"'),
+        .default(DEFAULT_CERT_MANAGER_VERSION)
+        .example(`"${DEFAULT_CERT_MANAGER_VERSION}"`),
       /** @default 'v0.4.1' */
       diskSetupImage: s.string().pattern(EXACT_V_SEMVER, 'must be an exact image tag vX.Y.Z').default('v0.4.1').example('"v0.4.1"'),
     })

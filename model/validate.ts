@@ -3,7 +3,9 @@ import { capacityProblems } from './capacity';
 import { VM_SIZES } from './vm-sizes';
 import { FLUX } from './contract';
 import { contains, containsIp, overlaps, parseCidr, parseIp, type Cidr } from './cidr';
-import { compareVersions, EXACT_V_SEMVER, VM_SIZE, type Environment } from './environment';
+import { EXACT_V_SEMVER, VM_SIZE, type Environment } from './environment';
+import { certManagerStatus, DEFAULT_CERT_MANAGER_VERSION } from './cert-manager-versions';
+import { compareVersions, DEFAULT_OPERATOR_VERSION, isVerifiedOperatorVersion, VERIFIED_OPERATOR_VERSIONS } from './operator-versions';
 import { fieldRuleProblems } from './problems';
 
 /** The first environmentd that refreshes a rotated workload identity token for Blob Storage. */
@@ -357,6 +359,36 @@ const checks: Check[] = [
     }
   },
   (env, fail) => {
+    const { operatorChartVersion: op, allowUnverifiedVersion } = env.materialize;
+    if (EXACT_V_SEMVER.test(op) && !isVerifiedOperatorVersion(op) && !allowUnverifiedVersion) {
+      fail(
+        'materialize.operatorChartVersion',
+        op,
+        `is not a version this project renders and checks (${VERIFIED_OPERATOR_VERSIONS.join(', ')}); to run it anyway, set materialize.allowUnverifiedVersion: true`,
+        `"${DEFAULT_OPERATOR_VERSION}"`,
+      );
+    }
+  },
+  (env, fail, { now }) => {
+    if (!env.materialize.certManager) return;
+    const version = env.charts.certManager;
+    const status = certManagerStatus(version, now);
+    if (status.kind === 'endOfLife')
+      fail(
+        'charts.certManager',
+        version,
+        `is on a cert-manager line out of support since ${status.endOfLife} (supported now: ${status.supported.join(', ')}; model/cert-manager-versions.ts)`,
+        `"${DEFAULT_CERT_MANAGER_VERSION}"`,
+      );
+    if (status.kind === 'unknown' && EXACT_V_SEMVER.test(version))
+      fail(
+        'charts.certManager',
+        version,
+        `is not on a released cert-manager line of model/cert-manager-versions.ts (known: ${status.known.join(', ')}); add its line with its release date`,
+        `"${DEFAULT_CERT_MANAGER_VERSION}"`,
+      );
+  },
+  (env, fail) => {
     // Workload identity refreshes its projected token only from v26.39.0 (Materialize #38178):
     // before it, Blob access stops at the first token rotation.
     if (
@@ -459,11 +491,27 @@ export function findProblems(env: Environment, context: ValidationContext = { no
 
 /** Things to say without refusing: a Kubernetes minor close to its end of life. */
 export function environmentWarnings(env: Environment, context: ValidationContext = { now: new Date() }): string[] {
+  const warnings: string[] = [];
   const status = aksVersionStatus(env.aks.kubernetesVersion, context.now);
-  if (status.kind !== 'ending') return [];
-  return [
-    `warning: environment "${env.name}": aks.kubernetesVersion ${env.aks.kubernetesVersion} reaches AKS end of life on ${status.endOfLife.toISOString().slice(0, 10)}, in ${status.days} days; upgrade to a newer minor (${DEFAULT_AKS_MINOR} or later) before then`,
-  ];
+  if (status.kind === 'ending')
+    warnings.push(
+      `warning: environment "${env.name}": aks.kubernetesVersion ${env.aks.kubernetesVersion} reaches AKS end of life on ${status.endOfLife.toISOString().slice(0, 10)}, in ${status.days} days; upgrade to a newer minor (${DEFAULT_AKS_MINOR} or later) before then`,
+    );
+  const { operatorChartVersion: op, allowUnverifiedVersion } = env.materialize;
+  if (allowUnverifiedVersion && !isVerifiedOperatorVersion(op))
+    warnings.push(
+      `warning: environment "${env.name}": materialize.operatorChartVersion ${op} was not rendered or checked here (verified: ${VERIFIED_OPERATOR_VERSIONS.join(', ')}); its values, network policies and capacity are those written for ${VERIFIED_OPERATOR_VERSIONS.filter((v) => compareVersions(v, op) <= 0).pop() ?? VERIFIED_OPERATOR_VERSIONS[0]}: read its chart's changes before deploying`,
+    );
+  else if (allowUnverifiedVersion)
+    warnings.push(`warning: environment "${env.name}": materialize.allowUnverifiedVersion is on, but ${op} is verified: remove the line`);
+  if (env.materialize.certManager) {
+    const cm = certManagerStatus(env.charts.certManager, context.now);
+    if (cm.kind === 'superseded')
+      warnings.push(
+        `warning: environment "${env.name}": charts.certManager ${env.charts.certManager} is supported only until cert-manager ${cm.endsWith} is released (${cm.newest} is out); upgrade to ${DEFAULT_CERT_MANAGER_VERSION}`,
+      );
+  }
+  return warnings;
 }
 
 export function validateEnvironment(env: Environment, context: ValidationContext = { now: new Date() }): Environment {

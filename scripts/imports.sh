@@ -15,5 +15,9 @@ for spec in \
   npx cdk8s import "$spec" --language typescript --output imports --no-save >/dev/null 2>&1
   test -s "imports/${spec%%:=*}-"*.ts || { echo "import failed: $spec" >&2; exit 1; }
 done
-node --require ./core/register.js scripts/gen-operator-defaults.ts "$(realpath .reference/charts/materialize-operator-v26.12.0)" v26.12.0
+# Every operator chart version the project renders and checks, oldest first (model/operator-versions.ts reads the result).
+charts=$(realpath .reference/charts)
+node --require ./core/register.js scripts/gen-operator-defaults.ts \
+  "$charts/materialize-operator-v26.12.0" v26.12.0 \
+  "$charts/materialize-operator-v26.37.0" v26.37.0
 echo "imports/ and model/generated/ regenerated"

@@ -7,6 +7,27 @@ import { CONDITIONS, DIST, FLUX, NAMESPACES } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 
 /**
+ * When the instance layer counts the Materialize resource as healthy, from the UpToDate condition
+ * orchestratord writes (controller/materialize.rs): True/Applied once a generation is live;
+ * Unknown/Applying during a rollout; Unknown/ReadyToPromote when a ManuallyPromote rollout has
+ * caught up and waits for `mzops promote` (by design, so healthy for such an instance: the old
+ * generation keeps serving); False/FailedDeploy when a rollout failed; False/WaitingForApproval when
+ * a change waits for a requestRollout (which synth always derives, so this means a change made
+ * outside Git); False/RolloutTimeout when an unpromoted rollout was cancelled. Only a condition
+ * observed for the current generation counts.
+ */
+export function materializeHealth(manuallyPromoted: boolean): { apiVersion: string; kind: string; current: string; failed: string } {
+  const mine = `c.type == '${CONDITIONS.upToDate}' && c.observedGeneration == metadata.generation`;
+  const waiting = manuallyPromoted ? ` || (c.status == 'Unknown' && c.reason == 'ReadyToPromote')` : '';
+  return {
+    apiVersion: Materialize.GVK.apiVersion,
+    kind: Materialize.GVK.kind,
+    current: `has(status.conditions) && status.conditions.exists(c, ${mine} && (c.status == 'True'${waiting}))`,
+    failed: `has(status.conditions) && status.conditions.exists(c, ${mine} && c.status == 'False' && (c.reason == 'FailedDeploy' || c.reason == 'WaitingForApproval' || c.reason == 'RolloutTimeout'))`,
+  };
+}
+
+/**
  * The flux layer: what the AKS flux configuration applies. It chains the infrastructure layer,
  * then the instance, each applied and health-checked before the next.
  */
@@ -37,17 +58,7 @@ export class FluxChart extends Chart {
         dependsOn: [{ name: infrastructure }],
         // kstatus knows neither kind: say what "ready" means for them.
         healthCheckExprs: [
-          {
-            apiVersion: Materialize.GVK.apiVersion,
-            kind: Materialize.GVK.kind,
-            // The operator's UpToDate condition (orchestratord, controller/materialize.rs): True/Applied
-            // once a generation is live; Unknown/Applying during a rollout; False/FailedDeploy when a
-            // rollout failed; False/WaitingForApproval when the spec changed without a new
-            // requestRollout, which it never applies by itself. Only a condition observed for the
-            // current generation counts.
-            current: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.upToDate}' && c.status == 'True' && c.observedGeneration == metadata.generation)`,
-            failed: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.upToDate}' && c.status == 'False' && c.observedGeneration == metadata.generation && (c.reason == 'FailedDeploy' || c.reason == 'WaitingForApproval'))`,
-          },
+          materializeHealth(env.materialize.rolloutStrategy === 'ManuallyPromote'),
           {
             apiVersion: SealedSecret.GVK.apiVersion,
             kind: SealedSecret.GVK.kind,

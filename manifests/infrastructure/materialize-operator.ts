@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { CHARTS, MATERIALIZE_POOL, SYSTEM_POOL } from '../../model/contract';
 import type { Environment } from '../../model/environment';
+import { operatorChartDefaults } from '../../model/operator-versions';
 import { resourceRequirements } from '../resource-requirements';
 import type { HelmSource } from './helm-source';
 import type { OperatorValues, PlacementValues, Toleration } from './operator-values';
@@ -29,6 +30,10 @@ export function operatorValues(env: Environment): OperatorValues {
     operator: {
       ...systemPlacement(),
       image: { tag: mz.operatorChartVersion },
+      // Pinned off where the chart knows it, so that a changed chart default cannot turn on a webhook
+      // that the API server must reach on 8001 and that needs cert-manager first: the project serves
+      // the Materialize resource as v1alpha1 on every version (README, "Which Materialize API").
+      ...(operatorChartDefaults(mz.operatorChartVersion).knowsInstallV1Crd ? { args: { installV1CRD: false } } : {}),
       cloudProvider: { type: 'azure', region: env.location },
       // With swap on, the chart makes every clusterd pod require materialize.cloud/swap=true.
       clusters: { swap_enabled: mz.swap },

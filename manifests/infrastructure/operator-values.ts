@@ -1,5 +1,5 @@
 /**
- * Typed values for the materialize-operator chart (keys from its values.yaml, v26.12.0).
+ * Typed values for the materialize-operator chart (keys from its values.yaml, v26.12.0 and v26.37.0).
  * The chart ships no values schema, so a misspelt key would be ignored silently; these types
  * make the compiler refuse it instead. Only keys this project sets are typed.
  */
@@ -26,7 +26,8 @@ export interface OperatorValues {
     image?: { tag: string };
     cloudProvider: { type: 'azure'; region: string };
     clusters: { swap_enabled: boolean };
-    args?: { enableLicenseKeyChecks?: boolean };
+    /** v26.37 on: the v1 CRD and its conversion webhook (port 8001, cert-manager); this project stays on v1alpha1. */
+    args?: { enableLicenseKeyChecks?: boolean; installV1CRD?: boolean };
   };
   environmentd: PlacementValues & { defaultResources?: ResourceValues };
   clusterd: PlacementValues;

@@ -15,7 +15,13 @@ import { ClientNetworkPolicies, InstanceEgress } from './network-policies';
 export class InstanceChart extends Chart {
   readonly instance: MaterializeInstance;
 
-  constructor(scope: Construct, id: string, env: Environment, sealed?: SealedValuesFile) {
+  constructor(
+    scope: Construct,
+    id: string,
+    env: Environment,
+    sealed?: SealedValuesFile,
+    previous?: { firstGeneration: boolean; forcePromote?: string },
+  ) {
     super(scope, id, { disableResourceNameHashes: true });
     const namespace = NAMESPACES.instance;
     const secret = new BackendSecret(this, 'BackendSecret', { namespace, environment: env.name, sealed });
@@ -30,6 +36,8 @@ export class InstanceChart extends Chart {
       persistIdentityClientId: sealed?.persistIdentityClientId,
       clusterIssuerName: ca?.issuerName,
       endpoints,
+      sealed,
+      previous,
     });
     new AccessServices(this, 'Access', {
       instanceName: this.instance.name,

@@ -227,7 +227,7 @@ describe('rollout, rotate-sas and recreate', () => {
     await steps[0].run!();
     const source = readFileSync(file, 'utf8');
     const uuid = readMzopsState('example', join(root, 'environments'))!.materialize.requestRollout!;
-    expect(materializeYaml()).toContain(`requestRollout: ${uuid}`);
+    expect(materializeYaml()).toContain(`materialize-azure-gitops/rollout-epoch: ${uuid}`);
     // The TypeScript a person wrote is never edited.
     expect(readFileSync(file, 'utf8')).toBe(source);
     expect(terraformFiles()).toEqual(kept);

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { planSql } from '../../cli/sql/plan';
-import { loadAllEnvironments } from '../../core/environments';
 import { renderGitops } from '../../manifests/gitops';
 import { RENDERED_OBJECTS, type KubeObject } from '../../manifests/render';
 import {
@@ -17,7 +16,7 @@ import {
 } from '../../model/capacity';
 import { CHARTS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
-import { env, REPO_ROOT } from '../helpers';
+import { environmentsAtEveryVerifiedVersion, REPO_ROOT } from '../helpers';
 import { helmTemplate } from '../support/helm';
 import { operatorFlags } from '../support/operator-runtime';
 
@@ -27,7 +26,7 @@ import { operatorFlags } from '../support/operator-runtime';
  * then placed on the pools' allocatable resources. The model's own pod list (which synth
  * validation uses) must be the same pods.
  */
-const ENVIRONMENTS: Environment[] = [...loadAllEnvironments(join(REPO_ROOT, 'environments')), env('staging'), env('prod')];
+const ENVIRONMENTS = environmentsAtEveryVerifiedVersion();
 
 type Requests = { requests?: { cpu?: string; memory?: string } };
 const pod = (name: string, r: Requests | undefined): PodRequest => ({
@@ -60,12 +59,14 @@ function renderedPods(e: Environment) {
   });
   const cr = objects.find((o) => o.kind === 'Materialize')!.spec;
 
-  const mz: PodRequest[] = [
-    pod('environmentd', cr.environmentdResourceRequirements),
-    pod('environmentd next', cr.environmentdResourceRequirements),
-  ];
+  // One generation: environmentd and a clusterd per replica of every cluster; a rollout runs two.
+  const mz: PodRequest[] = [pod('environmentd', cr.environmentdResourceRequirements)];
+  const shared: PodRequest[] = [];
   for (const i of [1, 2])
-    mz.push(pod(`balancerd ${i}`, cr.balancerdResourceRequirements), pod(`console ${i}`, JSON.parse(flag('--console-default-resources')!)));
+    shared.push(
+      pod(`balancerd ${i}`, cr.balancerdResourceRequirements),
+      pod(`console ${i}`, JSON.parse(flag('--console-default-resources')!)),
+    );
   const builtins: [string, string, string | undefined][] = [
     ['quickstart', '--bootstrap-default-cluster-replica-size', undefined],
     [
@@ -110,43 +111,50 @@ function renderedPods(e: Environment) {
         };
       })()
     : undefined;
-  return { mz, diskSetup, operator: pod('operator', deployment.spec.template.spec.containers[0].resources) };
+  const steady = [...mz, ...shared];
+  const rollout = cr.rolloutStrategy === 'ImmediatelyPromoteCausingDowntime' ? steady : [...steady, ...mz];
+  const operator = pod('operator', deployment.spec.template.spec.containers[0].resources);
+  // The chart's replica count; a rolling update surges one more (maxSurge 25%, rounded up).
+  const operators = Array.from({ length: deployment.spec.replicas as number }, () => operator);
+  return { steady, rollout, diskSetup, operators, operatorsUpgrading: [...operators, operator] };
 }
 
 const shape = (pods: PodRequest[]) => pods.map((p) => `${p.cpuMillis}m/${Math.round(p.memoryMi)}Mi`).sort();
 
-describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('capacity of %s, from what will run', (_name, e) => {
+describe.each(ENVIRONMENTS)('capacity of %s, from what will run', (_name, e) => {
   const real = renderedPods(e);
 
-  it('the model counts the same pods with the same requests as the rendered chart, CR, DaemonSet and SQL', () => {
-    expect(shape(materializePoolPods(e))).toEqual(shape(real.mz));
+  it('the model counts the same pods with the same requests as the rendered chart, CR, DaemonSet and SQL, before and during a rollout', () => {
+    expect(shape(materializePoolPods(e, 'steady'))).toEqual(shape(real.steady));
+    expect(shape(materializePoolPods(e, 'rollout'))).toEqual(shape(real.rollout));
     expect(shape(materializePoolDaemonSets(e).filter((d) => d.name === 'disk-setup'))).toEqual(
       real.diskSetup ? shape([real.diskSetup]) : [],
     );
-    expect(shape(systemPoolPods().filter((p) => p.name === 'materialize-operator'))).toEqual(shape([real.operator]));
+    const operators = (phase: 'steady' | 'rollout') => systemPoolPods(e, phase).filter((p) => p.name.startsWith('materialize-operator'));
+    expect(shape(operators('steady'))).toEqual(shape(real.operators));
+    expect(shape(operators('rollout'))).toEqual(shape(real.operatorsUpgrading));
   });
 
-  it("the Materialize pool holds every pod, a rollout's second environmentd included, with headroom", () => {
+  const mzDaemonSets = [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }, ...(real.diskSetup ? [real.diskSetup] : [])];
+
+  it('the Materialize pool holds every pod on its nodeCount, with headroom', () => {
     const pool = e.aks.materializePool;
-    const p = place(
-      allocatable(pool.vmSize)!,
-      pool.nodeCount,
-      [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }, ...(real.diskSetup ? [real.diskSetup] : [])],
-      real.mz,
-    );
+    const p = place(allocatable(pool.vmSize)!, pool.nodeCount, mzDaemonSets, real.steady);
     expect(p.unplaced).toEqual([]);
     expect(Math.min(p.freeCpu, p.freeMemory)).toBeGreaterThanOrEqual(HEADROOM);
   });
 
-  it("the system pool holds the operator and the cluster's own pods", () => {
+  it("the Materialize pool holds both generations of a rollout on its autoscaler's maximum", () => {
+    const pool = e.aks.materializePool;
+    expect(place(allocatable(pool.vmSize)!, pool.maxCount, mzDaemonSets, real.rollout).unplaced).toEqual([]);
+  });
+
+  it("the system pool holds the operator (and an upgrade's surge pod) and the cluster's own pods", () => {
     const pool = e.aks.systemPool;
-    const p = place(
-      allocatable(pool.vmSize)!,
-      pool.nodeCount,
-      [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }],
-      [real.operator, ...systemPoolPods().filter((x) => x.name !== 'materialize-operator')],
-    );
-    expect(p.unplaced).toEqual([]);
+    const others = systemPoolPods(e).filter((x) => !x.name.startsWith('materialize-operator'));
+    const ds = [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }];
+    expect(place(allocatable(pool.vmSize)!, pool.nodeCount, ds, [...real.operators, ...others]).unplaced).toEqual([]);
+    expect(place(allocatable(pool.vmSize)!, pool.maxCount, ds, [...real.operatorsUpgrading, ...others]).unplaced).toEqual([]);
   });
 });
 

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
-import { loadAllEnvironments } from '../../core/environments';
 import { renderGitops } from '../../manifests/gitops';
 import { RENDERED_OBJECTS, type KubeObject } from '../../manifests/render';
+import type { MaterializeSpec } from '../../imports/materialize.cloud';
+import type { OperatorValues } from '../../manifests/infrastructure/operator-values';
+import { rolloutIds } from '../../manifests/instance/rollout';
 import { cidrHost, parseCidr, type Cidr } from '../../model/cidr';
 import { CHARTS, CLUSTER_DNS, MATERIALIZE_POOL, NAMESPACES, SYSTEM_POOL } from '../../model/contract';
 import type { Environment } from '../../model/environment';
-import { env, REPO_ROOT } from '../helpers';
+import { environmentsAtEveryVerifiedVersion, REPO_ROOT } from '../helpers';
 import { helmTemplate, leaves, mutateLeaf, type RenderedObject } from '../support/helm';
 import { evaluate, type ClusterModel, type Endpoint, type External, type NetworkPolicy, type Pod } from '../support/netpol';
 import { instancePods, operatorRuntimePolicies } from '../support/operator-runtime';
@@ -15,7 +17,7 @@ import { instancePods, operatorRuntimePolicies } from '../support/operator-runti
  * versions, with our HelmReleases' exact values) and the operator's run-time behaviour: every
  * environment of the repository and of the fixtures.
  */
-const ENVIRONMENTS: Environment[] = [...loadAllEnvironments(join(REPO_ROOT, 'environments')), env('staging'), env('prod')];
+const ENVIRONMENTS = environmentsAtEveryVerifiedVersion();
 
 function gitops(e: Environment): KubeObject[] {
   const tree = renderGitops(e, {
@@ -45,7 +47,7 @@ const deploymentOf = (rendered: RenderedObject[]) => rendered.find((o) => o.kind
 /** Values paths already shown to be read by the chart, in an earlier environment of this file. */
 const CHECKED_PATHS = new Set<string>();
 
-describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the operator chart, rendered for %s', (_name, e) => {
+describe.each(ENVIRONMENTS)('the operator chart, rendered for %s', (_name, e) => {
   const objects = gitops(e);
   const { hr, rendered } = renderOperator(objects);
   const deployment = deploymentOf(rendered);
@@ -85,33 +87,66 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the operator chart
     expect(sizes['25cc'].selectors?.[MATERIALIZE_POOL.swapLabel.key] === MATERIALIZE_POOL.swapLabel.value).toBe(e.materialize.swap);
   });
 
+  it('serves the Materialize resource as v1alpha1 only: no conversion webhook, so no port for the API server to reach', () => {
+    expect(args).not.toContain('--install-v1-crd');
+    expect(rendered.filter((o) => o.kind === 'Service')).toEqual([]);
+    expect((pod.containers[0].ports ?? []).map((p: { containerPort: number }) => p.containerPort)).not.toContain(8001);
+    expect(rendered.filter((o) => o.apiVersion.startsWith('cert-manager.io'))).toEqual([]);
+  });
+
+  it('keeps an operator running through a node drain when the chart runs more than one', () => {
+    const replicas = deployment.spec.replicas as number;
+    const pdb = rendered.find((o) => o.kind === 'PodDisruptionBudget');
+    if (replicas > 1) {
+      expect(pdb?.spec.maxUnavailable).toBeLessThan(replicas);
+      expect(pdb?.spec.selector.matchLabels).toEqual(CHARTS.operator.podLabels);
+    } else expect(pdb).toBeUndefined();
+  });
+
   it('selects the operator pod with the labels the contract names', () => {
     expect(deployment.spec.template.metadata.labels).toEqual(CHARTS.operator.podLabels);
   });
 
-  it('reads every value we set: changing any one leaf changes what the chart renders', () => {
+  it('reads every value we set, and rolls environmentd out on each one that reaches its generation', () => {
     const baseline = JSON.stringify(rendered);
+    const cr = objects.find((o) => o.kind === 'Materialize') as KubeObject & { spec: MaterializeSpec };
+    const { requestRollout, forceRollout, forcePromote, ...shape } = cr.spec;
+    expect(rolloutIds(e, shape, hr.values as unknown as OperatorValues, undefined)).toEqual({ requestRollout, forceRollout });
+    void forcePromote;
+    // "--flag value" and "--flag=value" alike, so that a changed value names its flag.
+    const normalized = (list: string[]) =>
+      list.flatMap((a, i) =>
+        !a.startsWith('--') ? [] : !a.includes('=') && list[i + 1] && !list[i + 1].startsWith('--') ? [`${a}=${list[i + 1]}`] : [a],
+      );
+    const baseArgs = new Set(normalized(args));
     // Each path once across the environments (one helm render per mutated leaf).
-    const fresh = leaves(hr.values).filter(({ path }) => !CHECKED_PATHS.has(path.join('.')));
-    for (const { path } of fresh) CHECKED_PATHS.add(path.join('.'));
-    const unread = fresh
-      .filter(
-        ({ path }) =>
-          JSON.stringify(
-            helmTemplate(
-              `${CHARTS.operator.name}-${hr.chart.spec.version}`,
-              hr.releaseName,
-              hr.targetNamespace,
-              mutateLeaf(hr.values, path),
+    const fresh = leaves(hr.values).filter(({ path }) => !CHECKED_PATHS.has(`${hr.chart.spec.version}:${path.join('.')}`));
+    for (const { path } of fresh) CHECKED_PATHS.add(`${hr.chart.spec.version}:${path.join('.')}`);
+    const unread: string[] = [];
+    const notRolledOut: string[] = [];
+    for (const { path } of fresh) {
+      const mutated = mutateLeaf(hr.values, path);
+      const again = helmTemplate(`${CHARTS.operator.name}-${hr.chart.spec.version}`, hr.releaseName, hr.targetNamespace, mutated);
+      if (JSON.stringify(again) === baseline) unread.push(path.join('.'));
+      // The flags orchestratord builds environmentd's StatefulSet from (generation.rs): all but these.
+      const changed = normalized(deploymentOf(again).spec.template.spec.containers[0].args as string[])
+        .filter((a) => !baseArgs.has(a))
+        .map((a) => a.split('=')[0])
+        .filter(
+          (f) =>
+            !/^--(balancerd-|console-|network-policies-|create-balancers|create-console|orchestratord-pod-selector|install-v1-crd|webhook-)/.test(
+              f,
             ),
-          ) === baseline,
-      )
-      .map(({ path }) => path.join('.'));
+        );
+      if (changed.length > 0 && rolloutIds(e, shape, mutated as OperatorValues, undefined).requestRollout === requestRollout)
+        notRolledOut.push(`${path.join('.')} (${changed.join(', ')})`);
+    }
     expect(unread).toEqual([]);
+    expect(notRolledOut).toEqual([]);
   });
 });
 
-describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('the sealed-secrets chart, rendered for %s', (_name, e) => {
+describe.each(ENVIRONMENTS)('the sealed-secrets chart, rendered for %s', (_name, e) => {
   const hr = helmRelease(gitops(e), CHARTS.sealedSecrets.releaseName);
   const rendered = helmTemplate(`${CHARTS.sealedSecrets.name}-${hr.chart.spec.version}`, hr.releaseName, hr.targetNamespace, hr.values);
 
@@ -221,7 +256,7 @@ const DENIED: Flow[] = [
   ['the operator -> PostgreSQL', (m) => m.pods.operator, (m) => m.postgres, 5432],
 ];
 
-describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('network reachability in %s', (_name, e) => {
+describe.each(ENVIRONMENTS)('network reachability in %s', (_name, e) => {
   const m = model(e);
   const check = (flows: Flow[]) =>
     flows

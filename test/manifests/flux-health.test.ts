@@ -1,7 +1,8 @@
 import { evaluate } from '@marcbachmann/cel-js';
 import { renderEnvironment, RENDERED_OBJECTS } from '../../manifests/render';
 import { FLUX } from '../../model/contract';
-import { env } from '../helpers';
+import { loadEnvironment } from '../../model/load';
+import { env, exampleWith } from '../helpers';
 
 /**
  * The instance layer's health checks, evaluated as kustomize-controller does (fluxcd/pkg
@@ -23,10 +24,16 @@ function fluxHealth(e: Exprs, obj: Record<string, any>): 'InProgress' | 'Failed'
   return 'InProgress';
 }
 
-const tree = renderEnvironment(env('example'), { sealed: null });
-const instance = [...RENDERED_OBJECTS.get(tree)!.values()].find((o) => o.kind === 'Kustomization' && o.metadata.name === FLUX.layers[1])!;
-const exprs = (instance.spec as { healthCheckExprs: Exprs[] }).healthCheckExprs;
+function exprsOf(e: ReturnType<typeof env>): Exprs[] {
+  const tree = renderEnvironment(e, { sealed: null });
+  const instance = [...RENDERED_OBJECTS.get(tree)!.values()].find((o) => o.kind === 'Kustomization' && o.metadata.name === FLUX.layers[1])!;
+  return (instance.spec as { healthCheckExprs: Exprs[] }).healthCheckExprs;
+}
+const exprs = exprsOf(env('example'));
 const of = (kind: string) => exprs.find((e) => e.kind === kind)!;
+const manual = exprsOf(loadEnvironment(exampleWith((d) => (d.materialize.rolloutStrategy = 'ManuallyPromote')))).find(
+  (e) => e.kind === 'Materialize',
+)!;
 
 const mz = (generation: number, condition?: { status: string; reason: string; observedGeneration: number }) => ({
   metadata: { name: 'materialize', generation },
@@ -54,8 +61,28 @@ describe('health of the Materialize instance, as Flux computes it', () => {
       mz(2, { status: 'False', reason: 'WaitingForApproval', observedGeneration: 2 }),
       'Failed',
     ],
+    [
+      'a rollout caught up and waiting for promotion (Unknown/ReadyToPromote): WaitUntilReady never stops there',
+      mz(2, { status: 'Unknown', reason: 'ReadyToPromote', observedGeneration: 2 }),
+      'InProgress',
+    ],
+    [
+      'an unpromoted rollout the operator cancelled (False/RolloutTimeout)',
+      mz(2, { status: 'False', reason: 'RolloutTimeout', observedGeneration: 2 }),
+      'Failed',
+    ],
   ])('%s', (_what, obj, expected) => {
     expect(fluxHealth(of('Materialize'), obj)).toBe(expected);
+  });
+
+  it.each([
+    ['waits for promotion by design (Unknown/ReadyToPromote): healthy, the old generation serves', 'Unknown', 'ReadyToPromote', 'Current'],
+    ['still applying (Unknown/Applying)', 'Unknown', 'Applying', 'InProgress'],
+    ['promoting (Unknown/Promoting)', 'Unknown', 'Promoting', 'InProgress'],
+    ['promoted and live (True/Applied)', 'True', 'Applied', 'Current'],
+    ['left unpromoted past rolloutRequestTimeout (False/RolloutTimeout)', 'False', 'RolloutTimeout', 'Failed'],
+  ])('ManuallyPromote: %s', (_what, status, reason, expected) => {
+    expect(fluxHealth(manual, mz(2, { status, reason, observedGeneration: 2 }))).toBe(expected);
   });
 });
 

@@ -59,20 +59,6 @@ describe('rendering dist/<env>', () => {
     expect(renderGitops(moved(false), { ...context(committed), environmentIdChangeAccepted: true }).files.size).toBeGreaterThan(10);
   });
 
-  it('refuses a spec change without a new requestRollout, which the operator would never apply', () => {
-    const bigger = loadEnvironment(exampleWith((d) => (d.materialize.environmentdResources = { memoryLimit: '5Gi' })));
-    expect(() => renderGitops(bigger, context(join(REPO_ROOT, 'dist', 'example')))).toThrow(
-      /the Materialize spec changes \(environmentdResourceRequirements\) but materialize.requestRollout does not, so the operator would never apply it; run mzops rollout example/,
-    );
-    const rolled = loadEnvironment(
-      exampleWith((d) => {
-        d.materialize.environmentdResources = { memoryLimit: '5Gi' };
-        d.materialize.requestRollout = '66666666-6666-4666-8666-666666666666';
-      }),
-    );
-    expect(renderGitops(rolled, context(join(REPO_ROOT, 'dist', 'example'))).files.size).toBeGreaterThan(10);
-  });
-
   it('refuses to write a folder with no resources', () => {
     const tree = renderEnvironment(env('example'), { sealed: null });
     for (const key of [...tree.keys()]) if (key.startsWith('instance/') && !key.endsWith('kustomization.yaml')) tree.delete(key);

@@ -5,7 +5,8 @@ import { valuePaths } from '../../manifests/infrastructure/operator-values';
 import { renderEnvironment } from '../../manifests/render';
 import { BACKEND_SECRET_KEYS } from '../../model/contract';
 import { loadEnvironment } from '../../model/load';
-import { env, exampleWith } from '../helpers';
+import { VERIFIED_OPERATOR_VERSIONS } from '../../model/operator-versions';
+import { environmentsAtEveryVerifiedVersion, env, exampleWith } from '../helpers';
 import { only, synthesized } from '../infra/stack-fixture';
 import { FAKE_SEALED, find, objects, rendered } from './render-fixture';
 import { reference } from '../support/reference';
@@ -89,14 +90,16 @@ describe('cross-checks with the Terraform stack', () => {
 describe('the Materialize instance', () => {
   it('pins the image to the operator line and keeps Password auth and RBAC', () => {
     expect(find(rendered('example'), 'Materialize').spec).toMatchObject({
-      environmentdImageRef: 'materialize/environmentd:v26.12.0',
+      environmentdImageRef: `materialize/environmentd:${env('example').materialize.environmentdVersion}`,
       authenticatorKind: 'Password',
       enableRbac: true,
       environmentId: '7f615ba3-9d2c-4c1e-8a3b-5e0f4d2a6c17',
-      requestRollout: env('example').materialize.requestRollout,
       rolloutStrategy: 'WaitUntilReady',
     });
-    expect(find(rendered('staging'), 'Materialize').spec.requestRollout).toBe('00000000-0000-0000-0000-000000000001');
+    // The epoch the derived rollout fields came from, for people (rollout.test.ts checks the derivation).
+    expect(find(rendered('example'), 'Materialize').metadata.annotations).toEqual({
+      'materialize-azure-gitops/rollout-epoch': env('example').materialize.requestRollout,
+    });
   });
 
   it('uses a clearly marked empty placeholder until sealed, then the sealed values', () => {
@@ -218,12 +221,12 @@ describe('infrastructure', () => {
     expect(find(rendered('staging'), 'HelmRelease', 'materialize-operator').spec.values.operator.clusters.swap_enabled).toBe(false);
   });
 
-  it('sets only operator values the chart knows', () => {
-    const chart = parse(readFileSync(reference('materialize/helm-operator-values.v26.12.0.yaml'), 'utf8')) as Record<string, unknown>;
+  it.each(VERIFIED_OPERATOR_VERSIONS)('sets only operator values the chart %s knows', (version) => {
+    const chart = parse(readFileSync(reference(`charts/materialize-operator-${version}/values.yaml`), 'utf8')) as Record<string, unknown>;
     const get = (path: string) =>
       path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), chart);
-    for (const path of valuePaths(operatorValues(env('prod')))) {
-      expect([path, get(path) !== undefined]).toEqual([path, true]);
+    for (const [, e] of environmentsAtEveryVerifiedVersion().filter(([label]) => label.endsWith(version))) {
+      for (const path of valuePaths(operatorValues(e))) expect([path, get(path) !== undefined]).toEqual([path, true]);
     }
   });
 });

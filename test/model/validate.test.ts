@@ -3,9 +3,12 @@ import { EnvironmentValidationError } from '../../model/validate';
 import type { EnvironmentDefinition } from '../../model/environment';
 import { definitions, exampleWith } from '../helpers';
 
+/** The day these cases were written: the calendars (AKS, cert-manager) are read against it. */
+const NOW = { now: new Date('2026-12-03T12:00:00Z') };
+
 function problemsOf(d: EnvironmentDefinition): string[] {
   try {
-    loadEnvironment(d);
+    loadEnvironment(d, NOW);
   } catch (e) {
     if (e instanceof EnvironmentValidationError) return e.message.split('\n');
     throw e;
@@ -107,7 +110,7 @@ describe('environment validation', () => {
       'workload identity before environmentd refreshes its token',
       (d) => (d.storage!.persistAuth = 'workloadIdentity'),
       'storage.persistAuth',
-      /needs environmentd v26.39.0 or later \(before it, persist loses Blob access when the token rotates; materialize.environmentdVersion is v26.12.0\)/,
+      /needs environmentd v26.39.0 or later \(before it, persist loses Blob access when the token rotates; materialize.environmentdVersion is v26.37.0\)/,
     ],
     [
       'a cluster in the mz_ namespace',
@@ -131,16 +134,49 @@ describe('environment validation', () => {
       "a Materialize pool too small for its pods (the predecessor's 2 x E2pds_v6)",
       (d) => (d.aks!.materializePool = { vmSize: 'Standard_E2pds_v6', nodeCount: 2 }),
       'aks.materializePool',
-      /must hold its pods: 2 x Standard_E2pds_v6 \(1250m CPU and 14706Mi free per node after AKS's reservations and DaemonSets\) cannot place .*balancerd/,
+      /must hold its pods: 2 x Standard_E2pds_v6 \(1250m CPU and 14706Mi free per node after AKS's reservations and DaemonSets\) cannot place .*console/,
+    ],
+    [
+      "a pool without autoscaling that cannot run a rollout's two generations (the example's 2 x E4pds_v6 at maxCount 2)",
+      (d) => (d.aks!.materializePool = { vmSize: 'Standard_E4pds_v6', nodeCount: 2, maxCount: 2 }),
+      'aks.materializePool',
+      /must hold its pods: during a rollout \(both generations until promotion\), 2 x Standard_E4pds_v6 \(no autoscaling: maxCount is nodeCount\) \(3210m CPU .*\) cannot place .*\(all pods request 7000m CPU/,
+    ],
+    [
+      'an autoscaler maximum too low for a rollout',
+      (d) => {
+        d.aks!.materializePool = { vmSize: 'Standard_E4pds_v6', nodeCount: 3, maxCount: 4 };
+        d.eventHubs!.clusters = [{ name: 'ingest', size: '100cc', replicationFactor: 2 }];
+      },
+      'aks.materializePool',
+      /during a rollout \(both generations until promotion\), 4 x Standard_E4pds_v6 at the autoscaler's maximum .* cannot place .*\(next generation\)/,
+    ],
+    [
+      'an operator chart version nobody rendered here',
+      (d) => (d.materialize.operatorChartVersion = 'v26.39.0'),
+      'materialize.operatorChartVersion',
+      /is not a version this project renders and checks \(v26\.12\.0, v26\.37\.0\); to run it anyway, set materialize.allowUnverifiedVersion: true/,
+    ],
+    [
+      'cert-manager on a line out of support',
+      (d) => (d.charts = { certManager: 'v1.17.1' }),
+      'charts.certManager',
+      /is on a cert-manager line out of support since 2025-10-07 \(supported now: 1\.20, 1\.21; model\/cert-manager-versions.ts\)/,
+    ],
+    [
+      'cert-manager on a line the calendar does not know',
+      (d) => (d.charts = { certManager: 'v1.25.0' }),
+      'charts.certManager',
+      /is not on a released cert-manager line of model\/cert-manager-versions.ts/,
     ],
     [
       'a pool that fits only without headroom',
       (d) => {
-        d.aks!.materializePool = { vmSize: 'Standard_E8pds_v6', nodeCount: 1 };
-        d.materialize.environmentdResources = { cpuRequest: '1700m' };
+        d.aks!.materializePool = { vmSize: 'Standard_E8pds_v6', nodeCount: 1, maxCount: 3 };
+        d.materialize.environmentdResources = { cpuRequest: '3450m' };
       },
       'aks.materializePool',
-      /must keep 10% headroom: 1 x Standard_E8pds_v6 \(7170m CPU .*\) would have 3% CPU and 66% memory left/,
+      /must keep 10% headroom: 1 x Standard_E8pds_v6 \(7170m CPU .*\) would have 3% CPU and 73% memory left/,
     ],
     [
       'an autoscaler maximum below the node count',
