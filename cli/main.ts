@@ -6,6 +6,7 @@ import * as ca from './commands/ca';
 import * as deploy from './commands/deploy';
 import * as diff from './commands/diff';
 import * as doctor from './commands/doctor';
+import * as promote from './commands/promote';
 import * as recreate from './commands/recreate';
 import * as rollout from './commands/rollout';
 import * as rotateSas from './commands/rotate-sas';
@@ -13,6 +14,7 @@ import * as sampleData from './commands/sample-data';
 import * as seal from './commands/seal';
 import * as sql from './commands/sql';
 import * as status from './commands/status';
+import * as upgrade from './commands/upgrade';
 import { createContext, type CliContext } from './context';
 
 const ROOT = resolve(__dirname, '..');
@@ -25,6 +27,8 @@ const COMMANDS: readonly { register(program: Command, ctx: CliContext): void }[]
   doctor,
   status,
   rollout,
+  promote,
+  upgrade,
   rotateSas,
   recreate,
   sql,
@@ -34,7 +38,9 @@ const COMMANDS: readonly { register(program: Command, ctx: CliContext): void }[]
 
 export function buildProgram(ctx: CliContext = createContext(ROOT)): Command {
   const program = new Command('mzops')
-    .description('Operate Materialize on Azure: deploy, seal, doctor, status, rollout, sql, sample-data, diff')
+    .description(
+      'Operate Materialize on Azure: deploy, seal, doctor, status, rollout, promote, upgrade, rotate-sas, sql, sample-data, diff',
+    )
     .version((JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version)
     // A usage mistake is one error: line and one hint: line, as every other failure.
     .showHelpAfterError('hint: add --help to the command for its arguments and options')

@@ -24,10 +24,11 @@ import { mzopsStatePath, restoreMzopsState, writeMzopsState } from '../core/mzop
 import { CliError } from './errors';
 import type { Log, Step } from './plan';
 import { passwordFile, SEAL_VARIABLES, sealEnvironment } from './seal/seal-environment';
-import { listObjects, loadBalancerIp, type KubeClient } from './kube';
+import { getObject, KUBE_RESOURCES, listObjects, loadBalancerIp, type KubeClient } from './kube';
 import { describeResult, synthesizeAll } from './pipeline';
+import { committedMaterializeSpec } from '../manifests/gitops';
 import { runSync } from './runner';
-import { providerConfigurationSources, readStack, readStackIfAny } from './stack-json';
+import { dependentsOf, providerConfigurationSources, readStack, readStackIfAny } from './stack-json';
 import { flattenTerraformOutputs, outputsFile, readStackOutputs } from './terraform-outputs';
 import { writePrivateFile } from './workspace';
 
@@ -91,7 +92,7 @@ export function deployPrerequisites(ctx: Context): { problem: string; fix: strin
 }
 
 /** Runs the synthesis pipeline for this one environment, in this process; other environments' folders stay as they are. */
-function synthesizeEnvironment(
+export function synthesizeEnvironment(
   ctx: Context,
   changes: { environmentIdChanges?: Record<string, string>; requestRollouts?: Record<string, string> } = {},
 ): void {
@@ -134,7 +135,8 @@ function git(ctx: Context, args: string[], ok: readonly number[] = [0]): number 
   return r.status;
 }
 
-function gitStep(ctx: Context, push: boolean, message: string, extraPaths: string[] = []): Step[] {
+/** Stage, commit and push what a plan changed (with push), or show what to commit. */
+export function gitStep(ctx: Context, push: boolean, message: string, extraPaths: string[] = []): Step[] {
   const paths = [...trackedPaths(ctx), ...extraPaths];
   if (!push) {
     return [{ title: 'show what to commit', command: ['git', 'status', '--short', '--', ...paths] }];
@@ -325,7 +327,7 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
   return steps;
 }
 
-/** A new requestRollout UUID in the environment's mzops state file, then synth: the operator rolls environmentd out. */
+/** A new rollout epoch in the environment's mzops state file, then synth: the CR's forceRollout and requestRollout change, so the operator starts a new generation even when nothing else changed. */
 export function rolloutPlan(ctx: Context, options: { push: boolean }): Step[] {
   const dir = workspace(ctx.root).environmentsDir;
   const file = mzopsStatePath(ctx.env.name, dir);
@@ -348,6 +350,90 @@ export function rolloutPlan(ctx: Context, options: { push: boolean }): Step[] {
   ];
 }
 
+/** The Materialize resource synth wrote into dist/<env>/instance. */
+function renderedMaterializeSpec(ctx: Context): { requestRollout?: string; forcePromote?: string } {
+  const spec = committedMaterializeSpec(join(ctx.root, DIST.root, ctx.env.name));
+  if (!spec?.requestRollout)
+    throw new CliError(
+      `no Materialize resource in ${DIST.root}/${ctx.env.name}/instance`,
+      `synthesize first: npm run synth -- ${ctx.env.name}`,
+    );
+  return spec;
+}
+
+/**
+ * ManuallyPromote: promote the rollout Git asks for (the operator's forcePromote, set to the CR's
+ * requestRollout), through Git like every other change. With the cluster at hand it first checks
+ * that the new generation reached ReadyToPromote (caught up): promoting earlier skips that wait
+ * and the new generation serves before its clusters have rehydrated, so that takes `--now`.
+ */
+export function promotePlan(ctx: Context, options: { push: boolean; now?: boolean }): Step[] {
+  if (ctx.env.materialize.rolloutStrategy !== 'ManuallyPromote')
+    throw new CliError(
+      `environment "${ctx.env.name}" rolls out with ${ctx.env.materialize.rolloutStrategy}: the operator promotes by itself, there is nothing to promote`,
+      `set materialize.rolloutStrategy: 'ManuallyPromote' to decide when a rollout takes over`,
+    );
+  const dir = workspace(ctx.root).environmentsDir;
+  const file = mzopsStatePath(ctx.env.name, dir);
+  let request = '<the requestRollout in dist>';
+  const steps: Step[] = [
+    synthStep(ctx),
+    {
+      title: `read the rollout to promote from ${DIST.root}/${ctx.env.name}/instance`,
+      run: () => {
+        const spec = renderedMaterializeSpec(ctx);
+        request = spec.requestRollout!;
+        ctx.log(`   requestRollout ${request}${spec.forcePromote === request ? ' (already promoted in Git)' : ''}`);
+      },
+    },
+  ];
+  if (!options.now) {
+    steps.push({
+      title: `check that Materialize ${ctx.env.materialize.instanceName} is ReadyToPromote for that rollout`,
+      run: async () => {
+        if (!ctx.kube)
+          throw new CliError(
+            "no kubeconfig with the environment's context, to check that the new generation has caught up",
+            `az aks get-credentials -g ${ctx.env.names.resourceGroup} -n ${ctx.env.names.aksCluster}; or promote without the check: mzops promote ${ctx.env.name} --now`,
+          );
+        const live = await getObject(ctx.kube, {
+          resource: KUBE_RESOURCES.materializes,
+          namespace: NAMESPACES.instance,
+          name: ctx.env.materialize.instanceName,
+        });
+        const upToDate = live.status?.conditions?.find((c) => c.type === CONDITIONS.upToDate);
+        const liveRequest = (live.spec as { requestRollout?: string } | undefined)?.requestRollout;
+        if (liveRequest !== request)
+          throw new CliError(
+            `the cluster runs requestRollout ${liveRequest ?? '(none)'}, not ${request}: Flux has not applied this rollout yet`,
+            `push it and wait for Flux (mzops status ${ctx.env.name}), then promote`,
+          );
+        if (upToDate?.reason !== 'ReadyToPromote')
+          throw new CliError(
+            `Materialize ${ctx.env.materialize.instanceName} is ${upToDate ? `${upToDate.status}/${upToDate.reason}` : 'without an UpToDate condition'}, not ReadyToPromote: the new generation has not caught up`,
+            `wait until mzops status ${ctx.env.name} shows ReadyToPromote; or promote now, before it has caught up: mzops promote ${ctx.env.name} --now`,
+          );
+      },
+    });
+  }
+  steps.push(
+    {
+      title: `set materialize.forcePromote in ${relative(ctx.root, file)} and synthesize ${ctx.env.name}`,
+      run: () => {
+        const before = writeMzopsState(ctx.env.name, dir, { forcePromote: request });
+        try {
+          synthesizeEnvironment({ ...ctx, env: selectEnvironments(dir, [ctx.env.name]).selected[0] });
+        } catch (e) {
+          restoreMzopsState(ctx.env.name, dir, before);
+          throw e;
+        }
+      },
+    },
+    ...gitStep(ctx, options.push, `promote ${ctx.env.name} (requestRollout ${request})`, [relative(ctx.root, file)]),
+  );
+  return steps;
+}
+
 /** Terraform address of the SAS rotation clock in the synthesized stack. */
 export function sasRotationAddress(root: string, environment: string): string {
   const stack = readStack(root, environment);
@@ -360,8 +446,15 @@ export function sasRotationAddress(root: string, environment: string): string {
   return `time_rotating.${names[0]}`;
 }
 
-/** A new SAS now (Materialize never refreshes one): replace the rotation clock, re-seal, roll out. */
-export function rotateSasPlan(ctx: Context, options: { push: boolean }): Step[] {
+/**
+ * A new SAS now (Materialize never refreshes one): replace the rotation clock and apply only it and
+ * what derives from it (the SAS), re-seal, and synthesize, which rolls environmentd out onto the
+ * new value (the CR's forceRollout follows the sealed values' fingerprints: manifests/instance/rollout.ts).
+ * Nothing else pending in the stack goes in with it. The kubernetes provider is not configured in
+ * such a plan (none of its resources is targeted), so the cluster-first pass of deploy is not needed.
+ * Attended, Terraform shows the plan and asks before applying.
+ */
+export function rotateSasPlan(ctx: Context, options: { push: boolean; autoApprove?: boolean }): Step[] {
   if (ctx.env.storage.persistAuth !== 'sas')
     throw new CliError(
       `environment "${ctx.env.name}" uses workload identity: there is no SAS to rotate`,
@@ -369,21 +462,25 @@ export function rotateSasPlan(ctx: Context, options: { push: boolean }): Step[] 
     );
   const stack = relative(ctx.root, stackDir(workspace(ctx.root), ctx.env.name));
   let address = '<time_rotating address>';
+  let targets = ['<the rotation clock and what derives from it>'];
   const outFile = outputsFile(ctx.env.name, ctx.root);
   const tfEnv = terraformEnvironment(ctx.variables);
+  const apply = options.autoApprove ? ['-input=false', '-auto-approve'] : [];
   return [
-    ...providerSourceSteps(ctx),
+    synthStep(ctx),
+    { title: `terraform init in ${stack}`, command: ['terraform', `-chdir=${stack}`, 'init', '-input=false'], env: tfEnv },
     {
-      title: 'find the SAS rotation resource',
+      title: 'find the SAS rotation clock and what derives from it',
       run: () => {
         address = sasRotationAddress(ctx.root, ctx.env.name);
-        ctx.log(`   ${address}`);
+        targets = dependentsOf(readStack(ctx.root, ctx.env.name), address);
+        ctx.log(`   ${targets.join(', ')}`);
       },
     },
     {
-      title: 'issue a new SAS (replace the rotation clock)',
+      title: `issue a new SAS: replace the rotation clock, apply only it and the SAS${options.autoApprove ? '' : ' (Terraform shows the plan and asks)'}`,
       get command() {
-        return ['terraform', `-chdir=${stack}`, 'apply', '-input=false', '-auto-approve', `-replace=${address}`];
+        return ['terraform', `-chdir=${stack}`, 'apply', ...apply, `-replace=${address}`, ...targets.map((t) => `-target=${t}`)];
       },
       env: tfEnv,
     } as Step,
@@ -404,7 +501,8 @@ export function rotateSasPlan(ctx: Context, options: { push: boolean }): Step[] 
       },
     },
     sealStep(ctx),
-    ...rolloutPlan(ctx, options),
+    { ...synthStep(ctx), title: `synthesize ${ctx.env.name}: the new sealed SAS rolls environmentd out` },
+    ...gitStep(ctx, options.push, `rotate the SAS of ${ctx.env.name}`),
   ];
 }
 

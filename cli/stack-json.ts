@@ -6,6 +6,7 @@ import { CliError } from './errors';
 export interface StackJson {
   readonly provider?: Record<string, unknown>;
   readonly resource?: Record<string, Record<string, unknown>>;
+  readonly data?: Record<string, Record<string, unknown>>;
 }
 
 /** The environment's synthesized stack, if it has been synthesized. */
@@ -47,6 +48,50 @@ export function providerConfigurationSources(stack: StackJson): string[] {
     for (const [, inner] of expression.matchAll(/\$\{([^}]*)\}/g)) {
       for (const [, type, name] of inner.matchAll(/(?<![\w.])([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)/g)) {
         if (stack.resource?.[type]?.[name] !== undefined) found.add(`${type}.${name}`);
+      }
+    }
+  }
+  return [...found].sort();
+}
+
+/** Addresses (`type.name`, `data.type.name`) that the `${...}` expressions in `value` refer to. */
+function references(stack: StackJson, value: unknown): Set<string> {
+  const found = new Set<string>();
+  for (const expression of strings(value)) {
+    for (const [, inner] of expression.matchAll(/\$\{([^}]*)\}/g)) {
+      for (const [, data, type, name] of inner.matchAll(/(?<![\w.])(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)/g)) {
+        if (data && stack.data?.[type]?.[name] !== undefined) found.add(`data.${type}.${name}`);
+        else if (!data && stack.resource?.[type]?.[name] !== undefined) found.add(`${type}.${name}`);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * `address` and every resource or data source of the stack that refers to it, directly or
+ * through others, sorted: what a targeted apply of `address` must also target to carry a new
+ * value through (the SAS data source after a new rotation clock). Root outputs need no target:
+ * Terraform updates an output whose resources are all in a targeted apply (terraform
+ * transform_targets.go, "New target transformer", hashicorp/terraform#25373).
+ */
+export function dependentsOf(stack: StackJson, address: string): string[] {
+  const blocks: [string, unknown][] = [
+    ...Object.entries(stack.resource ?? {}).flatMap(([type, byName]) =>
+      Object.entries(byName).map(([name, v]): [string, unknown] => [`${type}.${name}`, v]),
+    ),
+    ...Object.entries(stack.data ?? {}).flatMap(([type, byName]) =>
+      Object.entries(byName).map(([name, v]): [string, unknown] => [`data.${type}.${name}`, v]),
+    ),
+  ];
+  const refersTo = new Map(blocks.map(([a, v]) => [a, references(stack, v)]));
+  const found = new Set([address]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [a, refs] of refersTo) {
+      if (!found.has(a) && [...refs].some((r) => found.has(r))) {
+        found.add(a);
+        grew = true;
       }
     }
   }

@@ -1,7 +1,7 @@
 import { CONDITIONS, NAMESPACES, TF_OUTPUTS } from '../model/contract';
 import type { Environment } from '../model/environment';
 import { containerUsage } from './doctor/blob-checks';
-import { condition, getObject, KUBE_RESOURCES, listObjects, type KubeClient } from './kube';
+import { condition, getObject, KUBE_RESOURCES, listObjects, type KubeClient, type KubeObject } from './kube';
 import type { StackOutputs } from './terraform-outputs';
 
 function table(rows: string[][]): string[] {
@@ -23,6 +23,39 @@ export function formatBytes(n: number): string {
     i++;
   }
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+/** What a rollout is waiting for, by the UpToDate reason orchestratord writes (controller/materialize.rs). */
+const ROLLOUT_STATES: Record<string, string> = {
+  Applying: 'in progress: the new generation is starting and catching up',
+  ReadyToPromote: 'ready to promote: the new generation has caught up; the old one serves until mzops promote',
+  Promoting: 'promoting: the new generation is taking over',
+  Applied: 'complete',
+  WaitingForApproval: 'waiting for approval: a change outside Git (synth derives every rollout); run mzops rollout',
+  FailedDeploy: 'failed: read the condition message; the old generation keeps serving',
+  RolloutTimeout: 'cancelled: left unpromoted past rolloutRequestTimeout; run mzops rollout to try again',
+};
+
+/** The Materialize resource's lines: image, condition, rollout state (ReadyToPromote included), generation. */
+export function materializeLines(mz: KubeObject, env: Environment): string[] {
+  const upToDate = condition(mz, CONDITIONS.upToDate);
+  const spec = (mz.spec ?? {}) as { environmentdImageRef?: string; requestRollout?: string; forcePromote?: string };
+  const status = (mz.status ?? {}) as {
+    lastCompletedRolloutRequest?: string;
+    activeGeneration?: number;
+    resourceId?: string;
+    lastCompletedRolloutEnvironmentdImageRef?: string;
+  };
+  const rolledOut = status.lastCompletedRolloutRequest === spec.requestRollout;
+  const state = rolledOut && upToDate?.status === 'True' ? 'complete' : (ROLLOUT_STATES[upToDate?.reason ?? ''] ?? 'in progress');
+  const lines = [
+    `image        ${spec.environmentdImageRef}${status.lastCompletedRolloutEnvironmentdImageRef && status.lastCompletedRolloutEnvironmentdImageRef !== spec.environmentdImageRef ? ` (running ${status.lastCompletedRolloutEnvironmentdImageRef})` : ''}`,
+    `UpToDate     ${upToDate?.status ?? 'Unknown'}${upToDate?.reason ? ` (${upToDate.reason})` : ''}`,
+    `rollout      ${state}: requested ${spec.requestRollout}, last completed ${status.lastCompletedRolloutRequest ?? 'none'}`,
+    `generation   ${status.activeGeneration ?? 'none'}, resource id ${status.resourceId ?? 'none'}`,
+  ];
+  if (upToDate?.reason === 'ReadyToPromote') lines.push(`next         mzops promote ${env.name} --push`);
+  return lines;
 }
 
 /**
@@ -70,14 +103,7 @@ export async function statusReport(
         namespace: NAMESPACES.instance,
         name: env.materialize.instanceName,
       });
-      const upToDate = condition(mz, CONDITIONS.upToDate);
-      const rolledOut = mz.status?.lastCompletedRolloutRequest === mz.spec?.requestRollout;
-      return [
-        `image        ${mz.spec?.environmentdImageRef}`,
-        `UpToDate     ${upToDate?.status ?? 'Unknown'}${upToDate?.reason ? ` (${upToDate.reason})` : ''}`,
-        `rollout      ${rolledOut ? 'complete' : 'in progress'}: requested ${mz.spec?.requestRollout}, last completed ${mz.status?.lastCompletedRolloutRequest ?? 'none'}`,
-        `generation   ${mz.status?.activeGeneration ?? 'none'}, resource id ${mz.status?.resourceId ?? 'none'}`,
-      ];
+      return materializeLines(mz, env);
     });
     for (const ns of [NAMESPACES.instance, NAMESPACES.operator]) {
       section(`Pods in ${ns}`, async () => {

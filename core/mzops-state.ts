@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORKSPACE } from '../model/contract';
 import { article, issuesOf, s } from '../model/shape';
-import { UUID } from '../model/environment';
+import { EXACT_V_SEMVER, UUID } from '../model/environment';
 import { EnvironmentValidationError } from '../model/validate';
 import { writeFileAtomically } from './swap';
 
@@ -16,6 +16,11 @@ export interface MzopsState {
   readonly materialize: {
     readonly requestRollout?: string;
     readonly environmentId?: string;
+    /** `mzops promote`: the rollout (a requestRollout) to promote under ManuallyPromote. */
+    readonly forcePromote?: string;
+    /** `mzops upgrade`: the versions upgraded to. */
+    readonly operatorChartVersion?: string;
+    readonly environmentdVersion?: string;
   };
 }
 
@@ -24,10 +29,14 @@ const STATE_SCHEMA = s.object({
   materialize: s.object({
     requestRollout: s.optional(s.string(UUID, 'must be a lowercase UUID')),
     environmentId: s.optional(s.string(UUID, 'must be a lowercase UUID')),
+    forcePromote: s.optional(s.string(UUID, 'must be a lowercase UUID')),
+    operatorChartVersion: s.optional(s.string(EXACT_V_SEMVER, 'must be an exact version vX.Y.Z')),
+    environmentdVersion: s.optional(s.string(EXACT_V_SEMVER, 'must be an exact version vX.Y.Z')),
   }),
 });
 
-const COMMENT = 'Written by mzops (rollout, recreate); read by synth over the environment file. Commit it; edit it only through mzops.';
+const COMMENT =
+  'Written by mzops (rollout, recreate, promote, upgrade); read by synth over the environment file. Commit it; edit it only through mzops.';
 
 export function mzopsStatePath(environment: string, dir: string): string {
   return join(dir, WORKSPACE.mzopsStateFile(environment));

@@ -4,7 +4,11 @@ import { rolloutPlan } from '../operations';
 import { planCommand } from './plan-command';
 
 export function register(program: Command, ctx: CliContext): void {
-  planCommand(program, ctx, 'rollout', 'set a new requestRollout UUID and synthesize: the operator rolls environmentd out', (op, o) =>
-    rolloutPlan(op, { push: !!o.push }),
+  planCommand(
+    program,
+    ctx,
+    'rollout',
+    'force environmentd onto a new generation (a new rollout epoch), though nothing else changed',
+    (op, o) => rolloutPlan(op, { push: !!o.push }),
   );
 }

@@ -6,7 +6,7 @@ import { VARIABLES } from '../../model/variables';
 import type { CliContext } from '../context';
 import { withTimeout } from '../doctor/check';
 import { CliError } from '../errors';
-import { executeStatements, readCatalogState, runVerify, verifyQueries } from '../sql/apply';
+import { executeStatements, readCatalogState, runVerify, verifyCluster, verifyQueries } from '../sql/apply';
 import { planSql, renderPlan } from '../sql/plan';
 import { mzSystemConfig, readerConnectionString, rolePasswords, sqlHostFromCluster } from '../sql/session';
 
@@ -112,9 +112,11 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(
     ctx.action(async (name: string, opts: { host?: string; port?: number; kubeconfig?: string }) => {
       const env = ctx.environment(name);
+      // Chosen before connecting: an environment without a cluster to answer fails without a network call.
+      const cluster = verifyCluster(env);
       const client = await connect(env, ctx, opts);
       try {
-        await runVerify(client, verifyQueries(env.eventHubs.topics.flatMap((t) => t.views)), ctx.out);
+        await runVerify(client, verifyQueries(env.eventHubs.topics.flatMap((t) => t.views)), ctx.out, cluster);
       } finally {
         await client.end().catch(() => undefined);
       }

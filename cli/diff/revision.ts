@@ -93,7 +93,8 @@ function exportWorkingTree(repoRoot: string, dir: string): void {
   }
 }
 
-function readTree(dir: string, root = dir): Map<string, string> {
+/** Every YAML file under a folder, by path relative to it. */
+export function readTree(dir: string, root = dir): Map<string, string> {
   const out = new Map<string, string>();
   if (!existsSync(dir)) return out;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -1,3 +1,4 @@
+import { compareVersions } from '../../model/operator-versions';
 import { contains, parseCidr, parseIp } from '../../model/cidr';
 import { AZURE_LB_ANNOTATIONS, CHARTS, POSTGRES_PARAMETERS } from '../../model/contract';
 import type { KubernetesChange } from './kubernetes';
@@ -202,8 +203,36 @@ export const materializeInstance: KubernetesRule = (c) => {
   for (const key of TLS_SPECS) if (b[key] && !a[key]) out.push({ severity: 'exposure', reason: `TLS is switched off: ${key} is removed` });
   if (b.authenticatorKind !== a.authenticatorKind)
     out.push({ severity: 'exposure', reason: `authenticatorKind ${show(b.authenticatorKind)} -> ${show(a.authenticatorKind)}` });
-  if (b.requestRollout !== a.requestRollout)
-    out.push({ severity: 'downtime', reason: `environmentd rolls out to a new generation (requestRollout ${show(a.requestRollout)})` });
+  const image = (x: Record<string, unknown>) => String(x.environmentdImageRef ?? '').replace(/^.*:/, '');
+  if (b.environmentdImageRef !== a.environmentdImageRef) {
+    const [from, to] = [image(b), image(a)];
+    const backwards = /^v?\d+\.\d+\.\d+$/.test(from) && /^v?\d+\.\d+\.\d+$/.test(to) && compareVersions(to, from) < 0;
+    out.push({
+      severity: 'downtime',
+      reason: backwards
+        ? `environmentd goes back ${from} -> ${to}: the operator refuses a rollback (FailedDeploy) and the instance stays on ${from}`
+        : `environmentd upgrades ${from} -> ${to}: a new generation starts beside the old one and takes over once caught up (WaitUntilReady), after mzops promote (ManuallyPromote), or at once with downtime (ImmediatelyPromoteCausingDowntime)`,
+    });
+  }
+  if (b.requestRollout !== a.requestRollout) {
+    const why: string[] = [];
+    if (b.forceRollout !== a.forceRollout)
+      why.push('a restart is forced (mzops rollout, or a new backend secret value such as a rotated SAS)');
+    const rolloutFields = ['requestRollout', 'forceRollout', 'forcePromote', 'environmentdImageRef'];
+    const fields = [...new Set([...Object.keys(b), ...Object.keys(a)])]
+      .filter((k) => !rolloutFields.includes(k) && JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+      .sort();
+    if (fields.length > 0) why.push(`the spec changes (${fields.join(', ')})`);
+    if (why.length === 0 && b.environmentdImageRef === a.environmentdImageRef)
+      why.push("the operator's version or values change what it generates for environmentd");
+    const manual = a.rolloutStrategy === 'ManuallyPromote' ? '; it waits at ReadyToPromote for mzops promote' : '';
+    out.push({
+      severity: 'downtime',
+      reason: `environmentd rolls out to a new generation (requestRollout ${show(a.requestRollout)})${why.length ? `: ${why.join('; ')}` : ''}${manual}`,
+    });
+  }
+  if (a.forcePromote && b.forcePromote !== a.forcePromote && a.forcePromote === a.requestRollout)
+    out.push({ severity: 'downtime', reason: `promotes the waiting generation (forcePromote ${show(a.forcePromote)}): it takes over now` });
   return out;
 };
 
@@ -211,7 +240,12 @@ export const operatorUpgrade: KubernetesRule = (c) => {
   if (c.kind !== 'HelmRelease' || c.action !== 'update' || c.after?.metadata.name !== CHARTS.operator.releaseName) return [];
   const version = (o: KubernetesChange['before']) => valueAt(o, 'spec.chart.spec.version');
   return version(c.before) !== version(c.after)
-    ? [{ severity: 'downtime', reason: `the Materialize operator upgrades ${show(version(c.before))} -> ${show(version(c.after))}` }]
+    ? [
+        {
+          severity: 'downtime',
+          reason: `the Materialize operator upgrades ${show(version(c.before))} -> ${show(version(c.after))}: Flux upgrades it before the instance layer, and environmentd rolls out onto what the new operator generates`,
+        },
+      ]
     : [];
 };
 

@@ -1,6 +1,7 @@
 import { CliError } from '../errors';
 import type { CatalogState, Statement } from './plan';
-import { quoteIdent } from './quote';
+import type { Environment } from '../../model/environment';
+import { quoteIdent, sql } from './quote';
 
 /** The part of a pg Client that applying and verifying need. */
 export interface Queryable {
@@ -110,7 +111,26 @@ export function formatTable(fields: string[], rows: Record<string, unknown>[]): 
   ];
 }
 
-export async function runVerify(client: Queryable, queries: VerifyQuery[], log: (line: string) => void): Promise<void> {
+/**
+ * The cluster verify's SELECTs run on: a connection as mz_system starts on the mz_system cluster,
+ * which has no replicas ("has no replicas available to service request"). The views' own cluster
+ * first (it holds their arrangements), else any declared cluster with replicas.
+ */
+export function verifyCluster(env: Environment): string {
+  const withReplicas = env.eventHubs.clusters.filter((c) => c.replicationFactor > 0).map((c) => c.name);
+  const viewClusters = env.eventHubs.topics.flatMap((t) => t.views.map((v) => v.cluster));
+  const chosen = viewClusters.find((c) => withReplicas.includes(c)) ?? withReplicas[0];
+  if (!chosen)
+    throw new CliError(
+      `environment "${env.name}" declares no cluster with replicas: nothing can answer a SELECT`,
+      `give one of eventHubs.clusters a replicationFactor of 1 or more, then mzops sql apply ${env.name}`,
+    );
+  return chosen;
+}
+
+/** Runs the queries on `cluster` (Materialize's `SET CLUSTER = '<name>'`), printing each as a table. */
+export async function runVerify(client: Queryable, queries: VerifyQuery[], log: (line: string) => void, cluster?: string): Promise<void> {
+  if (cluster !== undefined) await client.query(sql`SET CLUSTER = ${cluster}`.text);
   for (const q of queries) {
     const result = await client.query(q.sql);
     const fields = result.fields?.map((f) => f.name) ?? Object.keys(result.rows[0] ?? {});

@@ -46,6 +46,8 @@ describe('no secret in any command output', () => {
       ['doctor', ['doctor', 'example']],
       ['status', ['status', 'example']],
       ['rollout', ['rollout', 'example', '--dry-run']],
+      ['promote', ['promote', 'example', '--dry-run']],
+      ['upgrade', ['upgrade', 'example', '--to', 'v26.37.0', '--dry-run']],
       ['rotate-sas', ['rotate-sas', 'example', '--dry-run']],
       ['recreate', ['recreate', 'example', '--confirm', 'example', '--dry-run']],
       ['sql plan', ['sql', 'plan', 'example']],

@@ -255,15 +255,23 @@ describe('rollout, rotate-sas and recreate', () => {
     expect(snapshotTree(join(root, 'dist'))).toEqual(dist);
   });
 
-  it('rotate-sas runs terraform init in the stack folder before any other terraform command', () => {
-    const commands = rotateSasPlan(c(), { push: true })
-      .filter((s) => s.command)
-      .map((s) => s.command!.join(' '));
+  it('rotate-sas applies only the rotation clock and the SAS it derives, after terraform init; attended unless --auto-approve', async () => {
+    const plan = (autoApprove: boolean) => rotateSasPlan(c(), { push: true, autoApprove });
+    const steps = plan(false);
+    // The targets are found in the synthesized stack when the step runs.
+    await steps.find((s) => /find the SAS rotation clock/.test(s.title))!.run!();
+    const commands = steps.filter((s) => s.command).map((s) => s.command!.join(' '));
     expect(commands[0]).toBe('terraform -chdir=cdktf.out/stacks/example init -input=false');
     expect(commands[1]).toMatch(
-      /^terraform -chdir=cdktf.out\/stacks\/example apply -input=false -auto-approve -target=azurerm_kubernetes_cluster\.\w+$/,
+      /^terraform -chdir=cdktf.out\/stacks\/example apply -replace=time_rotating\.(\w+) -target=data\.azurerm_storage_account_sas\.PersistStorage_Sas_[0-9A-F]{8} -target=time_rotating\.\1$/,
     );
-    expect(commands[2]).toMatch(/^terraform -chdir=cdktf.out\/stacks\/example apply -input=false -auto-approve -replace=/);
+    // Nothing else: no cluster pass, no full apply, no cdktf deploy.
+    expect(commands.filter((x) => /terraform .* apply|cdktf deploy/.test(x))).toHaveLength(1);
+    const unattended = plan(true);
+    await unattended.find((s) => /find the SAS rotation clock/.test(s.title))!.run!();
+    expect(unattended.filter((s) => s.command).map((s) => s.command!.join(' '))[1]).toMatch(
+      /^terraform -chdir=cdktf.out\/stacks\/example apply -input=false -auto-approve -replace=time_rotating\.\w+ -target=/,
+    );
   });
 
   it('npm run deploy applies the cluster first too: attended, Terraform asks before each pass; --auto-approve is passed to both', () => {

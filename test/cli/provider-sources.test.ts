@@ -1,4 +1,4 @@
-import { providerConfigurationSources, type StackJson } from '../../cli/stack-json';
+import { dependentsOf, providerConfigurationSources, type StackJson } from '../../cli/stack-json';
 import { definitions } from '../helpers';
 import { synthesized, type TerraformJson } from '../infra/stack-fixture';
 
@@ -94,5 +94,43 @@ describe('providerConfigurationSources', () => {
       ),
     ).toEqual([]);
     expect(providerConfigurationSources({ resource: {} })).toEqual([]);
+  });
+});
+
+describe.each(Object.keys(definitions).filter((n) => definitions[n].storage?.persistAuth !== 'workloadIdentity'))(
+  "rotate-sas's targets in environment %s",
+  (name) => {
+    const json = synthesized(name).parsed as unknown as StackJson & TerraformJson;
+    const clock = `time_rotating.${Object.keys(json.resource.time_rotating)[0]}`;
+    const targets = dependentsOf(json, clock);
+
+    it('are the rotation clock and the SAS data source that reads it, and nothing else', () => {
+      expect(targets).toEqual([`data.azurerm_storage_account_sas.${Object.keys(json.data!.azurerm_storage_account_sas)[0]}`, clock]);
+    });
+
+    it('reach no kubernetes resource, and leave every output that carries the SAS derivable from them', () => {
+      expect(targets.some((t) => t.startsWith('kubernetes_'))).toBe(false);
+      // Terraform updates a root output whose resources are all in the targeted set (the targets and what they refer to).
+      const sasData = targets.find((t) => t.startsWith('data.'))!;
+      const outputs = (json as unknown as { output: Record<string, { value: string }> }).output;
+      const carrying = Object.entries(outputs).filter(
+        ([, o]) => JSON.stringify(o.value).includes(sasData) || JSON.stringify(o.value).includes(clock),
+      );
+      expect(carrying.map(([k]) => k).sort()).toEqual(['persist_backend_url', 'persist_sas_expiry']);
+    });
+  },
+);
+
+describe('dependentsOf', () => {
+  it('follows references through resources and data sources, transitively, and ignores unknown names', () => {
+    const stack: StackJson = {
+      resource: {
+        a_thing: { one: { x: 'literal' }, two: { x: '${a_thing.one.id}' }, four: { y: '${var.a_thing}' } },
+        b_thing: { three: { list: ['${upper(data.c_src.read.value)}'] } },
+      },
+      data: { c_src: { read: { input: '${a_thing.two.id}' } } },
+    };
+    expect(dependentsOf(stack, 'a_thing.one')).toEqual(['a_thing.one', 'a_thing.two', 'b_thing.three', 'data.c_src.read']);
+    expect(dependentsOf(stack, 'b_thing.three')).toEqual(['b_thing.three']);
   });
 });

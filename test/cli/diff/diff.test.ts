@@ -86,6 +86,18 @@ beforeAll(() => {
     [STATE, replace(/"requestRollout": "[^"]+"/, '"requestRollout": "9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a"')],
   );
   branch('broken', [ENV, replace("prefix: 'mzexample',", "prefix: 'MZ EXAMPLE',")]);
+  // An environment on the old default, then what mzops upgrade writes for it.
+  branch('on-v26.12', [ENV, replace("operatorChartVersion: 'v26.37.0',", "operatorChartVersion: 'v26.12.0',")]);
+  git('checkout', '-q', '-b', 'upgrade-to-v26.37', 'on-v26.12');
+  writeFileSync(
+    join(repo, STATE),
+    readFileSync(join(repo, STATE), 'utf8').replace(
+      '"materialize": {',
+      '"materialize": {\n    "environmentdVersion": "v26.37.0",\n    "operatorChartVersion": "v26.37.0",',
+    ),
+  );
+  git('commit', '-q', '-am', 'mzops upgrade example --to v26.37.0');
+  git('checkout', '-q', 'main');
 }, 120_000);
 
 afterAll(() => {
@@ -122,6 +134,21 @@ describe('mzops diff on a fixture repository', () => {
     const r = await diff('rollout');
     expect(bySeverity(r, 'downtime').map((c) => c.address)).toEqual(['Materialize materialize-environment/materialize']);
     expect(bySeverity(r, 'downtime')[0].findings[0].reason).toMatch(/environmentd rolls out to a new generation/);
+    expect(r.dangerous).toBe(false);
+  }, 60_000);
+
+  it('calls an upgrade (what mzops upgrade writes) downtime: the operator first, environmentd onto the new image with a rollout', async () => {
+    const r = await diff('upgrade-to-v26.37', { base: 'on-v26.12' });
+    const reasons = bySeverity(r, 'downtime').flatMap((c) => c.findings.map((f) => `${c.address}: ${f.reason}`));
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^HelmRelease materialize-gitops\/materialize-operator: the Materialize operator upgrades "v26\.12\.0" -> "v26\.37\.0": Flux upgrades it before the instance layer/,
+        ),
+        expect.stringMatching(/^Materialize materialize-environment\/materialize: environmentd upgrades v26\.12\.0 -> v26\.37\.0/),
+        expect.stringMatching(/^Materialize materialize-environment\/materialize: environmentd rolls out to a new generation/),
+      ]),
+    );
     expect(r.dangerous).toBe(false);
   }, 60_000);
 

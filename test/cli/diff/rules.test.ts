@@ -224,9 +224,57 @@ describe('what Flux applying the new dist/ does', () => {
     ]);
   });
 
+  const materialize = (spec: Record<string, unknown>) => ({
+    apiVersion: 'materialize.cloud/v1alpha1',
+    kind: 'Materialize',
+    metadata: { name: 'materialize', namespace: 'm' },
+    spec: {
+      environmentId: 'e',
+      requestRollout: 'r1',
+      forceRollout: 'f1',
+      environmentdImageRef: 'materialize/environmentd:v26.12.0',
+      ...spec,
+    },
+  });
+
+  it('an environmentd upgrade is downtime with its reason; a rollback is named as what the operator refuses', () => {
+    const upgrade = { environmentdImageRef: 'materialize/environmentd:v26.37.0', requestRollout: 'r2' };
+    expect(findings([materialize({})], [materialize(upgrade)])).toEqual([
+      expect.stringMatching(/^downtime: environmentd upgrades v26\.12\.0 -> v26\.37\.0: a new generation starts beside the old one/),
+      expect.stringMatching(/^downtime: environmentd rolls out to a new generation \(requestRollout "r2"\)$/),
+    ]);
+    expect(findings([materialize(upgrade)], [materialize({ requestRollout: 'r3' })])[0]).toMatch(
+      /^downtime: environmentd goes back v26\.37\.0 -> v26\.12\.0: the operator refuses a rollback \(FailedDeploy\)/,
+    );
+  });
+
+  it('says why environmentd rolls out: a forced restart, a spec change, or the operator alone', () => {
+    expect(findings([materialize({})], [materialize({ requestRollout: 'r2', forceRollout: 'f2' })])).toEqual([
+      'downtime: environmentd rolls out to a new generation (requestRollout "r2"): a restart is forced (mzops rollout, or a new backend secret value such as a rotated SAS)',
+    ]);
+    expect(findings([materialize({})], [materialize({ requestRollout: 'r2', podLabels: { a: 'b' } })])).toEqual([
+      'downtime: environmentd rolls out to a new generation (requestRollout "r2"): the spec changes (podLabels)',
+    ]);
+    expect(findings([materialize({})], [materialize({ requestRollout: 'r2', rolloutStrategy: 'ManuallyPromote' })])).toEqual([
+      'downtime: environmentd rolls out to a new generation (requestRollout "r2"): the spec changes (rolloutStrategy); it waits at ReadyToPromote for mzops promote',
+    ]);
+    expect(findings([materialize({})], [materialize({ requestRollout: 'r2' })])).toEqual([
+      'downtime: environmentd rolls out to a new generation (requestRollout "r2"): the operator\'s version or values change what it generates for environmentd',
+    ]);
+  });
+
+  it('a promotion is downtime: the waiting generation takes over', () => {
+    expect(
+      findings(
+        [materialize({ rolloutStrategy: 'ManuallyPromote' })],
+        [materialize({ rolloutStrategy: 'ManuallyPromote', forcePromote: 'r1' })],
+      ),
+    ).toEqual(['downtime: promotes the waiting generation (forcePromote "r1"): it takes over now']);
+  });
+
   it('an operator upgrade is downtime; a pruned network policy is exposure; a narrowed one cuts flows', () => {
     expect(findings([operator('v26.12.0')], [operator('v26.13.0')])).toEqual([
-      'downtime: the Materialize operator upgrades "v26.12.0" -> "v26.13.0"',
+      'downtime: the Materialize operator upgrades "v26.12.0" -> "v26.13.0": Flux upgrades it before the instance layer, and environmentd rolls out onto what the new operator generates',
     ]);
     expect(findings([policy([{ podSelector: {} }])], [])).toEqual([
       'exposure: the policy is deleted: pods only it selected are no longer isolated',

@@ -1,9 +1,10 @@
 import type { Client } from 'pg';
-import { executeStatements, readCatalogState, runVerify, verifyQueries, type Queryable } from '../../../cli/sql/apply';
+import { executeStatements, readCatalogState, runVerify, verifyCluster, verifyQueries, type Queryable } from '../../../cli/sql/apply';
+import { loadEnvironment } from '../../../model/load';
 import type { Statement } from '../../../cli/sql/plan';
 import { Sql, sql } from '../../../cli/sql/quote';
 import { customerMessages, orderMessages } from '../../../cli/sample-data/generate';
-import { env } from '../../helpers';
+import { env, exampleWith } from '../../helpers';
 import { connectTestClient, testPostgres, type TestPostgres } from '../../support/postgres';
 
 let pg: TestPostgres;
@@ -97,6 +98,40 @@ describe('sql apply over the PostgreSQL wire protocol (a real PostgreSQL server)
     expect(text).toMatch(/orders: latest 10\norder_id\s+\| customer_name/);
     expect(text).toMatch(/orders: revenue per region\nregion\s+\| orders \| revenue/);
     expect(text).toMatch(/customers: customers per tier\ntier\s+\| customers \| avg_orders \| total_ltv/);
+  });
+
+  it("verify first moves the session off mz_system's cluster, which has no replicas, onto the views' cluster", async () => {
+    // PostgreSQL has no CLUSTER setting: the SET goes to a recorder (its text is Materialize's
+    // `SET CLUSTER = '<name>'`, docs: sql/set), every other query to the real server.
+    const seen: string[] = [];
+    const recorder: Queryable = {
+      query: (text) => (seen.push(text), /^SET CLUSTER/.test(text) ? Promise.resolve({ rows: [] }) : client.query(text)),
+    };
+    const e = env('example');
+    expect(verifyCluster(e)).toBe('ingest');
+    await runVerify(recorder, verifyQueries([{ name: 'orders', columns: [{ name: 'order_id' }] }]), () => undefined, verifyCluster(e));
+    expect(seen).toEqual(["SET CLUSTER = 'ingest'", 'SELECT COUNT(*) AS rows FROM orders']);
+  });
+
+  it('verify picks a cluster with replicas, and says so when there is none', () => {
+    const having = (clusters: { name: string; replicationFactor: number }[]) =>
+      loadEnvironment(
+        exampleWith((d) => {
+          d.eventHubs!.clusters = clusters;
+          for (const t of d.eventHubs!.topics!) t.source = { ...t.source, cluster: clusters[0].name };
+        }),
+      );
+    expect(
+      verifyCluster(
+        having([
+          { name: 'ingest', replicationFactor: 0 },
+          { name: 'serving', replicationFactor: 2 },
+        ]),
+      ),
+    ).toBe('serving');
+    expect(() => verifyCluster(having([{ name: 'ingest', replicationFactor: 0 }]))).toThrow(
+      /declares no cluster with replicas: nothing can answer a SELECT/,
+    );
   });
 });
 

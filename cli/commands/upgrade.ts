@@ -1,0 +1,22 @@
+import { Option, type Command } from '@commander-js/extra-typings';
+import type { CliContext } from '../context';
+import { runPlan } from '../plan';
+import { describeUpgrade, upgradePlan } from '../upgrade';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('upgrade')
+    .description('upgrade the operator and environmentd to one version: Flux applies the operator first, then the instance rolls out')
+    .argument('<environment>')
+    .addOption(new Option('--to <version>', 'the version, vX.Y.Z (mzops upgrade <env> --to v26.37.0)').makeOptionMandatory())
+    .option('--dry-run', 'show what changes and the steps, without writing anything')
+    .option('--push', 'commit and push the changes')
+    .action(
+      ctx.action(async (name: string, opts: { to: string; dryRun?: true; push?: true }) => {
+        const op = ctx.operation(name);
+        const steps = upgradePlan(op, { to: opts.to, push: !!opts.push });
+        if (opts.dryRun) for (const line of describeUpgrade(op, opts.to)) ctx.out(line);
+        await runPlan(steps, { dryRun: !!opts.dryRun, log: ctx.out, cwd: ctx.root });
+      }),
+    );
+}
