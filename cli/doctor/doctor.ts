@@ -1,9 +1,12 @@
 import { VARIABLES } from '../../model/variables';
-import { BACKEND_SECRET, TF_OUTPUTS } from '../../model/contract';
+import { dirname, join } from 'node:path';
+import { committedMaterializeSpec } from '../../manifests/gitops';
+import { BACKEND_SECRET, DIST, NAMESPACES, TF_OUTPUTS } from '../../model/contract';
+import { ENVIRONMENTS_DIR } from '../../model/load';
 import type { Environment } from '../../model/environment';
 import { missingSealedKeys, readSealedValues } from '../../model/sealed-values';
 import { checkBackendValue, licenseKeyMismatch } from '../backend-values';
-import type { KubeClient } from '../kube';
+import { getObject, KUBE_RESOURCES, type KubeClient } from '../kube';
 import { readCertificate } from '../seal/kubeseal';
 import { SEAL_VARIABLES } from '../seal/seal-environment';
 import type { StackOutputs } from '../terraform-outputs';
@@ -11,6 +14,7 @@ import { checkBlob } from './blob-checks';
 import { fail, ok, warn, type CheckResult } from './check';
 import { checkCluster } from './cluster-checks';
 import { checkPostgres } from './postgres-checks';
+import { checkSasInUse, type RolloutFields } from './sas-checks';
 
 export interface DoctorInput {
   readonly env: Environment;
@@ -19,6 +23,8 @@ export interface DoctorInput {
   /** @default - cluster checks are skipped */
   readonly kube?: KubeClient;
   readonly environmentsDir?: string;
+  /** Where dist/<environment> is, for the Materialize resource Git holds. @default - dist/ beside environmentsDir */
+  readonly distDir?: string;
   readonly now?: Date;
   /** Called with each area's results as soon as they are known. */
   readonly progress?: (results: CheckResult[]) => void;
@@ -64,6 +70,31 @@ function variableChecks(input: DoctorInput): CheckResult[] {
   return results;
 }
 
+/** Whether the pods run with Terraform's SAS: reads the committed and the live Materialize resource. */
+async function sasInUse(input: DoctorInput, kube: KubeClient): Promise<CheckResult[]> {
+  if (input.env.storage.persistAuth !== 'sas') return [];
+  const dir = input.environmentsDir ?? ENVIRONMENTS_DIR;
+  let live: RolloutFields | undefined;
+  try {
+    live = (await getObject(kube, {
+      resource: KUBE_RESOURCES.materializes,
+      namespace: NAMESPACES.instance,
+      name: input.env.materialize.instanceName,
+    })) as RolloutFields;
+  } catch {
+    // The cluster checks already report an unreachable or missing resource.
+    live = undefined;
+  }
+  const committed = committedMaterializeSpec(join(input.distDir ?? join(dirname(dir), DIST.root), input.env.name));
+  return checkSasInUse({
+    env: input.env,
+    terraformPersistUrl: input.outputs[TF_OUTPUTS.persistBackendUrl],
+    sealed: readSealedValues(input.env.name, dir),
+    committed: committed ? { spec: committed } : undefined,
+    live,
+  });
+}
+
 /** The predecessor's troubleshooting section as checks; each prints ok, warn or fail with its fix. */
 export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
   const variables = variableChecks(input);
@@ -80,7 +111,7 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
       ? checkBlob(persist, { now: input.now })
       : Promise.resolve([fail('blob', 'skipped: no usable persist_backend_url', `npm run deploy -- ${input.env.name}`)]),
     input.kube
-      ? checkCluster(input.env, input.kube)
+      ? checkCluster(input.env, input.kube).then(async (cluster) => [...cluster, ...(await sasInUse(input, input.kube!))])
       : Promise.resolve([
           warn(
             'cluster',

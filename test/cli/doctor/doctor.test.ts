@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatCheck } from '../../../cli/doctor/check';
+import { renderEnvironment, RENDERED_OBJECTS } from '../../../manifests/render';
 import { runDoctor } from '../../../cli/doctor/doctor';
 import { RecordedKube } from '../../../cli/kube';
 import { sealEnvironment } from '../../../cli/seal/seal-environment';
@@ -37,13 +38,22 @@ describe('mzops doctor, end to end', () => {
     };
     const variables = { MZ_LICENSE_KEY: `eyJ${'c'.repeat(100)}` };
     sealEnvironment({ env: env('example'), outputs, variables, root: dir, environmentsDir: dir });
-    const kube = new RecordedKube(
-      JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'kube', 'example-healthy.json'), 'utf8')),
-    );
-    const results = await runDoctor({ env: env('example'), outputs, variables, kube, environmentsDir: dir });
+    // Git's resource, synthesized with those sealed values, and the cluster holding it, rolled out.
+    const tree = renderEnvironment(env('example'), { environmentsDir: dir });
+    const cr = [...RENDERED_OBJECTS.get(tree)!.entries()].find(([, o]) => o.kind === 'Materialize')!;
+    mkdirSync(join(dir, 'dist', 'example', 'instance'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'example', cr[0]), tree.get(cr[0])!);
+    const recorded = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'kube', 'example-healthy.json'), 'utf8'));
+    const live = recorded['materializes.materialize.cloud materialize-environment materialize -'];
+    const spec = cr[1].spec as { requestRollout: string; forceRollout: string };
+    Object.assign(live.spec, { requestRollout: spec.requestRollout, forceRollout: spec.forceRollout });
+    live.status.lastCompletedRolloutRequest = spec.requestRollout;
+    const kube = new RecordedKube(recorded);
+    const results = await runDoctor({ env: env('example'), outputs, variables, kube, environmentsDir: dir, distDir: join(dir, 'dist') });
     const text = results.map(formatCheck).join('\n');
     expect(results.filter((r) => r.status === 'fail')).toEqual([]);
-    expect(new Set(results.map((r) => r.area))).toEqual(new Set(['variables', 'sealed', 'postgres', 'blob', 'cluster']));
+    expect(new Set(results.map((r) => r.area))).toEqual(new Set(['variables', 'sealed', 'postgres', 'blob', 'cluster', 'sas']));
+    expect(text).toMatch(/^ok {4}sas: the running environmentd started with the SAS Terraform holds$/m);
     expect(text).toMatch(/^ok {4}postgres: TLS login as materialize/m);
     expect(text).toMatch(/^ok {4}blob: put, get, list and delete/m);
     // The test server allows only 60 connections: doctor says so, with the fix.
