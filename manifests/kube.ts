@@ -1,10 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type * as L1 from 'cdk8s-plus-28/lib/imports/k8s';
+import type * as L1 from '../imports/k8s';
 
 /**
- * The few core Kubernetes kinds we render, as plain ApiObjects typed by cdk8s-plus-28's
- * generated props. The types are imported only for the compiler: loading that 2.7 MB module at
+ * The few core Kubernetes kinds we render, as plain ApiObjects typed by the bindings `cdk8s import
+ * k8s@1.36.0` generates (imports/k8s.ts, the default AKS minor; npm run imports). The types are
+ * imported only for the compiler: loading that 1.7 MB module at
  * run time cost every synth tens of milliseconds for a handful of kinds whose field names are
  * already the API's.
  */

@@ -15,6 +15,8 @@ for spec in \
   npx cdk8s import "$spec" --language typescript --output imports --no-save >/dev/null 2>&1
   test -s "imports/${spec%%:=*}-"*.ts || { echo "import failed: $spec" >&2; exit 1; }
 done
+# The core Kubernetes bindings, for the default AKS minor (model/aks-versions.ts), from the cached definitions.
+node --require ./core/register.js scripts/import-k8s.ts 1.36.0 imports >/dev/null
 # Every operator chart version the project renders and checks, oldest first (model/operator-versions.ts reads the result).
 charts=$(realpath .reference/charts)
 node --require ./core/register.js scripts/gen-operator-defaults.ts \

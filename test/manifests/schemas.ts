@@ -54,9 +54,21 @@ export function crdValidators(dir: string): Map<string, ValidateFunction> {
   return map;
 }
 
-/** apiVersion/kind -> validator for core Kubernetes 1.28 kinds. */
-export function kubernetesValidators(): Map<string, ValidateFunction> {
-  const doc = JSON.parse(readFileSync(reference('k8s-schemas/v1.28.0_definitions.json'), 'utf8')) as {
+/** The Kubernetes minors whose definitions the reference data holds (k8s-schemas/v<minor>.0_definitions.json), oldest first. */
+export function definedMinors(): string[] {
+  return readdirSync(reference('k8s-schemas'))
+    .map((f) => /^v(\d+\.\d+)\.0_definitions\.json$/.exec(f)?.[1])
+    .filter((m): m is string => !!m)
+    .sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
+}
+
+const validatorsByMinor = new Map<string, Map<string, ValidateFunction>>();
+
+/** apiVersion/kind -> validator for the core kinds of one Kubernetes minor (`1.36`). */
+export function kubernetesValidators(minor: string): Map<string, ValidateFunction> {
+  const cached = validatorsByMinor.get(minor);
+  if (cached) return cached;
+  const doc = JSON.parse(readFileSync(reference(`k8s-schemas/v${minor}.0_definitions.json`), 'utf8')) as {
     definitions: Record<string, Schema>;
   };
   const ajv = newAjv();
@@ -68,6 +80,7 @@ export function kubernetesValidators(): Map<string, ValidateFunction> {
       map.set(key, ajv.getSchema(`k8s#/definitions/${name}`) as ValidateFunction);
     }
   }
+  validatorsByMinor.set(minor, map);
   return map;
 }
 
