@@ -211,7 +211,7 @@ export const materializeInstance: KubernetesRule = (c) => {
       severity: 'downtime',
       reason: backwards
         ? `environmentd goes back ${from} -> ${to}: the operator refuses a rollback (FailedDeploy) and the instance stays on ${from}`
-        : `environmentd upgrades ${from} -> ${to}: a new generation starts beside the old one and takes over once caught up (WaitUntilReady), after mzops promote (ManuallyPromote), or at once with downtime (ImmediatelyPromoteCausingDowntime)`,
+        : `environmentd upgrades ${from} -> ${to}: ${TAKE_OVER[String(a.rolloutStrategy ?? 'WaitUntilReady')] ?? TAKE_OVER.WaitUntilReady}`,
     });
   }
   if (b.requestRollout !== a.requestRollout) {
@@ -234,6 +234,13 @@ export const materializeInstance: KubernetesRule = (c) => {
   if (a.forcePromote && b.forcePromote !== a.forcePromote && a.forcePromote === a.requestRollout)
     out.push({ severity: 'downtime', reason: `promotes the waiting generation (forcePromote ${show(a.forcePromote)}): it takes over now` });
   return out;
+};
+
+/** How a new generation takes over, by rollout strategy (orchestratord's MaterializeRolloutStrategy). */
+const TAKE_OVER: Record<string, string> = {
+  WaitUntilReady: 'a new generation starts beside the old one and takes over once caught up',
+  ManuallyPromote: 'a new generation starts beside the old one and takes over after mzops promote',
+  ImmediatelyPromoteCausingDowntime: 'the old generation stops first: the instance is down until the new one is ready',
 };
 
 export const operatorUpgrade: KubernetesRule = (c) => {
