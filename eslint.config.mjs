@@ -6,7 +6,19 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'imports/', 'model/generated/', 'dist/', 'cdktf.out/', '.cdk8s.out/', '.reference/', 'state/', 'coverage/'],
+    ignores: [
+      'node_modules/',
+      'imports/',
+      'model/generated/',
+      'dist/',
+      'cdktf.out/',
+      '.cdk8s.out/',
+      '.reference/',
+      '.tools/',
+      '.cache/',
+      'state/',
+      'coverage/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -28,7 +40,14 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' },
+      globals: {
+        module: 'writable',
+        require: 'readonly',
+        __dirname: 'readonly',
+        process: 'readonly',
+        setTimeout: 'readonly',
+        setInterval: 'readonly',
+      },
     },
   },
 );

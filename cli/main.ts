@@ -2,54 +2,35 @@ import '../core/fast-start';
 import { Command } from '@commander-js/extra-typings';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as ca from './commands/ca';
-import * as deploy from './commands/deploy';
-import * as diff from './commands/diff';
-import * as doctor from './commands/doctor';
-import * as promote from './commands/promote';
-import * as recreate from './commands/recreate';
-import * as rollout from './commands/rollout';
-import * as rotateSas from './commands/rotate-sas';
-import * as sampleData from './commands/sample-data';
-import * as seal from './commands/seal';
-import * as sql from './commands/sql';
-import * as status from './commands/status';
-import * as upgrade from './commands/upgrade';
+import { COMMAND_CATALOG } from './commands/catalog';
 import { createContext, type CliContext } from './context';
 
 const ROOT = resolve(__dirname, '..');
 
-/** One module per command, in the order `--help` lists them; each registers itself on the program with the shared context. */
-const COMMANDS: readonly { register(program: Command, ctx: CliContext): void }[] = [
-  seal,
-  deploy,
-  ca,
-  doctor,
-  status,
-  rollout,
-  promote,
-  upgrade,
-  rotateSas,
-  recreate,
-  sql,
-  sampleData,
-  diff,
-];
-
-export function buildProgram(ctx: CliContext = createContext(ROOT)): Command {
+/**
+ * The program. Only the command being run is loaded (its module pulls in what it needs: cdktf, the
+ * Azure SDK, kafkajs); the others are listed by name and description from the catalog, so
+ * `mzops --help` and a usage error answer at once. `all` loads every command (tests that read every
+ * option).
+ */
+export function buildProgram(ctx: CliContext = createContext(ROOT), options: { argv?: readonly string[]; all?: boolean } = {}): Command {
   const program = new Command('mzops')
-    .description(
-      'Operate Materialize on Azure: deploy, seal, doctor, status, rollout, promote, upgrade, rotate-sas, sql, sample-data, diff',
-    )
+    .description(`Operate Materialize on Azure: ${COMMAND_CATALOG.map((c) => c.name).join(', ')}`)
     .version((JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version)
     // A usage mistake is one error: line and one hint: line, as every other failure.
     .showHelpAfterError('hint: add --help to the command for its arguments and options')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const command of COMMANDS) command.register(program, ctx);
+  const named = (options.argv ?? []).slice(2).find((a) => !a.startsWith('-'));
+  for (const command of COMMAND_CATALOG) {
+    if (options.all || command.name === named) command.load().register(program, ctx);
+    // Listed only: `mzops --help` shows it, and an unknown command is told the known ones.
+    else program.command(command.name).description(command.description).allowUnknownOption().allowExcessArguments();
+  }
   return program;
 }
 
-if (require.main === module) {
+/** Runs the CLI on an argument vector (node, script, ...arguments). */
+export function main(argv: readonly string[]): void {
   // `mzops ... | head` closes the pipe early: that ends the output, not in a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
@@ -57,10 +38,12 @@ if (require.main === module) {
       throw e;
     });
   }
-  buildProgram()
-    .parseAsync(process.argv)
+  buildProgram(undefined, { argv })
+    .parseAsync([...argv])
     .catch((e: Error) => {
       process.stderr.write(`error: ${e.message}\n`);
       process.exitCode = 1;
     });
 }
+
+if (require.main === module) main(process.argv);

@@ -3,13 +3,14 @@ import { relative } from 'node:path';
 import { MATERIALIZE_SQL, PORTS } from '../../model/contract';
 import { accessEndpoints } from '../../model/endpoints';
 import type { CliContext } from '../context';
+import { describe } from './descriptions';
 import { CliError } from '../errors';
 import { fetchCaCertificate } from '../tls';
 
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('ca')
-    .description("fetch the instance's CA certificate (what SQL and console clients verify TLS against) into .mzops/<environment>/ca.crt")
+    .description(describe('ca'))
     .argument('<environment>')
     .option('--kubeconfig <file>', 'kubeconfig of the cluster (default: KUBECONFIG, ~/.kube/config)')
     .action(

@@ -1,5 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
+import { describe } from './descriptions';
 import { CliError } from '../errors';
 import { deployPlan, deployPrerequisites } from '../operations';
 import { runPlan } from '../plan';
@@ -8,7 +9,7 @@ import { authorizedRangesProblem } from '../public-address';
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('deploy')
-    .description('deploy Azure resources, seal, synthesize, and (with --push) commit, push and wait for Flux')
+    .description(describe('deploy'))
     .argument('<environment>')
     .option('--dry-run', 'print each step without running it')
     .option('--push', 'commit and push the GitOps changes, then wait for Flux and the instance')

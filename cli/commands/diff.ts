@@ -1,5 +1,6 @@
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
+import { describe } from './descriptions';
 import { runDiff } from '../diff/diff';
 import { formatJson, formatMarkdown, formatText } from '../diff/format';
 import { removeTree, resolveCommit } from '../diff/revision';
@@ -24,9 +25,7 @@ function defaultBase(root: string): string {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('diff')
-    .description(
-      'what a change does to the running system: renders the base and the working tree (or --head) and classifies each difference',
-    )
+    .description(describe('diff'))
     .argument('[environment...]', 'only these environments (default: every environment either side has)')
     .option('--base <ref>', 'the revision the change applies to (default: origin/main, else main)')
     .option('--head <ref>', 'compare this revision instead of the working tree')

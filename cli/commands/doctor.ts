@@ -1,12 +1,13 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
+import { describe } from './descriptions';
 import { formatCheck } from '../doctor/check';
 import { runDoctor } from '../doctor/doctor';
 
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('doctor')
-    .description('check variables, PostgreSQL, Blob Storage and the cluster; ok, warn or fail with the fix')
+    .description(describe('doctor'))
     .argument('<environment>')
     .option('--outputs <file>', 'Terraform outputs JSON')
     .option('--kubeconfig <file>', 'kubeconfig for the cluster checks (default: KUBECONFIG, ~/.kube/config)')

@@ -1,5 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
+import { describe } from './descriptions';
 import { promotePlan } from '../operations';
 import { planCommand, type PlanOptions } from './plan-command';
 
@@ -8,7 +9,7 @@ export function register(program: Command, ctx: CliContext): void {
     program,
     ctx,
     'promote',
-    'ManuallyPromote: promote the rollout waiting at ReadyToPromote (sets forcePromote through Git)',
+    describe('promote'),
     (op, o) => promotePlan(op, { push: !!o.push, now: !!o.now }),
     (c: Command<[string], PlanOptions>) =>
       c

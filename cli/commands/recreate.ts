@@ -1,5 +1,6 @@
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
+import { describe } from './descriptions';
 import { recreatePlan } from '../operations';
 import { planCommand, type PlanOptions } from './plan-command';
 
@@ -8,7 +9,7 @@ export function register(program: Command, ctx: CliContext): void {
     program,
     ctx,
     'recreate',
-    'start fresh with a new environmentId (all current data becomes unreachable)',
+    describe('recreate'),
     (op, o) => recreatePlan(op, { confirm: o.confirm, emptyPersist: !!o.emptyPersist, push: !!o.push }),
     (c: Command<[string], PlanOptions>) =>
       c

@@ -1,5 +1,6 @@
 import { Argument, InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
+import { describe } from './descriptions';
 import { CliError } from '../errors';
 import { CUSTOMER_COUNT, sampleMessages, type SampleKind } from '../sample-data/generate';
 import { produce } from '../sample-data/producer';
@@ -17,7 +18,7 @@ function wholeNumber(min: number): (value: string) => number {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('sample-data')
-    .description('produce sample orders (append-only) or customers (upserts keyed by customer_id) to Event Hubs over Kafka')
+    .description(describe('sample-data'))
     .argument('<environment>')
     .addArgument(new Argument('<kind>', 'orders or customers').choices(['orders', 'customers']))
     .addOption(new Option('--count <n>', `messages to send (customers: at least ${CUSTOMER_COUNT})`).argParser(wholeNumber(1)))

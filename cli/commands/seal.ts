@@ -2,14 +2,13 @@ import type { Command } from '@commander-js/extra-typings';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { CliContext } from '../context';
+import { describe } from './descriptions';
 import { sealEnvironment } from '../seal/seal-environment';
 
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('seal')
-    .description(
-      'seal the backend secret (Terraform outputs + MZ_LICENSE_KEY, MZ_SYSTEM_PASSWORD) into environments/<environment>.sealed.json',
-    )
+    .description(describe('seal'))
     .argument('<environment>')
     .option('--cert <file>', 'sealing certificate PEM (default: the sealing_certificate_pem output)')
     .option('--outputs <file>', 'Terraform outputs JSON (default: .mzops/<environment>/outputs.json, else terraform output)')

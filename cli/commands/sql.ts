@@ -4,6 +4,7 @@ import { MATERIALIZE_SQL, PORTS, TF_OUTPUTS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { VARIABLES } from '../../model/variables';
 import type { CliContext } from '../context';
+import { describe } from './descriptions';
 import { withTimeout } from '../doctor/check';
 import { CliError } from '../errors';
 import { executeStatements, readCatalogState, runVerify, verifyCluster, verifyQueries } from '../sql/apply';
@@ -46,7 +47,7 @@ function tcpPort(value: string): number {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const sqlCmd = program.command('sql').description('Event Hubs sources, views and roles in Materialize');
+  const sqlCmd = program.command('sql').description(describe('sql'));
   const common = <A extends unknown[], O extends OptionValues>(c: Command<A, O>) =>
     c.argument('<environment>').option('--outputs <file>', 'Terraform outputs JSON');
   const connection = <A extends unknown[], O extends OptionValues>(c: Command<A, O>) =>

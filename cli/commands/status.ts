@@ -1,11 +1,12 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
+import { describe } from './descriptions';
 import { statusReport } from '../status';
 
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('Flux readiness, the Materialize rollout, pods, Services with their addresses, persist usage')
+    .description(describe('status'))
     .argument('<environment>')
     .option('--outputs <file>', 'Terraform outputs JSON')
     .option('--kubeconfig <file>', 'kubeconfig')

@@ -1,12 +1,13 @@
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
+import { describe } from './descriptions';
 import { runPlan } from '../plan';
 import { describeUpgrade, upgradePlan } from '../upgrade';
 
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('upgrade')
-    .description('upgrade the operator and environmentd to one version: Flux applies the operator first, then the instance rolls out')
+    .description(describe('upgrade'))
     .argument('<environment>')
     .addOption(new Option('--to <version>', 'the version, vX.Y.Z (mzops upgrade <env> --to v26.37.0)').makeOptionMandatory())
     .option('--dry-run', 'show what changes and the steps, without writing anything')

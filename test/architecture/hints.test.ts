@@ -77,7 +77,7 @@ function hintTexts(): { where: string; text: string }[] {
 
 describe('what hints tell the user to run exists', () => {
   const hints = hintTexts();
-  const program = buildProgram();
+  const program = buildProgram(undefined, { all: true });
   // A command's options include those of its subcommands (`mzops sql apply --host`).
   const optionsOf = (c: (typeof program.commands)[number]): (string | undefined)[] => [
     ...c.options.map((o) => o.long),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RENDERERS } from '../../cli/pipeline';
@@ -62,8 +62,8 @@ afterAll(() => rmSync(FAKES, { recursive: true, force: true }));
 
 const git = (cwd: string, ...args: string[]) => execFileSync(REAL_GIT, args, { cwd, encoding: 'utf8', stdio: 'pipe' }).trim();
 
-/** A clone of a repository with one environment synthesized and committed, and an origin to push to. */
-function repository(): string {
+/** A repository with one environment synthesized and committed, and an origin to push to. */
+function makeRepository(): string {
   const root = tempRepo(['prod']);
   copyEnvironmentSource(root, 'example');
   synthesize({ workspace: workspace(root), renderers: RENDERERS });
@@ -74,12 +74,28 @@ function repository(): string {
   git(root, 'add', '-A');
   git(root, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'environments');
   git(root, 'init', '-q', '--bare', join(root, '.origin'));
-  git(root, 'remote', 'add', 'origin', join(root, '.origin'));
+  // Relative, so that a copy of the folder pushes to its own origin.
+  git(root, 'remote', 'add', 'origin', './.origin');
   git(root, 'push', '-q', '-u', 'origin', 'main');
   git(root, 'config', 'user.email', 't@example.com');
   git(root, 'config', 'user.name', 't');
   return root;
 }
+
+/**
+ * A fresh copy of that repository: made once per file and copied for each run (synthesizing and
+ * committing anew for each of the dozens of runs was most of this file's time).
+ */
+let template: string | undefined;
+function repository(): string {
+  template ??= makeRepository();
+  const copy = mkdtempSync(join(tmpdir(), 'mz-steps-repo-'));
+  cpSync(template, copy, { recursive: true, verbatimSymlinks: true });
+  return copy;
+}
+afterAll(() => {
+  if (template) rmSync(template, { recursive: true, force: true });
+});
 
 interface Outcome {
   /** Step titles and external calls, in the order they happened. */
@@ -101,7 +117,8 @@ async function runWith(root: string, plan: (c: Context) => Step[], failAt?: numb
   process.env.FAKE_STATE = state;
   process.env.FAKE_FAIL_AT = failAt === undefined ? '' : String(failAt);
   const before: Record<string, string>[] = [];
-  const tree = () => Object.fromEntries(Object.entries(snapshotTree(root)).filter(([p]) => !/^\.(git|origin)\//.test(p)));
+  // The repository's files as a person sees them: git's own folders are not read at all.
+  const tree = () => snapshotTree(root, ['.git', '.origin']);
   const kube = new RecordedKube({
     'services materialize-environment - -': {
       items: ['materialize-balancerd', 'materialize-console'].map((name) => ({
@@ -184,7 +201,7 @@ describe.each(plans)('%s, with each external call failing in turn', (_name, plan
         // Nothing ran after the failing call.
         expect(failed.events.filter((e) => e.startsWith('call '))).toEqual(calls.slice(0, i));
         // A call that fails at the start of its step leaves the tree as that step found it.
-        const afterFailure = Object.fromEntries(Object.entries(snapshotTree(repo)).filter(([p]) => !/^\.(git|origin)\//.test(p)));
+        const afterFailure = snapshotTree(repo, ['.git', '.origin']);
         expect(Object.keys(afterFailure).sort()).toEqual(Object.keys(failed.before[step - 1]).sort());
         expect(afterFailure).toEqual(failed.before[step - 1]);
         // Run again: it goes to the end, and what it leaves is committed and pushed.

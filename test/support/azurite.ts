@@ -21,17 +21,21 @@ const KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZ
 /** Azurite, the Azure Storage emulator, on a free loopback port. */
 export interface TestAzurite {
   readonly endpoint: string;
+  /** The server's process and folder, for the reaper (undefined for a shared one). */
+  readonly pid?: number;
+  readonly dir?: string;
   createContainer(name: string): Promise<void>;
   /** A persist URL for the container with an account SAS like Terraform's, adjustable per test. */
   persistUrl(container: string, sas?: { permissions?: string; expiresOn?: Date; startsOn?: Date }): string;
   stop(): Promise<void>;
 }
 
-function handle(endpoint: string, stop: () => Promise<void>): TestAzurite {
+function handle(endpoint: string, stop: () => Promise<void>, own: { pid?: number; dir?: string } = {}): TestAzurite {
   const credential = new StorageSharedKeyCredential(ACCOUNT, KEY);
   const service = new BlobServiceClient(endpoint, credential);
   return {
     endpoint,
+    ...own,
     async createContainer(name) {
       await service.getContainerClient(name).createIfNotExists();
     },
@@ -81,13 +85,17 @@ export async function startAzurite(): Promise<TestAzurite> {
   );
   await waitForPort(port, 20_000);
   const endpoint = `http://127.0.0.1:${port}/${ACCOUNT}`;
-  return handle(endpoint, async () => {
-    // Azurite waits for idle keep-alive sockets on SIGTERM; a test server needs no grace.
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  return handle(
+    endpoint,
+    async () => {
+      // Azurite waits for idle keep-alive sockets on SIGTERM; a test server needs no grace.
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+    { pid: child.pid, dir },
+  );
 }

@@ -2,7 +2,7 @@ import type { NetworkPolicy, Pod } from './netpol';
 import type { RenderedObject } from './helm';
 
 /**
- * What the operator (orchestratord, v26.12 line) creates at run time from the flags the chart
+ * What the operator (orchestratord, v26.37 line: its source at 3de6a5f9) creates at run time from the flags the chart
  * passes it, modelled from upstream's source so the tests can check flows through them:
  * - policies: `create_environmentd_network_policies` in
  *   src/orchestratord/src/controller/materialize/global.rs (MaterializeInc/materialize);

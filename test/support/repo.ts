@@ -33,12 +33,13 @@ export function copyRepo(root: string): string {
   return copy;
 }
 
-/** Every file (content) and folder (trailing slash) below `dir`, dotfiles included. */
-export function snapshotTree(dir: string): Record<string, string> {
+/** Every file (content) and folder (trailing slash) below `dir`, dotfiles included, but for folders `skip` names (relative paths). */
+export function snapshotTree(dir: string, skip: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string) => {
     for (const f of readdirSync(d).sort()) {
       const p = join(d, f);
+      if (skip.includes(relative(dir, p))) continue;
       if (lstatSync(p).isDirectory()) {
         out[`${relative(dir, p)}/`] = '';
         walk(p);
