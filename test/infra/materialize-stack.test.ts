@@ -1,11 +1,7 @@
 import { synthesized } from './stack-fixture';
 
-describe.each(['example', 'staging', 'prod'])('stack %s', (name) => {
-  it('matches its snapshot', () => {
-    expect(synthesized(name).json).toMatchSnapshot();
-  });
-});
-
+// No whole-stack snapshot: the committed dist/ and cdktf.out of the repository are checked for
+// drift, and what matters in a stack is asserted by name (constructs, policy, provider-names tests).
 describe('side by side', () => {
   it('gives each environment its own global names', () => {
     const names = ['example', 'staging', 'prod'].map((n) => {

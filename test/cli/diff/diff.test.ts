@@ -202,7 +202,8 @@ describe('mzops diff on a fixture repository', () => {
   }, 60_000);
 
   it('writes the pull-request comment as markdown: a summary table, then the details per environment', async () => {
-    const r = await diff('rename-database');
+    // Only the example: an environment a user adds to the repository must not change this text.
+    const r = await diff('rename-database', { environments: ['example'] });
     const md = formatMarkdown(r).replace(/\b[0-9a-f]{12}\b/g, '<commit>');
     expect(md).toMatchSnapshot();
     expect(JSON.parse(formatJson(r))).toMatchObject({ dangerous: true, base: { label: 'main' }, head: { label: 'rename-database' } });
@@ -224,6 +225,28 @@ describe('mzops diff on a fixture repository', () => {
       git('checkout', '--', ENV);
     }
     expect(git('status', '--porcelain')).toBe(before);
+  }, 60_000);
+});
+
+describe('mzops diff with linked folders in the working tree', () => {
+  it('renders the working tree with node_modules a symbolic link that only .gitignore hides, and another linked folder', async () => {
+    const exclude = join(repo, '.git', 'info', 'exclude');
+    const saved = readFileSync(exclude, 'utf8');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'mz-linked-'));
+    writeFileSync(exclude, '');
+    symlinkSync(elsewhere, join(repo, 'linked-tools'), 'dir');
+    try {
+      // node_modules (a link, as in workspaces and shared installs) is ignored by .gitignore's
+      // `node_modules`; a linked folder git lists is skipped, not copied (copyFile answered EISDIR).
+      expect(git('status', '--porcelain')).toBe('?? linked-tools');
+      const r = await runDiff({ repoRoot: repo, base: 'main', tmpParent: scratch, cache, environments: ['example'] });
+      expect(r.head.label).toBe('the working tree');
+      expect(changes(r)).toEqual([]);
+    } finally {
+      rmSync(join(repo, 'linked-tools'));
+      rmSync(elsewhere, { recursive: true, force: true });
+      writeFileSync(exclude, saved);
+    }
   }, 60_000);
 });
 
