@@ -110,13 +110,15 @@ export const VARIABLES = {
   testHelm: {
     name: 'MZ_HELM',
     group: 'Development',
-    purpose: 'npm test: the helm binary the chart tests run (default: helm 4.1.4 provisioned into .tools/); read from the process environment only',
+    purpose:
+      'npm test: the helm binary the chart tests run (default: helm 4.1.4 provisioned into .tools/); read from the process environment only',
     secret: false,
   },
   testKubectl: {
     name: 'MZ_KUBECTL',
     group: 'Development',
-    purpose: 'npm test: the kubectl binary (kustomize v5) the tests run (default: kubectl 1.35.2 provisioned into .tools/); read from the process environment only',
+    purpose:
+      'npm test: the kubectl binary (kustomize v5) the tests run (default: kubectl 1.35.2 provisioned into .tools/); read from the process environment only',
     secret: false,
   },
   testPostgres: {
