@@ -150,6 +150,11 @@ export async function renderRevision(options: RenderOptions): Promise<{ renderin
   // The repository's dependencies, not whatever a revision might have committed under that name.
   rmSync(join(tree, 'node_modules'), { recursive: true, force: true });
   symlinkSync(join(options.repoRoot, 'node_modules'), join(tree, 'node_modules'), 'dir');
+  // And the repository's transpile and compile caches (core/register.js, content-addressed): a
+  // revision's tree would otherwise start empty and transpile every file again.
+  mkdirSync(join(options.repoRoot, '.cache'), { recursive: true });
+  rmSync(join(tree, '.cache'), { recursive: true, force: true });
+  symlinkSync(join(options.repoRoot, '.cache'), join(tree, '.cache'), 'dir');
   const started = Date.now();
   // The revision's own loader when it has one; revisions from before it ran under tsx.
   const loader = existsSync(join(tree, 'core', 'register.js')) ? join(tree, 'core', 'register.js') : 'tsx/cjs';

@@ -1,8 +1,21 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { postgresBinaries } from '../../scripts/test-tools';
+import { postgresBinaries, toolsDir } from '../../scripts/test-tools';
 import { REPO_ROOT } from '../helpers';
 import { freePort } from './ports';
 
@@ -106,7 +119,21 @@ export async function startPostgres(): Promise<TestPostgres> {
   own(join(dir, 'server.key'));
   own(join(dir, 'server.crt'));
   const data = join(dir, 'data');
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${join(dir, 'pw')}`, '-E', 'UTF8', '--locale=C']);
+  // initdb once per server build, kept in .tools/ and copied per run (a second of every test run).
+  const template = join(toolsDir(REPO_ROOT), `postgres-data-${createHash('sha256').update(bin).digest('hex').slice(0, 12)}`);
+  if (!existsSync(join(template, 'PG_VERSION'))) {
+    run('initdb', ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${join(dir, 'pw')}`, '-E', 'UTF8', '--locale=C']);
+    const partial = `${template}.${process.pid}.part`;
+    rmSync(partial, { recursive: true, force: true });
+    cpSync(data, partial, { recursive: true });
+    rmSync(template, { recursive: true, force: true });
+    renameSync(partial, template);
+  } else {
+    cpSync(template, data, { recursive: true });
+    if (uid !== undefined) chownTree(data, uid, gid!);
+    // The server refuses a data folder others may read.
+    chmodSync(data, 0o700);
+  }
   const port = await freePort();
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=${join(dir, 'server.crt')} -c ssl_key_file=${join(dir, 'server.key')} -c max_connections=60`;
   run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
@@ -143,6 +170,11 @@ export async function startPostgres(): Promise<TestPostgres> {
     throw e;
   }
   return handle({ port, caFile: join(dir, 'server.crt'), password, pid: postmasterPid(data), data, bin, uid }, stop);
+}
+
+function chownTree(path: string, uid: number, gid: number): void {
+  chownSync(path, uid, gid);
+  if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) chownTree(join(path, entry), uid, gid);
 }
 
 /** The server's process id, from its postmaster.pid (the reaper stops it by that when jest is killed). */
