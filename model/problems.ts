@@ -20,7 +20,7 @@ function formatPath(path: Path): string {
 }
 
 /** A value of each type, for a field that declares no example of its own. */
-const EXAMPLE_OF: Record<string, string> = { string: '"text"', number: '1', boolean: 'true', array: '[]', object: '{}' };
+const EXAMPLE_OF: Record<string, string> = { string: '"text"', 'whole number': '1', boolean: 'true', array: '[]', object: '{}' };
 
 /** Every shape problem of a definition (nothing is resolved or defaulted yet), or none. */
 export function shapeProblems(definition: unknown): FieldProblem[] {
@@ -44,7 +44,15 @@ export function shapeProblems(definition: unknown): FieldProblem[] {
       if (value === undefined) {
         return [{ field: formatPath(path), rule: field?.missingRule ?? `is required (${article(issue.expected)})`, value, example }];
       }
-      const got = article(Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value);
+      // NaN and Infinity are numbers to typeof: "must be a number, not a number" told the user nothing.
+      const got =
+        typeof value === 'number'
+          ? Number.isNaN(value)
+            ? 'NaN'
+            : !Number.isFinite(value)
+              ? String(value)
+              : 'a fraction'
+          : article(Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value);
       return [{ field: formatPath(path), rule: `must be ${article(issue.expected)}, not ${got}`, value, example }];
     }
     if (issue.code === 'invalid_value') {

@@ -148,7 +148,7 @@ export class Shape<I, O = I, M extends Mode = 'required'> {
         if (k.pattern && !k.pattern.test(v)) issues.push({ code: 'custom', path, message: k.message ?? `must match ${k.pattern}` });
         return;
       case 'int':
-        return void (typeof v === 'number' && Number.isInteger(v) ? undefined : expect('number'));
+        return void (typeof v === 'number' && Number.isInteger(v) ? undefined : expect('whole number'));
       case 'boolean':
         return void (typeof v === 'boolean' ? undefined : expect('boolean'));
       case 'enum':

@@ -2,7 +2,8 @@ import { AKS_CALENDAR, aksVersionStatus, DEFAULT_AKS_MINOR } from './aks-version
 import { capacityProblems } from './capacity';
 import { VM_SIZES } from './vm-sizes';
 import { FLUX } from './contract';
-import { contains, containsIp, overlaps, parseCidr, parseIp, type Cidr } from './cidr';
+import { contains, containsIp, formatIp, overlaps, parseCidr, parseIp, type Cidr } from './cidr';
+import { ADDRESSES_PER_NODE, AZURE_RESERVED_PER_SUBNET, smallestPrefixFor, subnetNeed } from './subnet';
 import { EXACT_V_SEMVER, VM_SIZE, type Environment } from './environment';
 import { certManagerStatus, DEFAULT_CERT_MANAGER_VERSION } from './cert-manager-versions';
 import { compareVersions, DEFAULT_OPERATOR_VERSION, isVerifiedOperatorVersion, VERIFIED_OPERATOR_VERSIONS } from './operator-versions';
@@ -24,7 +25,8 @@ export interface ValidationProblem {
 
 /** Values are shown short: a long or structured value is elided rather than echoed whole. */
 function shortValue(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON has no NaN or Infinity (it writes null): show them as they are.
+  const text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -153,6 +155,31 @@ const checks: Check[] = [
       }
       if (n.sqlLoadBalancerIp === n.consoleLoadBalancerIp)
         fail('network.consoleLoadBalancerIp', n.consoleLoadBalancerIp, 'must differ from network.sqlLoadBalancerIp', '"10.0.15.249"');
+    }
+    if (aks) {
+      const need = subnetNeed(env);
+      const size = aks.last - aks.first + 1;
+      if (size < need.total) {
+        const prefix = smallestPrefixFor(need.total);
+        fail(
+          'network.aksSubnetCidr',
+          n.aksSubnetCidr,
+          `must hold every node and pod address (Azure CNI: ${ADDRESSES_PER_NODE} per node): up to ${need.nodes} nodes at once (every pool at its maxCount, plus an upgrade surge or a pool rotation) need ${need.total} addresses with Azure's ${AZURE_RESERVED_PER_SUBNET}${env.access.publicLoadBalancers ? '' : ' and the 2 load-balancer frontends'}; a /${aks.prefix} has ${size}: use a /${prefix} or larger`,
+          `"${formatIp(aks.first)}/${Math.min(prefix, aks.prefix)}"`,
+        );
+      } else if (!env.access.publicLoadBalancers) {
+        // Azure hands node and pod addresses out from the start of the subnet: a frontend among them is taken.
+        for (const field of ['sqlLoadBalancerIp', 'consoleLoadBalancerIp'] as const) {
+          const ip = parseIp(n[field]);
+          if (ip !== undefined && containsIp(aks, ip) && ip < aks.first + 4 + need.nodeAddresses)
+            fail(
+              `network.${field}`,
+              n[field],
+              `must lie past the first ${need.nodeAddresses} addresses of network.aksSubnetCidr after Azure's 4 (what up to ${need.nodes} nodes take), or a node may hold it first`,
+              `"${formatIp(aks.last - 6)}"`,
+            );
+        }
+      }
     }
     if (svc) {
       const dns = parseIp(n.dnsServiceIp);

@@ -2,9 +2,13 @@ import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
 import { describe } from './descriptions';
 import { CliError } from '../errors';
-import { deployPlan, deployPrerequisites } from '../operations';
 import { runPlan } from '../plan';
-import { authorizedRangesProblem } from '../public-address';
+
+// Loaded when the command runs: listing it, or a usage mistake, answers without loading what it needs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const operations = (): typeof import('../operations') => require('../operations');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const publicAddress = (): typeof import('../public-address') => require('../public-address');
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -18,14 +22,18 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.action(async (name: string, opts: { dryRun?: boolean; push?: boolean; wait: boolean }) => {
         const op = ctx.operation(name);
         if (!opts.dryRun) {
-          const problems = deployPrerequisites(op);
-          const ranges = await authorizedRangesProblem(op.env);
+          const problems = operations().deployPrerequisites(op);
+          const ranges = await publicAddress().authorizedRangesProblem(op.env);
           if (ranges?.blocking) problems.push(ranges);
           else if (ranges) ctx.err(`warn  ${ranges.problem}; ${ranges.fix}`);
           if (problems.length > 0)
             throw new CliError(problems.map((p) => `${p.problem}`).join('\n'), problems.map((p) => p.fix).join('\n      '));
         }
-        await runPlan(deployPlan(op, { push: !!opts.push, wait: opts.wait }), { dryRun: opts.dryRun, log: ctx.out, cwd: ctx.root });
+        await runPlan(operations().deployPlan(op, { push: !!opts.push, wait: opts.wait }), {
+          dryRun: opts.dryRun,
+          log: ctx.out,
+          cwd: ctx.root,
+        });
       }),
     );
 }

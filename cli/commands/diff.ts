@@ -1,10 +1,14 @@
+import { writeFileSync } from 'node:fs';
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
 import { describe } from './descriptions';
-import { runDiff } from '../diff/diff';
 import { formatJson, formatMarkdown, formatText } from '../diff/format';
 import { removeTree, resolveCommit } from '../diff/revision';
 import { killAll } from '../runner';
+
+// Loaded when the command runs: listing it, or a usage mistake, answers without loading what it needs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const diff = (): typeof import('../diff/diff') => require('../diff/diff');
 
 const FORMAT_NAMES = ['text', 'markdown', 'json'] as const;
 const FORMATS = { text: formatText, markdown: formatMarkdown, json: formatJson } satisfies Record<(typeof FORMAT_NAMES)[number], unknown>;
@@ -35,9 +39,13 @@ export function register(program: Command, ctx: CliContext): void {
         .default('text'),
     )
     .option('--acknowledge <id...>', 'accept these dangerous changes (ids as printed); or list them in acknowledged-changes.txt')
+    .option('--report <file>', 'also write the full text report to this file (the workflow keeps it as an artifact)')
     .action(
       ctx.action(
-        async (environments: string[], opts: { base?: string; head?: string; format: keyof typeof FORMATS; acknowledge?: string[] }) => {
+        async (
+          environments: string[],
+          opts: { base?: string; head?: string; format: keyof typeof FORMATS; acknowledge?: string[]; report?: string },
+        ) => {
           const trees = new Set<string>();
           // Ctrl-C or a CI cancel removes the temporary trees before exiting.
           const onSignal = (signal: NodeJS.Signals) => {
@@ -48,7 +56,7 @@ export function register(program: Command, ctx: CliContext): void {
           process.once('SIGINT', onSignal);
           process.once('SIGTERM', onSignal);
           try {
-            const report = await runDiff({
+            const report = await diff().runDiff({
               repoRoot: ctx.root,
               base: opts.base ?? defaultBase(ctx.root),
               head: opts.head,
@@ -58,6 +66,7 @@ export function register(program: Command, ctx: CliContext): void {
               track: (dir) => trees.add(dir),
             });
             process.stdout.write(FORMATS[opts.format](report));
+            if (opts.report) writeFileSync(opts.report, formatText(report));
             if (report.dangerous) process.exitCode = EXIT_DANGEROUS;
           } finally {
             process.removeListener('SIGINT', onSignal);

@@ -2,7 +2,10 @@ import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
 import { describe } from './descriptions';
 import { formatCheck } from '../doctor/check';
-import { runDoctor } from '../doctor/doctor';
+
+// Loaded when the command runs: listing it, or a usage mistake, answers without loading what it needs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const doctor = (): typeof import('../doctor/doctor') => require('../doctor/doctor');
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -16,7 +19,7 @@ export function register(program: Command, ctx: CliContext): void {
         const env = ctx.environment(name);
         const outputs = ctx.outputsIfAny(name, opts.outputs);
         if (!outputs) ctx.err(`warn  outputs: no Terraform outputs for "${name}" (deploy first: mzops deploy ${name})`);
-        const results = await runDoctor({
+        const results = await doctor().runDoctor({
           env,
           outputs: outputs ?? {},
           variables: ctx.variables(),

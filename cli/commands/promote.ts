@@ -1,8 +1,11 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
 import { describe } from './descriptions';
-import { promotePlan } from '../operations';
 import { planCommand, type PlanOptions } from './plan-command';
+
+// Loaded when the command runs: listing it, or a usage mistake, answers without loading what it needs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const operations = (): typeof import('../operations') => require('../operations');
 
 export function register(program: Command, ctx: CliContext): void {
   planCommand(
@@ -10,7 +13,7 @@ export function register(program: Command, ctx: CliContext): void {
     ctx,
     'promote',
     describe('promote'),
-    (op, o) => promotePlan(op, { push: !!o.push, now: !!o.now }),
+    (op, o) => operations().promotePlan(op, { push: !!o.push, now: !!o.now }),
     (c: Command<[string], PlanOptions>) =>
       c
         .option('--now', 'promote without checking that the new generation has caught up (it serves before its clusters rehydrate)')

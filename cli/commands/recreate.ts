@@ -1,8 +1,11 @@
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
 import { describe } from './descriptions';
-import { recreatePlan } from '../operations';
 import { planCommand, type PlanOptions } from './plan-command';
+
+// Loaded when the command runs: listing it, or a usage mistake, answers without loading what it needs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const operations = (): typeof import('../operations') => require('../operations');
 
 export function register(program: Command, ctx: CliContext): void {
   planCommand(
@@ -10,7 +13,7 @@ export function register(program: Command, ctx: CliContext): void {
     ctx,
     'recreate',
     describe('recreate'),
-    (op, o) => recreatePlan(op, { confirm: o.confirm, emptyPersist: !!o.emptyPersist, push: !!o.push }),
+    (op, o) => operations().recreatePlan(op, { confirm: o.confirm, emptyPersist: !!o.emptyPersist, push: !!o.push }),
     (c: Command<[string], PlanOptions>) =>
       c
         .addOption(new Option('--confirm <environment>', 'repeat the environment name to confirm'))

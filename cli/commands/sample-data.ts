@@ -3,8 +3,12 @@ import type { CliContext } from '../context';
 import { describe } from './descriptions';
 import { CliError } from '../errors';
 import { CUSTOMER_COUNT, sampleMessages, type SampleKind } from '../sample-data/generate';
-import { produce } from '../sample-data/producer';
-import { publisherConnectionString } from '../sql/session';
+
+// Loaded when the command runs: listing it, or a usage mistake, answers without loading what it needs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const producer = (): typeof import('../sample-data/producer') => require('../sample-data/producer');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const session = (): typeof import('../sql/session') => require('../sql/session');
 
 /** commander's parser for whole-number options: a bad value is one `error:` line before anything runs. */
 function wholeNumber(min: number): (value: string) => number {
@@ -56,13 +60,13 @@ export function register(program: Command, ctx: CliContext): void {
           const { rate, seed } = opts;
           const connectTimeoutMs = opts.connectTimeout * 1000;
           const outputs = ctx.outputsIfAny(name, opts.outputs) ?? {};
-          const connectionString = publisherConnectionString(outputs, ctx.variables());
+          const connectionString = session().publisherConnectionString(outputs, ctx.variables());
           let start = 0;
           const total: Record<number, number> = {};
           const tty = process.stderr.isTTY;
           do {
             const messages = sampleMessages(kind as SampleKind, count, seed, start);
-            const summary = await produce(messages, {
+            const summary = await producer().produce(messages, {
               connectTimeoutMs,
               connectionString: connectionString ?? '',
               topic: topic.name,

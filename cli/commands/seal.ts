@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { CliContext } from '../context';
 import { describe } from './descriptions';
-import { sealEnvironment } from '../seal/seal-environment';
+
+// Loaded when the command runs: listing it, or a usage mistake, answers without loading what it needs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const seal = (): typeof import('../seal/seal-environment') => require('../seal/seal-environment');
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -15,7 +18,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--reseal', 're-encrypt every value from its sources, replacing the sealed file (also a corrupt one)')
     .action(
       ctx.action((name: string, opts: { cert?: string; outputs?: string; reseal?: boolean }) => {
-        const result = sealEnvironment({
+        const result = seal().sealEnvironment({
           env: ctx.environment(name),
           outputs: ctx.outputs(name, opts.outputs),
           variables: ctx.variables(),

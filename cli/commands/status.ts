@@ -1,7 +1,10 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
 import { describe } from './descriptions';
-import { statusReport } from '../status';
+
+// Loaded when the command runs: listing it, or a usage mistake, answers without loading what it needs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const status = (): typeof import('../status') => require('../status');
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -13,7 +16,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(
       ctx.action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
         const env = ctx.environment(name);
-        for (const line of await statusReport(env, ctx.kubeOrWarn(env, opts.kubeconfig), ctx.outputsIfAny(name, opts.outputs)))
+        for (const line of await status().statusReport(env, ctx.kubeOrWarn(env, opts.kubeconfig), ctx.outputsIfAny(name, opts.outputs)))
           ctx.out(line);
       }),
     );

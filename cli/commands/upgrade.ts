@@ -2,7 +2,10 @@ import { Option, type Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
 import { describe } from './descriptions';
 import { runPlan } from '../plan';
-import { describeUpgrade, upgradePlan } from '../upgrade';
+
+// Loaded when the command runs: listing it, or a usage mistake, answers without loading what it needs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const upgrade = (): typeof import('../upgrade') => require('../upgrade');
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -15,8 +18,8 @@ export function register(program: Command, ctx: CliContext): void {
     .action(
       ctx.action(async (name: string, opts: { to: string; dryRun?: true; push?: true }) => {
         const op = ctx.operation(name);
-        const steps = upgradePlan(op, { to: opts.to, push: !!opts.push });
-        if (opts.dryRun) for (const line of describeUpgrade(op, opts.to)) ctx.out(line);
+        const steps = upgrade().upgradePlan(op, { to: opts.to, push: !!opts.push });
+        if (opts.dryRun) for (const line of upgrade().describeUpgrade(op, opts.to)) ctx.out(line);
         await runPlan(steps, { dryRun: !!opts.dryRun, log: ctx.out, cwd: ctx.root });
       }),
     );

@@ -1,3 +1,5 @@
+import { CliError } from '../errors';
+import { nearestKey } from '../../model/nearest';
 import { compareObjects, objectsOf } from './kubernetes';
 import { DANGEROUS, worst, type Change, type DiffReport, type EnvironmentDiff, type Finding } from './model';
 import { removeTree, renderRevision, resolveCommit, type Rendering } from './revision';
@@ -103,8 +105,13 @@ export async function runDiff(options: DiffOptions): Promise<DiffReport> {
   try {
     const common = { repoRoot: options.repoRoot, tmpParent: options.tmpParent, timeoutMs: options.timeoutMs, log: options.log, track };
     // Both finish (or fail) before the trees go: a side still running would write into a removed folder.
+    // Both refs are resolved before anything renders: an unknown --base fails at once, not after
+    // the working tree took its seconds.
+    const commits = new Map(
+      [options.base, options.head].filter((r): r is string => r !== undefined).map((r) => [r, resolveCommit(options.repoRoot, r)]),
+    );
     const render = async (ref: string | undefined): Promise<Rendering> => {
-      const commit = ref === undefined ? undefined : resolveCommit(options.repoRoot, ref);
+      const commit = ref === undefined ? undefined : commits.get(ref);
       const cached = commit ? options.cache?.get(commit) : undefined;
       if (cached) return { ...cached, label: ref ?? cached.label };
       const { rendering } = await renderRevision({ ...common, ref });
@@ -115,6 +122,16 @@ export async function runDiff(options: DiffOptions): Promise<DiffReport> {
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     const [base, head] = settled.map((s) => (s as PromiseFulfilledResult<Rendering>).value);
+    // A misspelt name must not read as "no change": a pipeline passing it would let a danger through.
+    const known = [...new Set([...base.environments, ...head.environments])].sort();
+    const unknown = (options.environments ?? []).filter((e) => !known.includes(e));
+    if (unknown.length > 0) {
+      const near = nearestKey(unknown[0], known);
+      throw new CliError(
+        `no environment ${unknown.map((e) => `"${e}"`).join(', ')} in ${base.label} or ${head.label} (known: ${known.join(', ') || 'none'})`,
+        near ? `did you mean "${near}"? mzops diff ${near}` : `name one of the known environments, or none for all: mzops diff`,
+      );
+    }
     const fromFile = parseAcknowledgements(head.acknowledgements);
     const acknowledged = new Set([...fromFile, ...(options.acknowledge ?? [])]);
     const environments = compareRenderings(base, head, options.environments ?? [], acknowledged);

@@ -166,8 +166,10 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementRule>> = {
     source: `${AZURERM} internal/services/eventhub/eventhub_namespace_resource.go (schema ForceNew; CustomizeDiff for sku)`,
   },
   azurerm_eventhub: {
-    forceNew: ['name', 'namespace_name', 'namespace_id', 'resource_group_name', 'partition_count'],
-    source: `${AZURERM} website/docs/r/eventhub.html.markdown (partition_count on a Standard namespace)`,
+    // partition_count is not ForceNew: the update refuses a decrease, and any change unless the
+    // namespace is Premium (the diff's partitionChange rule says so; it is no replacement).
+    forceNew: ['name', 'namespace_name', 'namespace_id', 'resource_group_name'],
+    source: `${AZURERM} website/docs/r/eventhub.html.markdown; internal/services/eventhub/eventhub_resource.go (v4.55, update: partition_count)`,
   },
   tls_private_key: {
     forceNew: [],

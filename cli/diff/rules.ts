@@ -171,7 +171,28 @@ export const protectionRemoved: TerraformRule = (c) =>
     ? [{ severity: 'exposure', reason: 'prevent_destroy is removed: Terraform will no longer refuse to destroy it' }]
     : [];
 
+/**
+ * azurerm v4.55 (internal/services/eventhub/eventhub_resource.go, update): "partition_count cannot
+ * be decreased", and "cannot be changed unless the namespace sku is Premium". Neither replaces the
+ * hub: the apply fails, and everything after it in the apply with it.
+ */
+export const partitionChange: TerraformRule = (c) => {
+  if (c.type !== 'azurerm_eventhub' || c.action !== 'update') return [];
+  const [before, after] = [Number(c.before?.partition_count), Number(c.after?.partition_count)];
+  if (!Number.isFinite(before) || !Number.isFinite(after) || before === after) return [];
+  return [
+    {
+      severity: 'downtime',
+      reason:
+        after < before
+          ? `fails at apply: partition_count ${before} -> ${after}, and Event Hubs never lowers a partition count (azurerm refuses it on every tier); keep ${before}, or create a new topic and move producers and the source to it`
+          : `fails at apply unless the namespace is Premium: partition_count ${before} -> ${after} (azurerm changes it only on Premium); on Standard keep ${before}, or set eventHubs.sku: 'Premium', or create a new topic`,
+    },
+  ];
+};
+
 export const TERRAFORM_RULES: readonly TerraformRule[] = [
+  partitionChange,
   dataLossOnReplace,
   clusterRebuilt,
   addressChanges,

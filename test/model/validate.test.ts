@@ -179,6 +179,18 @@ describe('environment validation', () => {
       /must keep 10% headroom: 1 x Standard_E8pds_v6 \(7170m CPU .*\) would have 3% CPU and 73% memory left/,
     ],
     [
+      'a node count that is NaN',
+      (d) => (d.aks!.materializePool!.nodeCount = NaN),
+      'aks.materializePool.nodeCount',
+      /must be a whole number, not NaN \(got NaN\)/,
+    ],
+    [
+      'a fractional node count',
+      (d) => (d.aks!.materializePool!.nodeCount = 1.5),
+      'aks.materializePool.nodeCount',
+      /must be a whole number, not a fraction \(got 1\.5\)/,
+    ],
+    [
       'an autoscaler maximum below the node count',
       (d) => (d.aks!.materializePool!.maxCount = 1),
       'aks.materializePool.maxCount',

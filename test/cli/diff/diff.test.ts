@@ -114,6 +114,19 @@ const bySeverity = (r: DiffReport, severity: string) => changes(r).filter((c) =>
 describe('mzops diff on a fixture repository', () => {
   afterEach(() => expect(readdirSync(scratch)).toEqual([]));
 
+  it('fails on an environment name neither revision has, naming the known ones (a misspelt name is not "no change")', async () => {
+    await expect(diff('docs-only', { environments: ['exmaple'] })).rejects.toMatchObject({
+      message: expect.stringMatching(/^no environment "exmaple" in main or docs-only \(known: example\)$/),
+      hint: 'did you mean "example"? mzops diff example',
+    });
+  }, 60_000);
+
+  it('fails on an unknown --base before rendering anything', async () => {
+    const started = Date.now();
+    await expect(runDiff({ repoRoot: repo, base: 'no-such-ref', tmpParent: scratch })).rejects.toThrow(/no-such-ref/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('reports nothing for a change that touches no environment, and is not dangerous', async () => {
     const r = await diff('docs-only');
     expect(changes(r)).toEqual([]);

@@ -83,6 +83,20 @@ describe('what Terraform will do, from the rendered stacks', () => {
     ]);
   });
 
+  it('calls a partition change a failing apply, not a replacement: fewer never, more only on Premium (azurerm 4.55)', () => {
+    const hub = (partitions: number): Resources => ({
+      azurerm_eventhub: { Orders: { name: 'orders', namespace_id: '${azurerm_eventhub_namespace.Ns.id}', partition_count: partitions } },
+    });
+    const [more] = classify(rendering(hub(4)), rendering(hub(8)));
+    expect(more).toMatchObject({ action: 'update', severity: 'downtime' });
+    expect(more.replacement).toBeUndefined();
+    expect(more.findings.map((f) => f.reason)).toEqual([
+      "fails at apply unless the namespace is Premium: partition_count 4 -> 8 (azurerm changes it only on Premium); on Standard keep 4, or set eventHubs.sku: 'Premium', or create a new topic",
+    ]);
+    const [fewer] = classify(rendering(hub(8)), rendering(hub(4)));
+    expect(fewer.findings[0].reason).toMatch(/^fails at apply: partition_count 8 -> 4, and Event Hubs never lowers a partition count/);
+  });
+
   it('knows the storage account kind upgrade that keeps the account', () => {
     const account = (kind: string): Resources => ({
       azurerm_storage_account: { A: { name: 'mzpersist', account_kind: kind, account_tier: 'Standard' } },
