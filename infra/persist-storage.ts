@@ -1,3 +1,4 @@
+import { formatIp, parseCidr } from '../model/cidr';
 import { DataAzurermStorageAccountSas } from '@cdktf/provider-azurerm/lib/data-azurerm-storage-account-sas';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
@@ -36,10 +37,19 @@ export interface PersistStorageProps {
   readonly allowedIpRanges?: string[];
 }
 
-/** Storage IP rules: public IPv4 only, /31 and /32 written as addresses (Azure's network rule limits). */
+/**
+ * Storage IP rules: public IPv4 only; Azure takes no /31 or /32 prefix, so those are written as
+ * their addresses (a /31 as both of them: writing one admitted half the range).
+ */
 export function storageIpRules(ranges: readonly string[]): string[] {
   const isPrivate = (ip: string) => /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.)/.test(ip);
-  return ranges.filter((r) => !isPrivate(r)).map((r) => (/\/3[12]$/.test(r) ? r.replace(/\/3[12]$/, '') : r));
+  return ranges
+    .filter((r) => !isPrivate(r))
+    .flatMap((r) => {
+      const c = parseCidr(r);
+      if (typeof c === 'string' || c.prefix < 31) return [r];
+      return c.prefix === 32 ? [formatIp(c.first)] : [formatIp(c.first), formatIp(c.last)];
+    });
 }
 
 /**

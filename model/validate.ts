@@ -1,5 +1,5 @@
 import { AKS_CALENDAR, aksVersionStatus, DEFAULT_AKS_MINOR } from './aks-versions';
-import { capacityProblems } from './capacity';
+import { capacityProblems, parseMemory } from './capacity';
 import { VM_SIZES } from './vm-sizes';
 import { FLUX } from './contract';
 import { contains, containsIp, formatIp, overlaps, parseCidr, parseIp, type Cidr } from './cidr';
@@ -84,6 +84,15 @@ type Check = (
   fail: (field: string, value: unknown, rule: string, example: string) => void,
   context: ValidationContext,
 ) => void;
+
+/** MiB of a Kubernetes memory quantity, or undefined when it is not one (its own rule says so). */
+function memoryMi(q: string): number | undefined {
+  try {
+    return parseMemory(q);
+  } catch {
+    return undefined;
+  }
+}
 
 /** A CIDR for the rules that relate fields; a malformed one is its own field's rule's to name. */
 function valid(text: string): Cidr | undefined {
@@ -183,14 +192,22 @@ const checks: Check[] = [
     }
     if (svc) {
       const dns = parseIp(n.dnsServiceIp);
-      if (dns === undefined || !containsIp(svc, dns) || dns === svc.first) {
+      if (dns === undefined || !containsIp(svc, dns) || dns === svc.first || dns === svc.last) {
         fail(
           'network.dnsServiceIp',
           n.dnsServiceIp,
-          `must be an address inside network.serviceCidr ${n.serviceCidr}, not its first`,
+          `must be an address inside network.serviceCidr ${n.serviceCidr}, not its network or broadcast address`,
           '"10.1.0.10"',
         );
       }
+      // kube-apiserver takes a service range of at most 2^20 addresses (a /12).
+      if (svc.prefix < 12)
+        fail(
+          'network.serviceCidr',
+          n.serviceCidr,
+          'must be a /12 or narrower (Kubernetes allows at most 2^20 service addresses)',
+          '"10.1.0.0/16"',
+        );
     }
   },
 
@@ -308,8 +325,10 @@ const checks: Check[] = [
     const clusterNames = env.eventHubs.clusters.map((c) => c.name);
     env.eventHubs.topics.forEach((t, i) => {
       const f = `eventHubs.topics[${i}]`;
-      if (seen.has(t.name)) fail(`${f}.name`, t.name, 'must be unique among topics', '"customers"');
-      seen.add(t.name);
+      // Event Hubs compares hub names without case: "Orders" and "orders" are one hub.
+      if (seen.has(t.name.toLowerCase()))
+        fail(`${f}.name`, t.name, 'must be unique among topics, compared without case as Event Hubs compares them', '"customers"');
+      seen.add(t.name.toLowerCase());
       if (t.partitions < 1 || t.partitions > maxPartitions) {
         fail(`${f}.partitions`, t.partitions, `must be a whole number from 1 to ${maxPartitions} on ${env.eventHubs.sku}`, '4');
       }
@@ -345,6 +364,33 @@ const checks: Check[] = [
       });
     });
     const relations = env.eventHubs.topics.flatMap((t) => [t.source.name, ...t.views.map((v) => v.name)]);
+    // Sources and views share schema public: one name, one relation (CREATE ... fails on the second).
+    const owner = new Map<string, string>();
+    env.eventHubs.topics.forEach((t, i) => {
+      const named: [string, string][] = [
+        [`eventHubs.topics[${i}].source.name`, t.source.name],
+        ...t.views.map((v, j): [string, string] => [`eventHubs.topics[${i}].views[${j}].name`, v.name]),
+      ];
+      for (const [field, name] of named) {
+        const first = owner.get(name);
+        if (first)
+          fail(field, name, `must differ from ${first}: sources and views share one schema, so a name is one relation`, `"${name}_2"`);
+        else owner.set(name, field);
+      }
+      t.views.forEach((v, j) => {
+        const columns = new Set<string>();
+        v.columns.forEach((c, k) => {
+          if (columns.has(c.name))
+            fail(
+              `eventHubs.topics[${i}].views[${j}].columns[${k}].name`,
+              c.name,
+              'must be unique among the columns of its view',
+              `"${c.name}_2"`,
+            );
+          columns.add(c.name);
+        });
+      });
+    });
     env.eventHubs.roles.forEach((r, i) => {
       r.selectOn.forEach((o, j) => {
         if (['TABLES', 'MATERIALIZED VIEWS', 'VIEWS', 'SOURCES'].includes(o)) {
@@ -432,6 +478,21 @@ const checks: Check[] = [
     }
   },
 
+  (env, fail) => {
+    // Kubernetes refuses a pod whose request is above its limit.
+    for (const key of ['environmentdResources', 'balancerdResources'] as const) {
+      const r = env.materialize[key];
+      const [request, limit] = [memoryMi(r.memoryRequest), memoryMi(r.memoryLimit)];
+      if (request !== undefined && limit !== undefined && request > limit)
+        fail(
+          `materialize.${key}.memoryRequest`,
+          r.memoryRequest,
+          `must not exceed its memoryLimit ${r.memoryLimit} (Kubernetes refuses a request above the limit)`,
+          `"${r.memoryLimit}"`,
+        );
+    }
+  },
+
   // Access.
   (env, fail) => {
     if (env.access.publicLoadBalancers && env.allowedClientRanges.length === 0) {
@@ -447,6 +508,21 @@ const checks: Check[] = [
   // GitOps.
   (env, fail) => {
     const { auth, repositoryUrl } = env.gitops;
+    // A credential in the URL is a secret in a committed file; http:// is fetched in clear and unauthenticated.
+    if (/^[a-z]+:\/\/[^/@\s]+@/.test(repositoryUrl) && !/^ssh:\/\/[^/:@\s]+@/.test(repositoryUrl))
+      fail(
+        'gitops.repositoryUrl',
+        repositoryUrl.replace(/\/\/[^/@]+@/, '//<credentials>@'),
+        'must not carry credentials (they would be committed with the environment): use gitops.auth "https" and TF_VAR_git_https_token',
+        '"https://github.com/acme/materialize-gitops"',
+      );
+    if (repositoryUrl.startsWith('http://'))
+      fail(
+        'gitops.repositoryUrl',
+        repositoryUrl,
+        'must be https:// or ssh://: over http:// Flux would fetch the GitOps folder in clear, unauthenticated',
+        `"${repositoryUrl.replace(/^http:/, 'https:')}"`,
+      );
     if (auth === 'ssh' && !repositoryUrl.startsWith('ssh://'))
       fail(
         'gitops.repositoryUrl',

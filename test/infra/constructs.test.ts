@@ -124,6 +124,8 @@ describe('persist storage', () => {
       '203.0.113.7',
       '198.51.100.0/24',
     ]);
+    // A /31 is two addresses: both are admitted, not only the first.
+    expect(storageIpRules(['203.0.113.8/31'])).toEqual(['203.0.113.8', '203.0.113.9']);
   });
 
   it('issues a rotating blob SAS with rwdlacup over containers and objects (persist uses a container client only), HTTPS only', () => {
