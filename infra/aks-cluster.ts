@@ -169,6 +169,9 @@ export class AksCluster extends Construct {
       nodeLabels: this.materializePoolLabels,
       nodeTaints: [taintString()],
       temporaryNameForRotation: `${props.materializePoolName.slice(0, 8)}tmp`,
+      // An upgrade surges one node in ten (the subnet is sized for it, model/subnet.ts) and gives each
+      // drained node 30 minutes: environmentd and clusterd move only once their pods are evicted.
+      upgradeSettings: { maxSurge: '10%', drainTimeoutInMinutes: 30 },
     });
   }
 }

@@ -121,6 +121,7 @@ export class MaterializeStack extends TerraformStack {
       maxConnections: env.postgres.maxConnections,
       backupRetentionDays: env.postgres.backupRetentionDays,
       highAvailability: env.postgres.highAvailability,
+      statementTimeout: env.postgres.statementTimeout,
       delegatedSubnetId: this.network.postgresSubnet?.id,
       privateDnsZoneId: this.network.privateDnsZone?.id,
       dependsOn: this.network.dnsLink ? [this.network.dnsLink] : [],

@@ -38,6 +38,8 @@ export interface MetadataDatabaseProps {
   readonly clusterEgressIp?: string;
   /** Lifecycle prevent_destroy on the server and the database. @default true */
   readonly preventDestroy?: boolean;
+  /** PostgreSQL's statement_timeout for Materialize's catalog connection, e.g. `15min`. @default - none */
+  readonly statementTimeout?: string;
 }
 
 /** PostgreSQL Flexible Server holding Materialize's catalog (metadata_backend_url). */
@@ -46,7 +48,7 @@ export class MetadataDatabase extends Construct {
   readonly database: PostgresqlFlexibleServerDatabase;
   /** Terraform expression for the admin password; never a literal. */
   readonly adminPassword: string;
-  /** `postgres://<login>:<urlencoded password>@<fqdn>/<db>?sslmode=require`, as a Terraform expression. */
+  /** `postgres://<login>:<urlencoded password>@<fqdn>/<db>?sslmode=require[&options=...]`, as a Terraform expression. */
   readonly backendUrl: string;
 
   constructor(scope: Construct, id: string, props: MetadataDatabaseProps) {
@@ -117,6 +119,9 @@ export class MetadataDatabase extends Construct {
         });
       }
     }
-    this.backendUrl = `postgres://${props.adminLogin}:${Fn.urlencode(this.adminPassword)}@${this.server.fqdn}/${props.databaseName}?sslmode=require`;
+    // The statement timeout Materialize's own Azure example sets on its catalog connection (libpq's
+    // `options` parameter, URL-encoded): a query the catalog store leaves hanging is cancelled.
+    const options = props.statementTimeout ? `&options=-c%20statement_timeout%3D${props.statementTimeout}` : '';
+    this.backendUrl = `postgres://${props.adminLogin}:${Fn.urlencode(this.adminPassword)}@${this.server.fqdn}/${props.databaseName}?sslmode=require${options}`;
   }
 }

@@ -439,6 +439,15 @@ export const ENVIRONMENT_SCHEMA = s.object({
        * @default false - private access through the delegated subnet and a private DNS zone
        */
       publicAccess: s.boolean().default(false),
+      /**
+       * statement_timeout of Materialize's catalog connection (added to metadata_backend_url, as
+       * Materialize's own Azure example does). A PostgreSQL duration. @default '15min'
+       */
+      statementTimeout: s
+        .string()
+        .pattern(/^\d+(ms|s|min|h|d)$/, 'must be a PostgreSQL duration such as "15min" or "900s"')
+        .default('15min')
+        .example('"15min"'),
       /** @default 'materialize' */
       adminLogin: s
         .string()

@@ -1,5 +1,6 @@
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { storageIpRules } from '../../infra/persist-storage';
+import { checkBackendValue } from '../../cli/backend-values';
 import { synthesized, only } from './stack-fixture';
 
 describe('network', () => {
@@ -88,12 +89,21 @@ describe('metadata database', () => {
     expect(parsed.resource.random_password).toBeUndefined();
   });
 
-  it('builds metadata_backend_url with an URL-encoded password', () => {
+  it("builds metadata_backend_url with an URL-encoded password and the statement timeout Materialize's Azure example sets", () => {
     const { parsed } = synthesized('example');
     expect(parsed.output.metadata_backend_url).toMatchObject({ sensitive: true });
     expect(parsed.output.metadata_backend_url.value).toMatch(
-      /^postgres:\/\/materialize:\$\{urlencode\(random_password\.\w+\.result\)\}@\$\{azurerm_postgresql_flexible_server\.\w+\.fqdn\}\/materialize\?sslmode=require$/,
+      /^postgres:\/\/materialize:\$\{urlencode\(random_password\.\w+\.result\)\}@\$\{azurerm_postgresql_flexible_server\.\w+\.fqdn\}\/materialize\?sslmode=require&options=-c%20statement_timeout%3D15min$/,
     );
+    // As Materialize reads it: libpq's options parameter, decoded.
+    const url = new URL(parsed.output.metadata_backend_url.value.replace(/\$\{[^}]*\}/g, 'x'));
+    expect(url.searchParams.get('options')).toBe('-c statement_timeout=15min');
+    expect(
+      checkBackendValue(
+        'metadata_backend_url',
+        'postgres://m:p@h.postgres.database.azure.com/materialize?sslmode=require&options=-c%20statement_timeout%3D15min',
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -202,6 +212,9 @@ describe('aks', () => {
       node_taints: ['materialize=dedicated:NoSchedule'],
       // A label the project owns: AKS owns agentpool, and a rotated pool's nodes carry another pool name.
       node_labels: { 'materialize-azure-gitops/pool': 'materialize', 'materialize.cloud/swap': 'true' },
+      // Upgrades surge what the subnet check sizes for (model/subnet.ts), and drains wait.
+      upgrade_settings: { max_surge: '10%', drain_timeout_in_minutes: 30 },
+      temporary_name_for_rotation: 'mzpooltmp',
     });
     expect(only(synthesized('staging').parsed, 'azurerm_kubernetes_cluster_node_pool').node_labels).toEqual({
       'materialize-azure-gitops/pool': 'materialize',
