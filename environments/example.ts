@@ -1,7 +1,7 @@
 import { defineEnvironment } from '../model';
 
 /**
- * The seed's setup, reproduced: eastus2, a small system pool, a dedicated tainted
+ * The seed's setup, reproduced: eastus2, a system pool AKS supports, a dedicated tainted
  * Materialize pool, Burstable PostgreSQL, Standard LRS blob storage with SAS auth,
  * and Event Hubs with the seed's `orders` and `customers` topics.
  * Copy this file to start your own environment.
@@ -12,7 +12,6 @@ export default defineEnvironment({
   location: 'eastus2',
   allowedClientRanges: ['203.0.113.0/24'],
   aks: {
-    systemPool: { vmSize: 'Standard_B2s', nodeCount: 1 },
     // Upstream's Azure example: E4pds_v6, scaling out under load. Synth checks that the pods fit.
     materializePool: { name: 'mzpool', vmSize: 'Standard_E4pds_v6', nodeCount: 2, maxCount: 4 },
   },

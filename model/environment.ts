@@ -15,7 +15,7 @@ import { REPLICA_SIZES } from './generated/operator-chart-defaults';
 import { DEFAULT_CERT_MANAGER_VERSION } from './cert-manager-versions';
 import { DEFAULT_OPERATOR_VERSION } from './operator-versions';
 import { nearestKey } from './nearest';
-import { s, type Infer, type Resolved } from './shape';
+import { s, type Infer, type ResolveContext, type Resolved } from './shape';
 
 /** A lowercase UUID: environmentId, requestRollout. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -80,24 +80,32 @@ const nodePoolName = (name: string) =>
     .example(`"${name}"`);
 
 /** A node pool; the system and the Materialize pool differ only in their defaults. */
-const nodePool = (d: { name: string; vmSize: string; nodeCount: number; osDiskSizeGb: number }) =>
+type PoolDefault<T> = T | ((context: ResolveContext) => T);
+
+/** A node pool; the system and the Materialize pool differ only in their defaults. */
+const nodePool = (d: {
+  name: string;
+  vmSize: PoolDefault<string>;
+  vmSizeExample: string;
+  nodeCount: PoolDefault<number>;
+  maxCount: PoolDefault<number>;
+  osDiskSizeGb: number;
+}) =>
   s.object({
     /**
-     * One of model/vm-sizes.ts (synth checks that the pool's pods fit, with 10% headroom, including
-     * a rollout's second environmentd). @default 'Standard_B2s' (system pool), 'Standard_E4pds_v6' (Materialize pool)
+     * One of model/vm-sizes.ts (synth checks that the pool's pods fit, with 10% headroom, including a
+     * rollout's next generation). @default 'Standard_D4ds_v5' (system pool; 'Standard_B2s' with
+     * aks.throwawaySystemPool), 'Standard_E4pds_v6' (Materialize pool)
      */
     vmSize: s
       .string()
       .pattern(VM_SIZE, 'must be an Azure VM size of the form Standard_<series><size>[_v<n>]')
       .default(d.vmSize)
-      .example(`"${d.vmSize}"`),
-    /** Nodes at start (the autoscaler's minimum when maxCount is larger). @default 1 (system pool), 2 (Materialize pool) */
-    nodeCount: s.int().range(1, 1000).default(d.nodeCount).example(String(d.nodeCount)),
-    /** Lets the cluster autoscaler add nodes up to this many. @default - nodeCount: no autoscaling */
-    maxCount: s
-      .int()
-      .default(({ parent }) => parent.nodeCount)
-      .example(String(d.nodeCount * 2)),
+      .example(`"${d.vmSizeExample}"`),
+    /** Nodes at start (the autoscaler's minimum when maxCount is larger). @default 2 (system pool; 1 with aks.throwawaySystemPool), 2 (Materialize pool) */
+    nodeCount: s.int().range(1, 1000).default(d.nodeCount).example('2'),
+    /** Lets the cluster autoscaler add nodes up to this many. @default 5 (system pool, as Materialize's Azure example; nodeCount with aks.throwawaySystemPool), - nodeCount (Materialize pool): no autoscaling */
+    maxCount: s.int().default(d.maxCount).example('4'),
     /** @default 'system' (system pool), 'mzpool' (Materialize pool) */
     name: nodePoolName(d.name),
     /** @default 64 (system pool), 100 (Materialize pool) */
@@ -392,11 +400,35 @@ export const ENVIRONMENT_SCHEMA = s.object({
             .example('4'),
         })
         .defaultEmpty(),
-      /** Runs AKS's add-ons and the Materialize operator. */
-      systemPool: nodePool({ name: 'system', vmSize: 'Standard_B2s', nodeCount: 1, osDiskSizeGb: 64 }).defaultEmpty(),
+      /**
+       * The predecessor's single Standard_B2s system node, for an environment meant to be thrown away:
+       * AKS supports no system pool under two nodes, four vCPUs and 4 GB, nor a B-series one
+       * (MicrosoftDocs/azure-aks-docs, use-system-pools.md), and one reimage takes CoreDNS, Flux,
+       * sealed-secrets, cert-manager and the operator down together. Synth warns on every run.
+       * @default false
+       */
+      throwawaySystemPool: s.boolean().default(false),
+      /** Runs AKS's add-ons and the Materialize operator: two or more nodes of four or more vCPUs, not B-series, autoscaling. */
+      systemPool: nodePool({
+        name: 'system',
+        vmSize: ({ ancestors }) =>
+          (ancestors[ancestors.length - 1] as { throwawaySystemPool: boolean }).throwawaySystemPool ? 'Standard_B2s' : 'Standard_D4ds_v5',
+        vmSizeExample: 'Standard_D4ds_v5',
+        nodeCount: ({ ancestors }) => ((ancestors[ancestors.length - 1] as { throwawaySystemPool: boolean }).throwawaySystemPool ? 1 : 2),
+        maxCount: ({ parent, ancestors }) =>
+          (ancestors[ancestors.length - 1] as { throwawaySystemPool: boolean }).throwawaySystemPool ? (parent.nodeCount as number) : 5,
+        osDiskSizeGb: 64,
+      }).defaultEmpty(),
       /** Tainted `materialize=dedicated:NoSchedule`, labelled `materialize-azure-gitops/pool=materialize`. */
       // Upstream's Azure example: E4pds_v6; two E2pds_v6 cannot hold environmentd, balancerd, console and clusterd.
-      materializePool: nodePool({ name: 'mzpool', vmSize: 'Standard_E4pds_v6', nodeCount: 2, osDiskSizeGb: 100 }).defaultEmpty(),
+      materializePool: nodePool({
+        name: 'mzpool',
+        vmSize: 'Standard_E4pds_v6',
+        vmSizeExample: 'Standard_E4pds_v6',
+        nodeCount: 2,
+        maxCount: ({ parent }) => parent.nodeCount as number,
+        osDiskSizeGb: 100,
+      }).defaultEmpty(),
       /** Without a network policy engine, NetworkPolicies are ignored. @default 'azure' */
       networkPolicy: s.enum(['azure', 'cilium']).default('azure'),
       /**

@@ -242,6 +242,30 @@ const checks: Check[] = [
       );
   },
   (env, fail) => {
+    // AKS's system pool rules (MicrosoftDocs/azure-aks-docs, use-system-pools.md): "must contain at
+    // least two nodes", "a VM SKU of at least 4 vCPUs and 4 GB of memory", B-series "aren't supported".
+    const sp = env.aks.systemPool;
+    if (env.aks.throwawaySystemPool) return;
+    const size = VM_SIZES[sp.vmSize];
+    const throwaway = 'or, for an environment meant to be thrown away, aks.throwawaySystemPool: true';
+    if (sp.nodeCount < 2)
+      fail('aks.systemPool.nodeCount', sp.nodeCount, `must be 2 or more: AKS supports no system pool of one node (${throwaway})`, '2');
+    if (/^Standard_B/.test(sp.vmSize))
+      fail(
+        'aks.systemPool.vmSize',
+        sp.vmSize,
+        `must not be B-series: AKS does not support burstable VMs for system pools (${throwaway})`,
+        '"Standard_D4ds_v5"',
+      );
+    else if (size && (size.vcpus < 4 || size.memoryGiB < 4))
+      fail(
+        'aks.systemPool.vmSize',
+        sp.vmSize,
+        `must have at least 4 vCPUs and 4 GB (AKS's system pool minimum; ${sp.vmSize} has ${size.vcpus} vCPUs, ${size.memoryGiB} GB; ${throwaway})`,
+        '"Standard_D4ds_v5"',
+      );
+  },
+  (env, fail) => {
     if (env.aks.systemPool.name === env.aks.materializePool.name)
       fail('aks.materializePool.name', env.aks.materializePool.name, 'must differ from aks.systemPool.name', '"mzpool"');
   },
@@ -253,7 +277,7 @@ const checks: Check[] = [
           `aks.${pool}.vmSize`,
           p.vmSize,
           `must be a size the capacity check knows (${Object.keys(VM_SIZES).join(', ')}); add yours with its vCPUs and memory to model/vm-sizes.ts`,
-          pool === 'systemPool' ? '"Standard_B2s"' : '"Standard_E4pds_v6"',
+          pool === 'systemPool' ? '"Standard_D4ds_v5"' : '"Standard_E4pds_v6"',
         );
       }
       if (p.maxCount < p.nodeCount || p.maxCount > 1000)
@@ -607,6 +631,10 @@ export function environmentWarnings(env: Environment, context: ValidationContext
     );
   else if (allowUnverifiedVersion)
     warnings.push(`warning: environment "${env.name}": materialize.allowUnverifiedVersion is on, but ${op} is verified: remove the line`);
+  if (env.aks.throwawaySystemPool)
+    warnings.push(
+      `warning: environment "${env.name}": aks.throwawaySystemPool is on: ${env.aks.systemPool.nodeCount} x ${env.aks.systemPool.vmSize} is a system pool AKS does not support; one reimage stops CoreDNS, Flux and the operator together`,
+    );
   if (env.materialize.certManager) {
     const cm = certManagerStatus(env.charts.certManager, context.now);
     if (cm.kind === 'superseded')

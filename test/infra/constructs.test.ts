@@ -193,7 +193,15 @@ describe('aks', () => {
       oidc_issuer_enabled: true,
       workload_identity_enabled: true,
       identity: { type: 'UserAssigned' },
-      default_node_pool: { name: 'system', vm_size: 'Standard_B2s', node_count: 1 },
+      // A system pool AKS supports: two or more nodes of four or more vCPUs, autoscaling (Materialize's Azure example: 2-5).
+      default_node_pool: {
+        name: 'system',
+        vm_size: 'Standard_D4ds_v5',
+        node_count: 2,
+        min_count: 2,
+        max_count: 5,
+        auto_scaling_enabled: true,
+      },
       network_profile: { network_plugin: 'azure', network_policy: 'azure' },
     });
   });

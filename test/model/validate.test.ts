@@ -16,6 +16,14 @@ function problemsOf(d: EnvironmentDefinition): string[] {
   return [];
 }
 
+describe('a credential in the repository URL', () => {
+  it('is never repeated in any message', () => {
+    const messages = problemsOf(exampleWith((d) => (d.gitops.repositoryUrl = 'https://flux:ghp_secret123@github.com/acme/gitops')));
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.join('\n')).not.toContain('ghp_secret123');
+  });
+});
+
 describe('environment validation', () => {
   it.each(Object.keys(definitions))('accepts the %s environment', (name) => {
     expect(problemsOf(definitions[name])).toEqual([]);
@@ -179,6 +187,75 @@ describe('environment validation', () => {
       /must keep 10% headroom: 1 x Standard_E8pds_v6 \(7170m CPU .*\) would have 3% CPU and 73% memory left/,
     ],
     [
+      'an AKS subnet too small for its pools at their maximum (a /26 with a Materialize pool that grows to 4 nodes)',
+      (d) => {
+        d.network = { aksSubnetCidr: '10.0.0.0/26' };
+        d.aks!.materializePool = { vmSize: 'Standard_E4pds_v6', nodeCount: 2, maxCount: 4 };
+      },
+      'network.aksSubnetCidr',
+      /must hold every node and pod address \(Azure CNI: 31 per node\): up to 14 nodes at once \(every pool at its maxCount, plus an upgrade surge or a pool rotation\) need 441 addresses with Azure's 5 and the 2 load-balancer frontends; a \/26 has 64: use a \/23 or larger \(got "10\.0\.0\.0\/26"\); for example "10\.0\.0\.0\/23"/,
+    ],
+    [
+      'a load-balancer address among those nodes take first',
+      (d) => (d.network = { sqlLoadBalancerIp: '10.0.0.40' }),
+      'network.sqlLoadBalancerIp',
+      /must lie past the first 434 addresses of network.aksSubnetCidr after Azure's 4/,
+    ],
+    [
+      'two topics that differ only in case (one hub to Event Hubs)',
+      (d) => (d.eventHubs!.topics![1].name = 'Orders'),
+      'eventHubs.topics[1].name',
+      /must be unique among topics, compared without case as Event Hubs compares them/,
+    ],
+    [
+      'a view named like a source',
+      (d) => (d.eventHubs!.topics![1].views![0].name = 'orders_raw'),
+      'eventHubs.topics[1].views[0].name',
+      /must differ from eventHubs.topics\[0\].source.name: sources and views share one schema/,
+    ],
+    [
+      'two views of one name',
+      (d) => (d.eventHubs!.topics![1].views![0].name = 'orders'),
+      'eventHubs.topics[1].views[0].name',
+      /must differ from eventHubs.topics\[0\].views\[0\].name/,
+    ],
+    [
+      'two columns of one name',
+      (d) => (d.eventHubs!.topics![0].views![0].columns[1].name = 'order_id'),
+      'eventHubs.topics[0].views[0].columns[1].name',
+      /must be unique among the columns of its view/,
+    ],
+    [
+      'the service range broadcast address as the DNS service address',
+      (d) => (d.network = { serviceCidr: '10.1.0.0/16', dnsServiceIp: '10.1.255.255' }),
+      'network.dnsServiceIp',
+      /not its network or broadcast address/,
+    ],
+    [
+      'a service range wider than Kubernetes takes',
+      (d) => (d.network = { serviceCidr: '10.64.0.0/10', dnsServiceIp: '10.64.0.10' }),
+      'network.serviceCidr',
+      /must be a \/12 or narrower/,
+    ],
+    [
+      'a memory request above its limit',
+      (d) => (d.materialize.environmentdResources = { memoryRequest: '6Gi', memoryLimit: '4Gi' }),
+      'materialize.environmentdResources.memoryRequest',
+      /must not exceed its memoryLimit 4Gi/,
+    ],
+    [
+      'a repository URL that carries credentials (never echoed)',
+      (d) => (d.gitops.repositoryUrl = 'https://flux:ghp_secret123@github.com/acme/gitops'),
+      'gitops.repositoryUrl',
+      /must not carry credentials .*\(got "https:\/\/<credentials>@github.com\/acme\/gitops"\)/,
+    ],
+    [
+      'a repository Flux would fetch in clear',
+      (d) => (d.gitops.repositoryUrl = 'http://git.example.com/acme/gitops'),
+      'gitops.repositoryUrl',
+      /must be https:\/\/ or ssh:\/\/: over http:\/\/ Flux would fetch the GitOps folder in clear/,
+    ],
+    [
       'a node count that is NaN',
       (d) => (d.aks!.materializePool!.nodeCount = NaN),
       'aks.materializePool.nodeCount',
@@ -204,7 +281,25 @@ describe('environment validation', () => {
       /is not an Azure region \(model\/azure-regions.ts, from az account list-locations\): did you mean "westeurope"\?/,
     ],
     ["a region spelt in another tool's style", (d) => (d.location = 'us-east-2'), 'location', /must be an Azure region name/],
-    ['a system pool of no nodes', (d) => (d.aks!.systemPool!.nodeCount = 0), 'aks.systemPool.nodeCount', /from 1 to 1000/],
+    ['a system pool of no nodes', (d) => (d.aks!.systemPool = { nodeCount: 0 }), 'aks.systemPool.nodeCount', /from 1 to 1000/],
+    [
+      "the predecessor's single system node (AKS supports no system pool of one node)",
+      (d) => (d.aks!.systemPool = { vmSize: 'Standard_D4ds_v5', nodeCount: 1 }),
+      'aks.systemPool.nodeCount',
+      /must be 2 or more: AKS supports no system pool of one node \(or, for an environment meant to be thrown away, aks.throwawaySystemPool: true\)/,
+    ],
+    [
+      'a B-series system pool',
+      (d) => (d.aks!.systemPool = { vmSize: 'Standard_B4ms', nodeCount: 2 }),
+      'aks.systemPool.vmSize',
+      /must not be B-series: AKS does not support burstable VMs for system pools/,
+    ],
+    [
+      'a system pool of two vCPUs',
+      (d) => (d.aks!.systemPool = { vmSize: 'Standard_D2s_v5', nodeCount: 2 }),
+      'aks.systemPool.vmSize',
+      /must have at least 4 vCPUs and 4 GB \(AKS's system pool minimum; Standard_D2s_v5 has 2 vCPUs, 8 GB/,
+    ],
     ['an OS disk AKS refuses', (d) => (d.aks!.materializePool!.osDiskSizeGb = 10), 'aks.materializePool.osDiskSizeGb', /from 30 to 2048/],
     ['backups kept less than Azure allows', (d) => (d.postgres!.backupRetentionDays = 3), 'postgres.backupRetentionDays', /from 7 to 35/],
     [

@@ -126,3 +126,21 @@ describe("cert-manager's support calendar", () => {
     });
   });
 });
+
+describe('the system pool', () => {
+  it('is one AKS supports by default (two D4ds_v5, autoscaling to five), and the single B2s only as a named throwaway, with a warning', () => {
+    const supported = loadEnvironment(
+      exampleWith(() => undefined),
+      at('2026-12-03'),
+    );
+    expect(supported.aks.systemPool).toMatchObject({ vmSize: 'Standard_D4ds_v5', nodeCount: 2, maxCount: 5 });
+    const throwaway = loadEnvironment(
+      exampleWith((d) => (d.aks = { ...d.aks, throwawaySystemPool: true })),
+      at('2026-12-03'),
+    );
+    expect(throwaway.aks.systemPool).toMatchObject({ vmSize: 'Standard_B2s', nodeCount: 1, maxCount: 1 });
+    expect(environmentWarnings(throwaway, at('2026-12-03'))).toContainEqual(
+      expect.stringMatching(/aks.throwawaySystemPool is on: 1 x Standard_B2s is a system pool AKS does not support/),
+    );
+  });
+});
