@@ -149,8 +149,22 @@ export async function checkBlob(persistUrl: string, options: { now?: Date; timeo
       await withTimeout(run(), timeout, `${parsed.account} ${step}`);
     } catch (e) {
       results.push(probeFailure(step, e));
-      if (step !== 'delete')
-        await withTimeout(blob.deleteIfExists({ abortSignal: signal() }), timeout, `${parsed.account} clean-up`).catch(() => undefined);
+      // The probe cleans up after itself, or says what it left and how to remove it.
+      const cleaned =
+        step === 'put'
+          ? true
+          : await withTimeout(blob.deleteIfExists({ abortSignal: signal() }), timeout, `${parsed.account} clean-up`).then(
+              () => true,
+              () => false,
+            );
+      if (!cleaned)
+        results.push(
+          warn(
+            AREA,
+            `left the probe blob ${name} in container ${parsed.container} (the storage stopped answering)`,
+            `delete it once the storage answers: az storage blob delete --account-name ${parsed.account} --container-name ${parsed.container} --name ${name} --auth-mode login`,
+          ),
+        );
       return results;
     }
   }
@@ -158,13 +172,20 @@ export async function checkBlob(persistUrl: string, options: { now?: Date; timeo
   return results;
 }
 
-/** Blob count and total bytes in the persist container (the predecessor's "blob storage usage"). */
-export async function containerUsage(persistUrl: string): Promise<{ count: number; bytes: number }> {
-  let count = 0;
-  let bytes = 0;
-  for await (const item of containerClient(persistUrl).listBlobsFlat()) {
-    count++;
-    bytes += item.properties.contentLength ?? 0;
-  }
-  return { count, bytes };
+/**
+ * How many blobs the persist container holds, and their size, within `timeoutMs` for the whole
+ * listing: the SDK's per-try timeout does not end a request to an endpoint that accepts the
+ * connection and never answers (measured: still waiting after two minutes), an abort signal does.
+ */
+export async function containerUsage(persistUrl: string, timeoutMs = 20_000): Promise<{ count: number; bytes: number }> {
+  const list = async () => {
+    let count = 0;
+    let bytes = 0;
+    for await (const item of containerClient(persistUrl).listBlobsFlat({ abortSignal: AbortSignal.timeout(timeoutMs) })) {
+      count++;
+      bytes += item.properties.contentLength ?? 0;
+    }
+    return { count, bytes };
+  };
+  return withTimeout(list(), timeoutMs, 'the persist container listing');
 }

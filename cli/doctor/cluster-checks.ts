@@ -24,10 +24,12 @@ async function safely(what: string, fn: () => Promise<CheckResult[]>): Promise<C
 export async function checkCluster(env: Environment, kube: KubeClient): Promise<CheckResult[]> {
   const taint = MATERIALIZE_POOL.taint;
   const pool = env.aks.materializePool.name;
-  const results: CheckResult[] = [];
+  // Every check starts at once, each within its own deadline: an unresponsive API server costs one
+  // deadline, not one per check. Results keep this order.
+  const results: Promise<CheckResult[]>[] = [];
 
   results.push(
-    ...(await safely('nodes', async () => {
+    safely('nodes', async () => {
       const nodes = await listObjects(kube, { resource: 'nodes' });
       const tainted = nodes.filter((n) =>
         ((n.spec?.taints ?? []) as Taint[]).some((t) => t.key === taint.key && t.value === taint.value && t.effect === taint.effect),
@@ -64,11 +66,11 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
         );
       }
       return out;
-    })),
+    }),
   );
 
   results.push(
-    ...(await safely('the operator deployment', async () => {
+    safely('the operator deployment', async () => {
       const list = await listObjects(kube, {
         resource: 'deployments',
         namespace: NAMESPACES.operator,
@@ -93,12 +95,12 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
               'the HelmRelease values drifted from dist/: let Flux reconcile (flux reconcile kustomization infrastructure)',
             ),
           ];
-    })),
+    }),
   );
 
   for (const [kind, resource] of Object.entries(FLUX_KINDS)) {
     results.push(
-      ...(await safely(`Flux ${kind}s`, async () => {
+      safely(`Flux ${kind}s`, async () => {
         const items = await listObjects(kube, { resource, namespace: NAMESPACES.flux });
         if (items.length === 0)
           return [
@@ -118,12 +120,12 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
                 `flux get ${kind}s -n ${NAMESPACES.flux}; kubectl describe ${resource} ${i.metadata.name} -n ${NAMESPACES.flux}`,
               );
         });
-      })),
+      }),
     );
   }
 
   results.push(
-    ...(await safely('the backend SealedSecret', async () => {
+    safely('the backend SealedSecret', async () => {
       const s = await getObject(kube, {
         resource: KUBE_RESOURCES.sealedSecrets,
         namespace: NAMESPACES.instance,
@@ -138,11 +140,11 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
           `re-seal against this cluster's key: mzops seal ${env.name}, then synth and commit`,
         ),
       ];
-    })),
+    }),
   );
 
   results.push(
-    ...(await safely(`Materialize ${env.materialize.instanceName}`, async () => {
+    safely(`Materialize ${env.materialize.instanceName}`, async () => {
       const mz = await getObject(kube, {
         resource: KUBE_RESOURCES.materializes,
         namespace: NAMESPACES.instance,
@@ -158,7 +160,7 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
           `kubectl logs -n ${NAMESPACES.operator} deploy/${CHARTS.operator.releaseName}`,
         ),
       ];
-    })),
+    }),
   );
-  return results;
+  return (await Promise.all(results)).flat();
 }

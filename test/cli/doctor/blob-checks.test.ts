@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkBlob, containerUsage } from '../../../cli/doctor/blob-checks';
 import { parsePersistUrl } from '../../../cli/backend-values';
@@ -138,6 +138,43 @@ describe('doctor: Blob Storage that accepts connections and never answers', () =
     } finally {
       for (const s of sockets) s.destroy();
       hole.close();
+    }
+  }, 20_000);
+
+  it('says which probe blob it left when the storage stops answering after the put, and how to remove it', async () => {
+    // A proxy to Azurite that forwards the probe's first request (the put) and then answers nothing.
+    const target = new URL(azurite.persistUrl('materialize-persist'));
+    let forwarded = 0;
+    const held: import('node:http').ServerResponse[] = [];
+    const proxy = createServer((req, res) => {
+      if (forwarded++ > 0) return void held.push(res);
+      const upstream = httpRequest(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (r: import('node:http').IncomingMessage) => {
+          res.writeHead(r.statusCode ?? 500, r.headers);
+          r.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const port = (proxy.address() as AddressInfo).port;
+    try {
+      const url = azurite.persistUrl('materialize-persist').replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`);
+      const results = await checkBlob(url, { timeoutMs: 500 });
+      expect(results.find((r) => r.status === 'fail')?.detail).toMatch(/get/);
+      const left = results.find((r) => r.status === 'warn' && /left the probe blob/.test(r.detail));
+      expect(left?.detail).toMatch(/^left the probe blob (mzops-doctor\/[0-9a-f]{12}) in container materialize-persist/);
+      const name = /(mzops-doctor\/[0-9a-f]{12})/.exec(left!.detail)![1];
+      expect(left?.fix).toContain(`--name ${name}`);
+      // It is there indeed; remove it so that the other tests see an empty container.
+      const { ContainerClient } = await import('@azure/storage-blob');
+      const direct = new ContainerClient(azurite.persistUrl('materialize-persist'));
+      expect(await direct.getBlockBlobClient(name).exists()).toBe(true);
+      await direct.getBlockBlobClient(name).delete();
+    } finally {
+      for (const r of held) r.destroy();
+      proxy.close();
     }
   }, 20_000);
 });

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { checkCluster } from '../../../cli/doctor/cluster-checks';
 import { RecordedKube } from '../../../cli/kube';
 import { statusReport } from '../../../cli/status';
+import { containerUsage } from '../../../cli/doctor/blob-checks';
+import { createServer } from 'node:net';
 import { env } from '../../helpers';
 
 // kubectl get -o json responses, keyed by query, in the shape an AKS cluster returns them.
@@ -102,6 +104,23 @@ describe('doctor: cluster checks', () => {
   });
 });
 
+describe('doctor: an unresponsive cluster', () => {
+  it('asks for everything at once: one slow answer costs one wait, not one per check (it took two minutes)', async () => {
+    const recorded = cluster();
+    const slow = {
+      get: async (q: Parameters<RecordedKube['get']>[0]) => {
+        await new Promise((r) => setTimeout(r, 400));
+        return recorded.get(q);
+      },
+    };
+    const started = Date.now();
+    const results = await checkCluster(env('example'), slow);
+    // Six reads of 400 ms each: one after another they take 2.4 s at least.
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(results.map((r) => r.status)).toEqual((await checkCluster(env('example'), recorded)).map((r) => r.status));
+  });
+});
+
 describe('status', () => {
   it('shows Flux, the rollout, pods and service addresses', async () => {
     const text = (await statusReport(env('example'), cluster(), undefined)).join('\n');
@@ -110,6 +129,24 @@ describe('status', () => {
     expect(text).toMatch(/materialize-sql\s+LoadBalancer\s+10\.0\.4\.20\s+6875,6876/);
     expect(text).toMatch(/mzk2x9q4m7pz-environmentd-1-0\s+Running\s+1\/1\s+0\s+aks-mzpool/);
     expect(text).toMatch(/Persist container\n {2}unavailable: no persist_backend_url output/);
+  });
+
+  it('ends the persist section at its deadline against a storage endpoint that accepts and never answers (it printed nothing for minutes)', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const started = Date.now();
+      await expect(
+        containerUsage(
+          `http://127.0.0.1:${port}/devstoreaccount1/persist?sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2030-01-01T00:00:00Z&sig=x`,
+          1500,
+        ),
+      ).rejects.toThrow(/abort|did not answer within 1.5 s/);
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      silent.close();
+    }
   });
 
   it('reads every section at once and prints them in order as they complete: one slow answer costs one wait', async () => {
