@@ -4,7 +4,7 @@ import type { Environment } from '../model/environment';
 import { CliError, explain } from './errors';
 import { environmentKube, findKubeconfig, type KubectlClient } from './kube';
 import type { Context as OperationContext } from './operations';
-import { readStackOutputs, readStackOutputsIfAny, type StackOutputs } from './terraform-outputs';
+import { readStackOutputs, readStackOutputsChecked, readStackOutputsIfAny, type StackOutputs } from './terraform-outputs';
 import { userVariables } from './workspace';
 
 /**
@@ -28,6 +28,8 @@ export interface CliContext {
   kubeOrWarn(env: Environment, kubeconfig?: string): KubectlClient | undefined;
   outputs(name: string, file?: string): StackOutputs;
   outputsIfAny(name: string, file?: string): StackOutputs | undefined;
+  /** Outputs, none, or what is wrong with a corrupt outputs file (doctor names it and goes on). */
+  outputsChecked(name: string, file?: string): { outputs?: StackOutputs; problem?: CliError };
   /** What the multi-step plans (deploy, rollout, rotate-sas, recreate) run with. */
   operation(name: string, kubeconfig?: string): OperationContext;
 }
@@ -66,6 +68,7 @@ export function createContext(root: string): CliContext {
     },
     outputs: (name, file) => readStackOutputs(name, { file, root }),
     outputsIfAny: (name, file) => readStackOutputsIfAny(name, { file, root }),
+    outputsChecked: (name, file) => readStackOutputsChecked(name, { file, root }),
     operation: (name, kubeconfig) => {
       const env = ctx.environment(name);
       return { env, root, variables: ctx.variables(), log: out, kube: ctx.kubeOrWarn(env, kubeconfig) };

@@ -58,6 +58,24 @@ export function flattenTerraformOutputs(parsed: Record<string, { value: unknown 
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v.value === 'string' ? v.value : JSON.stringify(v.value)]));
 }
 
+/**
+ * Outputs, none (nothing deployed yet: no file, and no `terraform output`), or the problem with a file
+ * that is there but corrupt, for commands that go on without outputs and must not mistake a
+ * truncated or `null` file for "deploy first".
+ */
+export function readStackOutputsChecked(
+  environment: string,
+  options: { file?: string; root?: string } = {},
+): { outputs?: StackOutputs; problem?: CliError } {
+  const file = options.file ?? outputsFile(environment, options.root);
+  try {
+    return { outputs: readStackOutputs(environment, options) };
+  } catch (e) {
+    if (existsSync(file) && e instanceof CliError) return { problem: e };
+    return {};
+  }
+}
+
 /** Outputs when they can be read, else none: for commands that work (less) before a deploy. */
 export function readStackOutputsIfAny(environment: string, options: { file?: string; root?: string } = {}): StackOutputs | undefined {
   try {

@@ -1,7 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
 import { describe } from './descriptions';
-import { formatCheck } from '../doctor/check';
+import { fail, formatCheck, warn } from '../doctor/check';
 
 // Loaded when the command runs: listing it, or a usage mistake, answers without loading what it needs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -17,18 +17,26 @@ export function register(program: Command, ctx: CliContext): void {
     .action(
       ctx.action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
         const env = ctx.environment(name);
-        const outputs = ctx.outputsIfAny(name, opts.outputs);
-        if (!outputs) ctx.err(`warn  outputs: no Terraform outputs for "${name}" (deploy first: mzops deploy ${name})`);
+        // A corrupt outputs file is named as such, and every check that does not need it still runs.
+        const { outputs, problem } = ctx.outputsChecked(name, opts.outputs);
+        const outputsProblem = problem
+          ? fail('outputs', problem.message, problem.hint ?? `mzops deploy ${name}`)
+          : !outputs
+            ? warn('outputs', `no Terraform outputs for "${name}": nothing deployed yet, or no outputs file`, `mzops deploy ${name}`)
+            : undefined;
+        if (outputsProblem) ctx.out(formatCheck(outputsProblem));
         const results = await doctor().runDoctor({
           env,
           outputs: outputs ?? {},
+          outputsMissing: outputsProblem?.detail,
           variables: ctx.variables(),
           kube: ctx.kubeOrWarn(env, opts.kubeconfig),
           progress: (rs) => rs.forEach((r) => ctx.out(formatCheck(r))),
         });
-        const failed = results.filter((r) => r.status === 'fail').length;
-        const warned = results.filter((r) => r.status === 'warn').length;
-        ctx.out(`\n${results.length - failed - warned} ok, ${warned} warn, ${failed} fail`);
+        const all = outputsProblem ? [outputsProblem, ...results] : results;
+        const failed = all.filter((r) => r.status === 'fail').length;
+        const warned = all.filter((r) => r.status === 'warn').length;
+        ctx.out(`\n${all.length - failed - warned} ok, ${warned} warn, ${failed} fail`);
         if (failed > 0) process.exitCode = 1;
       }),
     );

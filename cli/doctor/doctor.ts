@@ -19,6 +19,8 @@ import { checkSasInUse, type RolloutFields } from './sas-checks';
 export interface DoctorInput {
   readonly env: Environment;
   readonly outputs: StackOutputs;
+  /** Why there are no outputs (a corrupt file, nothing deployed): the values read from them say so instead of "empty". */
+  readonly outputsMissing?: string;
   readonly variables: Record<string, string | undefined>;
   /** @default - cluster checks are skipped */
   readonly kube?: KubeClient;
@@ -38,6 +40,8 @@ function variableChecks(input: DoctorInput): CheckResult[] {
     [k.licenseKey, input.variables[SEAL_VARIABLES.licenseKey], SEAL_VARIABLES.licenseKey],
   ];
   const results = values.map(([key, value, source]) => {
+    if (value === undefined && input.outputsMissing && source.startsWith('Terraform output'))
+      return fail('variables', `${key}: not read (${source}; ${input.outputsMissing})`, `mzops deploy ${input.env.name}`);
     const problem = checkBackendValue(key, value);
     return problem
       ? fail('variables', `${problem.message} (from ${source})`, problem.fix)

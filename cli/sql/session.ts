@@ -70,13 +70,14 @@ export function mzSystemConfig(
   options: { host: string; port?: number; password?: string; root: string; variables: Record<string, string | undefined> },
 ): ClientConfig {
   const file = passwordFile(env.name, options.root);
+  // Empty, as .env.template ships it, means "generated" (mzops seal keeps it in the file), not a password.
   const password =
-    options.password ??
-    options.variables[SEAL_VARIABLES.mzSystemPassword] ??
+    options.password ||
+    options.variables[SEAL_VARIABLES.mzSystemPassword] ||
     (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
   if (!password) throw new CliError('no mz_system password', `set ${SEAL_VARIABLES.mzSystemPassword}, or run mzops seal ${env.name} first`);
   const ca =
-    options.variables[VARIABLES.pgSslRootCert.name] ??
+    options.variables[VARIABLES.pgSslRootCert.name] ||
     (existsSync(caFile(env.name, options.root)) ? caFile(env.name, options.root) : undefined);
   if (env.materialize.tls && !ca)
     throw new CliError(

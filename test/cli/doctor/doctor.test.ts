@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { renderEnvironment, RENDERED_OBJECTS } from '../../../manifests/render';
 import { runDoctor } from '../../../cli/doctor/doctor';
 import { RecordedKube } from '../../../cli/kube';
 import { sealEnvironment } from '../../../cli/seal/seal-environment';
-import { env } from '../../helpers';
+import { env, REGISTER, REPO_ROOT } from '../../helpers';
 import { testAzurite, type TestAzurite } from '../../support/azurite';
 import { testPostgres, type TestPostgres } from '../../support/postgres';
 import { makeSealingKeyPair } from '../../support/sealing-key';
@@ -116,4 +117,44 @@ describe('mzops doctor, with its variables from .env', () => {
       process.env.PGSSLROOTCERT = saved;
     }
   });
+});
+
+describe('mzops doctor with a corrupt outputs file', () => {
+  const run = (outputs: string) => {
+    const home = mkdtempSync(join(tmpdir(), 'mz-doctor-home-'));
+    try {
+      return spawnSync(process.execPath, ['--require', REGISTER, 'cli/main.ts', 'doctor', 'example', '--outputs', outputs], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH, HOME: home, TMPDIR: tmpdir() },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  };
+
+  it.each([
+    ['truncated', '{"example": {"metadata_backend_url": "postgres://', /is not valid JSON/],
+    ['null', 'null', /holds no Terraform outputs/],
+  ])(
+    'names a %s file as corrupt (not "deploy first"), and runs every check that does not need it',
+    (_what, text, rule) => {
+      const file = join(dir, `outputs-${_what}.json`);
+      writeFileSync(file, text);
+      const r = run(file);
+      const lines = r.stdout.split('\n');
+      expect(lines[0]).toMatch(/^fail {2}outputs: /);
+      expect(lines[0]).toContain(file);
+      expect(lines[0]).toMatch(rule);
+      expect(r.stdout).not.toMatch(/metadata_backend_url is empty/);
+      expect(r.stdout).toMatch(
+        /^fail {2}variables: metadata_backend_url: not read \(Terraform output metadata_backend_url; .* is not valid JSON|holds no Terraform outputs/m,
+      );
+      // The other areas still ran and said their piece.
+      expect(r.stdout).toMatch(/^(warn|fail) {2}cluster: /m);
+      expect(r.status).toBe(1);
+    },
+    60_000,
+  );
 });

@@ -1,6 +1,6 @@
 import { CliError } from '../../../cli/errors';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer, type ConnectionOptions } from 'node:tls';
@@ -130,6 +130,24 @@ describe('mzops sql over TLS', () => {
       { stdio: 'pipe' },
     ).toString();
     expect(await handshake({ ca: other, rejectUnauthorized: true, servername: 'sql.mzexample.mz.internal' })).toMatch(/^refused: /);
+  });
+
+  it('takes the template\'s empty MZ_SYSTEM_PASSWORD= for "use the generated one", which seal keeps in .mzops/', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mz-sql-pw-'));
+    try {
+      writeFileSync(join(root, 'ca.crt'), ca);
+      const generated = join(root, '.mzops', 'example', 'mz_system_password');
+      mkdirSync(join(root, '.mzops', 'example'), { recursive: true });
+      writeFileSync(generated, 'generated-pw\n');
+      const config = mzSystemConfig(env('example'), {
+        host: 'h',
+        root,
+        variables: { MZ_SYSTEM_PASSWORD: '', PGSSLROOTCERT: join(root, 'ca.crt') },
+      });
+      expect(config.password).toBe('generated-pw');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('asks for the CA rather than connecting unverified', () => {
