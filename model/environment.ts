@@ -712,7 +712,9 @@ export const ENVIRONMENT_SCHEMA = s.object({
     httpsUser: s.string().default('git'),
   }),
   /**
-   * `prevent_destroy` on the PostgreSQL server, the storage account and its container.
+   * `prevent_destroy` on everything whose loss loses data: the PostgreSQL server and database, the
+   * storage account and its container, and the sealing key (every SealedSecret in Git is encrypted
+   * for it). Policy MZ-DATA-1 checks it. Off only for an environment meant to be torn down.
    * @default true
    */
   dataProtection: s.boolean().default(true),
