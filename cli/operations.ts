@@ -327,6 +327,21 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
   return steps;
 }
 
+/**
+ * Writes values mzops owns into the environment's state file, then synthesizes it with them; the
+ * file goes back as it was when the synth is refused, so that no change is left half made.
+ */
+export function writeStateAndSynthesize(ctx: Context, values: Parameters<typeof writeMzopsState>[2]): void {
+  const dir = workspace(ctx.root).environmentsDir;
+  const before = writeMzopsState(ctx.env.name, dir, values);
+  try {
+    synthesizeEnvironment({ ...ctx, env: selectEnvironments(dir, [ctx.env.name]).selected[0] });
+  } catch (e) {
+    restoreMzopsState(ctx.env.name, dir, before);
+    throw e;
+  }
+}
+
 /** A new rollout epoch in the environment's mzops state file, then synth: the CR's forceRollout and requestRollout change, so the operator starts a new generation even when nothing else changed. */
 export function rolloutPlan(ctx: Context, options: { push: boolean }): Step[] {
   const dir = workspace(ctx.root).environmentsDir;
@@ -335,16 +350,7 @@ export function rolloutPlan(ctx: Context, options: { push: boolean }): Step[] {
   return [
     {
       title: `set materialize.requestRollout to ${uuid} in ${relative(ctx.root, file)} and synthesize ${ctx.env.name}`,
-      run: () => {
-        const before = writeMzopsState(ctx.env.name, dir, { requestRollout: uuid });
-        try {
-          synthesizeEnvironment({ ...ctx, env: selectEnvironments(dir, [ctx.env.name]).selected[0] });
-        } catch (e) {
-          // The file goes back as it was: a refused synth must not leave a rollout half requested.
-          restoreMzopsState(ctx.env.name, dir, before);
-          throw e;
-        }
-      },
+      run: () => writeStateAndSynthesize(ctx, { requestRollout: uuid }),
     },
     ...gitStep(ctx, options.push, `roll out ${ctx.env.name}`, [relative(ctx.root, file)]),
   ];
@@ -419,15 +425,7 @@ export function promotePlan(ctx: Context, options: { push: boolean; now?: boolea
   steps.push(
     {
       title: `set materialize.forcePromote in ${relative(ctx.root, file)} and synthesize ${ctx.env.name}`,
-      run: () => {
-        const before = writeMzopsState(ctx.env.name, dir, { forcePromote: request });
-        try {
-          synthesizeEnvironment({ ...ctx, env: selectEnvironments(dir, [ctx.env.name]).selected[0] });
-        } catch (e) {
-          restoreMzopsState(ctx.env.name, dir, before);
-          throw e;
-        }
-      },
+      run: () => writeStateAndSynthesize(ctx, { forcePromote: request }),
     },
     ...gitStep(ctx, options.push, `promote ${ctx.env.name} (requestRollout ${request})`, [relative(ctx.root, file)]),
   );

@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path';
-import { readEnvironmentDefinitions, selectEnvironments } from '../core/environments';
-import { mzopsStatePath, restoreMzopsState, writeMzopsState } from '../core/mzops-state';
+import { readEnvironmentDefinitions } from '../core/environments';
+import { mzopsStatePath } from '../core/mzops-state';
 import { workspace } from '../core/workspace';
 import { renderGitops } from '../manifests/gitops';
 import { DIST, WORKSPACE } from '../model/contract';
@@ -11,7 +11,7 @@ import { compareRenderings } from './diff/diff';
 import { formatText } from './diff/format';
 import { readTree, type Rendering } from './diff/revision';
 import { CliError } from './errors';
-import { gitStep, synthesizeEnvironment, type Context } from './operations';
+import { gitStep, writeStateAndSynthesize, type Context } from './operations';
 import type { Step } from './plan';
 
 /**
@@ -98,15 +98,7 @@ export function upgradePlan(ctx: Context, options: { to: string; push: boolean }
     },
     {
       title: `set materialize.operatorChartVersion and environmentdVersion to ${options.to} in ${relative(ctx.root, file)} and synthesize ${ctx.env.name}`,
-      run: () => {
-        const before = writeMzopsState(ctx.env.name, dir, { operatorChartVersion: options.to, environmentdVersion: options.to });
-        try {
-          synthesizeEnvironment({ ...ctx, env: selectEnvironments(dir, [ctx.env.name]).selected[0] });
-        } catch (e) {
-          restoreMzopsState(ctx.env.name, dir, before);
-          throw e;
-        }
-      },
+      run: () => writeStateAndSynthesize(ctx, { operatorChartVersion: options.to, environmentdVersion: options.to }),
     },
     ...gitStep(ctx, options.push, `upgrade ${ctx.env.name} to ${options.to}`, [relative(ctx.root, file)]),
   ];

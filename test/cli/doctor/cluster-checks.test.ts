@@ -20,6 +20,16 @@ function cluster(change?: (r: Record<string, any>) => void): RecordedKube {
   return new RecordedKube(r);
 }
 
+/** The recorded cluster, answering each read after `ms`: an API server under load. */
+function slowly(recorded: RecordedKube, ms: number) {
+  return {
+    get: async (q: Parameters<RecordedKube['get']>[0]) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return recorded.get(q);
+    },
+  };
+}
+
 const fails = async (kube: RecordedKube) => (await checkCluster(env('example'), kube)).filter((c) => c.status !== 'ok');
 
 describe('doctor: cluster checks', () => {
@@ -107,14 +117,8 @@ describe('doctor: cluster checks', () => {
 describe('doctor: an unresponsive cluster', () => {
   it('asks for everything at once: one slow answer costs one wait, not one per check (it took two minutes)', async () => {
     const recorded = cluster();
-    const slow = {
-      get: async (q: Parameters<RecordedKube['get']>[0]) => {
-        await new Promise((r) => setTimeout(r, 400));
-        return recorded.get(q);
-      },
-    };
     const started = Date.now();
-    const results = await checkCluster(env('example'), slow);
+    const results = await checkCluster(env('example'), slowly(recorded, 400));
     // Six reads of 400 ms each: one after another they take 2.4 s at least.
     expect(Date.now() - started).toBeLessThan(1500);
     expect(results.map((r) => r.status)).toEqual((await checkCluster(env('example'), recorded)).map((r) => r.status));
@@ -150,16 +154,9 @@ describe('status', () => {
   });
 
   it('reads every section at once and prints them in order as they complete: one slow answer costs one wait', async () => {
-    const recorded = cluster();
-    const slow = {
-      get: async (q: Parameters<RecordedKube['get']>[0]) => {
-        await new Promise((r) => setTimeout(r, 400));
-        return recorded.get(q);
-      },
-    };
     const emitted: string[] = [];
     const started = Date.now();
-    const lines = await statusReport(env('example'), slow, undefined, (l) => emitted.push(l));
+    const lines = await statusReport(env('example'), slowly(cluster(), 400), undefined, (l) => emitted.push(l));
     // Six sections of reads, 400 ms each: sequential would take 2.8 s at least.
     expect(Date.now() - started).toBeLessThan(1500);
     expect(emitted).toEqual(lines);
