@@ -1,5 +1,5 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { WORKSPACE } from '../model/contract';
 
 /**
@@ -52,11 +52,29 @@ function exists(path: string): boolean {
   }
 }
 
-/** Writes a file through a temporary name and a rename, so readers see all of it or none. */
+/**
+ * The temporary name a file is written under before its rename: beside it (a rename does not
+ * cross filesystems), under the project's temporary prefix, so git ignores it (`.mz-tmp-*` in
+ * .gitignore) and a leftover from a kill is never committed, and with the process id, so two
+ * runs never write the same one.
+ */
+export function partPath(path: string): string {
+  return join(dirname(path), `${WORKSPACE.tmpPrefix}${basename(path)}.${process.pid}.part`);
+}
+
+/**
+ * Writes a file through a temporary name and a rename, so readers see all of it or none. A
+ * failed write (a full disk, a read-only folder) removes the temporary file before it throws.
+ */
 export function writeFileAtomically(path: string, content: string | Buffer, mode?: number): void {
-  const part = `${path}.part`;
-  writeFileSync(part, content, mode === undefined ? undefined : { mode });
-  renameSync(part, path);
+  const part = partPath(path);
+  try {
+    writeFileSync(part, content, mode === undefined ? undefined : { mode });
+    renameSync(part, path);
+  } catch (e) {
+    rmSync(part, { force: true });
+    throw e;
+  }
 }
 
 function planRenames(replacements: readonly Replacement[]): Rename[] {
@@ -102,7 +120,7 @@ export function commitReplacements(options: {
   } catch (e) {
     for (const r of [...done].reverse()) renameSync(r.to, r.from);
     rmSync(journalPath, { force: true });
-    rmSync(`${journalPath}.part`, { force: true });
+    rmSync(partPath(journalPath), { force: true });
     for (const s of options.scratch) rmSync(s, { recursive: true, force: true });
     throw e;
   }

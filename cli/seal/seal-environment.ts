@@ -1,6 +1,6 @@
 import { VARIABLES } from '../../model/variables';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKEND_SECRET, BACKEND_SECRET_KEYS, NAMESPACES, TF_OUTPUTS, type BackendSecretKey } from '../../model/contract';
 import type { Environment } from '../../model/environment';
@@ -15,6 +15,7 @@ import { checkBackendValue, licenseKeyMismatch } from '../backend-values';
 import { CliError } from '../errors';
 import type { StackOutputs } from '../terraform-outputs';
 import { envFileTraps, stateDir, writePrivateFile } from '../workspace';
+import { writeFileAtomically } from '../../core/swap';
 import { fingerprint, matchesFingerprint } from './fingerprint';
 import { readCertificate, seal } from './kubeseal';
 
@@ -134,9 +135,7 @@ export function sealEnvironment(input: SealInput): SealResult {
     persistIdentityClientId: env.storage.persistAuth === 'workloadIdentity' ? clientId : undefined,
   };
   const path = sealedValuesPath(env.name, input.environmentsDir);
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, serializeSealedValues(file));
-  renameSync(tmp, path);
+  writeFileAtomically(path, serializeSealedValues(file));
   // Written only once everything else succeeded, so a failed run leaves no orphan password.
   if (password.generated) writePrivateFile(password.generated, `${password.value}\n`);
   return { path, sealed, unchanged, generatedPasswordFile: password.generated };
