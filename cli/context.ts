@@ -52,7 +52,12 @@ export function createContext(root: string): CliContext {
           process.exitCode = 1;
         }
       },
-    environment: (name) => selectEnvironments(workspace(root).environmentsDir, [name]).selected[0],
+    environment: (name) => {
+      const { selected, notices } = selectEnvironments(workspace(root).environmentsDir, [name]);
+      // What loading noticed about this or another file (an unreadable state file elsewhere, a value the state overrides).
+      for (const n of notices) err(n);
+      return selected[0];
+    },
     variables: () => (variables ??= userVariables(root)),
     kube: (env, kubeconfig) => {
       const config = findKubeconfig(kubeconfig);

@@ -11,9 +11,25 @@ function withMzopsState(
   file: string,
   definition: EnvironmentDefinition,
   dir: string,
+  selected: readonly string[],
 ): { definition: EnvironmentDefinition; notices: string[] } {
   const name = file.replace(/\.ts$/, '');
-  const state = readMzopsState(name, dir);
+  let state: ReturnType<typeof readMzopsState>;
+  try {
+    state = readMzopsState(name, dir);
+  } catch (e) {
+    // The state file holds values of its own environment only (rollout ids, versions, an
+    // environmentId), so a run narrowed to other environments need not stop on it: it checks
+    // this environment's file without it, and says so. A run that includes it still fails.
+    if (!(e instanceof EnvironmentValidationError) || selected.length === 0 || selected.includes(name)) throw e;
+    const [problem] = e.problems;
+    return {
+      definition,
+      notices: [
+        `warning: ${problem.file}: ${problem.field} ${problem.rule}; ${name} is not selected, so this run checked ${WORKSPACE.environments}/${file} without it (a run of ${name} fails until it is fixed)`,
+      ],
+    };
+  }
   if (!state || typeof definition.materialize !== 'object' || definition.materialize === null) return { definition, notices: [] };
   const notices: string[] = [];
   for (const [field, value] of Object.entries(state.materialize)) {
@@ -27,8 +43,15 @@ function withMzopsState(
   return { definition: { ...definition, materialize: { ...definition.materialize, ...state.materialize } }, notices };
 }
 
-/** The environment files of a folder: every `*.ts` default-exporting a definition, by file name, with its mzops state applied. */
-export function readEnvironmentDefinitions(dir: string): { file: string; definition: EnvironmentDefinition; notices: string[] }[] {
+/**
+ * The environment files of a folder: every `*.ts` default-exporting a definition, by file name,
+ * with its mzops state applied. With `selected`, an unreadable state file of an environment not
+ * selected is a warning, not an error.
+ */
+export function readEnvironmentDefinitions(
+  dir: string,
+  selected: readonly string[] = [],
+): { file: string; definition: EnvironmentDefinition; notices: string[] }[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
     .sort()
@@ -49,7 +72,7 @@ export function readEnvironmentDefinitions(dir: string): { file: string; definit
           },
         ]);
       }
-      return { file: f, ...withMzopsState(f, mod.default, dir) };
+      return { file: f, ...withMzopsState(f, mod.default, dir, selected) };
     });
 }
 
@@ -61,8 +84,8 @@ export function loadAllEnvironments(dir: string): Environment[] {
   return loadWithNotices(dir).environments;
 }
 
-function loadWithNotices(dir: string): { environments: Environment[]; notices: string[] } {
-  const read = readEnvironmentDefinitions(dir);
+function loadWithNotices(dir: string, selected: readonly string[] = []): { environments: Environment[]; notices: string[] } {
+  const read = readEnvironmentDefinitions(dir, selected);
   const notices = read.flatMap((r) => r.notices);
   const misnamed = read.filter(
     ({ file, definition }) => typeof definition.name === 'string' && WORKSPACE.environmentFile(definition.name) !== file,
@@ -102,7 +125,7 @@ export interface Selection {
  * a broken file elsewhere must not hide behind a narrowed run.
  */
 export function selectEnvironments(dir: string, names: readonly string[] = []): Selection {
-  const { environments: all, notices } = loadWithNotices(dir);
+  const { environments: all, notices } = loadWithNotices(dir, names);
   if (names.length === 0) return { all, selected: all, notices };
   const unknown = names.filter((n) => !all.some((e) => e.name === n));
   if (unknown.length > 0) {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { mzopsStatePath, readMzopsState, writeMzopsState } from '../../core/mzops-state';
 import { environmentKube, RecordedKube } from '../../cli/kube';
 import { RENDERERS } from '../../cli/pipeline';
+import { selectEnvironments } from '../../core/environments';
 import { synthesize } from '../../core/synthesize';
 import { workspace } from '../../core/workspace';
 import {
@@ -194,6 +195,35 @@ describe('the mzops state file', () => {
     expect(() => readMzopsState('example', dir)).toThrow(/materialize has unknown keys requestRolout/);
     writeFileSync(mzopsStatePath('example', dir), '<<<<<<< HEAD\n{}');
     expect(() => readMzopsState('example', dir)).toThrow(/the file must be JSON .*a merge conflict\?/);
+  });
+});
+
+describe('an unreadable state file of one environment', () => {
+  let root: string;
+  beforeEach(() => {
+    root = tempRepo(['example', 'prod']);
+    writeFileSync(mzopsStatePath('prod', join(root, 'environments')), '<<<<<<< HEAD\n{}');
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('does not stop a run narrowed to another: that run warns, naming the file and the rule', () => {
+    const { selected, notices } = selectEnvironments(join(root, 'environments'), ['example']);
+    expect(selected.map((e) => e.name)).toEqual(['example']);
+    expect(notices).toEqual([
+      expect.stringMatching(
+        /^warning: environments\/prod\.mzops\.json: the file must be JSON .*; prod is not selected, so this run checked environments\/prod\.ts without it/,
+      ),
+    ]);
+  });
+
+  it('stops a run of its own environment, and a run of all of them', () => {
+    expect(() => selectEnvironments(join(root, 'environments'), ['prod'])).toThrow(/environments\/prod\.mzops\.json.*must be JSON/);
+    expect(() => selectEnvironments(join(root, 'environments'))).toThrow(/environments\/prod\.mzops\.json.*must be JSON/);
+  });
+
+  it('still lets a broken environment file elsewhere stop a narrowed run', () => {
+    writeFileSync(join(root, 'environments', 'prod.ts'), 'export default 42;\n');
+    expect(() => selectEnvironments(join(root, 'environments'), ['example'])).toThrow(/prod.*must be defineEnvironment/);
   });
 });
 
