@@ -53,8 +53,12 @@ export function trackedPaths(ctx: Context): string[] {
   return [`${DIST.root}/${ctx.env.name}`, relative(ctx.root, sealedValuesPath(ctx.env.name, workspace(ctx.root).environmentsDir))];
 }
 
-/** Everything `deploy` needs, checked before anything runs; each problem is one line with its fix. */
-export function deployPrerequisites(ctx: Context): { problem: string; fix: string }[] {
+/**
+ * What applying the stack needs (`npm run deploy`, and the first half of `deploy`): a
+ * subscription, credentials and Terraform, checked before the synth, so a missing one is found
+ * in a second, not after. Each problem is one line with its fix.
+ */
+export function stackPrerequisites(ctx: Context): { problem: string; fix: string }[] {
   const problems: { problem: string; fix: string }[] = [];
   const v = ctx.variables;
   const sub = VARIABLES.armSubscriptionId.name;
@@ -72,10 +76,16 @@ export function deployPrerequisites(ctx: Context): { problem: string; fix: strin
         fix: 'az login, or set ARM_CLIENT_ID with ARM_CLIENT_SECRET or ARM_USE_OIDC=true',
       });
   }
-  const license = checkBackendValue(BACKEND_SECRET.keys.licenseKey, v[SEAL_VARIABLES.licenseKey]);
-  if (license) problems.push({ problem: `${SEAL_VARIABLES.licenseKey}: ${license.message}`, fix: license.fix });
   if (exec(ctx, 'terraform', ['version']).status !== 0)
     problems.push({ problem: 'terraform is not on PATH', fix: 'install Terraform 1.x (cdktf runs it)' });
+  return problems;
+}
+
+/** Everything `deploy` needs, checked before anything runs: the stack's prerequisites, the license key to seal, a clean GitOps folder. */
+export function deployPrerequisites(ctx: Context): { problem: string; fix: string }[] {
+  const problems = stackPrerequisites(ctx);
+  const license = checkBackendValue(BACKEND_SECRET.keys.licenseKey, ctx.variables[SEAL_VARIABLES.licenseKey]);
+  if (license) problems.push({ problem: `${SEAL_VARIABLES.licenseKey}: ${license.message}`, fix: license.fix });
   const git = exec(ctx, 'git', ['status', '--porcelain', '--', ...trackedPaths(ctx)]);
   if (git.status !== 0) problems.push({ problem: `git status failed: ${git.stderr.trim()}`, fix: 'run it from a clone of the repository' });
   else if (git.stdout.trim()) {

@@ -1,6 +1,6 @@
 import '../core/fast-start';
-import { runOrExplain } from '../cli/errors';
-import { stackDeployPlan } from '../cli/operations';
+import { CliError, runOrExplain } from '../cli/errors';
+import { stackDeployPlan, stackPrerequisites } from '../cli/operations';
 import { runPlan } from '../cli/plan';
 import { userVariables } from '../cli/workspace';
 import { selectEnvironments } from '../core/environments';
@@ -10,7 +10,8 @@ import { workspace } from '../core/workspace';
  * `npm run deploy -- <environment> [cdktf deploy flags]`: validates and synthesizes, applies the
  * cluster alone (Terraform shows that plan and asks, unless `--auto-approve` is among the flags),
  * then runs `cdktf deploy` for that one stack. Needs Azure credentials (az login or ARM_*
- * variables) and, when postgres.generatePassword is false, TF_VAR_postgres_admin_password.
+ * variables) and, when postgres.generatePassword is false, TF_VAR_postgres_admin_password; a
+ * missing subscription, credentials or terraform is reported before anything runs.
  */
 runOrExplain(async () => {
   const [name, ...flags] = process.argv.slice(2);
@@ -20,5 +21,8 @@ runOrExplain(async () => {
   const [env] = selectEnvironments(ws.environmentsDir, [name]).selected;
   const log = (line: string) => void process.stdout.write(`${line}\n`);
   const ctx = { env, root, variables: userVariables(root), log };
+  // Found before the synth and the first apply, not after them.
+  const problems = stackPrerequisites(ctx);
+  if (problems.length > 0) throw new CliError(problems.map((p) => p.problem).join('\n'), problems.map((p) => p.fix).join('\n      '));
   await runPlan(stackDeployPlan(ctx, flags), { log, cwd: root });
 });

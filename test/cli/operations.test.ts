@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { mzopsStatePath, readMzopsState, writeMzopsState } from '../../core/mzops-state';
 import { environmentKube, RecordedKube } from '../../cli/kube';
@@ -302,6 +302,23 @@ describe('rollout, rotate-sas and recreate', () => {
     expect(unattended.filter((s) => s.command).map((s) => s.command!.join(' '))[1]).toMatch(
       /^terraform -chdir=cdktf.out\/stacks\/example apply -input=false -auto-approve -replace=time_rotating\.\w+ -target=/,
     );
+  });
+
+  it('npm run deploy names a missing subscription, credentials and terraform before it synthesizes or applies anything', async () => {
+    // Only node on PATH: no terraform, no az; no ARM_* variables.
+    const failed = await run(process.execPath, ['--require', REGISTER, join(REPO_ROOT, 'scripts', 'deploy.ts'), 'example'], {
+      cwd: REPO_ROOT,
+      env: { PATH: dirname(process.execPath), HOME: root },
+      timeout: 30_000,
+    }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    expect('code' in failed && failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^error: ARM_SUBSCRIPTION_ID is not set/);
+    expect(failed.stderr).toMatch(/no Azure credentials/);
+    expect(failed.stderr).toMatch(/terraform is not on PATH/);
+    expect(failed.stderr).toMatch(/hint: export ARM_SUBSCRIPTION_ID=/);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+    // No step began: the plan prints each step as it starts.
+    expect(failed.stdout).toBe('');
   });
 
   it('npm run deploy applies the cluster first too: attended, Terraform asks before each pass; --auto-approve is passed to both', () => {
