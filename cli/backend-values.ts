@@ -77,9 +77,9 @@ function checkMetadataUrl(value: string): string | undefined {
 }
 
 /** Every rule a backend value must pass before it is sealed or trusted. */
-export function checkBackendValue(key: string, value: string | undefined): ValueProblem | undefined {
+export function checkBackendValue(key: string, value: string | undefined, environment: string): ValueProblem | undefined {
   const k = BACKEND_SECRET.keys;
-  if (value === undefined || value.trim() === '') return { key, message: `${key} is empty`, fix: fixFor(key) };
+  if (value === undefined || value.trim() === '') return { key, message: `${key} is empty`, fix: fixFor(key, environment) };
   const unfilled = unfilledVariable(value);
   if (unfilled)
     return {
@@ -88,34 +88,35 @@ export function checkBackendValue(key: string, value: string | undefined): Value
       fix: 'set the variable, or take the value from the Terraform outputs (mzops seal does)',
     };
   if (/\s/.test(value.trim()) || value !== value.trim()) {
-    if (key !== k.licenseKey) return { key, message: `${key} contains white space`, fix: fixFor(key) };
+    if (key !== k.licenseKey) return { key, message: `${key} contains white space`, fix: fixFor(key, environment) };
   }
   if (key === k.metadataBackendUrl) {
     const problem = checkMetadataUrl(value);
-    if (problem) return { key, message: `${key} ${problem}`, fix: fixFor(key) };
+    if (problem) return { key, message: `${key} ${problem}`, fix: fixFor(key, environment) };
   }
   if (key === k.persistBackendUrl) {
     const parsed = parsePersistUrl(value);
-    if (typeof parsed === 'string') return { key, message: `${key} ${parsed}`, fix: fixFor(key) };
+    if (typeof parsed === 'string') return { key, message: `${key} ${parsed}`, fix: fixFor(key, environment) };
   }
   if (key === k.licenseKey && value.trim().length < 64) {
     return {
       key,
       message: `license_key is ${value.trim().length} characters; a Materialize license key is a long signed token`,
-      fix: fixFor(key),
+      fix: fixFor(key, environment),
     };
   }
   if (key === k.mzSystemPassword && value.length < 12)
-    return { key, message: 'the mz_system password is shorter than 12 characters', fix: fixFor(key) };
+    return { key, message: 'the mz_system password is shorter than 12 characters', fix: fixFor(key, environment) };
   return undefined;
 }
 
-function fixFor(key: string): string {
+/** The fix for a bad value, naming the environment so it can be run as printed. */
+function fixFor(key: string, environment: string): string {
   switch (key) {
     case BACKEND_SECRET.keys.metadataBackendUrl:
-      return 'run npm run deploy -- <environment> so that Terraform writes metadata_backend_url';
+      return `run npm run deploy -- ${environment} so that Terraform writes metadata_backend_url`;
     case BACKEND_SECRET.keys.persistBackendUrl:
-      return 'run npm run deploy -- <environment> so that Terraform writes persist_backend_url';
+      return `run npm run deploy -- ${environment} so that Terraform writes persist_backend_url`;
     case BACKEND_SECRET.keys.licenseKey:
       return 'set MZ_LICENSE_KEY in .env (a community license: https://materialize.com/self-managed/community-license/)';
     default:

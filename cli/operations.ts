@@ -84,7 +84,7 @@ export function stackPrerequisites(ctx: Context): { problem: string; fix: string
 /** Everything `deploy` needs, checked before anything runs: the stack's prerequisites, the license key to seal, a clean GitOps folder. */
 export function deployPrerequisites(ctx: Context): { problem: string; fix: string }[] {
   const problems = stackPrerequisites(ctx);
-  const license = checkBackendValue(BACKEND_SECRET.keys.licenseKey, ctx.variables[SEAL_VARIABLES.licenseKey]);
+  const license = checkBackendValue(BACKEND_SECRET.keys.licenseKey, ctx.variables[SEAL_VARIABLES.licenseKey], ctx.env.name);
   if (license) problems.push({ problem: `${SEAL_VARIABLES.licenseKey}: ${license.message}`, fix: license.fix });
   const git = exec(ctx, 'git', ['status', '--porcelain', '--', ...trackedPaths(ctx)]);
   if (git.status !== 0) problems.push({ problem: `git status failed: ${git.stderr.trim()}`, fix: 'run it from a clone of the repository' });

@@ -22,7 +22,7 @@ export function containerClient(persistUrl: string): ContainerClient {
   });
 }
 
-function sasChecks(sas: URLSearchParams, now: Date): CheckResult[] {
+function sasChecks(sas: URLSearchParams, now: Date, environment: string): CheckResult[] {
   const results: CheckResult[] = [];
   const expiry = sasExpiry(sas);
   if (!expiry) {
@@ -31,14 +31,14 @@ function sasChecks(sas: URLSearchParams, now: Date): CheckResult[] {
     const days = (expiry.getTime() - now.getTime()) / 86_400_000;
     if (days <= 0)
       results.push(
-        fail(AREA, `the SAS expired on ${expiry.toISOString()}`, 'run mzops rotate-sas <environment> (Materialize never refreshes a SAS)'),
+        fail(AREA, `the SAS expired on ${expiry.toISOString()}`, `run mzops rotate-sas ${environment} (Materialize never refreshes a SAS)`),
       );
     else if (days < WARN_DAYS)
       results.push(
         warn(
           AREA,
           `the SAS expires in ${Math.floor(days)} days (${expiry.toISOString()})`,
-          'run mzops rotate-sas <environment> before it does',
+          `run mzops rotate-sas ${environment} before it does`,
         ),
       );
     else results.push(ok(AREA, `the SAS is valid until ${expiry.toISOString()} (${Math.floor(days)} days)`));
@@ -59,14 +59,14 @@ function sasChecks(sas: URLSearchParams, now: Date): CheckResult[] {
  * (AuthorizationFailure: the firewall, which admits the AKS subnet and allowedClientRanges only).
  * The fix differs for each; "regenerate the SAS" is no fix for a firewall.
  */
-const REFUSALS: Record<string, (step: string, code: string) => { detail: string; fix: string }> = {
-  AuthenticationFailed: (step) => ({
+const REFUSALS: Record<string, (step: string, code: string, environment: string) => { detail: string; fix: string }> = {
+  AuthenticationFailed: (step, _code, environment) => ({
     detail: `${step} refused (AuthenticationFailed): the SAS signature does not verify (edited, truncated, or the account key rotated)`,
-    fix: 'take persist_backend_url from the Terraform output again, or issue a new SAS: mzops rotate-sas <environment>',
+    fix: `take persist_backend_url from the Terraform output again, or issue a new SAS: mzops rotate-sas ${environment}`,
   }),
-  AuthorizationPermissionMismatch: (step, code) => ({
+  AuthorizationPermissionMismatch: (step, code, environment) => ({
     detail: `${step} refused (${code}): the credential does not allow ${step}`,
-    fix: 'issue a SAS with rwdlacup (mzops rotate-sas <environment>), or grant Storage Blob Data Contributor',
+    fix: `issue a SAS with rwdlacup (mzops rotate-sas ${environment}), or grant Storage Blob Data Contributor`,
   }),
   KeyBasedAuthenticationNotPermitted: (step) => ({
     detail: `${step} refused (KeyBasedAuthenticationNotPermitted): the account accepts no SAS signed with its key`,
@@ -78,7 +78,7 @@ const REFUSALS: Record<string, (step: string, code: string) => { detail: string;
   }),
 };
 
-function probeFailure(step: string, e: unknown): CheckResult {
+function probeFailure(step: string, e: unknown, environment: string): CheckResult {
   const err = e as { statusCode?: number; code?: string; message?: string };
   const code = err.code ?? String(err.statusCode ?? '');
   // Azure says AuthenticationFailed for a signature that does not verify; Azurite says
@@ -86,7 +86,7 @@ function probeFailure(step: string, e: unknown): CheckResult {
   const kind = /failed to authenticate/i.test(err.message ?? '') ? 'AuthenticationFailed' : code;
   if (err.statusCode === 403) {
     // Any other refusal reads as a permission the credential lacks.
-    const { detail, fix } = (REFUSALS[kind] ?? REFUSALS.AuthorizationPermissionMismatch)(step, code);
+    const { detail, fix } = (REFUSALS[kind] ?? REFUSALS.AuthorizationPermissionMismatch)(step, code, environment);
     return fail(AREA, detail, fix);
   }
   if (err.statusCode === 404) return fail(AREA, `${step}: container not found (${code})`, 'check storage.container; Terraform creates it');
@@ -97,7 +97,10 @@ function probeFailure(step: string, e: unknown): CheckResult {
  * Parses the persist URL as Materialize does, checks the SAS expiry and permissions, then proves
  * access with a put, get, list and delete under a scratch name.
  */
-export async function checkBlob(persistUrl: string, options: { now?: Date; timeoutMs?: number } = {}): Promise<CheckResult[]> {
+export async function checkBlob(
+  persistUrl: string,
+  options: { /** Named in the fixes. */ environment: string; now?: Date; timeoutMs?: number },
+): Promise<CheckResult[]> {
   const parsed = parsePersistUrl(persistUrl);
   if (typeof parsed === 'string')
     return [fail(AREA, `persist_backend_url ${parsed}`, 'take persist_backend_url from the Terraform output')];
@@ -114,7 +117,7 @@ export async function checkBlob(persistUrl: string, options: { now?: Date; timeo
     );
     return results;
   }
-  results.push(...sasChecks(parsed.sas, options.now ?? new Date()));
+  results.push(...sasChecks(parsed.sas, options.now ?? new Date(), options.environment));
   if (results.some((r) => r.status === 'fail')) return results;
 
   const container = containerClient(persistUrl);
@@ -148,7 +151,7 @@ export async function checkBlob(persistUrl: string, options: { now?: Date; timeo
     try {
       await withTimeout(run(), timeout, `${parsed.account} ${step}`);
     } catch (e) {
-      results.push(probeFailure(step, e));
+      results.push(probeFailure(step, e, options.environment));
       // The probe cleans up after itself, or says what it left and how to remove it.
       const cleaned =
         step === 'put'

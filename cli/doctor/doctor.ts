@@ -42,7 +42,7 @@ function variableChecks(input: DoctorInput): CheckResult[] {
   const results = values.map(([key, value, source]) => {
     if (value === undefined && input.outputsMissing && source.startsWith('Terraform output'))
       return fail('variables', `${key}: not read (${source}; ${input.outputsMissing})`, `mzops deploy ${input.env.name}`);
-    const problem = checkBackendValue(key, value);
+    const problem = checkBackendValue(key, value, input.env.name);
     return problem
       ? fail('variables', `${problem.message} (from ${source})`, problem.fix)
       : ok('variables', `${key} present (from ${source})`);
@@ -52,7 +52,7 @@ function variableChecks(input: DoctorInput): CheckResult[] {
   // Empty, as .env.template ships it, means "generate one" (mzops seal does), not a bad password.
   const password = input.variables[SEAL_VARIABLES.mzSystemPassword];
   if (password) {
-    const problem = checkBackendValue(k.mzSystemPassword, password);
+    const problem = checkBackendValue(k.mzSystemPassword, password, input.env.name);
     results.push(problem ? fail('variables', problem.message, problem.fix) : ok('variables', `${SEAL_VARIABLES.mzSystemPassword} set`));
   }
   const sealed = readSealedValues(input.env.name, input.environmentsDir);
@@ -108,11 +108,11 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
   const metadata = input.outputs[TF_OUTPUTS.metadataBackendUrl];
   const persist = input.outputs[TF_OUTPUTS.persistBackendUrl];
   const areas: Promise<CheckResult[]>[] = [
-    metadata && !checkBackendValue(BACKEND_SECRET.keys.metadataBackendUrl, metadata)
-      ? checkPostgres(metadata, { caFile: input.variables[VARIABLES.pgSslRootCert.name] || undefined })
+    metadata && !checkBackendValue(BACKEND_SECRET.keys.metadataBackendUrl, metadata, input.env.name)
+      ? checkPostgres(metadata, { environment: input.env.name, caFile: input.variables[VARIABLES.pgSslRootCert.name] || undefined })
       : Promise.resolve([fail('postgres', 'skipped: no usable metadata_backend_url', `npm run deploy -- ${input.env.name}`)]),
-    persist && !checkBackendValue(BACKEND_SECRET.keys.persistBackendUrl, persist)
-      ? checkBlob(persist, { now: input.now })
+    persist && !checkBackendValue(BACKEND_SECRET.keys.persistBackendUrl, persist, input.env.name)
+      ? checkBlob(persist, { environment: input.env.name, now: input.now })
       : Promise.resolve([fail('blob', 'skipped: no usable persist_backend_url', `npm run deploy -- ${input.env.name}`)]),
     input.kube
       ? checkCluster(input.env, input.kube).then(async (cluster) => [...cluster, ...(await sasInUse(input, input.kube!))])

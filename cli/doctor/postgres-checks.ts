@@ -30,7 +30,7 @@ export function clientConfig(metadataUrl: string, caFile: string | undefined = p
   };
 }
 
-function explain(err: { code?: string; message: string }, config: ClientConfig): CheckResult {
+function explain(err: { code?: string; message: string }, config: ClientConfig, environment: string): CheckResult {
   const where = `${config.host}:${config.port}`;
   switch (err.code) {
     case 'ECONNREFUSED':
@@ -56,7 +56,7 @@ function explain(err: { code?: string; message: string }, config: ClientConfig):
       return fail(
         AREA,
         `database "${String(config.database)}" does not exist`,
-        'Terraform creates it: run npm run deploy -- <environment>',
+        `Terraform creates it: run npm run deploy -- ${environment}`,
       );
     case '53300':
       return fail(AREA, 'too many connections', 'raise postgres.maxConnections in the environment and deploy');
@@ -76,7 +76,10 @@ function explain(err: { code?: string; message: string }, config: ClientConfig):
 }
 
 /** Reachable, TLS accepted, login, database present, max_connections with headroom. */
-export async function checkPostgres(metadataUrl: string, options: { caFile?: string; timeoutMs?: number } = {}): Promise<CheckResult[]> {
+export async function checkPostgres(
+  metadataUrl: string,
+  options: { /** Named in the fixes. */ environment: string; caFile?: string; timeoutMs?: number },
+): Promise<CheckResult[]> {
   const config = clientConfig(metadataUrl, options.caFile ?? process.env[VARIABLES.pgSslRootCert.name]);
   const client = new Client(config);
   client.on('error', () => undefined);
@@ -84,7 +87,7 @@ export async function checkPostgres(metadataUrl: string, options: { caFile?: str
     await withTimeout(client.connect(), options.timeoutMs ?? 15_000, `${config.host}:${config.port}`);
   } catch (e) {
     await client.end().catch(() => undefined);
-    return [explain(e as { code?: string; message: string }, config)];
+    return [explain(e as { code?: string; message: string }, config, options.environment)];
   }
   const results: CheckResult[] = [
     ok(AREA, `TLS login as ${config.user} to ${config.host}:${config.port}/${String(config.database)} works`),
@@ -107,7 +110,7 @@ export async function checkPostgres(metadataUrl: string, options: { caFile?: str
       results.push(warn(AREA, `${used} of ${max} connections in use`, 'raise postgres.maxConnections or find the leak'));
     else results.push(ok(AREA, `max_connections ${max}, ${used} in use`));
   } catch (e) {
-    results.push(explain(e as { code?: string; message: string }, config));
+    results.push(explain(e as { code?: string; message: string }, config, options.environment));
   } finally {
     await client.end().catch(() => undefined);
   }

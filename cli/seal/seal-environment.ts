@@ -97,7 +97,7 @@ export function sealEnvironment(input: SealInput): SealResult {
     [k.mzSystemPassword]: password.value,
   };
   const problems = [
-    ...BACKEND_SECRET_KEYS.map((key) => checkBackendValue(key, values[key])),
+    ...BACKEND_SECRET_KEYS.map((key) => checkBackendValue(key, values[key], env.name)),
     licenseKeyMismatch(values[k.licenseKey], env.materialize.environmentId),
   ].filter((p) => p !== undefined);
   if (problems.length > 0) {

@@ -102,6 +102,7 @@ describe('metadata database', () => {
       checkBackendValue(
         'metadata_backend_url',
         'postgres://m:p@h.postgres.database.azure.com/materialize?sslmode=require&options=-c%20statement_timeout%3D15min',
+        'example',
       ),
     ).toBeUndefined();
   });

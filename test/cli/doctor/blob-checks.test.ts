@@ -14,7 +14,7 @@ afterAll(() => azurite?.stop());
 describe('doctor: Blob Storage against Azurite', () => {
   it('passes a full rwdlacup SAS with a put, get, list and delete probe, and leaves nothing behind', async () => {
     const url = azurite.persistUrl('materialize-persist');
-    const results = await checkBlob(url);
+    const results = await checkBlob(url, { environment: 'staging' });
     expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
     expect(results[2].detail).toMatch(/^put, get, list and delete under mzops-doctor\/[0-9a-f]{12} work$/);
     expect(await containerUsage(url)).toEqual({ count: 0, bytes: 0 });
@@ -26,34 +26,37 @@ describe('doctor: Blob Storage against Azurite', () => {
         startsOn: new Date(Date.now() - 10 * 86_400_000),
         expiresOn: new Date(Date.now() - 86_400_000),
       }),
+      { environment: 'staging' },
     );
     const r = results.find((x) => x.status === 'fail')!;
     expect(r.detail).toMatch(/^the SAS expired on /);
-    expect(r.fix).toMatch(/mzops rotate-sas/);
+    expect(r.fix).toMatch(/mzops rotate-sas staging /);
   });
 
   it('warns when the SAS expires within 30 days', async () => {
-    const results = await checkBlob(azurite.persistUrl('materialize-persist', { expiresOn: new Date(Date.now() + 10 * 86_400_000) }));
+    const results = await checkBlob(azurite.persistUrl('materialize-persist', { expiresOn: new Date(Date.now() + 10 * 86_400_000) }), {
+      environment: 'staging',
+    });
     expect(results.find((x) => x.status === 'warn')!.detail).toMatch(/the SAS expires in (9|10) days/);
   });
 
   it('fails a SAS without delete, and the server agrees', async () => {
     const url = azurite.persistUrl('materialize-persist', { permissions: 'rwlacup' });
-    const results = await checkBlob(url);
+    const results = await checkBlob(url, { environment: 'staging' });
     expect(results.find((x) => x.status === 'fail')!.detail).toBe('the SAS lacks delete permission (sp=rwlacup)');
   });
 
   it('fails a SAS without list', async () => {
-    const results = await checkBlob(azurite.persistUrl('materialize-persist', { permissions: 'rwdacup' }));
+    const results = await checkBlob(azurite.persistUrl('materialize-persist', { permissions: 'rwdacup' }), { environment: 'staging' });
     expect(results.find((x) => x.status === 'fail')!.detail).toBe('the SAS lacks list permission (sp=rwdacup)');
   });
 
   it('tells a SAS whose signature does not verify from one without permission, each with its own fix', async () => {
     const url = new URL(azurite.persistUrl('materialize-persist'));
     url.searchParams.set('sig', Buffer.from('not the signature').toString('base64'));
-    const r = (await checkBlob(url.toString())).find((x) => x.status === 'fail')!;
+    const r = (await checkBlob(url.toString(), { environment: 'staging' })).find((x) => x.status === 'fail')!;
     expect(r.detail).toMatch(/refused \(AuthenticationFailed\): the SAS signature does not verify/);
-    expect(r.fix).toBe('take persist_backend_url from the Terraform output again, or issue a new SAS: mzops rotate-sas <environment>');
+    expect(r.fix).toBe('take persist_backend_url from the Terraform output again, or issue a new SAS: mzops rotate-sas staging');
   });
 
   it.each([
@@ -90,7 +93,7 @@ describe('doctor: Blob Storage against Azurite', () => {
       try {
         const port = (server.address() as AddressInfo).port;
         const sas = new URL(azurite.persistUrl('materialize-persist')).search;
-        const r = (await checkBlob(`http://127.0.0.1:${port}/devstoreaccount1/materialize-persist${sas}`)).find(
+        const r = (await checkBlob(`http://127.0.0.1:${port}/devstoreaccount1/materialize-persist${sas}`, { environment: 'staging' })).find(
           (x) => x.status === 'fail',
         )!;
         expect(r.detail).toMatch(detail);
@@ -102,7 +105,7 @@ describe('doctor: Blob Storage against Azurite', () => {
   );
 
   it('reports a missing container from the probe', async () => {
-    const results = await checkBlob(azurite.persistUrl('no-such-container'));
+    const results = await checkBlob(azurite.persistUrl('no-such-container'), { environment: 'staging' });
     expect(results.find((x) => x.status === 'fail')!.detail).toMatch(/^put: container not found/);
   });
 
@@ -130,7 +133,7 @@ describe('doctor: Blob Storage that accepts connections and never answers', () =
     try {
       const url = azurite.persistUrl('materialize-persist').replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`);
       const start = Date.now();
-      const results = await checkBlob(url, { timeoutMs: 500 });
+      const results = await checkBlob(url, { environment: 'staging', timeoutMs: 500 });
       const elapsed = Date.now() - start;
       expect(results.find((r) => r.status === 'fail')?.detail).toMatch(/put/);
       // The put's deadline and the clean-up's, with room for a slow machine; unbounded, this took minutes.
@@ -161,7 +164,7 @@ describe('doctor: Blob Storage that accepts connections and never answers', () =
     const port = (proxy.address() as AddressInfo).port;
     try {
       const url = azurite.persistUrl('materialize-persist').replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`);
-      const results = await checkBlob(url, { timeoutMs: 500 });
+      const results = await checkBlob(url, { environment: 'staging', timeoutMs: 500 });
       expect(results.find((r) => r.status === 'fail')?.detail).toMatch(/get/);
       const left = results.find((r) => r.status === 'warn' && /left the probe blob/.test(r.detail));
       expect(left?.detail).toMatch(/^left the probe blob (mzops-doctor\/[0-9a-f]{12}) in container materialize-persist/);
