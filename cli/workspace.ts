@@ -1,5 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { CliError } from './errors';
 import { parseEnv } from 'node:util';
 
 /**
@@ -16,10 +17,33 @@ export function writePrivateFile(path: string, content: string): void {
   chmodSync(path, 0o600);
 }
 
+/**
+ * A file the user named or placed (`--cert`, `.env`), read with a failure that says which file,
+ * what it is for and what to do: Node's "EISDIR: illegal operation on a directory, read" names
+ * no path at all.
+ */
+export function readUserFile(path: string, role: string, root: string = process.cwd()): string {
+  const shown = relative(root, path).startsWith('..') ? path : relative(root, path);
+  let kind: string;
+  try {
+    kind = statSync(path).isFile() ? 'file' : 'folder';
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new CliError(`${shown} (${role}) does not exist`, `check the path; it is read relative to ${root}`);
+    throw new CliError(`${shown} (${role}) cannot be read: ${(e as Error).message}`, `check the permissions of ${shown}`);
+  }
+  if (kind !== 'file') throw new CliError(`${shown} (${role}) is a folder, where a file belongs`, `name a file, or move the folder aside`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`${shown} (${role}) cannot be read: ${(e as Error).message}`, `make it readable for you: chmod u+r ${shown}`);
+  }
+}
+
 /** The user's variables: the process environment over `.env` (if present). */
 export function userVariables(root: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
   const file = join(root, '.env');
-  const fromFile = existsSync(file) ? (parseEnv(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const fromFile = existsSync(file) ? (parseEnv(readUserFile(file, 'the variables file', root)) as Record<string, string>) : {};
   return { ...fromFile, ...env };
 }
 

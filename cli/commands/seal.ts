@@ -1,8 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { CliContext } from '../context';
 import { describe } from './descriptions';
+import { readUserFile } from '../workspace';
 
 // Loaded when the command runs: listing it, or a usage mistake, answers without loading what it needs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,7 +22,7 @@ export function register(program: Command, ctx: CliContext): void {
           env: ctx.environment(name),
           outputs: ctx.outputs(name, opts.outputs),
           variables: ctx.variables(),
-          certificatePem: opts.cert ? readFileSync(opts.cert, 'utf8') : undefined,
+          certificatePem: opts.cert ? readUserFile(resolve(opts.cert), 'the --cert sealing certificate') : undefined,
           root: ctx.root,
           reseal: opts.reseal,
         });

@@ -70,7 +70,18 @@ export function sealEnvironment(input: SealInput): SealResult {
       `environment "${env.name}": no sealing certificate`,
       `deploy first (mzops deploy ${env.name}) or pass --cert <file>`,
     );
-  const cert = readCertificate(pem);
+  let cert: ReturnType<typeof readCertificate>;
+  try {
+    cert = readCertificate(pem);
+  } catch (e) {
+    const source = input.certificatePem ? 'the --cert file' : `the Terraform output ${TF_OUTPUTS.sealingCertificate}`;
+    throw new CliError(
+      `environment "${env.name}": ${(e as Error).message} (from ${source})`,
+      input.certificatePem
+        ? `leave out --cert: seal takes the certificate the stack generated from its outputs (mzops deploy ${env.name} writes them)`
+        : `run mzops deploy ${env.name}: Terraform writes the stack's own sealing certificate into its outputs`,
+    );
+  }
   if (cert.validTo.getTime() < Date.now())
     throw new CliError(
       `environment "${env.name}": the sealing certificate expired on ${cert.validTo.toISOString()}`,

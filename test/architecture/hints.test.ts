@@ -33,7 +33,7 @@ describe('errors a user sees', () => {
 /**
  * The text of every hint a user can be shown, as written in the source: the second argument of
  * each `new CliError`, the fix of each doctor `fail`/`warn`, each `hint:` or `fix:` property, and
- * what each `...Hint` function returns.
+ * what each `...Hint` or `fix...` function returns.
  * A template's expressions become `<expr>`: they are references the compiler already checks.
  */
 function hintTexts(): { where: string; text: string }[] {
@@ -67,7 +67,7 @@ function hintTexts(): { where: string; text: string }[] {
         add(node.arguments[2]);
       if (ts.isPropertyAssignment(node) && ['hint', 'fix'].includes(node.name.getText())) add(node.initializer);
       if (inHintFunction && ts.isReturnStatement(node)) add(node.expression);
-      const hintFunction = ts.isFunctionDeclaration(node) && !!node.name && /Hint$/.test(node.name.text);
+      const hintFunction = ts.isFunctionDeclaration(node) && !!node.name && /Hint$|^fix[A-Z]/.test(node.name.text);
       ts.forEachChild(node, (child) => visit(child, inHintFunction || hintFunction));
     };
     visit(source, false);
@@ -108,6 +108,11 @@ describe('what hints tell the user to run exists', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('no hint leaves the environment for the user to fill in: it is known where the hint is made', () => {
+    const placeholders = hints.filter(({ text }) => /<(environment|env|name)>/.test(text)).map(({ where, text }) => `${where}: ${text}`);
+    expect(placeholders).toEqual([]);
   });
 
   it('every `npm run <script>` is a script, and every variable a hint asks for is in the variable registry', () => {
