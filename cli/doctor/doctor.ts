@@ -55,23 +55,39 @@ function variableChecks(input: DoctorInput): CheckResult[] {
     const problem = checkBackendValue(k.mzSystemPassword, password, input.env.name);
     results.push(problem ? fail('variables', problem.message, problem.fix) : ok('variables', `${SEAL_VARIABLES.mzSystemPassword} set`));
   }
-  const sealed = readSealedValues(input.env.name, input.environmentsDir);
+  results.push(sealedCheck(input));
+  return results;
+}
+
+/** The sealed file: complete, and sealed for this cluster's key. A corrupt file is one failed check; the others still run. */
+function sealedCheck(input: DoctorInput): CheckResult {
+  let sealed: ReturnType<typeof readSealedValues>;
+  try {
+    sealed = readSealedValues(input.env.name, input.environmentsDir);
+  } catch (e) {
+    // The reader's message ends with its fix ("...; re-seal every value from its sources: ...").
+    const [problem] = (e as Error).message.split('; re-seal');
+    return fail('sealed', problem, `mzops seal ${input.env.name} --reseal`);
+  }
   const missing = missingSealedKeys(sealed);
   if (missing.length > 0) {
-    results.push(
-      fail(
-        'sealed',
-        `environments/${input.env.name}.sealed.json lacks ${missing.join(', ')}`,
-        `mzops seal ${input.env.name}, then npm run synth and commit`,
-      ),
+    return fail(
+      'sealed',
+      `environments/${input.env.name}.sealed.json lacks ${missing.join(', ')}`,
+      `mzops seal ${input.env.name}, then npm run synth and commit`,
     );
-  } else {
-    const pem = input.outputs[TF_OUTPUTS.sealingCertificate];
-    if (pem && readCertificate(pem).sha256 !== sealed!.certificateSha256) {
-      results.push(fail('sealed', 'values were sealed for another sealing key than this cluster’s', `mzops seal ${input.env.name}`));
-    } else results.push(ok('sealed', 'all four backend values are sealed'));
   }
-  return results;
+  const pem = input.outputs[TF_OUTPUTS.sealingCertificate];
+  if (!pem) return ok('sealed', 'all four backend values are sealed');
+  let sha256: string;
+  try {
+    sha256 = readCertificate(pem).sha256;
+  } catch (e) {
+    return fail('sealed', `${(e as Error).message} (Terraform output ${TF_OUTPUTS.sealingCertificate})`, `mzops deploy ${input.env.name}`);
+  }
+  if (sha256 !== sealed!.certificateSha256)
+    return fail('sealed', 'values were sealed for another sealing key than this cluster’s', `mzops seal ${input.env.name}`);
+  return ok('sealed', 'all four backend values are sealed');
 }
 
 /** Whether the pods run with Terraform's SAS: reads the committed and the live Materialize resource. */

@@ -119,6 +119,31 @@ describe('mzops doctor, with its variables from .env', () => {
   });
 });
 
+describe('mzops doctor with a corrupt sealed file', () => {
+  it('fails that one check, with the fix that repairs it, and runs every other', async () => {
+    const envDir = mkdtempSync(join(tmpdir(), 'mz-doctor-sealed-'));
+    try {
+      writeFileSync(join(envDir, 'example.sealed.json'), '<<<<<<< HEAD\n{}');
+      const outputs = {
+        metadata_backend_url: pg.url(),
+        persist_backend_url: azurite.persistUrl('doctor-persist'),
+        sealing_certificate_pem: 'not a certificate',
+      };
+      const results = await runDoctor({ env: env('example'), outputs, variables: {}, environmentsDir: envDir });
+      const sealed = results.filter((r) => r.area === 'sealed');
+      expect(sealed).toEqual([
+        expect.objectContaining({ status: 'fail', detail: expect.stringMatching(/example\.sealed\.json is not valid JSON/) }),
+      ]);
+      expect(sealed[0].fix).toBe('mzops seal example --reseal');
+      // PostgreSQL and Blob Storage were still checked, against the real servers.
+      expect(results).toContainEqual(expect.objectContaining({ area: 'postgres', status: 'ok' }));
+      expect(results).toContainEqual(expect.objectContaining({ area: 'blob', status: 'ok' }));
+    } finally {
+      rmSync(envDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('mzops doctor with a corrupt outputs file', () => {
   const run = (outputs: string) => {
     const home = mkdtempSync(join(tmpdir(), 'mz-doctor-home-'));
