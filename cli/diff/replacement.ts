@@ -89,7 +89,6 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementRule>> = {
       'private_dns_zone_id',
       'role_based_access_control_enabled',
       'network_profile.network_plugin',
-      'network_profile.network_plugin_mode',
       'network_profile.network_mode',
       'network_profile.service_cidr',
       'network_profile.service_cidrs',
@@ -98,6 +97,16 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementRule>> = {
       'network_profile.pod_cidrs',
       'network_profile.ip_versions',
     ],
+    // CustomizeDiff ForceNewIfChange: an engine or data plane once set cannot be changed in place
+    // (switching NPM to Cilium rebuilds the cluster); a plugin mode other than overlay replaces it.
+    conditional: (path, before, after) => {
+      const set = (v: unknown) => v !== undefined && v !== null && v !== '';
+      if ((path === 'network_profile.network_policy' || path === 'network_profile.network_data_plane') && set(before))
+        return `${path} ${String(before)} -> ${String(after ?? 'unset')}`;
+      if (path === 'network_profile.network_plugin_mode' && String(after ?? '').toLowerCase() !== 'overlay')
+        return `${path} ${String(before ?? 'unset')} -> ${String(after ?? 'unset')}`;
+      return undefined;
+    },
     // The system pool is cycled, not the cluster, when one of these changes.
     rotate: [
       'default_node_pool.vm_size',
@@ -112,7 +121,7 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementRule>> = {
       'default_node_pool.node_public_ip_enabled',
       'default_node_pool.ultra_ssd_enabled',
     ],
-    source: `${AZURERM} website/docs/r/kubernetes_cluster.html.markdown ("network_profile ... Changing this forces a new resource"; its load_balancer_profile is updated in place)`,
+    source: `${AZURERM} website/docs/r/kubernetes_cluster.html.markdown ("network_profile ... Changing this forces a new resource"; its load_balancer_profile is updated in place); internal/services/containers/kubernetes_cluster_resource.go v4.55.0 (CustomizeDiff ForceNewIfChange: network_policy and network_data_plane once set, network_plugin_mode unless overlay)`,
   },
   azurerm_kubernetes_cluster_node_pool: {
     forceNew: [
@@ -149,8 +158,9 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementRule>> = {
     source: `${AZURERM} website/docs/r/kubernetes_cluster_node_pool.html.markdown ("forces a new resource" and "requires specifying temporary_name_for_rotation")`,
   },
   azurerm_kubernetes_cluster_extension: {
-    forceNew: ['name', 'cluster_id', 'extension_type'],
-    source: `${AZURERM} internal/services/kubernetes/kubernetes_cluster_extension_resource.go (research/flux-gitops.md)`,
+    // A new Flux extension version is a new extension: uninstalled, then installed again.
+    forceNew: ['name', 'cluster_id', 'extension_type', 'plan', 'release_train', 'release_namespace', 'target_namespace', 'version'],
+    source: `${AZURERM} internal/services/containers/kubernetes_cluster_extension_resource.go v4.55.0 (schema ForceNew)`,
   },
   azurerm_kubernetes_flux_configuration: {
     forceNew: ['name', 'cluster_id', 'namespace', 'scope'],
@@ -170,6 +180,87 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementRule>> = {
     // namespace is Premium (the diff's partitionChange rule says so; it is no replacement).
     forceNew: ['name', 'namespace_name', 'namespace_id', 'resource_group_name'],
     source: `${AZURERM} website/docs/r/eventhub.html.markdown; internal/services/eventhub/eventhub_resource.go (v4.55, update: partition_count)`,
+  },
+  azurerm_eventhub_namespace_authorization_rule: {
+    forceNew: ['name', 'namespace_name', 'resource_group_name'],
+    source: `${AZURERM} internal/services/eventhub/eventhub_namespace_authorization_rule_resource.go v4.55.0 (schema ForceNew)`,
+  },
+  azurerm_federated_identity_credential: {
+    forceNew: ['name', 'parent_id', 'resource_group_name'],
+    source: `${AZURERM} internal/services/managedidentity/federated_identity_credential_resource.go v4.55.0 (schema ForceNew)`,
+  },
+  azurerm_private_dns_zone: {
+    forceNew: ['name', 'resource_group_name', 'soa_record'],
+    source: `${AZURERM} internal/services/privatedns/private_dns_zone_resource.go v4.55.0 (schema ForceNew; resource_group_name via SchemaResourceGroupNameDiffSuppress)`,
+  },
+  azurerm_private_dns_a_record: {
+    forceNew: ['name', 'zone_name', 'resource_group_name'],
+    source: `${AZURERM} internal/services/privatedns/private_dns_a_record_resource.go v4.55.0 (schema ForceNew)`,
+  },
+  azurerm_private_dns_zone_virtual_network_link: {
+    forceNew: ['name', 'private_dns_zone_name', 'virtual_network_id', 'resource_group_name'],
+    source: `${AZURERM} internal/services/privatedns/private_dns_zone_virtual_network_link_resource.go v4.55.0 (schema ForceNew)`,
+  },
+  azurerm_public_ip: {
+    forceNew: ['name', 'resource_group_name', 'location', 'ip_tags', 'ip_version', 'public_ip_prefix_id', 'sku', 'sku_tier', 'zones'],
+    source: `${AZURERM} internal/services/network/public_ip_resource.go v4.55.0 (schema ForceNew; zones via ZonesMultipleOptionalForceNew)`,
+  },
+  azurerm_role_assignment: {
+    // Everything but skip_service_principal_aad_check: a changed role or scope is a new assignment,
+    // and between the delete and the create the principal has no access.
+    forceNew: [
+      'name',
+      'scope',
+      'role_definition_id',
+      'role_definition_name',
+      'principal_id',
+      'principal_type',
+      'condition',
+      'condition_version',
+      'delegated_managed_identity_resource_id',
+      'description',
+    ],
+    source: `${AZURERM} internal/services/authorization/role_assignment_resource.go v4.55.0 (schema ForceNew)`,
+  },
+  azurerm_subnet: {
+    forceNew: ['name', 'resource_group_name', 'virtual_network_name'],
+    source: `${AZURERM} internal/services/network/subnet_resource.go v4.55.0 (schema ForceNew; address_prefixes are updated in place)`,
+  },
+  azurerm_user_assigned_identity: {
+    forceNew: ['name', 'resource_group_name', 'location'],
+    source: `${AZURERM} internal/services/managedidentity/user_assigned_identity_resource.go v4.55.0 (schema ForceNew)`,
+  },
+  azurerm_virtual_network: {
+    forceNew: ['name', 'resource_group_name', 'location'],
+    source: `${AZURERM} internal/services/network/virtual_network_resource.go v4.55.0 (schema ForceNew; address_space is updated in place)`,
+  },
+  kubernetes_secret_v1: {
+    forceNew: ['metadata.name', 'metadata.namespace', 'metadata.generate_name', 'type'],
+    source:
+      'hashicorp/terraform-provider-kubernetes kubernetes/resource_kubernetes_secret_v1.go (type ForceNew; name and namespace through namespacedMetadataSchema; data is patched in place)',
+  },
+  time_rotating: {
+    // rotation_* are updated in place (the provider recomputes the rotation time); a new base time
+    // or trigger is a new resource, and so a new SAS.
+    forceNew: ['rfc3339', 'triggers'],
+    source: 'hashicorp/terraform-provider-time internal/provider/resource_time_rotating.go (RequiresReplace on rfc3339 and triggers)',
+  },
+  tls_self_signed_cert: {
+    // Everything but early_renewal_hours. A new certificate keeps the key, so sealed values still decrypt.
+    forceNew: [
+      'private_key_pem',
+      'validity_period_hours',
+      'allowed_uses',
+      'dns_names',
+      'ip_addresses',
+      'uris',
+      'is_ca_certificate',
+      'set_subject_key_id',
+      'set_authority_key_id',
+      'subject',
+    ],
+    source:
+      'hashicorp/terraform-provider-tls internal/provider/resource_self_signed_cert.go (RequiresReplace on every argument but early_renewal_hours)',
   },
   tls_private_key: {
     forceNew: [],

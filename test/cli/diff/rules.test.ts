@@ -1,9 +1,12 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { compareRenderings } from '../../../cli/diff/diff';
 import { REPLACEMENT } from '../../../cli/diff/replacement';
 import type { Rendering } from '../../../cli/diff/revision';
 import { widens } from '../../../cli/diff/rules';
 import { compareStacks, type TerraformStack } from '../../../cli/diff/terraform';
+import { REPO_ROOT } from '../../helpers';
 
 type Resources = NonNullable<TerraformStack['resource']>;
 
@@ -110,6 +113,57 @@ describe('what Terraform will do, from the rendered stacks', () => {
     expect(compareStacks({ resource: ns('Standard') }, { resource: ns('Premium') })[0].action).toBe('replace');
     expect(compareStacks({ resource: ns('Premium') }, { resource: ns('Standard') })[0].action).toBe('replace');
     expect(compareStacks({ resource: ns('Standard', 1) }, { resource: ns('Standard', 4) })[0].action).toBe('update');
+  });
+
+  it('has a row for every resource type the stacks can emit: a new resource fails here until its row is written', () => {
+    // Every provider resource module infra/ imports (deep imports are the only way it imports them).
+    const infra = join(REPO_ROOT, 'infra');
+    const modules = new Set<string>();
+    for (const file of readdirSync(infra, { recursive: true }) as string[]) {
+      if (!file.endsWith('.ts')) continue;
+      for (const m of readFileSync(join(infra, file), 'utf8').matchAll(/from '(@cdktf\/provider-[a-z]+\/lib\/[a-z0-9-]+)'/g))
+        modules.add(m[1]);
+    }
+    const types = [...modules]
+      .filter((m) => !/\/lib\/(provider|data-[a-z0-9-]+)$/.test(m))
+      .flatMap((m) =>
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        Object.values(require(m) as Record<string, { tfResourceType?: unknown }>)
+          .map((c) => c?.tfResourceType)
+          .filter((t): t is string => typeof t === 'string'),
+      );
+    expect(types.length).toBeGreaterThan(20);
+    expect(types).toContain('azurerm_role_assignment');
+    expect(types.filter((t) => !(t in REPLACEMENT)).sort()).toEqual([]);
+  });
+
+  it('replaces the cluster when its policy engine or data plane changes once set, and the Flux extension on a new version', () => {
+    const aks = (profile: Record<string, string>): Resources => ({
+      azurerm_kubernetes_cluster: { C: { name: 'mz-aks', network_profile: { network_plugin: 'azure', ...profile } } },
+    });
+    expect(compareStacks({ resource: aks({ network_policy: 'azure' }) }, { resource: aks({ network_policy: 'cilium' }) })[0].action).toBe(
+      'replace',
+    );
+    expect(
+      compareStacks({ resource: aks({ network_data_plane: 'azure' }) }, { resource: aks({ network_data_plane: 'cilium' }) })[0].action,
+    ).toBe('replace');
+    // Unset before: AKS installs it in place.
+    expect(compareStacks({ resource: aks({}) }, { resource: aks({ network_policy: 'calico' }) })[0].action).toBe('update');
+    const flux = (version: string): Resources => ({
+      azurerm_kubernetes_cluster_extension: { F: { name: 'flux', extension_type: 'microsoft.flux', version } },
+    });
+    expect(compareStacks({ resource: flux('1.16.1') }, { resource: flux('1.17.0') })[0].action).toBe('replace');
+  });
+
+  it('replaces a role assignment whose role changes, and updates a subnet whose prefixes change', () => {
+    const role = (name: string): Resources => ({
+      azurerm_role_assignment: { R: { scope: '/s', principal_id: 'p', role_definition_name: name } },
+    });
+    expect(compareStacks({ resource: role('Reader') }, { resource: role('Storage Blob Data Contributor') })[0].action).toBe('replace');
+    const subnet = (prefix: string): Resources => ({
+      azurerm_subnet: { S: { name: 'aks', virtual_network_name: 'v', resource_group_name: 'g', address_prefixes: [prefix] } },
+    });
+    expect(compareStacks({ resource: subnet('10.0.0.0/22') }, { resource: subnet('10.0.0.0/21') })[0].action).toBe('update');
   });
 
   it('cites a provider source for every resource type the table lists', () => {
