@@ -1,19 +1,33 @@
 /**
  * AKS's Kubernetes support calendar (MicrosoftDocs/azure-aks-docs,
- * articles/aks/supported-kubernetes-versions.md, as of 2026-12): the month each minor
- * reached general availability on AKS and the month it reaches end of life. Past end of life no
- * new cluster can be created on a minor unless the cluster is on long-term support (Premium tier
- * and the AKSLongTermSupport plan). Dates are the first day of the month the calendar names.
+ * articles/aks/supported-kubernetes-versions.md, "AKS Kubernetes release calendar", as of
+ * 2026-12): the month each minor reached general availability on AKS and the month of its end of
+ * life. The calendar names months only; a minor is taken as available from the first day of its
+ * GA month and supported through the last day of its end-of-life month (AKS's "End of life:
+ * Mar 2026" means March is still supported). Past end of life no new cluster can be created on a
+ * minor unless the cluster is on long-term support (Premium tier and the AKSLongTermSupport plan).
  * Update this table as AKS publishes new minors; a test reads it against a fixed clock.
  */
 export const AKS_CALENDAR: Readonly<Record<string, { ga: string; endOfLife: string }>> = {
-  '1.32': { ga: '2025-02-01', endOfLife: '2026-03-01' },
-  '1.33': { ga: '2025-06-01', endOfLife: '2026-07-01' },
-  '1.34': { ga: '2025-10-01', endOfLife: '2026-11-01' },
-  '1.35': { ga: '2026-02-01', endOfLife: '2027-03-01' },
-  '1.36': { ga: '2026-06-01', endOfLife: '2027-06-01' },
-  '1.37': { ga: '2026-10-01', endOfLife: '2027-10-01' },
+  '1.32': { ga: '2025-03', endOfLife: '2026-03' },
+  '1.33': { ga: '2025-06', endOfLife: '2026-07' },
+  '1.34': { ga: '2025-10', endOfLife: '2026-11' },
+  '1.35': { ga: '2026-02', endOfLife: '2027-03' },
+  '1.36': { ga: '2026-06', endOfLife: '2027-06' },
+  '1.37': { ga: '2026-10', endOfLife: '2027-10' },
 };
+
+/** A calendar entry as instants: available from `ga`, supported through `lastDay`, out of support from `over`. */
+export function aksCalendarDates(entry: { ga: string; endOfLife: string }): { ga: Date; lastDay: Date; over: Date } {
+  const [gy, gm] = entry.ga.split('-').map(Number);
+  const [ey, em] = entry.endOfLife.split('-').map(Number);
+  return {
+    ga: new Date(Date.UTC(gy, gm - 1, 1)),
+    // Day 0 of the next month is the last day of this one.
+    lastDay: new Date(Date.UTC(ey, em, 0)),
+    over: new Date(Date.UTC(ey, em, 1)),
+  };
+}
 
 /** Warn this many days before a minor's end of life. */
 export const AKS_EOL_WARNING_DAYS = 60;
@@ -21,6 +35,7 @@ export const AKS_EOL_WARNING_DAYS = 60;
 /** The newest minor that has been GA on AKS for a while: the default for new environments. */
 export const DEFAULT_AKS_MINOR = '1.36';
 
+/** `endOfLife` is the last supported day. */
 export type AksVersionStatus =
   | { kind: 'supported'; endOfLife: Date }
   | { kind: 'ending'; endOfLife: Date; days: number }
@@ -33,10 +48,9 @@ export function aksVersionStatus(version: string, now: Date): AksVersionStatus {
   const minor = /^(\d+\.\d+)(\.\d+)?$/.exec(version)?.[1];
   const entry = minor ? AKS_CALENDAR[minor] : undefined;
   if (!entry) return { kind: 'unknown' };
-  const ga = new Date(`${entry.ga}T00:00:00Z`);
-  const endOfLife = new Date(`${entry.endOfLife}T00:00:00Z`);
+  const { ga, lastDay: endOfLife, over } = aksCalendarDates(entry);
   if (now < ga) return { kind: 'notYetAvailable', ga };
-  if (now >= endOfLife) return { kind: 'endOfLife', endOfLife };
-  const days = Math.ceil((endOfLife.getTime() - now.getTime()) / 86_400_000);
+  if (now >= over) return { kind: 'endOfLife', endOfLife };
+  const days = Math.ceil((over.getTime() - now.getTime()) / 86_400_000);
   return days <= AKS_EOL_WARNING_DAYS ? { kind: 'ending', endOfLife, days } : { kind: 'supported', endOfLife };
 }

@@ -1,4 +1,4 @@
-import { AKS_CALENDAR, aksVersionStatus, DEFAULT_AKS_MINOR } from './aks-versions';
+import { AKS_CALENDAR, aksCalendarDates, aksVersionStatus, DEFAULT_AKS_MINOR } from './aks-versions';
 import { capacityProblems, parseMemory } from './capacity';
 import { VM_SIZES } from './vm-sizes';
 import { FLUX } from './contract';
@@ -216,13 +216,13 @@ const checks: Check[] = [
     const version = env.aks.kubernetesVersion;
     const status = aksVersionStatus(version, now);
     const supported = Object.entries(AKS_CALENDAR)
-      .filter(([, c]) => new Date(c.ga) <= now && now < new Date(c.endOfLife))
+      .filter(([, c]) => aksCalendarDates(c).ga <= now && now < aksCalendarDates(c).over)
       .map(([m]) => m);
     if (status.kind === 'endOfLife' && !env.aks.longTermSupport) {
       fail(
         'aks.kubernetesVersion',
         version,
-        `reached AKS end of life on ${status.endOfLife.toISOString().slice(0, 10)}: no cluster can be created on it (supported now: ${supported.join(', ')}), unless aks.longTermSupport is on`,
+        `reached AKS end of life after ${status.endOfLife.toISOString().slice(0, 10)}: no cluster can be created on it (supported now: ${supported.join(', ')}), unless aks.longTermSupport is on`,
         `"${DEFAULT_AKS_MINOR}"`,
       );
     }
@@ -622,7 +622,7 @@ export function environmentWarnings(env: Environment, context: ValidationContext
   const status = aksVersionStatus(env.aks.kubernetesVersion, context.now);
   if (status.kind === 'ending')
     warnings.push(
-      `warning: environment "${env.name}": aks.kubernetesVersion ${env.aks.kubernetesVersion} reaches AKS end of life on ${status.endOfLife.toISOString().slice(0, 10)}, in ${status.days} days; upgrade to a newer minor (${DEFAULT_AKS_MINOR} or later) before then`,
+      `warning: environment "${env.name}": aks.kubernetesVersion ${env.aks.kubernetesVersion} reaches AKS end of life after ${status.endOfLife.toISOString().slice(0, 10)}, in ${status.days} days; upgrade to a newer minor (${DEFAULT_AKS_MINOR} or later) before then`,
     );
   const { operatorChartVersion: op, allowUnverifiedVersion } = env.materialize;
   if (allowUnverifiedVersion && !isVerifiedOperatorVersion(op))

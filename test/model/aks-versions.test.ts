@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { MaterializeStack } from '../../infra/materialize-stack';
-import { aksVersionStatus, AKS_CALENDAR, DEFAULT_AKS_MINOR } from '../../model/aks-versions';
+import { aksCalendarDates, aksVersionStatus, AKS_CALENDAR, DEFAULT_AKS_MINOR } from '../../model/aks-versions';
 import { loadEnvironment } from '../../model/load';
 import { EnvironmentValidationError, environmentWarnings } from '../../model/validate';
 import { exampleWith } from '../helpers';
@@ -22,11 +22,19 @@ function problems(version: string, iso: string, lts = false): string[] {
 }
 
 describe('the AKS support calendar', () => {
-  it('refuses 1.33, the old default, after its end of life in July 2026', () => {
-    expect(problems('1.33', '2026-06-30')).toEqual([]);
+  it('refuses 1.33, the old default, once its end-of-life month (July 2026) is over, and not during it', () => {
+    expect(problems('1.33', '2026-07-31')).toEqual([]);
+    expect(problems('1.33', '2026-08-01')).toHaveLength(1);
     expect(problems('1.33', '2026-12-01')).toEqual([
-      'reached AKS end of life on 2026-07-01: no cluster can be created on it (supported now: 1.35, 1.36, 1.37), unless aks.longTermSupport is on',
+      'reached AKS end of life after 2026-07-31: no cluster can be created on it (supported now: 1.35, 1.36, 1.37), unless aks.longTermSupport is on',
     ]);
+  });
+
+  it('reads the month of general availability as AKS publishes it: 1.32 became GA in March 2025', () => {
+    expect(problems('1.32', '2025-02-28')).toEqual(['is not available on AKS before 2025-03-01']);
+    expect(problems('1.32', '2025-03-01')).toEqual([]);
+    // A leap year's February ends on the 29th.
+    expect(aksCalendarDates({ ga: '2024-02', endOfLife: '2028-02' }).lastDay.toISOString().slice(0, 10)).toBe('2028-02-29');
   });
 
   it('accepts a minor past end of life on long-term support', () => {
@@ -45,8 +53,9 @@ describe('the AKS support calendar', () => {
         at(iso),
       );
     expect(environmentWarnings(e('2026-12-01'), at('2026-12-01'))).toEqual([]);
-    expect(environmentWarnings(e('2027-01-15'), at('2027-01-15'))).toEqual([
-      'warning: environment "example": aks.kubernetesVersion 1.35 reaches AKS end of life on 2027-03-01, in 45 days; upgrade to a newer minor (1.36 or later) before then',
+    expect(environmentWarnings(e('2027-01-15'), at('2027-01-15'))).toEqual([]);
+    expect(environmentWarnings(e('2027-02-15'), at('2027-02-15'))).toEqual([
+      'warning: environment "example": aks.kubernetesVersion 1.35 reaches AKS end of life after 2027-03-31, in 45 days; upgrade to a newer minor (1.36 or later) before then',
     ]);
   });
 
