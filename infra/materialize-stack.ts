@@ -145,6 +145,8 @@ export class MaterializeStack extends TerraformStack {
       publicNetworkAccess: env.storage.publicNetworkAccess,
       allowedSubnetIds: [this.network.aksSubnet.id],
       allowedIpRanges: env.allowedClientRanges,
+      // Materialize's backup-and-restore guide: noncurrent versions kept for the backup retention plus at least 7 days.
+      recoveryDays: env.storage.blobRecovery ? env.postgres.backupRetentionDays + 7 : undefined,
     });
 
     if (env.eventHubs.enabled) {

@@ -4,6 +4,7 @@ import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federat
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
+import { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-management-policy';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Rotating } from '@cdktf/provider-time/lib/rotating';
 import { Fn } from 'cdktf';
@@ -35,7 +36,15 @@ export interface PersistStorageProps {
   readonly allowedSubnetIds?: string[];
   /** Public client ranges admitted (Azure takes no private ranges here, and /31 and /32 only as bare addresses). @default [] */
   readonly allowedIpRanges?: string[];
+  /**
+   * Days deleted and overwritten blobs are kept as versions (and a deleted container is kept):
+   * versioning on, a lifecycle rule removing versions older than this. @default - none kept
+   */
+  readonly recoveryDays?: number;
 }
+
+/** Azure's own default for blob soft delete: a deleted version (or blob) can be undeleted this long. */
+const BLOB_SOFT_DELETE_DAYS = 7;
 
 /**
  * Storage IP rules: public IPv4 only; Azure takes no /31 or /32 prefix, so those are written as
@@ -90,6 +99,16 @@ export class PersistStorage extends Construct {
             ipRules: storageIpRules(props.allowedIpRanges ?? []),
             bypass: ['AzureServices'],
           },
+      // Versions, not blob soft delete, carry the recovery window: persist deletes what it compacts
+      // and a restore needs those blobs back for as long as the database can be restored. Soft delete
+      // stays at Azure's default so a version removed by hand can still be undeleted for a week.
+      blobProperties: props.recoveryDays
+        ? {
+            versioningEnabled: true,
+            deleteRetentionPolicy: { days: BLOB_SOFT_DELETE_DAYS },
+            containerDeleteRetentionPolicy: { days: props.recoveryDays },
+          }
+        : undefined,
       lifecycle: { preventDestroy },
     });
     this.container = new StorageContainer(this, 'Container', {
@@ -99,6 +118,19 @@ export class PersistStorage extends Construct {
       lifecycle: { preventDestroy },
     });
     const endpoint = `${this.account.primaryBlobEndpoint}${props.containerName}`;
+    if (props.recoveryDays) {
+      new StorageManagementPolicy(this, 'VersionExpiry', {
+        storageAccountId: this.account.id,
+        rule: [
+          {
+            name: 'expire-noncurrent-persist-versions',
+            enabled: true,
+            filters: { blobTypes: ['blockBlob'], prefixMatch: [`${props.containerName}/`] },
+            actions: { version: { deleteAfterDaysSinceCreation: props.recoveryDays } },
+          },
+        ],
+      });
+    }
 
     if (props.persistAuth === 'sas') {
       const validityHours = props.sasValidityDays * 24;

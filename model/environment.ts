@@ -534,6 +534,16 @@ export const ENVIRONMENT_SCHEMA = s.object({
        * @default false
        */
       publicNetworkAccess: s.boolean().default(false),
+      /**
+       * Keep deleted and overwritten persist blobs for postgres.backupRetentionDays + 7 days (blob
+       * versioning, a lifecycle rule that removes older versions, container soft delete), so a
+       * point-in-time restore of the metadata database can bring back the blobs it references:
+       * Materialize's backup-and-restore guide asks for versioning before the first start and
+       * noncurrent versions kept for the backup retention plus at least 7 days. Off saves the
+       * storage those versions take; a restore then finds blobs missing.
+       * @default true
+       */
+      blobRecovery: s.boolean().default(true),
     })
     .defaultEmpty(),
   /** Event Hubs as Kafka: topics, and the Materialize sources, views, clusters and roles `mzops sql apply` creates. */

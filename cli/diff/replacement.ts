@@ -71,6 +71,10 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementRule>> = {
         : undefined,
     source: `${AZURERM} website/docs/r/storage_account.html.markdown`,
   },
+  azurerm_storage_management_policy: {
+    forceNew: ['storage_account_id'],
+    source: `${AZURERM} internal/services/storage/storage_management_policy_resource.go v4.55.0 (schema ForceNew; rules are updated in place)`,
+  },
   azurerm_storage_container: {
     forceNew: ['name', 'storage_account_name', 'storage_account_id', 'default_encryption_scope', 'encryption_scope_override_enabled'],
     source: `${AZURERM} website/docs/r/storage_container.html.markdown`,

@@ -1,6 +1,10 @@
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { storageIpRules } from '../../infra/persist-storage';
 import { checkBackendValue } from '../../cli/backend-values';
+import { Testing } from 'cdktf';
+import { MaterializeStack } from '../../infra/materialize-stack';
+import { loadEnvironment } from '../../model/load';
+import { exampleWith } from '../helpers';
 import { synthesized, only } from './stack-fixture';
 
 describe('network', () => {
@@ -120,6 +124,34 @@ describe('persist storage', () => {
       allow_nested_items_to_be_public: false,
     });
     expect(only(parsed, 'azurerm_storage_container')).toMatchObject({ name: 'materialize-persist', container_access_type: 'private' });
+  });
+
+  it('keeps deleted and overwritten persist blobs as versions for the database backup retention plus 7 days, unless blobRecovery is off', () => {
+    const { parsed } = synthesized('example');
+    // The example keeps 7 days of PostgreSQL backups: versions live 14 days (Materialize's guide: retention + at least 7).
+    expect(only(parsed, 'azurerm_storage_account').blob_properties).toEqual({
+      versioning_enabled: true,
+      delete_retention_policy: { days: 7 },
+      container_delete_retention_policy: { days: 14 },
+    });
+    expect(only(parsed, 'azurerm_storage_management_policy').rule).toEqual([
+      {
+        name: 'expire-noncurrent-persist-versions',
+        enabled: true,
+        filters: { blob_types: ['blockBlob'], prefix_match: ['materialize-persist/'] },
+        actions: { version: { delete_after_days_since_creation: 14 } },
+      },
+    ]);
+    const app = Testing.app();
+    const off = JSON.parse(
+      Testing.synth(
+        new MaterializeStack(app, loadEnvironment(exampleWith((d) => (d.storage = { ...d.storage, blobRecovery: false }))), {
+          localStatePath: 'state.tfstate',
+        }),
+      ),
+    ) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    expect(Object.values(off.resource.azurerm_storage_account)[0].blob_properties).toBeUndefined();
+    expect(off.resource.azurerm_storage_management_policy).toBeUndefined();
   });
 
   it('admits only the AKS subnet and the public client ranges, unless publicNetworkAccess is on', () => {
