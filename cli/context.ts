@@ -18,8 +18,11 @@ export interface CliContext {
   readonly err: (line: string) => void;
   /** Wraps a command body: a failure becomes one `error:` line, one `hint:` line and exit 1. */
   readonly action: <A extends unknown[]>(fn: (...args: A) => Promise<void> | void) => (...args: A) => Promise<void>;
-  /** The named environment; every file is validated, so a broken neighbour is reported too. */
-  environment(name: string): Environment;
+  /**
+   * The named environment; every file is validated, so a broken neighbour is reported too.
+   * `stateOptional`: an unreadable `.mzops.json` is a notice, not an error (doctor reports it and goes on).
+   */
+  environment(name: string, options?: { stateOptional?: boolean }): Environment;
   /** The variable registry's values, `.env` under the process environment, read once per run. */
   variables(): Record<string, string | undefined>;
   /** The environment's own cluster, or undefined without a kubeconfig; a kubeconfig lacking its context is an error. */
@@ -52,8 +55,8 @@ export function createContext(root: string): CliContext {
           process.exitCode = 1;
         }
       },
-    environment: (name) => {
-      const { selected, notices } = selectEnvironments(workspace(root).environmentsDir, [name]);
+    environment: (name, options) => {
+      const { selected, notices } = selectEnvironments(workspace(root).environmentsDir, [name], options);
       // What loading noticed about this or another file (an unreadable state file elsewhere, a value the state overrides).
       for (const n of notices) err(n);
       return selected[0];

@@ -12,6 +12,7 @@ function withMzopsState(
   definition: EnvironmentDefinition,
   dir: string,
   selected: readonly string[],
+  stateOptional: boolean,
 ): { definition: EnvironmentDefinition; notices: string[] } {
   const name = file.replace(/\.ts$/, '');
   let state: ReturnType<typeof readMzopsState>;
@@ -21,8 +22,14 @@ function withMzopsState(
     // The state file holds values of its own environment only (rollout ids, versions, an
     // environmentId), so a run narrowed to other environments need not stop on it: it checks
     // this environment's file without it, and says so. A run that includes it still fails.
-    if (!(e instanceof EnvironmentValidationError) || selected.length === 0 || selected.includes(name)) throw e;
+    if (!(e instanceof EnvironmentValidationError)) throw e;
     const [problem] = e.problems;
+    if (stateOptional)
+      return {
+        definition,
+        notices: [`warning: ${problem.file}: ${problem.field} ${problem.rule}; read ${WORKSPACE.environments}/${file} without it`],
+      };
+    if (selected.length === 0 || selected.includes(name)) throw e;
     return {
       definition,
       notices: [
@@ -51,6 +58,8 @@ function withMzopsState(
 export function readEnvironmentDefinitions(
   dir: string,
   selected: readonly string[] = [],
+  /** Every unreadable state file is a warning (a read-only diagnosis such as doctor). @default false */
+  stateOptional = false,
 ): { file: string; definition: EnvironmentDefinition; notices: string[] }[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
@@ -72,7 +81,7 @@ export function readEnvironmentDefinitions(
           },
         ]);
       }
-      return { file: f, ...withMzopsState(f, mod.default, dir, selected) };
+      return { file: f, ...withMzopsState(f, mod.default, dir, selected, stateOptional) };
     });
 }
 
@@ -84,8 +93,12 @@ export function loadAllEnvironments(dir: string): Environment[] {
   return loadWithNotices(dir).environments;
 }
 
-function loadWithNotices(dir: string, selected: readonly string[] = []): { environments: Environment[]; notices: string[] } {
-  const read = readEnvironmentDefinitions(dir, selected);
+function loadWithNotices(
+  dir: string,
+  selected: readonly string[] = [],
+  stateOptional = false,
+): { environments: Environment[]; notices: string[] } {
+  const read = readEnvironmentDefinitions(dir, selected, stateOptional);
   const notices = read.flatMap((r) => r.notices);
   const misnamed = read.filter(
     ({ file, definition }) => typeof definition.name === 'string' && WORKSPACE.environmentFile(definition.name) !== file,
@@ -124,8 +137,14 @@ export interface Selection {
  * The selected environments (all when `names` is empty). Every file is validated either way:
  * a broken file elsewhere must not hide behind a narrowed run.
  */
-export function selectEnvironments(dir: string, names: readonly string[] = []): Selection {
-  const { environments: all, notices } = loadWithNotices(dir, names);
+export function selectEnvironments(
+  dir: string,
+  names: readonly string[] = [],
+  options: {
+    /** An unreadable state file is a warning, even a selected one's (for read-only diagnosis). @default false */ stateOptional?: boolean;
+  } = {},
+): Selection {
+  const { environments: all, notices } = loadWithNotices(dir, names, options.stateOptional);
   if (names.length === 0) return { all, selected: all, notices };
   const unknown = names.filter((n) => !all.some((e) => e.name === n));
   if (unknown.length > 0) {

@@ -16,7 +16,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--kubeconfig <file>', 'kubeconfig for the cluster checks (default: KUBECONFIG, ~/.kube/config)')
     .action(
       ctx.action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
-        const env = ctx.environment(name);
+        // An unreadable state file is one failed check here, not the end of the diagnosis.
+        const env = ctx.environment(name, { stateOptional: true });
         // A corrupt outputs file is named as such, and every check that does not need it still runs.
         const { outputs, problem } = ctx.outputsChecked(name, opts.outputs);
         const outputsProblem = problem
@@ -25,6 +26,8 @@ export function register(program: Command, ctx: CliContext): void {
             ? warn('outputs', `no Terraform outputs for "${name}": nothing deployed yet, or no outputs file`, `mzops deploy ${name}`)
             : undefined;
         if (outputsProblem) ctx.out(formatCheck(outputsProblem));
+        const stateProblem = doctor().stateFileCheck(name, ctx.root);
+        if (stateProblem) ctx.out(formatCheck(stateProblem));
         const results = await doctor().runDoctor({
           env,
           outputs: outputs ?? {},
@@ -33,7 +36,7 @@ export function register(program: Command, ctx: CliContext): void {
           kube: ctx.kubeOrWarn(env, opts.kubeconfig),
           progress: (rs) => rs.forEach((r) => ctx.out(formatCheck(r))),
         });
-        const all = outputsProblem ? [outputsProblem, ...results] : results;
+        const all = [outputsProblem, stateProblem, ...results].filter((r) => r !== undefined);
         const failed = all.filter((r) => r.status === 'fail').length;
         const warned = all.filter((r) => r.status === 'warn').length;
         ctx.out(`\n${all.length - failed - warned} ok, ${warned} warn, ${failed} fail`);

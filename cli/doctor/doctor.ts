@@ -1,7 +1,7 @@
 import { VARIABLES } from '../../model/variables';
 import { dirname, join } from 'node:path';
 import { committedMaterializeSpec } from '../../manifests/gitops';
-import { BACKEND_SECRET, DIST, NAMESPACES, TF_OUTPUTS } from '../../model/contract';
+import { BACKEND_SECRET, DIST, NAMESPACES, TF_OUTPUTS, WORKSPACE } from '../../model/contract';
 import { ENVIRONMENTS_DIR } from '../../model/load';
 import type { Environment } from '../../model/environment';
 import { missingSealedKeys, readSealedValues } from '../../model/sealed-values';
@@ -15,6 +15,9 @@ import { fail, ok, warn, type CheckResult } from './check';
 import { checkCluster } from './cluster-checks';
 import { checkPostgres } from './postgres-checks';
 import { checkSasInUse, type RolloutFields } from './sas-checks';
+import { readMzopsState } from '../../core/mzops-state';
+import { workspace } from '../../core/workspace';
+import { EnvironmentValidationError } from '../../model/validate';
 
 export interface DoctorInput {
   readonly env: Environment;
@@ -113,6 +116,26 @@ async function sasInUse(input: DoctorInput, kube: KubeClient): Promise<CheckResu
     committed: committed ? { spec: committed } : undefined,
     live,
   });
+}
+
+/**
+ * The environment's `.mzops.json`, which doctor reads past (its values only move rollout ids and
+ * versions): unreadable, it is one failed check naming the file and the rule.
+ */
+export function stateFileCheck(environment: string, root: string): CheckResult | undefined {
+  try {
+    readMzopsState(environment, workspace(root).environmentsDir);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof EnvironmentValidationError)) throw e;
+    const [p] = e.problems;
+    const file = `${WORKSPACE.environments}/${WORKSPACE.mzopsStateFile(environment)}`;
+    return fail(
+      'state',
+      `${file}: ${p.field} ${p.rule}; the checks below read the environment without it`,
+      `resolve it by hand, or restore the committed file: git checkout -- ${file}`,
+    );
+  }
 }
 
 /** The predecessor's troubleshooting section as checks; each prints ok, warn or fail with its fix. */

@@ -60,6 +60,22 @@ describe('a file where a folder belongs, a folder where a file belongs, a file t
     );
   });
 
+  it('doctor reads past an unreadable .mzops.json: one failed check naming it, with its fix, and every other check', async () => {
+    writeFileSync(join(root, 'environments', 'example.mzops.json'), '<<<<<<< HEAD\n{}');
+    const r = await mzops(root, ['doctor', 'example']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^fail {2}state: environments\/example\.mzops\.json: the file must be JSON .*\n {6}fix: resolve it by hand, or restore the committed file: git checkout -- environments\/example\.mzops\.json$/m,
+    );
+    // The other areas still ran.
+    expect(r.stdout).toMatch(/^(ok|fail) {2,4}variables: /m);
+    expect(r.stdout).toMatch(/^(ok|warn|fail) {2,4}(cluster|sealed): /m);
+    // Other commands of this environment still refuse it.
+    const seal = await mzops(root, ['seal', 'example']);
+    expect(seal.code).toBe(1);
+    expect(seal.stderr).toMatch(/environments\/example\.mzops\.json.*must be JSON/);
+  });
+
   it('any other file-system failure that names its path reads as what it means', () => {
     // A real ENOTDIR: a folder wanted below a file (state/ as a file).
     writeFileSync(join(root, 'state'), '');
