@@ -188,8 +188,10 @@ export async function fillReferenceCache(options: FillOptions): Promise<FillResu
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 6, Math.max(queue.length, 1)) }, worker));
 
   if (failures.length) {
+    // Which mirrors were looked in, and which of them are not there at all: the usual cause.
+    const looked = options.mirrors.length ? options.mirrors.map((m) => (existsSync(m) ? m : `${m} (missing)`)).join(', ') : 'none';
     throw new ReferenceDataError(
-      `${failures.length} of ${files.length} reference file(s) could not be obtained with the pinned checksum:\n  ${failures.sort().join('\n  ')}`,
+      `${failures.length} of ${files.length} reference file(s) could not be obtained with the pinned checksum (mirrors looked in: ${looked}):\n  ${failures.sort().join('\n  ')}`,
       'give a mirror that holds them (MZ_REFERENCE_MIRROR=<folder>, or ../shared/reference beside the repository), or run with network access to the URLs in reference.json',
     );
   }

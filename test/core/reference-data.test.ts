@@ -100,6 +100,14 @@ describe('npm run reference (fillReferenceCache)', () => {
     }
   });
 
+  it('names the mirror it looked in when that mirror is not there, beside each file it could not get', async () => {
+    // Nothing listens on port 9 of this host: every download is refused at once.
+    const gone = join(root, 'no-such-shared', 'reference');
+    await expect(
+      fillReferenceCache({ root, mirrors: [gone], timeoutMs: 2000, urlOf: (f) => `http://127.0.0.1:9/${f.path}` }),
+    ).rejects.toThrow(`could not be obtained with the pinned checksum (mirrors looked in: ${gone} (missing)):`);
+  });
+
   it('bounds every download: a server that accepts and never answers, or stalls mid-body, ends at the deadline', async () => {
     const sockets: Socket[] = [];
     const hole = createTcpServer((s) => sockets.push(s));
