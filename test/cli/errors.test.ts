@@ -88,6 +88,15 @@ describe('a file where a folder belongs, a folder where a file belongs, a file t
     expect((thrown as NodeJS.ErrnoException).code).toBe('ENOTDIR');
     expect(fileSystemError(thrown, root)?.message).toBe('a part of state/example is a file, where a folder belongs');
     expect(explain(thrown)).toMatch(/^error: a part of .*state\/example is a file, where a folder belongs\nhint: find the file on the way/);
+    // A read-only dist/: root, which runs CI, is never refused, so the error is built as Node builds it.
+    const denied = Object.assign(new Error(`EACCES: permission denied, open '${join(root, 'dist', 'x.yaml')}'`), {
+      code: 'EACCES',
+      syscall: 'open',
+      path: join(root, 'dist', 'x.yaml'),
+    });
+    expect(explain(fileSystemError(denied, root))).toBe(
+      'error: no permission to open dist/x.yaml (EACCES)\nhint: make it writable for you: chmod u+w dist dist/x.yaml',
+    );
     // What carries no path stays Node's own message.
     expect(fileSystemError(new Error('boom'), root)).toBeUndefined();
   });
