@@ -81,6 +81,11 @@ export function stackPrerequisites(ctx: Context): { problem: string; fix: string
   return problems;
 }
 
+/** Unmet prerequisites as one failure: a line per problem, then a line per fix. */
+export function prerequisiteError(problems: readonly { problem: string; fix: string }[]): CliError {
+  return new CliError(problems.map((p) => p.problem).join('\n'), problems.map((p) => p.fix).join('\n      '));
+}
+
 /** Everything `deploy` needs, checked before anything runs: the stack's prerequisites, the license key to seal, a clean GitOps folder. */
 export function deployPrerequisites(ctx: Context): { problem: string; fix: string }[] {
   const problems = stackPrerequisites(ctx);

@@ -23,19 +23,12 @@ function withMzopsState(
     // environmentId), so a run narrowed to other environments need not stop on it: it checks
     // this environment's file without it, and says so. A run that includes it still fails.
     if (!(e instanceof EnvironmentValidationError)) throw e;
+    if (!stateOptional && (selected.length === 0 || selected.includes(name))) throw e;
     const [problem] = e.problems;
-    if (stateOptional)
-      return {
-        definition,
-        notices: [`warning: ${problem.file}: ${problem.field} ${problem.rule}; read ${WORKSPACE.environments}/${file} without it`],
-      };
-    if (selected.length === 0 || selected.includes(name)) throw e;
-    return {
-      definition,
-      notices: [
-        `warning: ${problem.file}: ${problem.field} ${problem.rule}; ${name} is not selected, so this run checked ${WORKSPACE.environments}/${file} without it (a run of ${name} fails until it is fixed)`,
-      ],
-    };
+    const consequence = stateOptional
+      ? `read ${WORKSPACE.environments}/${file} without it`
+      : `${name} is not selected, so this run checked ${WORKSPACE.environments}/${file} without it (a run of ${name} fails until it is fixed)`;
+    return { definition, notices: [`warning: ${problem.file}: ${problem.field} ${problem.rule}; ${consequence}`] };
   }
   if (!state || typeof definition.materialize !== 'object' || definition.materialize === null) return { definition, notices: [] };
   const notices: string[] = [];

@@ -216,7 +216,10 @@ const checks: Check[] = [
     const version = env.aks.kubernetesVersion;
     const status = aksVersionStatus(version, now);
     const supported = Object.entries(AKS_CALENDAR)
-      .filter(([, c]) => aksCalendarDates(c).ga <= now && now < aksCalendarDates(c).over)
+      .filter(([, c]) => {
+        const { ga, over } = aksCalendarDates(c);
+        return ga <= now && now < over;
+      })
       .map(([m]) => m);
     if (status.kind === 'endOfLife' && !env.aks.longTermSupport) {
       fail(

@@ -1,6 +1,6 @@
 import '../core/fast-start';
-import { CliError, runOrExplain } from '../cli/errors';
-import { stackDeployPlan, stackPrerequisites } from '../cli/operations';
+import { runOrExplain } from '../cli/errors';
+import { prerequisiteError, stackDeployPlan, stackPrerequisites } from '../cli/operations';
 import { runPlan } from '../cli/plan';
 import { userVariables } from '../cli/workspace';
 import { selectEnvironments } from '../core/environments';
@@ -23,6 +23,6 @@ runOrExplain(async () => {
   const ctx = { env, root, variables: userVariables(root), log };
   // Found before the synth and the first apply, not after them.
   const problems = stackPrerequisites(ctx);
-  if (problems.length > 0) throw new CliError(problems.map((p) => p.problem).join('\n'), problems.map((p) => p.fix).join('\n      '));
+  if (problems.length > 0) throw prerequisiteError(problems);
   await runPlan(stackDeployPlan(ctx, flags), { log, cwd: root });
 });

@@ -1,7 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../context';
 import { describe } from './descriptions';
-import { CliError } from '../errors';
 import { runPlan } from '../plan';
 
 // Loaded when the command runs: listing it, or a usage mistake, answers without loading what it needs.
@@ -26,8 +25,7 @@ export function register(program: Command, ctx: CliContext): void {
           const ranges = await publicAddress().authorizedRangesProblem(op.env);
           if (ranges?.blocking) problems.push(ranges);
           else if (ranges) ctx.err(`warn  ${ranges.problem}; ${ranges.fix}`);
-          if (problems.length > 0)
-            throw new CliError(problems.map((p) => `${p.problem}`).join('\n'), problems.map((p) => p.fix).join('\n      '));
+          if (problems.length > 0) throw operations().prerequisiteError(problems);
         }
         await runPlan(operations().deployPlan(op, { push: !!opts.push, wait: opts.wait }), {
           dryRun: opts.dryRun,

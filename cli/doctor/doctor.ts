@@ -1,7 +1,7 @@
 import { VARIABLES } from '../../model/variables';
 import { dirname, join } from 'node:path';
 import { committedMaterializeSpec } from '../../manifests/gitops';
-import { BACKEND_SECRET, DIST, NAMESPACES, TF_OUTPUTS, WORKSPACE } from '../../model/contract';
+import { BACKEND_SECRET, DIST, NAMESPACES, TF_OUTPUTS } from '../../model/contract';
 import { ENVIRONMENTS_DIR } from '../../model/load';
 import type { Environment } from '../../model/environment';
 import { missingSealedKeys, readSealedValues } from '../../model/sealed-values';
@@ -129,11 +129,10 @@ export function stateFileCheck(environment: string, root: string): CheckResult |
   } catch (e) {
     if (!(e instanceof EnvironmentValidationError)) throw e;
     const [p] = e.problems;
-    const file = `${WORKSPACE.environments}/${WORKSPACE.mzopsStateFile(environment)}`;
     return fail(
       'state',
-      `${file}: ${p.field} ${p.rule}; the checks below read the environment without it`,
-      `resolve it by hand, or restore the committed file: git checkout -- ${file}`,
+      `${p.file}: ${p.field} ${p.rule}; the checks below read the environment without it`,
+      `resolve it by hand, or restore the committed file: git checkout -- ${p.file}`,
     );
   }
 }
