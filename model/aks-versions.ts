@@ -1,18 +1,18 @@
 /**
  * AKS's Kubernetes support calendar (MicrosoftDocs/azure-aks-docs,
- * articles/aks/supported-kubernetes-versions.md, "AKS Kubernetes release calendar", as of
- * 2026-12): the month each minor reached general availability on AKS and the month of its end of
- * life. The calendar names months only; a minor is taken as available from the first day of its
- * GA month and supported through the last day of its end-of-life month (AKS's "End of life:
- * Mar 2026" means March is still supported). Past end of life no new cluster can be created on a
+ * articles/aks/supported-kubernetes-versions.md, "AKS Kubernetes release calendar", the revision
+ * of ms.date 08/05/2026): the month each minor reached general availability on AKS and the month
+ * of its end of life. The calendar names months only; a minor is taken as available from the first
+ * day of its GA month and, as that page says, supported through the last day of its end-of-life
+ * month ("Mar 2026" indicates March 31, 2026). Past end of life no new cluster can be created on a
  * minor unless the cluster is on long-term support (Premium tier and the AKSLongTermSupport plan).
  * Update this table as AKS publishes new minors; a test reads it against a fixed clock.
  */
 export const AKS_CALENDAR: Readonly<Record<string, { ga: string; endOfLife: string }>> = {
-  '1.32': { ga: '2025-03', endOfLife: '2026-03' },
+  '1.32': { ga: '2025-04', endOfLife: '2026-03' },
   '1.33': { ga: '2025-06', endOfLife: '2026-07' },
-  '1.34': { ga: '2025-10', endOfLife: '2026-11' },
-  '1.35': { ga: '2026-02', endOfLife: '2027-03' },
+  '1.34': { ga: '2025-11', endOfLife: '2026-11' },
+  '1.35': { ga: '2026-03', endOfLife: '2027-03' },
   '1.36': { ga: '2026-06', endOfLife: '2027-06' },
   '1.37': { ga: '2026-10', endOfLife: '2027-10' },
 };

@@ -30,9 +30,13 @@ describe('the AKS support calendar', () => {
     ]);
   });
 
-  it('reads the month of general availability as AKS publishes it: 1.32 became GA in March 2025', () => {
-    expect(problems('1.32', '2025-02-28')).toEqual(['is not available on AKS before 2025-03-01']);
-    expect(problems('1.32', '2025-03-01')).toEqual([]);
+  it('reads the month of general availability as AKS publishes it (1.32 in April 2025, 1.34 in November 2025, 1.35 in March 2026)', () => {
+    expect(problems('1.32', '2025-03-31')).toEqual(['is not available on AKS before 2025-04-01']);
+    expect(problems('1.32', '2025-04-01')).toEqual([]);
+    expect(problems('1.34', '2025-10-31')).toEqual(['is not available on AKS before 2025-11-01']);
+    expect(problems('1.34', '2025-11-01')).toEqual([]);
+    expect(problems('1.35', '2026-02-28')).toEqual(['is not available on AKS before 2026-03-01']);
+    expect(problems('1.35', '2026-03-01')).toEqual([]);
     // A leap year's February ends on the 29th.
     expect(aksCalendarDates({ ga: '2024-02', endOfLife: '2028-02' }).lastDay.toISOString().slice(0, 10)).toBe('2028-02-29');
   });
