@@ -1,7 +1,7 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { WORKSPACE } from '../model/contract';
-import type { Environment, EnvironmentDefinition } from '../model/environment';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DIST, NETWORK_POLICY_ENGINE, WORKSPACE } from '../model/contract';
+import { DEFAULT_NETWORK_POLICY, type Environment, type EnvironmentDefinition, type NetworkPolicyEngine } from '../model/environment';
 import { loadEnvironments } from '../model/load';
 import { readMzopsState } from './mzops-state';
 import { EnvironmentValidationError } from '../model/validate';
@@ -43,6 +43,50 @@ function withMzopsState(
   return { definition: { ...definition, materialize: { ...definition.materialize, ...state.materialize } }, notices };
 }
 
+const ENGINES: readonly NetworkPolicyEngine[] = ['azure', 'cilium'];
+const ENGINE_RECORD = new RegExp(`^\\s+${NETWORK_POLICY_ENGINE.annotation.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: ['"]?([a-z]+)['"]?\\s*$`, 'm');
+
+/**
+ * The network policy engine `dist/<environment>/` was made with: its record, or, for output
+ * from before the record existed, the default of that time; undefined for an environment with no
+ * committed output (a new one).
+ */
+export function recordedNetworkPolicy(distDir: string, environment: string): NetworkPolicyEngine | undefined {
+  if (!existsSync(join(distDir, environment))) return undefined;
+  let text = '';
+  try {
+    text = readFileSync(join(distDir, environment, NETWORK_POLICY_ENGINE.recordFile), 'utf8');
+  } catch {
+    // No record file: output of an older synth, or a partial folder; either way not made with the new default.
+  }
+  const value = ENGINE_RECORD.exec(text)?.[1] as NetworkPolicyEngine | undefined;
+  return value && ENGINES.includes(value) ? value : NETWORK_POLICY_ENGINE.unrecorded;
+}
+
+/**
+ * Changing the engine replaces the AKS cluster: an environment that leaves `aks.networkPolicy`
+ * unset keeps the engine its committed output was made with, with a notice when that is not
+ * today's default.
+ */
+function withRecordedEngine(
+  file: string,
+  definition: EnvironmentDefinition,
+  distDir: string,
+): { definition: EnvironmentDefinition; notices: string[] } {
+  const aks = (definition as { aks?: unknown }).aks;
+  // A malformed aks section is the shape check's to report.
+  if (aks !== undefined && (typeof aks !== 'object' || aks === null || Array.isArray(aks))) return { definition, notices: [] };
+  if ((aks as { networkPolicy?: unknown } | undefined)?.networkPolicy !== undefined) return { definition, notices: [] };
+  const name = file.replace(/\.ts$/, '');
+  const recorded = recordedNetworkPolicy(distDir, name);
+  if (recorded === undefined || recorded === DEFAULT_NETWORK_POLICY) return { definition, notices: [] };
+  const notice =
+    `notice: ${WORKSPACE.environments}/${file} leaves aks.networkPolicy unset and ${DIST.root}/${name}/ was made with '${recorded}'; ` +
+    `changing the engine replaces the AKS cluster, so ${name} keeps '${recorded}' (new environments get '${DEFAULT_NETWORK_POLICY}'). ` +
+    `Write aks: { networkPolicy: '${recorded}' } in ${WORKSPACE.environments}/${file} to keep it and end this notice, or '${DEFAULT_NETWORK_POLICY}' to move (README: "Moving to Cilium")`;
+  return { definition: { ...definition, aks: { ...(aks as object), networkPolicy: recorded } } as EnvironmentDefinition, notices: [notice] };
+}
+
 /**
  * The environment files of a folder: every `*.ts` default-exporting a definition, by file name,
  * with its mzops state applied. With `selected`, an unreadable state file of an environment not
@@ -53,6 +97,8 @@ export function readEnvironmentDefinitions(
   selected: readonly string[] = [],
   /** Every unreadable state file is a warning (a read-only diagnosis such as doctor). @default false */
   stateOptional = false,
+  /** The committed GitOps folders, read for the network policy engine each was made with. @default `dist/` beside `dir` */
+  distDir = join(dirname(dir), DIST.root),
 ): { file: string; definition: EnvironmentDefinition; notices: string[] }[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
@@ -74,7 +120,9 @@ export function readEnvironmentDefinitions(
           },
         ]);
       }
-      return { file: f, ...withMzopsState(f, mod.default, dir, selected, stateOptional) };
+      const stated = withMzopsState(f, mod.default, dir, selected, stateOptional);
+      const engine = withRecordedEngine(f, stated.definition, distDir);
+      return { file: f, definition: engine.definition, notices: [...stated.notices, ...engine.notices] };
     });
 }
 
@@ -90,8 +138,9 @@ function loadWithNotices(
   dir: string,
   selected: readonly string[] = [],
   stateOptional = false,
+  distDir?: string,
 ): { environments: Environment[]; notices: string[] } {
-  const read = readEnvironmentDefinitions(dir, selected, stateOptional);
+  const read = readEnvironmentDefinitions(dir, selected, stateOptional, distDir);
   const notices = read.flatMap((r) => r.notices);
   const misnamed = read.filter(
     ({ file, definition }) => typeof definition.name === 'string' && WORKSPACE.environmentFile(definition.name) !== file,
@@ -135,9 +184,10 @@ export function selectEnvironments(
   names: readonly string[] = [],
   options: {
     /** An unreadable state file is a warning, even a selected one's (for read-only diagnosis). @default false */ stateOptional?: boolean;
+    /** The committed GitOps folders (the engine each was made with). @default `dist/` beside `dir` */ distDir?: string;
   } = {},
 ): Selection {
-  const { environments: all, notices } = loadWithNotices(dir, names, options.stateOptional);
+  const { environments: all, notices } = loadWithNotices(dir, names, options.stateOptional, options.distDir);
   if (names.length === 0) return { all, selected: all, notices };
   const unknown = names.filter((n) => !all.some((e) => e.name === n));
   if (unknown.length > 0) {

@@ -14,6 +14,8 @@ export default defineEnvironment({
   aks: {
     // Upstream's Azure example: E4pds_v6, scaling out under load. Synth checks that the pods fit.
     materializePool: { name: 'mzpool', vmSize: 'Standard_E4pds_v6', nodeCount: 2, maxCount: 4 },
+    // Azure CNI powered by Cilium enforces the NetworkPolicies. Set explicitly: changing it replaces the cluster.
+    networkPolicy: 'cilium',
   },
   postgres: {
     version: '15',

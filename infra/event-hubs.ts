@@ -3,6 +3,7 @@ import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespac
 import { EventhubNamespaceAuthorizationRule } from '@cdktf/provider-azurerm/lib/eventhub-namespace-authorization-rule';
 import { Construct } from 'constructs';
 import { EVENT_HUBS } from '../model/contract';
+import { publicIpRules } from './ip-rules';
 
 export interface EventHubTopic {
   readonly name: string;
@@ -19,9 +20,18 @@ export interface EventHubsProps {
   readonly sku: 'Standard' | 'Premium';
   /** Throughput (Standard) or processing (Premium) units. */
   readonly capacity: number;
+  /** Reachable from every network. @default false: only `allowedIpRanges` and `allowedAddresses` */
+  readonly publicNetworkAccess?: boolean;
+  /** Public client ranges admitted (private ones are dropped: the firewall sees public sources). @default [] */
+  readonly allowedIpRanges?: readonly string[];
+  /** Single addresses admitted, Terraform expressions allowed (the cluster's egress address). @default [] */
+  readonly allowedAddresses?: readonly string[];
 }
 
-/** Event Hubs namespace (the Kafka endpoint), one hub per topic, and namespace-wide Listen and Send rules. */
+/**
+ * Event Hubs namespace (the Kafka endpoint) behind its IP firewall, one hub per topic, and
+ * namespace-wide Listen and Send rules.
+ */
 export class EventHubs extends Construct {
   readonly namespace: EventhubNamespace;
   readonly reader: EventhubNamespaceAuthorizationRule;
@@ -39,6 +49,22 @@ export class EventHubs extends Construct {
       minimumTlsVersion: '1.2',
       // Materialize authenticates with a SAS connection string over SASL PLAIN.
       localAuthenticationEnabled: true,
+      // The public endpoint stays (Materialize and producers reach it by name), behind a firewall:
+      // azurerm asks for the same public access setting here and in the rule set.
+      publicNetworkAccessEnabled: true,
+      networkRulesets: props.publicNetworkAccess
+        ? undefined
+        : [
+            {
+              defaultAction: 'Deny',
+              publicNetworkAccessEnabled: true,
+              trustedServiceAccessEnabled: false,
+              ipRule: [...(props.allowedAddresses ?? []), ...publicIpRules(props.allowedIpRanges ?? [])].map((ipMask) => ({
+                ipMask,
+                action: 'Allow',
+              })),
+            },
+          ],
     });
     this.hubs = props.topics.map(
       (t) =>

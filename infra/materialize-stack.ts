@@ -156,6 +156,10 @@ export class MaterializeStack extends TerraformStack {
         sku: env.eventHubs.sku,
         capacity: env.eventHubs.capacity,
         topics: env.eventHubs.topics,
+        publicNetworkAccess: env.eventHubs.publicNetworkAccess,
+        // Materialize's sources leave through the cluster's egress address; mzops and producers from their ranges.
+        allowedAddresses: [this.aks.egressIp.ipAddress],
+        allowedIpRanges: [...env.allowedClientRanges, ...env.eventHubs.producerRanges],
       });
     }
 

@@ -1,4 +1,3 @@
-import { formatIp, parseCidr } from '../model/cidr';
 import { DataAzurermStorageAccountSas } from '@cdktf/provider-azurerm/lib/data-azurerm-storage-account-sas';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
@@ -10,6 +9,7 @@ import { Rotating } from '@cdktf/provider-time/lib/rotating';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { WORKLOAD_IDENTITY } from '../model/contract';
+import { publicIpRules } from './ip-rules';
 import type { PersistAuth, StorageReplication } from '../model/environment';
 
 export interface PersistStorageProps {
@@ -47,21 +47,6 @@ export interface PersistStorageProps {
 const BLOB_SOFT_DELETE_DAYS = 7;
 
 /**
- * Storage IP rules: public IPv4 only; Azure takes no /31 or /32 prefix, so those are written as
- * their addresses (a /31 as both of them: writing one admitted half the range).
- */
-export function storageIpRules(ranges: readonly string[]): string[] {
-  const isPrivate = (ip: string) => /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.)/.test(ip);
-  return ranges
-    .filter((r) => !isPrivate(r))
-    .flatMap((r) => {
-      const c = parseCidr(r);
-      if (typeof c === 'string' || c.prefix < 31) return [r];
-      return c.prefix === 32 ? [formatIp(c.first)] : [formatIp(c.first), formatIp(c.last)];
-    });
-}
-
-/**
  * Blob Storage for Materialize persist. The persist URL is
  * `https://<account>.blob.core.windows.net/<container>` plus, for SAS auth, the SAS query.
  */
@@ -96,7 +81,7 @@ export class PersistStorage extends Construct {
         : {
             defaultAction: 'Deny',
             virtualNetworkSubnetIds: props.allowedSubnetIds ?? [],
-            ipRules: storageIpRules(props.allowedIpRanges ?? []),
+            ipRules: publicIpRules(props.allowedIpRanges ?? []),
             bypass: ['AzureServices'],
           },
       // Versions, not blob soft delete, carry the recovery window: persist deletes what it compacts

@@ -119,6 +119,25 @@ export const POSTGRES_PARAMETERS = { maxConnections: 'max_connections', requireS
  */
 export const ROLLOUT_EPOCH_ANNOTATION = `${MANAGED_BY}/rollout-epoch`;
 
+/**
+ * Which network policy engine enforces an environment's NetworkPolicies, recorded on the
+ * namespaces whose policies we render. Changing the engine replaces the AKS cluster (azurerm
+ * 4.55), so synth reads the record back from the committed GitOps folder: an environment that
+ * does not set `aks.networkPolicy` keeps the engine its committed output was made with.
+ */
+export const NETWORK_POLICY_ENGINE = {
+  annotation: `${MANAGED_BY}/network-policy-engine`,
+  /** The engine of every committed output from before the record existed (the default then). */
+  unrecorded: 'azure',
+  /** The file, under `dist/<environment>/`, synth reads the record from: the instance namespace. */
+  recordFile: `infrastructure/namespace-${NAMESPACES.instance}.yaml`,
+  /**
+   * Microsoft ends Azure Network Policy Manager's Linux support on this day
+   * (../shared/reference/research/deployment-facts.md, section 5).
+   */
+  azureNpmLinuxEndOfSupport: '2028-09-30',
+} as const;
+
 /** Kubernetes condition types the CLI waits on and reports. */
 export const CONDITIONS = { ready: 'Ready', upToDate: 'UpToDate', synced: 'Synced' } as const;
 

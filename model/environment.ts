@@ -37,6 +37,8 @@ const PG_EXISTING_DATABASES = ['postgres', 'template0', 'template1', 'azure_main
 const STORAGE_ACCOUNT = /^[a-z0-9]{3,24}$/;
 const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
 const REGION_SYNTAX = /^[a-z]+[a-z0-9]*$/;
+/** Azure CNI powered by Cilium, as Materialize's own modules default to (NPM's Linux support ends 2028-09-30). */
+export const DEFAULT_NETWORK_POLICY = 'cilium';
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 
 /**
@@ -429,8 +431,15 @@ export const ENVIRONMENT_SCHEMA = s.object({
         maxCount: ({ parent }) => parent.nodeCount as number,
         osDiskSizeGb: 100,
       }).defaultEmpty(),
-      /** Without a network policy engine, NetworkPolicies are ignored. @default 'azure' */
-      networkPolicy: s.enum(['azure', 'cilium']).default('azure'),
+      /**
+       * What enforces NetworkPolicies: 'cilium' (Azure CNI powered by Cilium, as Materialize's
+       * modules default to) or 'azure' (Azure Network Policy Manager, whose Linux support ends
+       * 2028-09-30). Changing it replaces the AKS cluster, so an environment that leaves it unset
+       * keeps the engine its committed `dist/<environment>/` was made with ('azure' for output
+       * from before this default), and synth says so.
+       * @default 'cilium' (a new environment), else the engine its committed output records
+       */
+      networkPolicy: s.enum(['azure', 'cilium']).default(DEFAULT_NETWORK_POLICY),
       /**
        * CIDRs allowed to reach the Kubernetes API server. When set, they must include the machine that
        * runs `cdktf deploy` (Terraform's kubernetes provider writes the sealing key through the API
@@ -555,6 +564,15 @@ export const ENVIRONMENT_SCHEMA = s.object({
       sku: s.enum(['Standard', 'Premium']).default('Standard'),
       /** Throughput units on Standard (1-40); processing units on Premium (1, 2, 4, 8 or 16). @default 1 */
       capacity: s.int().default(1).example('1'),
+      /**
+       * Reachable from every network, as the predecessor left it. Off, the namespace's firewall
+       * admits the cluster's egress address, `allowedClientRanges` (sample data, mzops) and
+       * `producerRanges` only.
+       * @default false
+       */
+      publicNetworkAccess: s.boolean().default(false),
+      /** Public ranges of the applications that publish to the topics, admitted beside allowedClientRanges. @default [] */
+      producerRanges: s.array(clientRange).default([]),
       /** @default [] */
       topics: s.array(topic).default([]),
       /** Materialize roles created by `mzops sql apply`. @default [] */

@@ -1,7 +1,7 @@
 import { AKS_CALENDAR, aksCalendarDates, aksVersionStatus, DEFAULT_AKS_MINOR } from './aks-versions';
 import { capacityProblems, parseMemory } from './capacity';
 import { VM_SIZES } from './vm-sizes';
-import { FLUX } from './contract';
+import { FLUX, NETWORK_POLICY_ENGINE } from './contract';
 import { contains, containsIp, formatIp, overlaps, parseCidr, parseIp, type Cidr } from './cidr';
 import { ADDRESSES_PER_NODE, AZURE_RESERVED_PER_SUBNET, smallestPrefixFor, subnetNeed } from './subnet';
 import { EXACT_V_SEMVER, VM_SIZE, type Environment } from './environment';
@@ -637,6 +637,10 @@ export function environmentWarnings(env: Environment, context: ValidationContext
   if (env.aks.throwawaySystemPool)
     warnings.push(
       `warning: environment "${env.name}": aks.throwawaySystemPool is on: ${env.aks.systemPool.nodeCount} x ${env.aks.systemPool.vmSize} is a system pool AKS does not support; one reimage stops CoreDNS, Flux and the operator together`,
+    );
+  if (env.aks.networkPolicy === 'azure')
+    warnings.push(
+      `warning: environment "${env.name}": aks.networkPolicy 'azure' is Azure Network Policy Manager, whose Linux support Microsoft ends on ${NETWORK_POLICY_ENGINE.azureNpmLinuxEndOfSupport}; moving to 'cilium' replaces the AKS cluster (Materialize's data stays in PostgreSQL and Blob Storage): plan it as the README's "Moving to Cilium" says`,
     );
   if (env.materialize.certManager) {
     const cm = certManagerStatus(env.charts.certManager, context.now);

@@ -123,21 +123,33 @@ export function widens(before: unknown, after: unknown): string[] {
   const ranges = (v: unknown) => (Array.isArray(v) ? v : []).map(String).map((t) => parseCidr(t.includes('/') ? t : `${t}/32`));
   const old = ranges(before);
   const next = ranges(after);
-  return (Array.isArray(after) ? after : []).map(String).filter((_text, i) => {
+  const was = new Set((Array.isArray(before) ? before : []).map(String));
+  return (Array.isArray(after) ? after : []).map(String).filter((text, i) => {
     const r = next[i];
+    if (was.has(text)) return false;
     if (typeof r === 'string') return true;
     return !old.some((o) => typeof o !== 'string' && contains(o, r));
   });
 }
 
-/** Lists of client ranges in the stack's arguments: more entries, or wider ones, admit more clients. */
-const RANGE_LISTS = new Set(['ip_rules', 'authorized_ip_ranges']);
+/**
+ * Lists of client ranges in the stack's arguments: more entries, or wider ones, admit more
+ * clients. Each names the field of an entry that holds the range, when entries are blocks.
+ */
+const RANGE_LISTS: Readonly<Record<string, string | undefined>> = { ip_rules: undefined, authorized_ip_ranges: undefined, ip_rule: 'ip_mask' };
 
 export const networkOpened: TerraformRule = (c) => {
   const out: Finding[] = [];
-  const lists = new Set(c.attributes.map((a) => a.path.replace(/\[\d+\]$/, '')).filter((p) => RANGE_LISTS.has(last(p))));
+  // A change shows as the list itself, one entry of it, or one field of an entry.
+  const listOf = (path: string) =>
+    [path, path.replace(/\[\d+\]$/, ''), path.replace(/\[\d+\]\.[a-z_]+$/, '')].find((p) => last(p) in RANGE_LISTS && !/\[\d+\]$/.test(p));
+  const lists = new Set(c.attributes.map((a) => listOf(a.path)).filter((p): p is string => p !== undefined));
   for (const path of lists) {
-    const added = widens(valueAt(c.before, path), valueAt(c.after, path));
+    const field = RANGE_LISTS[last(path)];
+    const ranges = (v: unknown) => (Array.isArray(v) && field ? v.map((entry) => valueAt(entry, field)) : v);
+    // No list before is no limit before (an open firewall, an unrestricted API server): a list now only narrows.
+    if (valueAt(c.before, path) === undefined) continue;
+    const added = widens(ranges(valueAt(c.before, path)), ranges(valueAt(c.after, path)));
     if (c.action !== 'create' && added.length) out.push({ severity: 'exposure', reason: `${path} now admits ${added.join(', ')}` });
   }
   for (const a of c.attributes) {
@@ -164,6 +176,46 @@ export const networkOpened: TerraformRule = (c) => {
       out.push({ severity: 'exposure', reason: `the PostgreSQL firewall ${c.action === 'create' ? 'admits' : 'now admits'} ${shown}` });
   }
   return out;
+};
+
+/** Firewalled data services: the block that holds their default action, and who to tell when it closes. */
+const FIREWALLS: Readonly<Record<string, { block: string; rules: string; mask: string; fix: string }>> = {
+  azurerm_eventhub_namespace: {
+    block: 'network_rulesets',
+    rules: 'ip_rule',
+    mask: 'ip_mask',
+    fix: 'a producer elsewhere stops publishing: add its range to eventHubs.producerRanges, or set eventHubs.publicNetworkAccess: true',
+  },
+  azurerm_storage_account: {
+    block: 'network_rules',
+    rules: 'ip_rules',
+    mask: '',
+    fix: 'a client elsewhere (a backup or restore tool) is refused: add its range to allowedClientRanges, or set storage.publicNetworkAccess: true',
+  },
+};
+
+/**
+ * A firewall that starts refusing by default on a resource that already exists: whoever reached
+ * it from an address it does not list is cut off when the apply lands.
+ */
+export const networkClosed: TerraformRule = (c) => {
+  const firewall = FIREWALLS[c.type];
+  if (!firewall || c.action !== 'update') return [];
+  // One block, rendered as an object or as a list of one.
+  const block = (v: unknown) => {
+    const b = valueAt(v, firewall.block);
+    return Array.isArray(b) ? b[0] : b;
+  };
+  if (valueAt(block(c.after), 'default_action') !== 'Deny' || valueAt(block(c.before), 'default_action') === 'Deny') return [];
+  const rules = valueAt(block(c.after), firewall.rules);
+  const admitted = (Array.isArray(rules) ? rules : []).map((r) => (firewall.mask ? valueAt(r, firewall.mask) : r)).map(String);
+  const listed = admitted.map((a) => (a.includes('${') ? "the cluster's egress address" : a));
+  return [
+    {
+      severity: 'downtime',
+      reason: `the firewall starts refusing every network it does not list (it admits ${listed.join(', ') || 'nothing but its subnets'}): ${firewall.fix}`,
+    },
+  ];
 };
 
 export const protectionRemoved: TerraformRule = (c) =>
@@ -200,6 +252,7 @@ export const TERRAFORM_RULES: readonly TerraformRule[] = [
   publicAccessOn,
   tlsWeakened,
   networkOpened,
+  networkClosed,
   protectionRemoved,
 ];
 

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { kube } from '../kube';
 import type { Construct } from 'constructs';
-import { CHARTS, HELM_REPOSITORIES, MANAGED_LABELS, NAMESPACES, SEALED_SECRETS } from '../../model/contract';
+import { CHARTS, HELM_REPOSITORIES, MANAGED_LABELS, NAMESPACES, NETWORK_POLICY_ENGINE, SEALED_SECRETS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { DiskSetup } from './disk-setup';
 import { HelmSource } from './helm-source';
@@ -16,7 +16,17 @@ export class InfrastructureChart extends Chart {
     const namespaces: string[] = [NAMESPACES.operator, NAMESPACES.instance];
     if (env.materialize.swap) namespaces.push(NAMESPACES.diskSetup);
     if (env.materialize.certManager) namespaces.push(NAMESPACES.certManager);
-    for (const ns of namespaces) kube.namespace(this, `Namespace-${ns}`, { metadata: { name: ns, labels: { ...MANAGED_LABELS } } });
+    // The namespaces whose NetworkPolicies we render say which engine enforces them; synth reads
+    // the record back so that an environment without aks.networkPolicy keeps its engine.
+    const policed = new Set<string>([NAMESPACES.operator, NAMESPACES.instance]);
+    for (const ns of namespaces)
+      kube.namespace(this, `Namespace-${ns}`, {
+        metadata: {
+          name: ns,
+          labels: { ...MANAGED_LABELS },
+          ...(policed.has(ns) ? { annotations: { [NETWORK_POLICY_ENGINE.annotation]: env.aks.networkPolicy } } : {}),
+        },
+      });
 
     const flux = NAMESPACES.flux;
     const materializeRepo = new HelmSource(this, 'MaterializeRepo', { ...HELM_REPOSITORIES.materialize, namespace: flux });

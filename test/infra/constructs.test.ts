@@ -1,5 +1,5 @@
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
-import { storageIpRules } from '../../infra/persist-storage';
+import { publicIpRules } from '../../infra/ip-rules';
 import { checkBackendValue } from '../../cli/backend-values';
 import { Testing } from 'cdktf';
 import { MaterializeStack } from '../../infra/materialize-stack';
@@ -163,12 +163,42 @@ describe('persist storage', () => {
       ip_rules: ['203.0.113.0/24'],
       bypass: ['AzureServices'],
     });
-    expect(storageIpRules(['10.1.0.0/16', '203.0.113.7/32', '198.51.100.0/24', '172.20.0.0/16'])).toEqual([
+    expect(publicIpRules(['10.1.0.0/16', '203.0.113.7/32', '198.51.100.0/24', '172.20.0.0/16'])).toEqual([
       '203.0.113.7',
       '198.51.100.0/24',
     ]);
     // A /31 is two addresses: both are admitted, not only the first.
-    expect(storageIpRules(['203.0.113.8/31'])).toEqual(['203.0.113.8', '203.0.113.9']);
+    expect(publicIpRules(['203.0.113.8/31'])).toEqual(['203.0.113.8', '203.0.113.9']);
+  });
+
+  it('puts Event Hubs behind a firewall admitting the egress address and the client and producer ranges, unless publicNetworkAccess is on', () => {
+    const { parsed } = synthesized('example');
+    const egress = Object.keys(parsed.resource.azurerm_public_ip)[0];
+    expect(only(parsed, 'azurerm_eventhub_namespace')).toMatchObject({
+      public_network_access_enabled: true,
+      network_rulesets: [
+        {
+          default_action: 'Deny',
+          public_network_access_enabled: true,
+          trusted_service_access_enabled: false,
+          ip_rule: [
+            { ip_mask: `\${azurerm_public_ip.${egress}.ip_address}`, action: 'Allow' },
+            { ip_mask: '203.0.113.0/24', action: 'Allow' },
+          ],
+        },
+      ],
+    });
+    const withProducers = exampleWith((d) => (d.eventHubs = { ...d.eventHubs, producerRanges: ['198.51.100.7/32', '10.2.0.0/16'] }));
+    const masks = (def: typeof withProducers) => {
+      const e = loadEnvironment(def);
+      const stack = JSON.parse(Testing.synth(new MaterializeStack(Testing.app(), e, { localStatePath: 'x.tfstate' }))) as {
+        resource: { azurerm_eventhub_namespace: Record<string, { network_rulesets?: { ip_rule: { ip_mask: string }[] }[] }> };
+      };
+      return Object.values(stack.resource.azurerm_eventhub_namespace)[0].network_rulesets?.[0].ip_rule.map((r) => r.ip_mask);
+    };
+    // A /32 as its address; a private range dropped (the firewall sees public sources only).
+    expect(masks(withProducers)?.slice(1)).toEqual(['203.0.113.0/24', '198.51.100.7']);
+    expect(masks(exampleWith((d) => (d.eventHubs = { ...d.eventHubs, publicNetworkAccess: true })))).toBeUndefined();
   });
 
   it('issues a rotating blob SAS with rwdlacup over containers and objects (persist uses a container client only), HTTPS only', () => {
@@ -235,7 +265,8 @@ describe('aks', () => {
         max_count: 5,
         auto_scaling_enabled: true,
       },
-      network_profile: { network_plugin: 'azure', network_policy: 'azure' },
+      // Cilium on the node subnet (Azure CNI powered by Cilium): the policy engine needs its data plane.
+      network_profile: { network_plugin: 'azure', network_policy: 'cilium', network_data_plane: 'cilium' },
     });
   });
 

@@ -3,6 +3,7 @@ import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container'
 import { PostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server';
 import { PostgresqlFlexibleServerFirewallRule } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-firewall-rule';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespace';
 import { KubernetesFluxConfiguration } from '@cdktf/provider-azurerm/lib/kubernetes-flux-configuration';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
@@ -111,6 +112,30 @@ describe('policy aspects fail the synth', () => {
           clusterId: 'x',
           namespace: 'n',
           kustomizations: [{ name: 'k', path: './p' }],
+        }),
+    ],
+    [
+      'MZ-EH-2',
+      'spans more than a /8',
+      (s) =>
+        new EventhubNamespace(s, 'eh', {
+          ...rg,
+          name: 'eh',
+          sku: 'Standard',
+          minimumTlsVersion: '1.2',
+          networkRulesets: [{ defaultAction: 'Deny', ipRule: [{ ipMask: '0.0.0.0/0', action: 'Allow' }] }],
+        }),
+    ],
+    [
+      'MZ-EH-2',
+      'must refuse by default',
+      (s) =>
+        new EventhubNamespace(s, 'eh', {
+          ...rg,
+          name: 'eh',
+          sku: 'Standard',
+          minimumTlsVersion: '1.2',
+          networkRulesets: [{ defaultAction: 'Allow', ipRule: [{ ipMask: '203.0.113.0/24', action: 'Allow' }] }],
         }),
     ],
     ['MZ-DATA-1', 'prevent_destroy', (s) => new StorageAccount(s, 'sa', { ...goodAccount, lifecycle: undefined })],

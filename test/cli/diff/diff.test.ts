@@ -165,15 +165,18 @@ describe('mzops diff on a fixture repository', () => {
     expect(r.dangerous).toBe(false);
   }, 60_000);
 
-  it('calls a wider client range exposure, on the storage firewall and on both ingress policies', async () => {
+  it('calls a wider client range exposure, on the storage and Event Hubs firewalls and on both ingress policies', async () => {
     const r = await diff('wider-clients');
     const exposure = bySeverity(r, 'exposure');
     expect(exposure.map((c) => c.address).sort()).toEqual([
       'NetworkPolicy materialize-environment/materialize-balancerd-ingress',
       'NetworkPolicy materialize-environment/materialize-console-ingress',
+      'azurerm_eventhub_namespace.EventHubs_Namespace_33F45067',
       'azurerm_storage_account.PersistStorage_Account_45D248FC',
     ]);
-    expect(exposure.find((c) => c.layer === 'terraform')!.findings[0].reason).toBe('network_rules.ip_rules now admits 198.51.100.0/24');
+    const reason = (type: string) => exposure.find((c) => c.address.startsWith(type))!.findings[0].reason;
+    expect(reason('azurerm_storage_account')).toBe('network_rules.ip_rules now admits 198.51.100.0/24');
+    expect(reason('azurerm_eventhub_namespace')).toBe('network_rulesets[0].ip_rule now admits 198.51.100.0/24');
     const policy = exposure.find((c) => c.layer === 'kubernetes')!;
     expect(policy.findings.map((f) => f.reason)).toEqual([
       expect.stringMatching(/^ingress admits more: \{"ipBlock":\{"cidr":"198\.51\.100\.0\/24"\}\} on /),

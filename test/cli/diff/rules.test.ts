@@ -204,6 +204,42 @@ describe('exposure, downtime and safe, with the reason', () => {
     expect(severities(api(['198.51.100.0/24']), api(['198.51.100.7/32']))[0][1]).toBe('safe');
   });
 
+  it('a firewall that starts refusing by default cuts off whoever it does not list: downtime, with the field that admits them', () => {
+    const namespace = (rulesets?: unknown): Resources => ({
+      azurerm_eventhub_namespace: { N: { name: 'ns', sku: 'Standard', ...(rulesets ? { network_rulesets: rulesets } : {}) } },
+    });
+    const closed = [
+      {
+        default_action: 'Deny',
+        ip_rule: [
+          { ip_mask: '${azurerm_public_ip.Egress.ip_address}', action: 'Allow' },
+          { ip_mask: '203.0.113.0/24', action: 'Allow' },
+        ],
+      },
+    ];
+    expect(severities(namespace(), namespace(closed))).toEqual([
+      [
+        'azurerm_eventhub_namespace.N',
+        'downtime',
+        "the firewall starts refusing every network it does not list (it admits the cluster's egress address, 203.0.113.0/24): a producer elsewhere stops publishing: add its range to eventHubs.producerRanges, or set eventHubs.publicNetworkAccess: true",
+      ],
+    ]);
+    // Already closed: a new range admits more, which is exposure, not this rule's.
+    const wider = [{ ...closed[0], ip_rule: [...closed[0].ip_rule, { ip_mask: '198.51.100.0/24', action: 'Allow' }] }];
+    expect(severities(namespace(closed), namespace(wider))).toEqual([
+      ['azurerm_eventhub_namespace.N', 'exposure', 'network_rulesets[0].ip_rule now admits 198.51.100.0/24'],
+    ]);
+    // A new namespace has no one to cut off.
+    expect(classify(rendering({}), rendering(namespace(closed))).map((c) => c.severity)).toEqual(['safe']);
+    // The storage account's block is one object.
+    const account = (rules?: unknown): Resources => ({
+      azurerm_storage_account: { A: { name: 'a', account_tier: 'Standard', ...(rules ? { network_rules: rules } : {}) } },
+    });
+    expect(severities(account(), account({ default_action: 'Deny', ip_rules: ['203.0.113.0/24'] }))[0][2]).toMatch(
+      /^the firewall starts refusing every network it does not list \(it admits 203.0.113.0\/24\)/,
+    );
+  });
+
   it('a rebuilt cluster is downtime, naming the cluster-first apply the kubernetes provider needs', () => {
     const aks = (dnsPrefix: string): Resources => ({ azurerm_kubernetes_cluster: { C: { name: 'mz-aks', dns_prefix: dnsPrefix } } });
     expect(severities(aks('mz'), aks('mz2'))).toEqual([
