@@ -44,7 +44,10 @@ function withMzopsState(
 }
 
 const ENGINES: readonly NetworkPolicyEngine[] = ['azure', 'cilium'];
-const ENGINE_RECORD = new RegExp(`^\\s+${NETWORK_POLICY_ENGINE.annotation.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: ['"]?([a-z]+)['"]?\\s*$`, 'm');
+const ENGINE_RECORD = new RegExp(
+  `^\\s+${NETWORK_POLICY_ENGINE.annotation.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: ['"]?([a-z]+)['"]?\\s*$`,
+  'm',
+);
 
 /**
  * The network policy engine `dist/<environment>/` was made with: its record, or, for output
@@ -84,7 +87,10 @@ function withRecordedEngine(
     `notice: ${WORKSPACE.environments}/${file} leaves aks.networkPolicy unset and ${DIST.root}/${name}/ was made with '${recorded}'; ` +
     `changing the engine replaces the AKS cluster, so ${name} keeps '${recorded}' (new environments get '${DEFAULT_NETWORK_POLICY}'). ` +
     `Write aks: { networkPolicy: '${recorded}' } in ${WORKSPACE.environments}/${file} to keep it and end this notice, or '${DEFAULT_NETWORK_POLICY}' to move (README: "Moving to Cilium")`;
-  return { definition: { ...definition, aks: { ...(aks as object), networkPolicy: recorded } } as EnvironmentDefinition, notices: [notice] };
+  return {
+    definition: { ...definition, aks: { ...(aks as object), networkPolicy: recorded } } as EnvironmentDefinition,
+    notices: [notice],
+  };
 }
 
 /**

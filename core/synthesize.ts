@@ -157,7 +157,11 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
   const stacksDir = join(ws.cdktfOut, WORKSPACE.stacks);
   const notices = recoverInterrupted([ws.distDir, ws.cdktfOut, stacksDir]);
 
-  const { all, selected: chosen, notices: loaded } = selectEnvironments(ws.environmentsDir, options.environments ?? [], { distDir: ws.distDir });
+  const {
+    all,
+    selected: chosen,
+    notices: loaded,
+  } = selectEnvironments(ws.environmentsDir, options.environments ?? [], { distDir: ws.distDir });
   notices.push(...loaded);
   for (const e of chosen) notices.push(...environmentWarnings(e));
   const changes = options.environmentIdChanges ?? {};

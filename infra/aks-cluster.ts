@@ -45,6 +45,8 @@ export interface AksClusterProps {
   readonly networkPolicy: NetworkPolicyEngine;
   /** CIDRs allowed to reach the API server. @default - unrestricted */
   readonly apiServerAuthorizedRanges?: string[];
+  /** Run AKS's managed Prometheus add-on (ama-metrics). @default false */
+  readonly monitorMetrics?: boolean;
 }
 
 const scales = (nodes: number, max?: number) => max !== undefined && max > nodes;
@@ -138,6 +140,8 @@ export class AksCluster extends Construct {
         loadBalancerSku: 'standard',
         loadBalancerProfile: { outboundIpAddressIds: [this.egressIp.id] },
       },
+      // The add-on's pods; the workspace and data collection rule are ManagedPrometheus's.
+      monitorMetrics: props.monitorMetrics ? {} : undefined,
       apiServerAccessProfile:
         props.apiServerAuthorizedRanges && props.apiServerAuthorizedRanges.length > 0
           ? { authorizedIpRanges: props.apiServerAuthorizedRanges }

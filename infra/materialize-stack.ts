@@ -15,13 +15,17 @@ import {
   TF_OUTPUTS,
   TF_VARIABLES,
 } from '../model/contract';
-import { MAX_PODS_PER_NODE } from '../model/capacity';
+import { allocatable, MAX_PODS_PER_NODE } from '../model/capacity';
 import type { Environment } from '../model/environment';
 import { accessEndpoints, ENDPOINT_RECORDS } from '../model/endpoints';
 import { AccessDns } from './access-dns';
 import { AksCluster } from './aks-cluster';
 import { TaggingAspect } from './aspects/tagging';
+import { alertRules } from './alert-rules';
 import { EventHubs } from './event-hubs';
+import { ManagedGrafana } from './managed-grafana';
+import { ManagedPrometheus } from './managed-prometheus';
+import { PrometheusAlerts } from './prometheus-alerts';
 import { FluxGitOps } from './flux-gitops';
 import { MetadataDatabase } from './metadata-database';
 import { Network } from './network';
@@ -43,6 +47,8 @@ export class MaterializeStack extends TerraformStack {
   readonly storage: PersistStorage;
   readonly aks: AksCluster;
   readonly eventHubs?: EventHubs;
+  private prometheus?: ManagedPrometheus;
+  private grafana?: ManagedGrafana;
   readonly flux: FluxGitOps;
   readonly sealingKey: SealingKey;
 
@@ -99,6 +105,7 @@ export class MaterializeStack extends TerraformStack {
       swap: env.materialize.swap,
       networkPolicy: env.aks.networkPolicy,
       apiServerAuthorizedRanges: env.aks.apiServerAuthorizedRanges,
+      monitorMetrics: env.observability.enabled,
     });
 
     const adminPassword = env.postgres.generatePassword
@@ -208,6 +215,8 @@ export class MaterializeStack extends TerraformStack {
       dependsOn: [this.sealingKey.secret, this.aks.materializePool],
     });
 
+    if (env.observability.enabled) this.observability(env, common, secretVariable);
+
     const endpoints = accessEndpoints(env);
     if (!env.access.publicLoadBalancers) {
       new AccessDns(this, 'AccessDns', {
@@ -221,6 +230,42 @@ export class MaterializeStack extends TerraformStack {
     this.outputs(env);
     Aspects.of(this).add(new TaggingAspect({ ...env.tags, environment: env.name, 'managed-by': MANAGED_BY }));
     Aspects.of(this).add(new PolicyChecks({ dataProtection: env.dataProtection }));
+  }
+
+  /** Metrics into an Azure Monitor workspace, Grafana on it, and the alert rules with their action group. */
+  private observability(
+    env: Environment,
+    common: { resourceGroupName: string; location: string },
+    secretVariable: (name: string, description: string) => string,
+  ): void {
+    const o = env.observability;
+    this.prometheus = new ManagedPrometheus(this, 'Prometheus', { ...common, name: env.names.metrics, clusterId: this.aks.cluster.id });
+    this.grafana = new ManagedGrafana(this, 'Grafana', {
+      ...common,
+      name: env.names.grafana,
+      workspaceId: this.prometheus.workspace.id,
+      admins: o.grafanaAdmins,
+      viewers: o.grafanaViewers,
+    });
+    const pool = env.aks.materializePool;
+    const node = allocatable(pool.vmSize);
+    new PrometheusAlerts(this, 'Alerts', {
+      ...common,
+      name: env.names.alertActionGroup,
+      shortName: env.prefix.slice(0, 12),
+      workspaceId: this.prometheus.workspace.id,
+      clusterId: this.aks.cluster.id,
+      clusterName: this.aks.cluster.name,
+      emails: o.alerts.emails,
+      webhookUrl: o.alerts.webhook
+        ? secretVariable(TF_VARIABLES.alertWebhookUrl, 'URL alerts are posted to (set TF_VAR_alert_webhook_url)')
+        : undefined,
+      rules: alertRules({
+        env,
+        poolAllocatableMemoryBytes: (node?.memoryMi ?? 0) * 1024 * 1024 * pool.maxCount,
+        sasExpiryUnix: this.storage.sasExpiryUnix,
+      }),
+    });
   }
 
   private outputs(env: Environment): void {
@@ -239,6 +284,10 @@ export class MaterializeStack extends TerraformStack {
     out(TF_OUTPUTS.persistBackendUrl, this.storage.backendUrl, true);
     if (this.storage.sasExpiry) out(TF_OUTPUTS.persistSasExpiry, this.storage.sasExpiry);
     if (this.storage.identityClientId) out(TF_OUTPUTS.persistIdentityClientId, this.storage.identityClientId);
+    if (this.prometheus && this.grafana) {
+      out(TF_OUTPUTS.prometheusQueryEndpoint, this.prometheus.workspace.queryEndpoint);
+      out(TF_OUTPUTS.grafanaEndpoint, this.grafana.grafana.endpoint);
+    }
     if (this.eventHubs) {
       out(TF_OUTPUTS.eventHubsNamespace, this.eventHubs.namespace.name);
       out(TF_OUTPUTS.eventHubsReaderConnectionString, this.eventHubs.reader.primaryConnectionString, true);

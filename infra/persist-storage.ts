@@ -6,7 +6,7 @@ import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container'
 import { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-management-policy';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Rotating } from '@cdktf/provider-time/lib/rotating';
-import { Fn } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { WORKLOAD_IDENTITY } from '../model/contract';
 import { publicIpRules } from './ip-rules';
@@ -57,6 +57,8 @@ export class PersistStorage extends Construct {
   readonly backendUrl: string;
   /** SAS only: RFC 3339 expiry of the current SAS. */
   readonly sasExpiry?: string;
+  /** SAS only: the expiry in Unix seconds, as a PromQL-ready sum of Terraform's rotation base and the validity. */
+  readonly sasExpiryUnix?: string;
   /** Workload identity only: the client id environmentd's service account is annotated with. */
   readonly identityClientId?: string;
 
@@ -122,6 +124,7 @@ export class PersistStorage extends Construct {
       // The SAS start moves only when this rotates, so plans stay stable between rotations.
       const rotation = new Rotating(this, 'SasRotation', { rotationDays: props.sasRotationDays });
       this.sasExpiry = Fn.timeadd(rotation.rfc3339, `${validityHours}h`);
+      this.sasExpiryUnix = `${Token.asString(rotation.unix)} + ${validityHours * 3600}`;
       const sas = new DataAzurermStorageAccountSas(this, 'Sas', {
         connectionString: this.account.primaryConnectionString,
         httpsOnly: true,

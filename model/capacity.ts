@@ -31,6 +31,21 @@ export const MAX_PODS_PER_NODE = 30;
 export const AKS_DAEMONSET_ALLOWANCE = { cpuMillis: 600, memoryMi: 800 } as const;
 /** CoreDNS, metrics-server, konnectivity, the Flux extension's controllers, cert-manager, sealed-secrets: on the system pool. */
 export const SYSTEM_PODS_ALLOWANCE = { cpuMillis: 700, memoryMi: 900 } as const;
+/**
+ * AKS's managed Prometheus add-on, as its chart renders for a Standard (not Automatic) cluster
+ * (Azure/prometheus-collector addon chart at db003563; a test renders it with helm and compares):
+ * the ama-metrics-node DaemonSet on every node of every pool (it tolerates every taint), and on
+ * the system pool the ama-metrics collectors (two: the HPA's minimum, which scales at 5Gi of
+ * memory use per collector), kube-state-metrics and the target allocator.
+ */
+export const METRICS_ADDON = {
+  nodeAgent: { name: 'ama-metrics-node', cpuMillis: 70, memoryMi: 200 },
+  collector: { name: 'ama-metrics', cpuMillis: 170, memoryMi: 550 },
+  collectorReplicas: 2,
+  kubeStateMetrics: { name: 'ama-metrics-ksm', cpuMillis: 5, memoryMi: 50 },
+  targetAllocator: { name: 'ama-metrics-operator-targets', cpuMillis: 11, memoryMi: 60 },
+} as const;
+
 /** Share of a pool's allocatable CPU and memory that must stay free once everything is placed. */
 export const HEADROOM = 0.1;
 
@@ -136,7 +151,16 @@ export function materializePoolPods(env: Environment, phase: Phase = 'steady'): 
 
 /** Per node of the Materialize pool: AKS's DaemonSets, and the swap disk-setup when swap is on. */
 export function materializePoolDaemonSets(env: Environment): PodRequest[] {
-  return [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }, ...(env.materialize.swap ? [DISK_SETUP_REQUESTS] : [])];
+  return [
+    { name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE },
+    ...(env.materialize.swap ? [DISK_SETUP_REQUESTS] : []),
+    ...(env.observability.enabled ? [METRICS_ADDON.nodeAgent] : []),
+  ];
+}
+
+/** Per node of the system pool: AKS's DaemonSets, and the metrics add-on's node agent with observability on. */
+export function systemPoolDaemonSets(env: Environment): PodRequest[] {
+  return [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }, ...(env.observability.enabled ? [METRICS_ADDON.nodeAgent] : [])];
 }
 
 /** The swap disk-setup DaemonSet's pod requests (its init container; the pause container asks for nothing). */
@@ -148,7 +172,17 @@ export function systemPoolPods(env: Environment, phase: Phase = 'steady'): PodRe
   const op = chart.requests.operator;
   const replicas = chart.operatorReplicas + (phase === 'rollout' ? 1 : 0);
   const pods = Array.from({ length: replicas }, (_, i) => requests(`materialize-operator-${i + 1}`, op.cpu, op.memory));
-  return [...pods, { name: 'AKS and Flux system pods', ...SYSTEM_PODS_ALLOWANCE }];
+  const metrics: PodRequest[] = env.observability.enabled
+    ? [
+        ...Array.from({ length: METRICS_ADDON.collectorReplicas }, (_, i) => ({
+          ...METRICS_ADDON.collector,
+          name: `ama-metrics-${i + 1}`,
+        })),
+        METRICS_ADDON.kubeStateMetrics,
+        METRICS_ADDON.targetAllocator,
+      ]
+    : [];
+  return [...pods, ...metrics, { name: 'AKS and Flux system pods', ...SYSTEM_PODS_ALLOWANCE }];
 }
 
 export interface Placement {
@@ -203,7 +237,7 @@ export function capacityProblems(env: Environment): { field: string; rule: strin
   const problems: { field: string; rule: string; example: string }[] = [];
   const { materializePool: mp, systemPool: sp } = env.aks;
   const mzDaemonSets = materializePoolDaemonSets(env);
-  const sysDaemonSets = [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }];
+  const sysDaemonSets = systemPoolDaemonSets(env);
   const mzExample = '{ vmSize: "Standard_E4pds_v6", nodeCount: 2, maxCount: 4 }';
   const sysExample = '{ vmSize: "Standard_D4ds_v5", nodeCount: 2, maxCount: 3 }';
   const checks: PoolCheck[] = [

@@ -138,6 +138,34 @@ export const NETWORK_POLICY_ENGINE = {
   azureNpmLinuxEndOfSupport: '2028-09-30',
 } as const;
 
+/**
+ * What AKS's managed Prometheus add-on runs and reads (Azure/prometheus-collector addon chart at
+ * db003563, ../shared/reference/charts/azure-monitor-metrics-addon-db003563), and where our
+ * scrape definitions live.
+ */
+export const OBSERVABILITY = {
+  /** Our PodMonitors and the SQL endpoint's credentials: a namespace of their own, so the scraper reads no other secret. */
+  namespace: 'materialize-monitoring',
+  /** The add-on's CRD group (it ignores monitoring.coreos.com). */
+  podMonitorApiVersion: 'azmonitoring.coreos.com/v1',
+  /** The ama-metrics Deployment's pods (templates/ama-metrics-deployment.yaml): they scrape PodMonitor targets. */
+  scraper: { namespace: 'kube-system', podLabels: { rsName: 'ama-metrics' }, serviceAccount: 'ama-metrics-serviceaccount' },
+  /** The add-on's settings ConfigMap, read from kube-system (Azure Monitor docs, "Customize scraping"). */
+  settingsConfigMap: 'ama-metrics-settings-configmap',
+  /**
+   * The SQL-based endpoints authenticate nothing: the basic-auth user picks the role the queries
+   * run as, the password is never read (materialize-monitoring docs, "Authenticating the SQL
+   * metrics endpoint"). mz_support is the built-in role upstream scrapes as.
+   */
+  sqlMonitor: { secret: 'materialize-sql-monitor', user: 'mz_support' },
+  /** The data collection rule's stream and destination names (azurerm monitor_data_collection_rule). */
+  prometheusStream: 'Microsoft-PrometheusMetrics',
+  /** Grafana's folder for the dashboards mzops provisions. */
+  grafanaFolder: 'Materialize',
+  /** Entra application IDs of the APIs mzops calls with a token from az. */
+  tokenResources: { grafana: 'ce34e7e5-485f-4d76-964f-b3d2b16d1e4f', prometheus: 'https://prometheus.monitor.azure.com' },
+} as const;
+
 /** Kubernetes condition types the CLI waits on and reports. */
 export const CONDITIONS = { ready: 'Ready', upToDate: 'UpToDate', synced: 'Synced' } as const;
 
@@ -293,10 +321,23 @@ export const TF_OUTPUTS = {
   /** The names clients dial (what the certificates hold). */
   sqlEndpoint: 'sql_endpoint',
   consoleEndpoint: 'console_endpoint',
+  /** Observability: the Azure Monitor workspace's Prometheus query endpoint and Grafana's URL. */
+  prometheusQueryEndpoint: 'prometheus_query_endpoint',
+  grafanaEndpoint: 'grafana_endpoint',
 } as const;
 
-/** Resource providers the stack registers beyond azurerm's default set: the Flux extension needs both. */
-export const AZURE_RESOURCE_PROVIDERS = ['Microsoft.Kubernetes', 'Microsoft.KubernetesConfiguration'] as const;
+/**
+ * Resource providers the stack registers beyond azurerm's default set (internal/resourceproviders/
+ * required.go, v4.55: the "legacy" set): the Flux extension needs the first two; managed
+ * Prometheus, Grafana and Prometheus alert rules the other three.
+ */
+export const AZURE_RESOURCE_PROVIDERS = [
+  'Microsoft.Kubernetes',
+  'Microsoft.KubernetesConfiguration',
+  'Microsoft.Monitor',
+  'Microsoft.Dashboard',
+  'Microsoft.AlertsManagement',
+] as const;
 
 /** Sensitive Terraform variables: the only way a user-supplied secret enters the stack (TF_VAR_<name>). */
 export const TF_VARIABLES = {
@@ -304,4 +345,6 @@ export const TF_VARIABLES = {
   gitHttpsToken: 'git_https_token',
   gitSshPrivateKey: 'git_ssh_private_key',
   gitSshKnownHosts: 'git_ssh_known_hosts',
+  /** Where alerts are posted (observability.alerts.webhook): such URLs usually carry a token. */
+  alertWebhookUrl: 'alert_webhook_url',
 } as const;

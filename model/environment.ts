@@ -69,6 +69,11 @@ const cidr = (example: string) =>
     .rule((v) => parseCidr(v) !== 'unaligned', 'must start at its network address (host bits zero)')
     .example(example);
 
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const entraObjectId = s
+  .string()
+  .pattern(UUID, 'must be an Entra object ID (a UUID: az ad user show --id <upn> --query id)')
+  .example('"3f2504e0-4f89-41d3-9a0c-0305e82c3301"');
 const clientRange = cidr('"203.0.113.0/24"').rule((v) => {
   const c = parseCidr(v);
   return typeof c === 'string' || c.prefix >= WIDEST_CLIENT_PREFIX;
@@ -319,6 +324,12 @@ export const ENVIRONMENT_SCHEMA = s.object({
       /** Public load balancers: the Azure DNS labels (`<label>.<region>.cloudapp.azure.com`). */
       sqlDnsLabel: s.computed(({ root }) => `${root.prefix}-sql`),
       consoleDnsLabel: s.computed(({ root }) => `${root.prefix}-console`),
+      /** The Azure Monitor workspace, its data collection endpoint and rule (observability). */
+      metrics: s.computed(({ root }) => `${root.prefix}-metrics`),
+      /** Azure Managed Grafana: 2-23 letters, digits and hyphens (azurerm), so a 16-character prefix gets `-gf`. */
+      grafana: s.computed(({ root }) => (`${root.prefix}-grafana`.length <= 23 ? `${root.prefix}-grafana` : `${root.prefix}-gf`)),
+      /** The alerts' action group; its short name (at most 12 characters) is the prefix's first 12. */
+      alertActionGroup: s.computed(({ root }) => `${root.prefix}-alerts`),
     })
     .defaultEmpty(),
   /** Extra tags on every taggable resource (environment and managed-by are always set). @default {} */
@@ -746,6 +757,42 @@ export const ENVIRONMENT_SCHEMA = s.object({
    * @default true
    */
   dataProtection: s.boolean().default(true),
+  /**
+   * Metrics, Materialize's dashboards and alerts, the Azure-native way: AKS's managed Prometheus
+   * into an Azure Monitor workspace, Azure Managed Grafana, Prometheus alert rules and an action group.
+   */
+  observability: s
+    .object({
+      /**
+       * Off, none of it is created; turning it off on a running environment deletes the metrics
+       * history with the workspace. The throwaway single-node system pool cannot hold the metrics
+       * add-on's collectors, so it defaults to off there.
+       * @default - true; false with aks.throwawaySystemPool
+       */
+      enabled: s.boolean().default(({ root }) => (root.aks as { throwawaySystemPool?: boolean } | undefined)?.throwawaySystemPool !== true),
+      /** Entra object IDs (users or groups) made Grafana Admin of the environment's Grafana. @default [] */
+      grafanaAdmins: s.array(entraObjectId).default([]),
+      /** Entra object IDs (users or groups) made Grafana Viewer. @default [] */
+      grafanaViewers: s.array(entraObjectId).default([]),
+      /** Where alerts go, and when they fire. */
+      alerts: s
+        .object({
+          /** Addresses the action group emails. @default [] */
+          emails: s.array(s.string().pattern(EMAIL, 'must be an email address').example('"oncall@example.com"')).default([]),
+          /** Also post to a webhook whose URL (it usually carries a token) comes from TF_VAR_alert_webhook_url. @default false */
+          webhook: s.boolean().default(false),
+          /** A pod restarting more often than this per hour alerts. @default 3 */
+          restartsPerHour: s.int().range(1, 100).default(3).example('3'),
+          /** The Materialize pool's requested memory above this share of what its nodes can hold (at maxCount) alerts. @default 85 */
+          poolUsagePercent: s.int().range(50, 100, 'must be a whole percentage from 50 to 100').default(85).example('85'),
+          /** A source ingesting nothing for this many minutes alerts. @default 15 */
+          ingestionStalledMinutes: s.int().range(5, 1440).default(15).example('15'),
+          /** The persist SAS or a certificate expiring within this many days alerts. @default 14 */
+          expiryWarningDays: s.int().range(1, 60).default(14).example('14'),
+        })
+        .defaultEmpty(),
+    })
+    .defaultEmpty(),
   /** @default - local state in `state/<environment>.tfstate` */
   state: s
     .object({

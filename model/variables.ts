@@ -75,6 +75,12 @@ export const VARIABLES = {
     purpose: "only with gitops.auth 'ssh': the deploy key",
     secret: true,
   },
+  alertWebhookUrl: {
+    name: `TF_VAR_${TF_VARIABLES.alertWebhookUrl}`,
+    group: 'Terraform variables',
+    purpose: 'only with observability.alerts.webhook: the URL alerts are posted to',
+    secret: true,
+  },
   gitSshKnownHosts: {
     name: `TF_VAR_${TF_VARIABLES.gitSshKnownHosts}`,
     group: 'Terraform variables',

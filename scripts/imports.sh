@@ -22,4 +22,6 @@ charts=$(realpath .reference/charts)
 node --require ./core/register.js scripts/gen-operator-defaults.ts \
   "$charts/materialize-operator-v26.12.0" v26.12.0 \
   "$charts/materialize-operator-v26.37.0" v26.37.0
+# Where Materialize exposes metrics, from its own scrape definitions.
+node --require ./core/register.js scripts/gen-scrapers.ts "$charts/materialize-monitoring-0.18.1" >/dev/null
 echo "imports/ and model/generated/ regenerated"

@@ -189,6 +189,36 @@ export const REPLACEMENT: Readonly<Record<string, ReplacementRule>> = {
     forceNew: ['name', 'namespace_name', 'resource_group_name'],
     source: `${AZURERM} internal/services/eventhub/eventhub_namespace_authorization_rule_resource.go v4.55.0 (schema ForceNew)`,
   },
+  azurerm_monitor_workspace: {
+    forceNew: ['name', 'resource_group_name', 'location'],
+    source: `${AZURERM} internal/services/monitor/monitor_workspace_resource.go v4.55.0 (schema ForceNew)`,
+  },
+  azurerm_monitor_data_collection_endpoint: {
+    forceNew: ['name', 'resource_group_name', 'location'],
+    source: `${AZURERM} internal/services/monitor/monitor_data_collection_endpoint_resource.go v4.55.0 (schema ForceNew)`,
+  },
+  azurerm_monitor_data_collection_rule: {
+    forceNew: ['name', 'resource_group_name', 'location'],
+    // CustomizeDiff: a kind changed once set forces a new rule.
+    conditional: (path, before) => (path === 'kind' && before !== undefined && before !== '' ? 'kind changes once set' : undefined),
+    source: `${AZURERM} internal/services/monitor/monitor_data_collection_rule_resource.go v4.55.0 (schema ForceNew; CustomizeDiff for kind)`,
+  },
+  azurerm_monitor_data_collection_rule_association: {
+    forceNew: ['name', 'target_resource_id'],
+    source: `${AZURERM} internal/services/monitor/monitor_data_collection_rule_association_resource.go v4.55.0 (schema ForceNew)`,
+  },
+  azurerm_dashboard_grafana: {
+    forceNew: ['name', 'resource_group_name', 'location', 'sku', 'zone_redundancy_enabled', 'identity'],
+    source: `${AZURERM} internal/services/dashboard/dashboard_grafana_resource.go v4.55.0 (schema ForceNew; identity via SystemOrUserAssignedIdentityOptionalForceNew)`,
+  },
+  azurerm_monitor_action_group: {
+    forceNew: ['name', 'resource_group_name', 'location'],
+    source: `${AZURERM} internal/services/monitor/monitor_action_group_resource.go v4.55.0 (schema ForceNew)`,
+  },
+  azurerm_monitor_alert_prometheus_rule_group: {
+    forceNew: ['name', 'resource_group_name', 'location'],
+    source: `${AZURERM} internal/services/monitor/monitor_alert_prometheus_rule_group_resource.go v4.55.0 (schema ForceNew)`,
+  },
   azurerm_federated_identity_credential: {
     forceNew: ['name', 'parent_id', 'resource_group_name'],
     source: `${AZURERM} internal/services/managedidentity/federated_identity_credential_resource.go v4.55.0 (schema ForceNew)`,

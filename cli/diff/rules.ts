@@ -136,7 +136,11 @@ export function widens(before: unknown, after: unknown): string[] {
  * Lists of client ranges in the stack's arguments: more entries, or wider ones, admit more
  * clients. Each names the field of an entry that holds the range, when entries are blocks.
  */
-const RANGE_LISTS: Readonly<Record<string, string | undefined>> = { ip_rules: undefined, authorized_ip_ranges: undefined, ip_rule: 'ip_mask' };
+const RANGE_LISTS: Readonly<Record<string, string | undefined>> = {
+  ip_rules: undefined,
+  authorized_ip_ranges: undefined,
+  ip_rule: 'ip_mask',
+};
 
 export const networkOpened: TerraformRule = (c) => {
   const out: Finding[] = [];

@@ -102,22 +102,27 @@ export const eventHubsTls12 = rule('MZ-EH-1', 'Event Hubs requires TLS 1.2', (no
     : undefined,
 );
 
-export const eventHubsFirewallNotOpen = rule('MZ-EH-2', 'The Event Hubs firewall admits no range wider than the widest client range', (node) => {
-  if (!(node instanceof EventhubNamespace)) return undefined;
-  const rulesets = node.networkRulesetsInput;
-  if (!Array.isArray(rulesets)) return undefined;
-  for (const ruleset of rulesets) {
-    if (ruleset.defaultAction !== 'Deny') return `network rule set must refuse by default (has ${ruleset.defaultAction ?? 'provider default'})`;
-    for (const ip of Array.isArray(ruleset.ipRule) ? ruleset.ipRule : []) {
-      // A computed mask is the cluster's egress address: one address.
-      if (ip.ipMask === undefined || Token.isUnresolved(ip.ipMask)) continue;
-      const range = parseCidr(ip.ipMask.includes('/') ? ip.ipMask : `${ip.ipMask}/32`);
-      if (typeof range === 'string') return `ip rule ${ip.ipMask} is not an IPv4 address or range`;
-      if (range.prefix < WIDEST_CLIENT_PREFIX) return `ip rule ${ip.ipMask} spans more than a /${WIDEST_CLIENT_PREFIX}`;
+export const eventHubsFirewallNotOpen = rule(
+  'MZ-EH-2',
+  'The Event Hubs firewall admits no range wider than the widest client range',
+  (node) => {
+    if (!(node instanceof EventhubNamespace)) return undefined;
+    const rulesets = node.networkRulesetsInput;
+    if (!Array.isArray(rulesets)) return undefined;
+    for (const ruleset of rulesets) {
+      if (ruleset.defaultAction !== 'Deny')
+        return `network rule set must refuse by default (has ${ruleset.defaultAction ?? 'provider default'})`;
+      for (const ip of Array.isArray(ruleset.ipRule) ? ruleset.ipRule : []) {
+        // A computed mask is the cluster's egress address: one address.
+        if (ip.ipMask === undefined || Token.isUnresolved(ip.ipMask)) continue;
+        const range = parseCidr(ip.ipMask.includes('/') ? ip.ipMask : `${ip.ipMask}/32`);
+        if (typeof range === 'string') return `ip rule ${ip.ipMask} is not an IPv4 address or range`;
+        if (range.prefix < WIDEST_CLIENT_PREFIX) return `ip rule ${ip.ipMask} spans more than a /${WIDEST_CLIENT_PREFIX}`;
+      }
     }
-  }
-  return undefined;
-});
+    return undefined;
+  },
+);
 
 /**
  * What cannot be rebuilt: the server and its database (name, charset and collation force a

@@ -104,8 +104,15 @@ describe.each(Object.keys(definitions).filter((n) => definitions[n].storage?.per
     const clock = `time_rotating.${Object.keys(json.resource.time_rotating)[0]}`;
     const targets = dependentsOf(json, clock);
 
-    it('are the rotation clock and the SAS data source that reads it, and nothing else', () => {
-      expect(targets).toEqual([`data.azurerm_storage_account_sas.${Object.keys(json.data!.azurerm_storage_account_sas)[0]}`, clock]);
+    it('are the rotation clock, the SAS data source that reads it and the alert rules that warn before it expires, and nothing else', () => {
+      const rules = Object.keys(json.resource.azurerm_monitor_alert_prometheus_rule_group ?? {}).map(
+        (k) => `azurerm_monitor_alert_prometheus_rule_group.${k}`,
+      );
+      expect(targets).toEqual([
+        ...rules,
+        `data.azurerm_storage_account_sas.${Object.keys(json.data!.azurerm_storage_account_sas)[0]}`,
+        clock,
+      ]);
     });
 
     it('reach no kubernetes resource, and leave every output that carries the SAS derivable from them', () => {

@@ -20,7 +20,9 @@ function writeProd(root: string, aks?: Record<string, unknown>): void {
   const src = JSON.stringify(join(REPO_ROOT, 'test', 'fixtures', 'environments', 'prod'));
   writeFileSync(
     join(root, 'environments', 'prod.ts'),
-    aks ? `import base from ${src};\nexport default { ...base, aks: { ...base.aks, ...${JSON.stringify(aks)} } };\n` : `export { default } from ${src};\n`,
+    aks
+      ? `import base from ${src};\nexport default { ...base, aks: { ...base.aks, ...${JSON.stringify(aks)} } };\n`
+      : `export { default } from ${src};\n`,
   );
 }
 
@@ -45,7 +47,7 @@ describe('the network policy engine', () => {
     expect(environmentWarnings(env, at).filter((w) => w.includes('networkPolicy'))).toEqual([]);
   });
 
-  it("stays Azure NPM for committed output from before the record (NPM was the default), and synth says why and what to write", () => {
+  it('stays Azure NPM for committed output from before the record (NPM was the default), and synth says why and what to write', () => {
     writeProd(root);
     mkdirSync(join(root, DIST.root, 'prod', 'infrastructure'), { recursive: true });
     const { env, notices } = load(root);
@@ -72,12 +74,18 @@ describe('the network policy engine', () => {
 
     // Moving is a decision written down: Cilium, no notice (mzops diff shows the cluster replacement).
     writeProd(root, { networkPolicy: 'cilium' });
-    expect(load(root)).toEqual({ env: expect.objectContaining({ aks: expect.objectContaining({ networkPolicy: 'cilium' }) }), notices: [] });
+    expect(load(root)).toEqual({
+      env: expect.objectContaining({ aks: expect.objectContaining({ networkPolicy: 'cilium' }) }),
+      notices: [],
+    });
     jest.resetModules();
     await synthesize({ workspace: workspace(root), renderers: RENDERERS, environments: ['prod'] });
     expect(recordedNetworkPolicy(join(root, DIST.root), 'prod')).toBe('cilium');
     writeProd(root);
-    expect(load(root)).toEqual({ env: expect.objectContaining({ aks: expect.objectContaining({ networkPolicy: 'cilium' }) }), notices: [] });
+    expect(load(root)).toEqual({
+      env: expect.objectContaining({ aks: expect.objectContaining({ networkPolicy: 'cilium' }) }),
+      notices: [],
+    });
   });
 
   it('warns about Azure NPM with the day its Linux support ends, however it was chosen', () => {

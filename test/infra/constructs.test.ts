@@ -323,9 +323,15 @@ describe('aks', () => {
     });
   });
 
-  it('registers the resource providers the Flux extension needs', () => {
+  it("registers the resource providers the Flux extension and observability need (absent from azurerm's default set)", () => {
     const provider = (synthesized('example').parsed.provider as Record<string, { resource_providers_to_register: string[] }[]>).azurerm[0];
-    expect(provider.resource_providers_to_register).toEqual(['Microsoft.Kubernetes', 'Microsoft.KubernetesConfiguration']);
+    expect(provider.resource_providers_to_register).toEqual([
+      'Microsoft.Kubernetes',
+      'Microsoft.KubernetesConfiguration',
+      'Microsoft.Monitor',
+      'Microsoft.Dashboard',
+      'Microsoft.AlertsManagement',
+    ]);
   });
 
   it('supports Cilium and API server authorized ranges', () => {

@@ -47,6 +47,18 @@ const RULES: { type: string; arg: string; re: RegExp; source: string }[] = [
     source: 'internal/services/containers/validate/kubernetes.go KubernetesGitRepositoryUrl',
   },
   {
+    type: 'azurerm_dashboard_grafana',
+    arg: 'name',
+    re: /^[a-zA-Z][-a-zA-Z\d]{0,21}[a-zA-Z\d]$/,
+    source: 'internal/services/dashboard/dashboard_grafana_resource.go (v4.55, name)',
+  },
+  {
+    type: 'azurerm_monitor_action_group',
+    arg: 'short_name',
+    re: /^.{1,12}$/,
+    source: 'internal/services/monitor/monitor_action_group_resource.go (v4.55, StringLenBetween(1, 12))',
+  },
+  {
     type: 'azurerm_storage_account',
     arg: 'name',
     re: /^[a-z0-9]{3,24}$/,
@@ -65,11 +77,21 @@ const environments = [
   ...Object.keys(definitions).map((n) => loadEnvironment(definitions[n])),
   // A cluster name the provider accepts but a DNS prefix may not hold: underscores, 63 characters.
   loadEnvironment(exampleWith((d) => (d.names = { aksCluster: `mz_${'x'.repeat(59)}z` }))),
+  // The longest prefix: `<prefix>-grafana` would be 24 characters, one over Grafana's limit.
+  loadEnvironment(exampleWith((d) => (d.prefix = 'mzlongestprefix6'))),
 ];
 
 describe.each(
   environments.map(
-    (e) => [e.name === 'example' && e.names.aksCluster.includes('_') ? 'example (underscored cluster name)' : e.name, e] as const,
+    (e) =>
+      [
+        e.name === 'example' && e.names.aksCluster.includes('_')
+          ? 'example (underscored cluster name)'
+          : e.name === 'example' && e.prefix.length === 16
+            ? 'example (16-character prefix)'
+            : e.name,
+        e,
+      ] as const,
   ),
 )('names in %s', (_n, e) => {
   const app = Testing.app();
@@ -86,7 +108,7 @@ describe.each(
 });
 
 it('derives a valid DNS prefix from a cluster name with underscores and 63 characters', () => {
-  const e = environments[environments.length - 1];
+  const e = environments[environments.length - 2];
   expect(e.names.aksCluster).toHaveLength(63);
   expect(e.names.aksDnsPrefix).toBe(`mz-${'x'.repeat(51)}`);
 });

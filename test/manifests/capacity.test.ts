@@ -12,13 +12,27 @@ import {
   place,
   systemPoolPods,
   AKS_DAEMONSET_ALLOWANCE,
+  METRICS_ADDON,
   type PodRequest,
 } from '../../model/capacity';
 import { CHARTS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { environmentsAtEveryVerifiedVersion, REPO_ROOT } from '../helpers';
 import { helmTemplate } from '../support/helm';
+import { addonWorkload, renderMetricsAddon } from '../support/metrics-addon';
 import { operatorFlags } from '../support/operator-runtime';
+
+/** A pod's requests: the sum of its containers (none of the add-on's has an init container larger than that). */
+function podOf(name: string, workload: { spec?: any }): PodRequest {
+  const containers = workload.spec.template.spec.containers as { resources?: Requests }[];
+  return containers
+    .map((c) => pod(name, c.resources))
+    .reduce((a, p) => ({ name, cpuMillis: a.cpuMillis + p.cpuMillis, memoryMi: a.memoryMi + p.memoryMi }), {
+      name,
+      cpuMillis: 0,
+      memoryMi: 0,
+    });
+}
 
 /**
  * Capacity from what will run, not from the model: every pod's requests read from the rendered
@@ -135,7 +149,9 @@ describe.each(ENVIRONMENTS)('capacity of %s, from what will run', (_name, e) => 
     expect(shape(operators('rollout'))).toEqual(shape(real.operatorsUpgrading));
   });
 
-  const mzDaemonSets = [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }, ...(real.diskSetup ? [real.diskSetup] : [])];
+  // With observability on, AKS's metrics add-on puts its node agent on every node of every pool.
+  const nodeAgent = e.observability.enabled ? [podOf('ama-metrics-node', addonWorkload('DaemonSet', 'ama-metrics-node'))] : [];
+  const mzDaemonSets = [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }, ...(real.diskSetup ? [real.diskSetup] : []), ...nodeAgent];
 
   it('the Materialize pool holds every pod on its nodeCount, with headroom', () => {
     const pool = e.aks.materializePool;
@@ -152,7 +168,7 @@ describe.each(ENVIRONMENTS)('capacity of %s, from what will run', (_name, e) => 
   it("the system pool holds the operator (and an upgrade's surge pod) and the cluster's own pods", () => {
     const pool = e.aks.systemPool;
     const others = systemPoolPods(e).filter((x) => !x.name.startsWith('materialize-operator'));
-    const ds = [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }];
+    const ds = [{ name: 'AKS DaemonSets', ...AKS_DAEMONSET_ALLOWANCE }, ...nodeAgent];
     expect(place(allocatable(pool.vmSize)!, pool.nodeCount, ds, [...real.operators, ...others]).unplaced).toEqual([]);
     expect(place(allocatable(pool.vmSize)!, pool.maxCount, ds, [...real.operatorsUpgrading, ...others]).unplaced).toEqual([]);
   });
@@ -167,5 +183,30 @@ describe("allocatable resources, per AKS's reservation rules", () => {
     ['Standard_B2s', 1900, 4096 - 650 - 100],
   ])('%s', (size, cpu, memory) => {
     expect(allocatable(size)).toEqual({ cpuMillis: cpu, memoryMi: memory });
+  });
+});
+
+describe("AKS's metrics add-on, as its chart renders (the capacity model's METRICS_ADDON)", () => {
+  it('requests what the model counts: the node agent on every node, two collectors, kube-state-metrics and the target allocator', () => {
+    const shapeOf = (p: PodRequest) => ({ cpuMillis: p.cpuMillis, memoryMi: p.memoryMi });
+    const { name: _n, ...agent } = METRICS_ADDON.nodeAgent;
+    expect(shapeOf(podOf('node', addonWorkload('DaemonSet', 'ama-metrics-node')))).toEqual(agent);
+    const { name: _c, ...collector } = METRICS_ADDON.collector;
+    expect(shapeOf(podOf('collector', addonWorkload('Deployment', 'ama-metrics')))).toEqual(collector);
+    const { name: _k, ...ksm } = METRICS_ADDON.kubeStateMetrics;
+    expect(shapeOf(podOf('ksm', addonWorkload('Deployment', 'ama-metrics-ksm')))).toEqual(ksm);
+    const { name: _t, ...targets } = METRICS_ADDON.targetAllocator;
+    expect(shapeOf(podOf('targets', addonWorkload('Deployment', 'ama-metrics-operator-targets')))).toEqual(targets);
+    const hpa = renderMetricsAddon().find((o) => o.kind === 'HorizontalPodAutoscaler')!;
+    expect(hpa.spec.minReplicas).toBe(METRICS_ADDON.collectorReplicas);
+  });
+
+  it("puts the node agent on every node (it tolerates every NoSchedule taint, the Materialize pool's included) and the collectors off the tainted pool", () => {
+    const tolerates = (w: { spec?: any }, effect: string) =>
+      (w.spec.template.spec.tolerations as { operator?: string; effect?: string; key?: string }[]).some(
+        (t) => t.operator === 'Exists' && !t.key && t.effect === effect,
+      );
+    expect(tolerates(addonWorkload('DaemonSet', 'ama-metrics-node'), 'NoSchedule')).toBe(true);
+    expect(tolerates(addonWorkload('Deployment', 'ama-metrics'), 'NoSchedule')).toBe(false);
   });
 });

@@ -9,7 +9,16 @@ import { CHARTS, CLUSTER_DNS, MATERIALIZE_POOL, NAMESPACES, SYSTEM_POOL } from '
 import type { Environment } from '../../model/environment';
 import { environmentsAtEveryVerifiedVersion, REPO_ROOT } from '../helpers';
 import { helmTemplate, leaves, mutateLeaf, type RenderedObject } from '../support/helm';
-import { evaluate, type ClusterModel, type Endpoint, type External, type NetworkPolicy, type Pod } from '../support/netpol';
+import {
+  evaluate,
+  matchesSelector,
+  type ClusterModel,
+  type Endpoint,
+  type External,
+  type NetworkPolicy,
+  type Pod,
+} from '../support/netpol';
+import { addonWorkload } from '../support/metrics-addon';
 import { instancePods, operatorRuntimePolicies } from '../support/operator-runtime';
 
 /**
@@ -177,13 +186,20 @@ function model(e: Environment) {
   const chart = rendered.filter((o) => o.kind === 'NetworkPolicy') as unknown as NetworkPolicy[];
   const runtime = operatorRuntimePolicies(deploymentOf(rendered), NAMESPACES.operator, e.materialize.instanceName, NAMESPACES.instance);
   const cluster: ClusterModel = { namespaces: {}, policies: [...ours, ...chart, ...runtime] };
-  const mz = instancePods(e.materialize.instanceName, NAMESPACES.instance);
+  const mz = instancePods(e.materialize.instanceName, NAMESPACES.instance, e.materialize.operatorChartVersion);
+  const collector = addonWorkload('Deployment', 'ama-metrics');
   const pods = {
     ...mz,
     operator: { name: 'operator', namespace: NAMESPACES.operator, labels: deploymentOf(rendered).spec.template.metadata.labels } as Pod,
     dns: { name: 'coredns', namespace: CLUSTER_DNS.namespace, labels: { ...CLUSTER_DNS.podLabels } } as Pod,
     otherPod: { name: 'a pod in another namespace', namespace: 'default', labels: { app: 'something' } } as Pod,
     diskSetup: { name: 'disk-setup', namespace: NAMESPACES.diskSetup, labels: { app: 'disk-setup' } } as Pod,
+    // AKS's managed Prometheus collector, as its chart renders it: what scrapes PodMonitor targets.
+    scraper: {
+      name: 'ama-metrics',
+      namespace: collector.metadata.namespace ?? 'kube-system',
+      labels: collector.spec.template.metadata.labels,
+    } as Pod,
   };
   const host = (cidr: string, n: number) => cidrHost(parseCidr(cidr) as Cidr, n);
   const clientRanges = e.allowedClientRanges.length > 0 ? e.allowedClientRanges : [e.network.vnetCidr];
@@ -191,7 +207,7 @@ function model(e: Environment) {
   const postgres: External = e.postgres.publicAccess
     ? OUTSIDE.publicPostgres
     : { name: 'PostgreSQL (delegated subnet)', ip: host(e.network.postgresSubnetCidr, 4) };
-  return { cluster, pods, client, postgres, eventHubs: e.eventHubs.enabled };
+  return { cluster, pods, client, postgres, eventHubs: e.eventHubs.enabled, observability: e.observability.enabled, objects };
 }
 
 type Flow = [
@@ -238,6 +254,17 @@ const REQUIRED: Flow[] = [
   ['client -> balancerd http', (m) => m.client, (m) => m.pods.balancerd, 6876],
   ['client -> console', (m) => m.client, (m) => m.pods.console, 8080],
   ['disk-setup -> API server (labels its node)', (m) => m.pods.diskSetup, () => OUTSIDE.apiServer, 443],
+  ['metrics collector -> environmentd metrics', (m) => m.pods.scraper, (m) => m.pods.environmentd, 6878, 'TCP', (m) => m.observability],
+  [
+    'metrics collector -> the next environmentd (rollout)',
+    (m) => m.pods.scraper,
+    (m) => m.pods.environmentdNext,
+    6878,
+    'TCP',
+    (m) => m.observability,
+  ],
+  ['metrics collector -> clusterd metrics', (m) => m.pods.scraper, (m) => m.pods.clusterd, 6878, 'TCP', (m) => m.observability],
+  ['metrics collector -> operator metrics', (m) => m.pods.scraper, (m) => m.pods.operator, 3100, 'TCP', (m) => m.observability],
 ];
 
 /** Flows that must stay closed. */
@@ -249,6 +276,9 @@ const DENIED: Flow[] = [
   ['a pod in another namespace -> environmentd internal http', (m) => m.pods.otherPod, (m) => m.pods.environmentd, 6878],
   ['a pod in another namespace -> environmentd SQL', (m) => m.pods.otherPod, (m) => m.pods.environmentd, 6875],
   ['a pod in another namespace -> clusterd', (m) => m.pods.otherPod, (m) => m.pods.clusterd, 2100],
+  ['a pod in another namespace -> clusterd metrics', (m) => m.pods.otherPod, (m) => m.pods.clusterd, 6878],
+  ['the metrics collector -> environmentd SQL', (m) => m.pods.scraper, (m) => m.pods.environmentd, 6875],
+  ['the metrics collector -> clusterd compute', (m) => m.pods.scraper, (m) => m.pods.clusterd, 2100],
   ['a pod in another namespace -> the operator', (m) => m.pods.otherPod, (m) => m.pods.operator, 3100],
   ['environmentd -> anywhere on SSH', (m) => m.pods.environmentd, () => OUTSIDE.stranger, 22],
   ['clusterd -> anywhere on plain HTTP', (m) => m.pods.clusterd, () => OUTSIDE.stranger, 80],
@@ -269,6 +299,27 @@ describe.each(ENVIRONMENTS)('network reachability in %s', (_name, e) => {
 
   it('denies every flow that must stay closed', () => {
     expect(check(DENIED).filter((r) => r.allowed)).toEqual([]);
+  });
+
+  it('selects with each PodMonitor exactly the pods it is for, in the namespace it names', () => {
+    const monitors = m.objects.filter((o) => o.kind === 'PodMonitor') as unknown as {
+      metadata: { name: string };
+      spec: { selector: { matchLabels: Record<string, string> }; namespaceSelector: { matchNames: string[] } };
+    }[];
+    if (!m.observability) return expect(monitors).toEqual([]);
+    const all = Object.values(m.pods);
+    const selected = (name: string) => {
+      const pm = monitors.find((x) => x.metadata.name === name)!;
+      return all
+        .filter((p) => pm.spec.namespaceSelector.matchNames.includes(p.namespace) && matchesSelector(pm.spec.selector, p.labels))
+        .map((p) => p.name)
+        .sort();
+    };
+    expect(monitors.map((x) => x.metadata.name).sort()).toEqual(['clusterd', 'environmentd', 'materialize-operator', 'materialize-sql']);
+    expect(selected('environmentd')).toEqual(['environmentd', 'environmentd-2']);
+    expect(selected('materialize-sql')).toEqual(['environmentd', 'environmentd-2']);
+    expect(selected('clusterd')).toEqual(['clusterd']);
+    expect(selected('materialize-operator')).toEqual(['operator']);
   });
 
   it('allows PostgreSQL only at its own address when it is private', () => {

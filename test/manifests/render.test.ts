@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { operatorValues, materializePlacement } from '../../manifests/infrastructure/materialize-operator';
 import { valuePaths } from '../../manifests/infrastructure/operator-values';
 import { renderEnvironment } from '../../manifests/render';
-import { BACKEND_SECRET_KEYS } from '../../model/contract';
+import { BACKEND_SECRET, BACKEND_SECRET_KEYS } from '../../model/contract';
 import { loadEnvironment } from '../../model/load';
 import { VERIFIED_OPERATOR_VERSIONS } from '../../model/operator-versions';
 import { environmentsAtEveryVerifiedVersion, env, exampleWith } from '../helpers';
@@ -67,7 +67,7 @@ describe('cross-checks with the Terraform stack', () => {
   it('backend secret name and keys agree with the CR and the contract', () => {
     const tree = rendered('example', 'sealed');
     const cr = find(tree, 'Materialize');
-    const secret = find(tree, 'SealedSecret');
+    const secret = find(tree, 'SealedSecret', BACKEND_SECRET.name);
     expect(secret.metadata.name).toBe(cr.spec.backendSecretName);
     expect(secret.metadata.namespace).toBe(cr.metadata.namespace);
     expect(secret.spec.template.metadata).toMatchObject({ name: secret.metadata.name, namespace: secret.metadata.namespace });
@@ -99,10 +99,10 @@ describe('the Materialize instance', () => {
   });
 
   it('uses a clearly marked empty placeholder until sealed, then the sealed values', () => {
-    const placeholder = find(rendered('example'), 'SealedSecret');
+    const placeholder = find(rendered('example'), 'SealedSecret', BACKEND_SECRET.name);
     expect(placeholder.spec.encryptedData).toEqual({});
     expect(placeholder.metadata.annotations).toEqual({ 'materialize-azure-gitops/sealed': 'false: run mzops seal example' });
-    const sealed = find(rendered('example', 'sealed'), 'SealedSecret');
+    const sealed = find(rendered('example', 'sealed'), 'SealedSecret', BACKEND_SECRET.name);
     expect(sealed.metadata.annotations).toBeUndefined();
     expect(sealed.spec.encryptedData.license_key).toBe('AgBlicense==');
   });

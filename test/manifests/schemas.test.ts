@@ -15,6 +15,7 @@ const aks = crdValidators(AKS_FLUX_CRDS);
 const latest = crdValidators(CRDS);
 const ENVS = ['example', 'staging', 'prod'];
 const CERT_MANAGER_CRDS = crdValidators(reference('crds/cert-manager-v1.21.1'));
+const AZURE_MONITOR_CRDS = crdValidators(reference('crds/azure-monitor-metrics'));
 const minorOf = (version: string) => /^(\d+\.\d+)/.exec(version)![1];
 const FLUX_GROUPS = /^(source|kustomize|helm)\.toolkit\.fluxcd\.io\//;
 
@@ -75,6 +76,16 @@ describe.each(ENVS)('%s manifests validate', (name) => {
     expect(certs.length > 0).toBe(env(name).materialize.tls);
     for (const o of certs) {
       const validate = CERT_MANAGER_CRDS.get(keyOf(o));
+      expect([keyOf(o), validate !== undefined]).toEqual([keyOf(o), true]);
+      if (!validate!(structuredClone(o) as unknown)) throw new Error(`${keyOf(o)} ${o.metadata.name}: ${JSON.stringify(validate!.errors)}`);
+    }
+  });
+
+  it("validates PodMonitors against the CRD AKS's managed Prometheus installs (azmonitoring.coreos.com), strictly", () => {
+    const monitors = all.filter((o) => o.kind === 'PodMonitor');
+    expect(monitors.length > 0).toBe(env(name).observability.enabled);
+    for (const o of monitors) {
+      const validate = AZURE_MONITOR_CRDS.get(keyOf(o));
       expect([keyOf(o), validate !== undefined]).toEqual([keyOf(o), true]);
       if (!validate!(structuredClone(o) as unknown)) throw new Error(`${keyOf(o)} ${o.metadata.name}: ${JSON.stringify(validate!.errors)}`);
     }

@@ -142,13 +142,13 @@ describe('environment validation', () => {
       "a Materialize pool too small for its pods (the predecessor's 2 x E2pds_v6)",
       (d) => (d.aks!.materializePool = { vmSize: 'Standard_E2pds_v6', nodeCount: 2 }),
       'aks.materializePool',
-      /must hold its pods: 2 x Standard_E2pds_v6 \(1250m CPU and 14706Mi free per node after AKS's reservations and DaemonSets\) cannot place .*console/,
+      /must hold its pods: 2 x Standard_E2pds_v6 \(1180m CPU and 14506Mi free per node after AKS's reservations and DaemonSets\) cannot place .*console/,
     ],
     [
       "a pool without autoscaling that cannot run a rollout's two generations (the example's 2 x E4pds_v6 at maxCount 2)",
       (d) => (d.aks!.materializePool = { vmSize: 'Standard_E4pds_v6', nodeCount: 2, maxCount: 2 }),
       'aks.materializePool',
-      /must hold its pods: during a rollout \(both generations until promotion\), 2 x Standard_E4pds_v6 \(no autoscaling: maxCount is nodeCount\) \(3210m CPU .*\) cannot place .*\(all pods request 7000m CPU/,
+      /must hold its pods: during a rollout \(both generations until promotion\), 2 x Standard_E4pds_v6 \(no autoscaling: maxCount is nodeCount\) \(3140m CPU .*\) cannot place .*\(all pods request 7000m CPU/,
     ],
     [
       'an autoscaler maximum too low for a rollout',
@@ -184,7 +184,7 @@ describe('environment validation', () => {
         d.materialize.environmentdResources = { cpuRequest: '3450m' };
       },
       'aks.materializePool',
-      /must keep 10% headroom: 1 x Standard_E8pds_v6 \(7170m CPU .*\) would have 3% CPU and 73% memory left/,
+      /must keep 10% headroom: 1 x Standard_E8pds_v6 \(7100m CPU .*\) would have 2% CPU and 72% memory left/,
     ],
     [
       'an AKS subnet too small for its pools at their maximum (a /26 with a Materialize pool that grows to 4 nodes)',

@@ -1,3 +1,4 @@
+import { compareVersions } from '../../model/operator-versions';
 import type { NetworkPolicy, Pod } from './netpol';
 import type { RenderedObject } from './helm';
 
@@ -28,26 +29,51 @@ export function operatorFlags(deployment: RenderedObject): { flags: Set<string>;
   return { flags, values };
 }
 
+/**
+ * `operatorVersion` v26.24.0 and later also set the recommended labels (`recommended_k8s_labels`
+ * in src/cloud-resources/src/crd.rs at 3de6a5f9: app.kubernetes.io/name, part-of, managed-by;
+ * materialize-monitoring's scrapers date them to v26.24.0). clusterd pods carry
+ * `cluster.environmentd.materialize.cloud/type: cluster`, set by environmentd's orchestrator
+ * (materialize-monitoring's clusterd scraper selects it; that source is not in the reference data).
+ */
 export function instancePods(
   instanceName: string,
   namespace: string,
+  operatorVersion = 'v26.37.0',
 ): Record<'environmentd' | 'environmentdNext' | 'clusterd' | 'balancerd' | 'console', Pod> {
   const base = {
     'materialize.cloud/organization-name': instanceName,
     'materialize.cloud/organization-namespace': namespace,
     'materialize.cloud/mz-resource-id': RESOURCE_ID,
   };
+  const recommended = compareVersions(operatorVersion, 'v26.24.0') >= 0;
   const pod = (name: string, app: string, extra: Record<string, string> = {}): Pod => ({
     name,
     namespace,
-    labels: { ...base, 'materialize.cloud/app': app, app, ...extra },
+    labels: {
+      ...base,
+      'materialize.cloud/app': app,
+      app,
+      ...(recommended
+        ? {
+            'app.kubernetes.io/name': app,
+            'app.kubernetes.io/part-of': 'materialize',
+            'app.kubernetes.io/managed-by': 'materialize-operator',
+          }
+        : {}),
+      ...extra,
+    },
   });
   return {
     environmentd: pod('environmentd', 'environmentd'),
     // A rollout's second generation, alongside the first until promotion.
     environmentdNext: pod('environmentd-2', 'environmentd'),
     // clusterd pods are created by environmentd: model only the resource id they share.
-    clusterd: { name: 'clusterd', namespace, labels: { 'materialize.cloud/mz-resource-id': RESOURCE_ID } },
+    clusterd: {
+      name: 'clusterd',
+      namespace,
+      labels: { 'materialize.cloud/mz-resource-id': RESOURCE_ID, 'cluster.environmentd.materialize.cloud/type': 'cluster' },
+    },
     balancerd: pod('balancerd', 'balancerd'),
     console: pod('console', 'console'),
   };
