@@ -12,6 +12,7 @@ import {
   FLUX,
   MATERIALIZE_SQL,
   NAMESPACES,
+  OBSERVABILITY,
   POD_LABELS,
   PORTS,
   TF_OUTPUTS,
@@ -31,6 +32,9 @@ import { runSync } from './runner';
 import { dependentsOf, providerConfigurationSources, readStack, readStackIfAny } from './stack-json';
 import { flattenTerraformOutputs, outputsFile, readStackOutputs } from './terraform-outputs';
 import { writePrivateFile } from './workspace';
+import { azureToken } from './observability/azure-token';
+import { dashboardsFor, dashboardsVersionNote } from './observability/dashboards';
+import { provisionDashboards } from './observability/grafana-api';
 
 export interface Context {
   readonly env: Environment;
@@ -284,6 +288,37 @@ function terraformVariableFlags(root: string, cdktfFlags: string[]): string[] {
   return flags;
 }
 
+/**
+ * Grafana's dashboards from the repository. A fresh Grafana role assignment can take minutes to
+ * reach Grafana, so a refusal here is a warning with the command to run later, not a failed deploy.
+ */
+function dashboardsStep(ctx: Context): Step {
+  return {
+    title: `provision Grafana's dashboards from the repository (mzops dashboards ${ctx.env.name} does it alone)`,
+    run: async () => {
+      const endpoint = readStackOutputs(ctx.env.name, { root: ctx.root })[TF_OUTPUTS.grafanaEndpoint];
+      const note = dashboardsVersionNote(ctx.env);
+      if (note) ctx.log(`   warning: ${note}`);
+      let token: string | undefined;
+      try {
+        if (!endpoint) throw new CliError(`no ${TF_OUTPUTS.grafanaEndpoint} output`, `mzops deploy ${ctx.env.name}`);
+        await provisionDashboards({
+          endpoint,
+          token: () =>
+            (token ??= azureToken(OBSERVABILITY.tokenResources.grafana, (cmd, args) => ({
+              timedOut: false,
+              ...exec(ctx, cmd, [...args]),
+            }))),
+          dashboards: dashboardsFor(ctx.env),
+          log: (line) => ctx.log(`   ${line}`),
+        });
+      } catch (e) {
+        ctx.log(`   warning: dashboards not provisioned: ${(e as Error).message}; run mzops dashboards ${ctx.env.name} once it is fixed`);
+      }
+    },
+  };
+}
+
 /** The seed's ./deploy.sh as a plan: deploy, seal, synth, commit, wait, print endpoints. */
 export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean }): Step[] {
   const env = ctx.env;
@@ -302,6 +337,7 @@ export function deployPlan(ctx: Context, options: { push: boolean; wait: boolean
     },
     sealStep(ctx),
     synthStep(ctx),
+    ...(env.observability.enabled ? [dashboardsStep(ctx)] : []),
     ...gitStep(ctx, options.push, `deploy ${env.name}`),
   ];
   if (options.push && options.wait) {

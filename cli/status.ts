@@ -3,6 +3,8 @@ import type { Environment } from '../model/environment';
 import { containerUsage } from './doctor/blob-checks';
 import { condition, getObject, KUBE_RESOURCES, listObjects, type KubeClient, type KubeObject } from './kube';
 import type { StackOutputs } from './terraform-outputs';
+import { healthLines } from './observability/health-figures';
+import type { MetricsReader } from './observability/prometheus-api';
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -68,6 +70,8 @@ export async function statusReport(
   kube: KubeClient | undefined,
   outputs: StackOutputs | undefined,
   emit: (line: string) => void = () => undefined,
+  /** The environment's metrics (observability on and deployed). @default - no metrics section */
+  metrics?: MetricsReader,
 ): Promise<string[]> {
   const lines: string[] = [];
   const push = (...more: string[]) => {
@@ -142,6 +146,7 @@ export async function statusReport(
     const usage = await containerUsage(persist);
     return [`${usage.count} blobs, ${formatBytes(usage.bytes)}`];
   });
+  if (metrics) section('Metrics (Azure Monitor workspace)', () => healthLines(metrics));
   if (!kube) push('', 'cluster: skipped (no kubeconfig)');
   for (const { title, body } of sections) push('', title, ...(await body));
   return lines;

@@ -103,7 +103,7 @@ export function alertRules(inputs: AlertInputs): AlertRule[] {
       for: 'PT5M',
       severity: 2,
       summary: `A source has data waiting upstream and committed nothing for ${t.ingestionStalledMinutes} minutes`,
-      runbook: `${RUNBOOK}; mzops sql status ${env.name}; check the Event Hubs firewall (eventHubs.producerRanges)`,
+      runbook: `${RUNBOOK}; mzops sql verify ${env.name}; check the Event Hubs firewall (eventHubs.producerRanges)`,
     },
     {
       alert: 'MaterializePersistErrors',

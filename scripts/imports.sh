@@ -24,4 +24,6 @@ node --require ./core/register.js scripts/gen-operator-defaults.ts \
   "$charts/materialize-operator-v26.37.0" v26.37.0
 # Where Materialize exposes metrics, from its own scrape definitions.
 node --require ./core/register.js scripts/gen-scrapers.ts "$charts/materialize-monitoring-0.18.1" >/dev/null
+# Its dashboards, in the form Grafana 11 (Azure Managed Grafana) accepts.
+node --require ./core/register.js scripts/gen-dashboards.ts "$charts/materialize-monitoring-0.18.1" >/dev/null
 echo "imports/ and model/generated/ regenerated"

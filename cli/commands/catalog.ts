@@ -19,6 +19,7 @@ const LOADERS: Record<CommandName, () => CommandModule> = {
   ca: () => require('./ca'),
   doctor: () => require('./doctor'),
   status: () => require('./status'),
+  dashboards: () => require('./dashboards'),
   rollout: () => require('./rollout'),
   promote: () => require('./promote'),
   upgrade: () => require('./upgrade'),

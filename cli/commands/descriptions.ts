@@ -8,7 +8,9 @@ export const COMMAND_DESCRIPTIONS = {
   deploy: 'deploy Azure resources, seal, synthesize, and (with --push) commit, push and wait for Flux',
   ca: "fetch the instance's CA certificate (what SQL and console clients verify TLS against) into .mzops/<environment>/ca.crt",
   doctor: 'check variables, PostgreSQL, Blob Storage and the cluster; ok, warn or fail with the fix',
-  status: 'Flux readiness, the Materialize rollout, pods, Services with their addresses, persist usage',
+  status:
+    'Flux readiness, the Materialize rollout, pods, Services with their addresses, persist usage, and the health figures from metrics',
+  dashboards: "provision Materialize's dashboards and a cluster overview into the environment's Managed Grafana, from the repository",
   rollout: 'force environmentd onto a new generation (a new rollout epoch), though nothing else changed',
   promote: 'ManuallyPromote: promote the rollout waiting at ReadyToPromote (sets forcePromote through Git)',
   upgrade: 'upgrade the operator and environmentd to one version: Flux applies the operator first, then the instance rolls out',

@@ -35,6 +35,8 @@ export function register(program: Command, ctx: CliContext): void {
           variables: ctx.variables(),
           kube: ctx.kubeOrWarn(env, opts.kubeconfig),
           progress: (rs) => rs.forEach((r) => ctx.out(formatCheck(r))),
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          metrics: (require('../observability/reader') as typeof import('../observability/reader')).metricsReaderFor(env, outputs),
         });
         const all = [outputsProblem, stateProblem, ...results].filter((r) => r !== undefined);
         const failed = all.filter((r) => r.status === 'fail').length;

@@ -16,8 +16,17 @@ export function register(program: Command, ctx: CliContext): void {
     .action(
       ctx.action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
         const env = ctx.environment(name);
-        for (const line of await status().statusReport(env, ctx.kubeOrWarn(env, opts.kubeconfig), ctx.outputsIfAny(name, opts.outputs)))
-          ctx.out(line);
+        const outputs = ctx.outputsIfAny(name, opts.outputs);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { metricsReaderFor } = require('../observability/reader') as typeof import('../observability/reader');
+        const lines = await status().statusReport(
+          env,
+          ctx.kubeOrWarn(env, opts.kubeconfig),
+          outputs,
+          undefined,
+          metricsReaderFor(env, outputs),
+        );
+        for (const line of lines) ctx.out(line);
       }),
     );
 }

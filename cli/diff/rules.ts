@@ -24,6 +24,8 @@ const HOLDS_DATA: Readonly<Record<string, string>> = {
   tls_private_key: 'the sealing key: every SealedSecret in Git becomes undecryptable',
   azurerm_eventhub_namespace: 'the Event Hubs namespace and every event it retains',
   azurerm_eventhub: 'the topic and the events it retains',
+  azurerm_monitor_workspace: "the Azure Monitor workspace: the environment's metrics history",
+  azurerm_dashboard_grafana: "Grafana: what was changed in it by hand (the repository's dashboards come back with mzops dashboards)",
 };
 
 const replaced = (c: TerraformChange) => c.action === 'replace' || c.action === 'destroy';
@@ -222,6 +224,39 @@ export const networkClosed: TerraformRule = (c) => {
   ];
 };
 
+/** Roles that let a principal read the environment's metrics or dashboards. */
+const READER_ROLES = new Set(['Monitoring Data Reader', 'Monitoring Reader', 'Grafana Viewer', 'Grafana Editor', 'Grafana Admin']);
+
+/**
+ * Observability turned off, or opened to more people: the alert rules going means nobody is told
+ * when Materialize fails; a new reader role means someone more sees the metrics.
+ */
+export const observabilityChanged: TerraformRule = (c) => {
+  if (c.type === 'azurerm_monitor_alert_prometheus_rule_group' && replaced(c) && c.action === 'destroy')
+    return [
+      { severity: 'downtime', reason: 'the alert rules are removed: nobody is told when Materialize fails (observability turned off?)' },
+    ];
+  if (c.type === 'azurerm_kubernetes_cluster' && c.action === 'update') {
+    const had = valueAt(c.before, 'monitor_metrics') !== undefined;
+    const has = valueAt(c.after, 'monitor_metrics') !== undefined;
+    if (had && !has)
+      return [{ severity: 'downtime', reason: "AKS's managed Prometheus is turned off: no metrics are collected from here on" }];
+  }
+  if (c.type === 'azurerm_role_assignment' && (c.action === 'create' || c.action === 'replace')) {
+    const role = String(valueAt(c.after, 'role_definition_name') ?? '');
+    const principal = String(valueAt(c.after, 'principal_id') ?? '');
+    // Grafana's own identity (a Terraform reference) reading the workspace is no new person.
+    if (READER_ROLES.has(role) && !principal.includes('${'))
+      return [
+        {
+          severity: 'exposure',
+          reason: `${role} for ${show(valueAt(c.after, 'principal_id'))}: one more principal reads the environment's metrics`,
+        },
+      ];
+  }
+  return [];
+};
+
 export const protectionRemoved: TerraformRule = (c) =>
   c.attributes.some((a) => a.path === 'lifecycle.prevent_destroy' && a.before === true && a.after !== true)
     ? [{ severity: 'exposure', reason: 'prevent_destroy is removed: Terraform will no longer refuse to destroy it' }]
@@ -257,6 +292,7 @@ export const TERRAFORM_RULES: readonly TerraformRule[] = [
   tlsWeakened,
   networkOpened,
   networkClosed,
+  observabilityChanged,
   protectionRemoved,
 ];
 

@@ -42,7 +42,8 @@ export function leaves(
   path = '',
   sensitive = false,
 ): AttributeChange[] {
-  if (isObject(value)) {
+  // An empty block (`monitor_metrics {}`) is itself the setting: its coming or going is a change.
+  if (isObject(value) && Object.keys(value).length > 0) {
     return Object.keys(value)
       .filter((k) => !ignore.has(k))
       .sort()

@@ -18,6 +18,8 @@ import { checkSasInUse, type RolloutFields } from './sas-checks';
 import { readMzopsState } from '../../core/mzops-state';
 import { workspace } from '../../core/workspace';
 import { EnvironmentValidationError } from '../../model/validate';
+import { checkMetrics } from './metrics-checks';
+import type { MetricsReader } from '../observability/prometheus-api';
 
 export interface DoctorInput {
   readonly env: Environment;
@@ -33,6 +35,8 @@ export interface DoctorInput {
   readonly now?: Date;
   /** Called with each area's results as soon as they are known. */
   readonly progress?: (results: CheckResult[]) => void;
+  /** The environment's metrics (observability on and deployed). @default - metrics arrive unchecked */
+  readonly metrics?: MetricsReader;
 }
 
 function variableChecks(input: DoctorInput): CheckResult[] {
@@ -161,6 +165,7 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
             `az aks get-credentials -g ${input.env.names.resourceGroup} -n ${input.env.names.aksCluster}`,
           ),
         ]),
+    checkMetrics(input.env, input.metrics),
   ];
   const done = await Promise.all(
     areas.map((area) =>

@@ -45,6 +45,7 @@ describe('no secret in any command output', () => {
       ['ca', ['ca', 'example']],
       ['doctor', ['doctor', 'example']],
       ['status', ['status', 'example']],
+      ['dashboards', ['dashboards', 'example']],
       ['rollout', ['rollout', 'example', '--dry-run']],
       ['promote', ['promote', 'example', '--dry-run']],
       ['upgrade', ['upgrade', 'example', '--to', 'v26.37.0', '--dry-run']],

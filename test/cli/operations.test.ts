@@ -55,6 +55,7 @@ describe('deploy', () => {
       'restrict .mzops/example/outputs.json to its owner',
       'seal the backend secret into environments/example.sealed.json',
       'synthesize example (cdktf.out/stacks/example/ and dist/example/)',
+      "provision Grafana's dashboards from the repository (mzops dashboards example does it alone)",
       'stage the GitOps changes',
       'commit',
       'push, for Flux to pick up',
@@ -109,8 +110,8 @@ describe('deploy', () => {
   it('without --push stops after showing what to commit', () => {
     const titles = describePlan(deployPlan(ctx(), { push: false, wait: true })).filter((l) => /^\d+\. /.test(l));
     expect(titles.slice(-2)).toEqual([
-      '8. show what to commit',
-      '9. then: commit and push these files; Flux applies them (mzops status shows progress)',
+      '9. show what to commit',
+      '10. then: commit and push these files; Flux applies them (mzops status shows progress)',
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
+import { buildProgram } from '../../cli/main';
 import { renderGitops } from '../../manifests/gitops';
 import { RENDERED_OBJECTS, type KubeObject } from '../../manifests/render';
 import { MaterializeStack } from '../../infra/materialize-stack';
@@ -103,6 +104,15 @@ describe('observability in the Azure stack', () => {
       'MaterializePersistSasExpiring',
     ]);
     for (const r of rules) expect(r.annotations.runbook).toMatch(/README "What each alert means"/);
+    // Every command a runbook names exists, and the README's alert table lists every alert.
+    const commands = buildProgram(undefined, { all: true }).commands;
+    for (const [, cmd, sub] of rules.flatMap((r) => [...r.annotations.runbook.matchAll(/mzops ([a-z-]+)(?: ([a-z-]+))?/g)])) {
+      const found = commands.find((c) => c.name() === cmd);
+      expect([cmd, found !== undefined]).toEqual([cmd, true]);
+      if (sub && found!.commands.length > 0 && !sub.startsWith('example')) expect(found!.commands.map((c) => c.name())).toContain(sub);
+    }
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    for (const r of rules) expect(readme).toContain(`| \`${r.alert}\``);
     // Thresholds from the environment: 85% of what 4 E4pds_v6 hold for pods, and the SAS expiry from Terraform's clock.
     const bytes = Math.floor((allocatable('Standard_E4pds_v6')!.memoryMi * 1024 * 1024 * 4 * 85) / 100);
     expect(rules.find((r) => r.alert === 'MaterializePoolNearCapacity')!.expression).toMatch(new RegExp(`> ${bytes}$`));

@@ -240,6 +240,42 @@ describe('exposure, downtime and safe, with the reason', () => {
     );
   });
 
+  it('names a change that turns observability off or lets one more principal read the metrics', () => {
+    const observed = (on: boolean, readers: string[]): Resources => ({
+      azurerm_kubernetes_cluster: { C: { name: 'c', ...(on ? { monitor_metrics: {} } : {}) } },
+      ...(on
+        ? {
+            azurerm_monitor_workspace: { W: { name: 'w', resource_group_name: 'rg', location: 'eastus2' } },
+            azurerm_monitor_alert_prometheus_rule_group: { R: { name: 'r', resource_group_name: 'rg', location: 'eastus2', rule: [] } },
+            azurerm_role_assignment: Object.fromEntries(
+              [
+                ['G', '${azurerm_dashboard_grafana.G.identity[0].principal_id}', 'Monitoring Data Reader'],
+                ...readers.map((r, i) => [`A${i}`, r, 'Grafana Viewer']),
+              ].map(([k, principal, role]) => [k, { scope: 's', role_definition_name: role, principal_id: principal }]),
+            ),
+          }
+        : {}),
+    });
+    const off = classify(rendering(observed(true, [])), rendering(observed(false, [])));
+    expect(off.map((c) => [c.address, c.severity])).toEqual(
+      expect.arrayContaining([
+        ['azurerm_kubernetes_cluster.C', 'downtime'],
+        ['azurerm_monitor_workspace.W', 'data loss'],
+        ['azurerm_monitor_alert_prometheus_rule_group.R', 'downtime'],
+      ]),
+    );
+    const wider = classify(rendering(observed(true, [])), rendering(observed(true, ['3f2504e0-4f89-41d3-9a0c-0305e82c3301'])));
+    expect(wider.map((c) => [c.address, c.severity, c.findings[0]?.reason])).toEqual([
+      [
+        'azurerm_role_assignment.A0',
+        'exposure',
+        'Grafana Viewer for "3f2504e0-4f89-41d3-9a0c-0305e82c3301": one more principal reads the environment\'s metrics',
+      ],
+    ]);
+    // Grafana's own identity reading the workspace, created with it, is no new reader.
+    expect(classify(rendering({}), rendering(observed(true, []))).filter((c) => c.severity === 'exposure')).toEqual([]);
+  });
+
   it('a rebuilt cluster is downtime, naming the cluster-first apply the kubernetes provider needs', () => {
     const aks = (dnsPrefix: string): Resources => ({ azurerm_kubernetes_cluster: { C: { name: 'mz-aks', dns_prefix: dnsPrefix } } });
     expect(severities(aks('mz'), aks('mz2'))).toEqual([

@@ -53,7 +53,7 @@ describe('mzops doctor, end to end', () => {
     const results = await runDoctor({ env: env('example'), outputs, variables, kube, environmentsDir: dir, distDir: join(dir, 'dist') });
     const text = results.map(formatCheck).join('\n');
     expect(results.filter((r) => r.status === 'fail')).toEqual([]);
-    expect(new Set(results.map((r) => r.area))).toEqual(new Set(['variables', 'sealed', 'postgres', 'blob', 'cluster', 'sas']));
+    expect(new Set(results.map((r) => r.area))).toEqual(new Set(['variables', 'sealed', 'postgres', 'blob', 'cluster', 'sas', 'metrics']));
     expect(text).toMatch(/^ok {4}sas: the running environmentd started with the SAS Terraform holds$/m);
     expect(text).toMatch(/^ok {4}postgres: TLS login as materialize/m);
     expect(text).toMatch(/^ok {4}blob: put, get, list and delete/m);
