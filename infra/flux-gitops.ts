@@ -65,7 +65,12 @@ export class FluxGitOps extends Construct {
           syncIntervalInSeconds: interval,
           wait: true,
           // It waits for the nested layers, whose own timeouts add up past Terraform's 600 s default.
-          timeoutInSeconds: (FLUX.timeoutMinutes.infrastructure + FLUX.timeoutMinutes.instance + FLUX.timeoutMinutes.rootMargin) * 60,
+          timeoutInSeconds:
+            (FLUX.timeoutMinutes.infrastructure +
+              FLUX.timeoutMinutes.instance +
+              FLUX.timeoutMinutes.monitoring +
+              FLUX.timeoutMinutes.rootMargin) *
+            60,
         },
       ],
       dependsOn: [this.extension, ...(props.dependsOn ?? [])],

@@ -5,7 +5,7 @@ import type { GitopsRendering } from '../core/synthesize';
 import { DIST } from '../model/contract';
 import type { Environment } from '../model/environment';
 import { missingSealedKeys, readSealedValues } from '../model/sealed-values';
-import { FOLDERS, fileNameFor, RENDERED_OBJECTS, renderEnvironment, type KubeObject, type RenderedTree } from './render';
+import { foldersOf, fileNameFor, RENDERED_OBJECTS, renderEnvironment, type KubeObject, type RenderedTree } from './render';
 
 export class SynthRefusedError extends Error {
   constructor(message: string) {
@@ -36,7 +36,7 @@ export function checkTree(
   const fail = (msg: string) => {
     throw new SynthRefusedError(`environment "${env.name}": ${msg}`);
   };
-  for (const folder of FOLDERS) {
+  for (const folder of foldersOf(env)) {
     const files = [...tree.keys()].filter((k) => k.startsWith(`${folder}/`) && !k.endsWith(`/${DIST.kustomizationFile}`));
     // An empty folder would make Flux prune everything it applied before, the running instance included.
     if (files.length === 0) fail(`refusing to write dist/${env.name}/${folder} with no resources (Flux would prune the running instance)`);

@@ -6,9 +6,15 @@ import { readSealedValues, type SealedValuesFile } from '../model/sealed-values'
 import { FluxChart } from './flux/flux-chart';
 import { InfrastructureChart } from './infrastructure/infrastructure-chart';
 import { InstanceChart } from './instance/instance-chart';
+import { MonitoringChart } from './monitoring/monitoring-chart';
 
 export type Folder = typeof DIST.fluxFolder | FluxLayer;
 export const FOLDERS: readonly Folder[] = [DIST.fluxFolder, ...FLUX.layers];
+
+/** The folders of one environment's GitOps tree: the monitoring layer only with observability on. */
+export function foldersOf(env: Environment): readonly Folder[] {
+  return env.observability.enabled ? [...FOLDERS, FLUX.monitoringLayer] : FOLDERS;
+}
 
 export interface KubeObject {
   apiVersion: string;
@@ -39,12 +45,13 @@ export function buildCharts(
   env: Environment,
   sealed: SealedValuesFile | undefined,
   previous?: RenderOptions['previous'],
-): Record<Folder, Chart> {
+): Partial<Record<Folder, Chart>> {
   const app = new App();
   return {
     flux: new FluxChart(app, 'flux', env),
     infrastructure: new InfrastructureChart(app, 'infrastructure', env),
     instance: new InstanceChart(app, 'instance', env, sealed, previous),
+    ...(env.observability.enabled ? { monitoring: new MonitoringChart(app, 'monitoring', env) } : {}),
   };
 }
 
@@ -68,8 +75,8 @@ export function renderEnvironment(env: Environment, options: RenderOptions = {})
   const charts = buildCharts(env, sealed, options.previous);
   const tree: RenderedTree = new Map();
   const objectsByPath = new Map<string, KubeObject>();
-  for (const folder of FOLDERS) {
-    const objects = charts[folder].toJson() as KubeObject[];
+  for (const folder of foldersOf(env)) {
+    const objects = charts[folder]!.toJson() as KubeObject[];
     const names: string[] = [];
     for (const obj of objects) {
       const file = fileNameFor(obj);
@@ -85,7 +92,7 @@ export function renderEnvironment(env: Environment, options: RenderOptions = {})
   }
   tree.set(
     DIST.kustomizationFile,
-    header(env) + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...FOLDERS] }),
+    header(env) + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...foldersOf(env)] }),
   );
   const sorted: RenderedTree = new Map([...tree.entries()].sort(([a], [b]) => a.localeCompare(b)));
   RENDERED_OBJECTS.set(sorted, objectsByPath);

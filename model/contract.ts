@@ -32,13 +32,19 @@ export const FLUX = {
   /** Flux object names in the synthesized flux layer, chained in this order. */
   layers: ['infrastructure', 'instance'] as const,
   /**
-   * How long each layer may take to become healthy, in minutes. The root kustomization waits for
-   * both, so its timeout (Terraform's default is 600 s) is their sum plus a margin.
+   * With observability on: the scrape definitions, in a layer of their own after the
+   * infrastructure. Their kinds come from AKS's metrics add-on, which Terraform turns on: a Git
+   * change that lands before the Terraform one stalls this layer only, never the instance.
    */
-  timeoutMinutes: { infrastructure: 15, instance: 30, rootMargin: 5 },
+  monitoringLayer: 'monitoring',
+  /**
+   * How long each layer may take to become healthy, in minutes. The root kustomization waits for
+   * all of them, so its timeout (Terraform's default is 600 s) is their sum plus a margin.
+   */
+  timeoutMinutes: { infrastructure: 15, instance: 30, monitoring: 10, rootMargin: 5 },
 } as const;
 
-export type FluxLayer = (typeof FLUX.layers)[number];
+export type FluxLayer = (typeof FLUX.layers)[number] | typeof FLUX.monitoringLayer;
 
 /** Folder layout under `dist/<environment>/`, shared by synth, the Terraform flux path and the drift check. */
 export const DIST = {

@@ -566,7 +566,7 @@ const checks: Check[] = [
       );
   },
   (_env, fail) => {
-    for (const name of [FLUX.configurationName, FLUX.rootKustomizationName, ...FLUX.layers]) {
+    for (const name of [FLUX.configurationName, FLUX.rootKustomizationName, ...FLUX.layers, FLUX.monitoringLayer]) {
       if (!FLUX_NAME.test(name))
         fail('flux names', name, 'must be at most 30 lowercase letters, digits or hyphens (AKS flux configuration rule)', '"materialize"');
     }

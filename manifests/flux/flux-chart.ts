@@ -68,5 +68,25 @@ export class FluxChart extends Chart {
         ],
       },
     });
+    if (env.observability.enabled) {
+      new Kustomization(this, 'Monitoring', {
+        metadata: { name: FLUX.monitoringLayer, namespace: NAMESPACES.flux },
+        spec: {
+          ...common,
+          path: DIST.layerPath(env.name, FLUX.monitoringLayer),
+          timeout: `${FLUX.timeoutMinutes.monitoring}m`,
+          // The operator's and the instance's namespaces come from the infrastructure layer; the instance does not wait for this one.
+          dependsOn: [{ name: infrastructure }],
+          healthCheckExprs: [
+            {
+              apiVersion: SealedSecret.GVK.apiVersion,
+              kind: SealedSecret.GVK.kind,
+              current: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.synced}' && c.status == 'True')`,
+              failed: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.synced}' && c.status == 'False')`,
+            },
+          ],
+        },
+      });
+    }
   }
 }

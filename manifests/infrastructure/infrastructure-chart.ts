@@ -1,21 +1,11 @@
 import { Chart } from 'cdk8s';
 import { kube } from '../kube';
 import type { Construct } from 'constructs';
-import {
-  CHARTS,
-  HELM_REPOSITORIES,
-  MANAGED_LABELS,
-  NAMESPACES,
-  NETWORK_POLICY_ENGINE,
-  OBSERVABILITY,
-  SEALED_SECRETS,
-} from '../../model/contract';
+import { CHARTS, HELM_REPOSITORIES, MANAGED_LABELS, NAMESPACES, NETWORK_POLICY_ENGINE, SEALED_SECRETS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import { DiskSetup } from './disk-setup';
 import { HelmSource } from './helm-source';
 import { MaterializeOperator, materializePlacement } from './materialize-operator';
-import { MetricsScraping } from './metrics-scraping';
-import { OperatorMetricsIngress } from './operator-metrics-ingress';
 import { OperatorEgress } from './operator-egress';
 import { PinnedHelmRelease } from './pinned-helm-release';
 
@@ -26,7 +16,6 @@ export class InfrastructureChart extends Chart {
     const namespaces: string[] = [NAMESPACES.operator, NAMESPACES.instance];
     if (env.materialize.swap) namespaces.push(NAMESPACES.diskSetup);
     if (env.materialize.certManager) namespaces.push(NAMESPACES.certManager);
-    if (env.observability.enabled) namespaces.push(OBSERVABILITY.namespace);
     // The namespaces whose NetworkPolicies we render say which engine enforces them; synth reads
     // the record back so that an environment without aks.networkPolicy keeps its engine.
     const policed = new Set<string>([NAMESPACES.operator, NAMESPACES.instance]);
@@ -82,11 +71,6 @@ export class InfrastructureChart extends Chart {
       source: materializeRepo,
       dependsOn: operatorDependsOn,
     });
-
-    if (env.observability.enabled) {
-      new MetricsScraping(this, 'Metrics', { operatorVersion: env.materialize.operatorChartVersion });
-      new OperatorMetricsIngress(this, 'OperatorMetricsIngress', { namespace: NAMESPACES.operator });
-    }
 
     if (env.materialize.swap) {
       new DiskSetup(this, 'DiskSetup', {

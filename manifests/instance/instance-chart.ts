@@ -9,7 +9,7 @@ import { accessEndpoints } from '../../model/endpoints';
 import { CertificateAuthority } from './certificate-authority';
 import { MaterializeInstance } from './materialize-instance';
 import { ANYWHERE } from '../network-rules';
-import { ClientNetworkPolicies, InstanceEgress, MetricsIngress } from './network-policies';
+import { ClientNetworkPolicies, InstanceEgress } from './network-policies';
 
 /** The Materialize instance: its sealed backend secret, the custom resource, access and network policies. */
 export class InstanceChart extends Chart {
@@ -61,6 +61,5 @@ export class InstanceChart extends Chart {
       postgresRanges: env.postgres.publicAccess ? [ANYWHERE] : [env.network.postgresSubnetCidr],
       eventHubs: env.eventHubs.enabled,
     });
-    if (env.observability.enabled) new MetricsIngress(this, 'MetricsIngress', { instanceName: this.instance.name, namespace });
   }
 }

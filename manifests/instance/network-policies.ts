@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { intOrString, kube } from '../kube';
 import type { k8s } from '../kube';
-import { MANAGED_LABELS, NAMESPACES, OBSERVABILITY, PORTS, POD_LABELS } from '../../model/contract';
+import { MANAGED_LABELS, NAMESPACES, PORTS, POD_LABELS } from '../../model/contract';
 import { ANYWHERE, dnsEgress, tcpEgress } from '../network-rules';
 import { componentSelector } from './access-services';
 
@@ -72,40 +72,5 @@ export class ClientNetworkPolicies extends Construct {
       });
     policy('Balancerd', POD_LABELS.balancerd, [PORTS.sql, PORTS.http]);
     policy('Console', POD_LABELS.console, [PORTS.console]);
-  }
-}
-
-export interface MetricsIngressProps {
-  readonly instanceName: string;
-  readonly namespace: string;
-}
-
-/**
- * The operator's allow-all-within-environment policy isolates every pod of the instance; this one
- * lets AKS's managed Prometheus (the ama-metrics pods in kube-system, which scrape PodMonitor
- * targets) reach the internal HTTP port that environmentd and clusterd serve metrics on, and
- * nothing else.
- */
-export class MetricsIngress extends Construct {
-  constructor(scope: Construct, id: string, props: MetricsIngressProps) {
-    super(scope, id);
-    kube.networkPolicy(this, 'Policy', {
-      metadata: { name: `${props.instanceName}-metrics-ingress`, namespace: props.namespace, labels: { ...MANAGED_LABELS } },
-      spec: {
-        podSelector: {},
-        policyTypes: ['Ingress'],
-        ingress: [
-          {
-            from: [
-              {
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': OBSERVABILITY.scraper.namespace } },
-                podSelector: { matchLabels: { ...OBSERVABILITY.scraper.podLabels } },
-              },
-            ],
-            ports: [{ protocol: 'TCP', port: intOrString(PORTS.internalHttp) }],
-          },
-        ],
-      },
-    });
   }
 }

@@ -152,6 +152,33 @@ describe('observability in the Azure stack', () => {
     expect(kinds(gitopsObjects(off))).toEqual([]);
   });
 
+  it('puts the scrape definitions in a Flux layer of their own: a missing PodMonitor kind stalls it alone, never the instance', () => {
+    const layers = (def: EnvironmentDefinition) =>
+      gitopsObjects(def)
+        .filter((o) => o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit'))
+        .map((o) => [o.metadata.name, ((o as { spec?: { dependsOn?: { name: string }[] } }).spec?.dependsOn ?? []).map((d) => d.name)]);
+    expect(layers(on)).toEqual([
+      ['infrastructure', []],
+      ['instance', ['infrastructure']],
+      ['monitoring', ['infrastructure']],
+    ]);
+    expect(layers(off)).toEqual([
+      ['infrastructure', []],
+      ['instance', ['infrastructure']],
+    ]);
+    const monitoringKinds = new Set(
+      gitopsObjects(on)
+        .filter((o) => o.kind === 'PodMonitor')
+        .map((o) => o.kind),
+    );
+    expect([...monitoringKinds]).toEqual(['PodMonitor']);
+    // Terraform's root kustomization waits for every layer: its timeout covers the monitoring one too.
+    const root = Object.values(json.resource.azurerm_kubernetes_flux_configuration)[0] as {
+      kustomizations: { timeout_in_seconds: number }[];
+    };
+    expect(root.kustomizations[0].timeout_in_seconds).toBe((15 + 30 + 10 + 5) * 60);
+  });
+
   it('is off by default only beside the throwaway single-node system pool, which cannot hold its collectors', () => {
     expect(loadEnvironment(exampleWith(() => undefined)).observability.enabled).toBe(true);
     expect(loadEnvironment(exampleWith((d) => (d.aks = { ...d.aks, throwawaySystemPool: true }))).observability.enabled).toBe(false);
