@@ -5,7 +5,15 @@ import { renderGitops } from '../manifests/gitops';
 /** The two renderings of an environment: cdk8s for dist/, cdktf for cdktf.out/. */
 export const RENDERERS: Renderers = {
   gitops: renderGitops,
-  terraform: (envs, outdir, context) => void synthInfra(envs, outdir, context),
+  terraform: (envs, outdir, context) => ({
+    // The suppression report: every violation set aside, where, and the reason the environment gives.
+    notices: synthInfra(envs, outdir, context).flatMap((stack) =>
+      stack.policy.suppressed.map(
+        (s) =>
+          `policy: environment "${stack.node.id}": ${s.rule} suppressed on ${s.path.split('/').slice(1).join('/')} (${s.violation}): ${s.reason}`,
+      ),
+    ),
+  }),
 };
 
 /** The synthesis pipeline with the real renderers: what every entry point and command runs. */

@@ -36,9 +36,14 @@ export interface Renderers {
   ): GitopsRendering;
   /**
    * Synthesizes the stacks of `envs` into `outdir` in cdktf's layout (`manifest.json`,
-   * `stacks/<env>/`), running every Aspect; throws on a policy error.
+   * `stacks/<env>/`), running every Aspect; throws on a policy error. May return lines for the
+   * user (the policy violations an environment's suppressions set aside, with their reasons).
    */
-  terraform(envs: readonly Environment[], outdir: string, context: { readonly localStatePath: (env: Environment) => string }): void;
+  terraform(
+    envs: readonly Environment[],
+    outdir: string,
+    context: { readonly localStatePath: (env: Environment) => string },
+  ): void | { readonly notices: readonly string[] };
 }
 
 export interface SynthesizeOptions {
@@ -210,7 +215,8 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
   };
   try {
     fault('synthesize terraform');
-    options.renderers.terraform(selected, tfStaging, { localStatePath: (env) => localStatePath(ws, env.name) });
+    const rendered = options.renderers.terraform(selected, tfStaging, { localStatePath: (env) => localStatePath(ws, env.name) });
+    if (rendered) notices.push(...rendered.notices);
     const fresh = readManifest(join(tfStaging, WORKSPACE.manifest));
     if (!fresh) throw new SynthesizeError('the Terraform synth wrote no manifest.json');
     const others = listDirectories(stacksDir).filter((n) => !selected.some((e) => e.name === n));

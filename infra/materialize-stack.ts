@@ -47,6 +47,8 @@ export class MaterializeStack extends TerraformStack {
   readonly storage: PersistStorage;
   readonly aks: AksCluster;
   readonly eventHubs?: EventHubs;
+  /** The policy Aspect: after synth, what the environment's suppressions set aside. */
+  readonly policy: PolicyChecks;
   private prometheus?: ManagedPrometheus;
   private grafana?: ManagedGrafana;
   readonly flux: FluxGitOps;
@@ -229,7 +231,8 @@ export class MaterializeStack extends TerraformStack {
 
     this.outputs(env);
     Aspects.of(this).add(new TaggingAspect({ ...env.tags, environment: env.name, 'managed-by': MANAGED_BY }));
-    Aspects.of(this).add(new PolicyChecks({ dataProtection: env.dataProtection }));
+    this.policy = new PolicyChecks({ dataProtection: env.dataProtection, suppressions: env.policy.suppressions });
+    Aspects.of(this).add(this.policy);
   }
 
   /** Metrics into an Azure Monitor workspace, Grafana on it, and the alert rules with their action group. */

@@ -15,6 +15,7 @@ import { REPLICA_SIZES } from './generated/operator-chart-defaults';
 import { DEFAULT_CERT_MANAGER_VERSION } from './cert-manager-versions';
 import { DEFAULT_OPERATOR_VERSION } from './operator-versions';
 import { nearestKey } from './nearest';
+import { MIN_SUPPRESSION_REASON, POLICY_RULES } from './policy';
 import { s, type Infer, type ResolveContext, type Resolved } from './shape';
 
 /** A lowercase UUID: environmentId, requestRollout. */
@@ -757,6 +758,42 @@ export const ENVIRONMENT_SCHEMA = s.object({
    * @default true
    */
   dataProtection: s.boolean().default(true),
+  /** Policy rules (infra/policy/rules.ts; the README lists them) this environment sets aside, each with its reason. */
+  policy: s
+    .object({
+      /**
+       * Each: the rule's id, why (at least 20 characters: the report prints it on every synth) and
+       * optionally the one Terraform resource type it is set aside for.
+       * @default []
+       */
+      suppressions: s
+        .array(
+          s.object({
+            /** The rule's id (model/policy.ts). */
+            rule: s
+              .string()
+              .rule((v) => v in POLICY_RULES, `must be a policy rule id (${Object.keys(POLICY_RULES).join(', ')})`)
+              .example('"MZ-EH-2"'),
+            /** Why the rule does not apply here: every synth prints it. */
+            reason: s
+              .string()
+              .rule(
+                (v) => v.trim().length >= MIN_SUPPRESSION_REASON,
+                `must say why in at least ${MIN_SUPPRESSION_REASON} characters: the suppression report prints it`,
+              )
+              .example('"producers publish from partner networks we cannot enumerate"'),
+            /** A Terraform resource type. @default - every resource the rule checks */
+            resourceType: s.optional(
+              s
+                .string()
+                .pattern(/^[a-z][a-z0-9_]*$/, 'must be a Terraform resource type')
+                .example('"azurerm_eventhub_namespace"'),
+            ),
+          }),
+        )
+        .default([]),
+    })
+    .defaultEmpty(),
   /**
    * Metrics, Materialize's dashboards and alerts, the Azure-native way: AKS's managed Prometheus
    * into an Azure Monitor workspace, Azure Managed Grafana, Prometheus alert rules and an action group.

@@ -11,6 +11,7 @@ import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container'
 import { Token, type TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { parseCidr, parseIp } from '../../model/cidr';
+import { POLICY_RULES, type PolicyRuleId, type PolicySeverity, type PolicySuppression } from '../../model/policy';
 
 /**
  * Policy rules, one function each, in the cdk-nag style: a rule looks at one construct and
@@ -19,16 +20,20 @@ import { parseCidr, parseIp } from '../../model/cidr';
 export interface PolicyRule {
   readonly id: string;
   readonly description: string;
+  readonly severity: PolicySeverity;
   check(node: IConstruct, context: PolicyContext): string | undefined;
 }
 
 export interface PolicyContext {
   /** Stateful resources must carry prevent_destroy. */
   readonly dataProtection: boolean;
+  /** Rules the environment sets aside, each with its reason. @default [] */
+  readonly suppressions?: readonly PolicySuppression[];
 }
 
-function rule(id: string, description: string, check: PolicyRule['check']): PolicyRule {
-  return { id, description, check };
+/** A rule's id, description and severity come from the registry (model/policy.ts); the check is here. */
+function rule(id: PolicyRuleId, description: string, check: PolicyRule['check']): PolicyRule {
+  return { id, description, severity: POLICY_RULES[id].severity, check };
 }
 
 export const storageMinTls12 = rule('MZ-STG-1', 'Storage accounts require TLS 1.2', (node) =>

@@ -227,6 +227,32 @@ describe('one pipeline, per environment', () => {
     }
     expect(snapshotTree(root)).toEqual(before);
   });
+
+  it('sets a violation aside that the environment suppresses with a reason, and says so in its report', () => {
+    const reason = 'the lab network is a /7 behind its own firewall';
+    const suppressed: Renderers = {
+      ...RENDERERS,
+      terraform: (envs, outdir, context) =>
+        RENDERERS.terraform(
+          envs.map((e) => ({
+            ...e,
+            postgres: { ...e.postgres, publicAccess: true },
+            allowedClientRanges: ['10.0.0.0/7'],
+            policy: { suppressions: [{ rule: 'MZ-PG-1', reason }] },
+          })),
+          outdir,
+          context,
+        ),
+    };
+    const result = synthIn(root, { renderers: suppressed, environments: ['prod'] });
+    expect(result.notices.filter((n) => n.startsWith('policy:'))).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^policy: environment "prod": MZ-PG-1 suppressed on MetadataDatabase/Firewall0 \\(firewall rule 10\\.0\\.0\\.0-11\\.255\\.255\\.255 spans more than a /8\\): ${reason}$`,
+        ),
+      ),
+    ]);
+  });
 });
 
 describe('a failure at any write or rename', () => {

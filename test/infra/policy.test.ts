@@ -10,6 +10,8 @@ import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/po
 import { PrivateKey } from '@cdktf/provider-tls/lib/private-key';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { Aspects, Fn, Testing, TerraformStack } from 'cdktf';
+import { ALL_RULES, type PolicyRule } from '../../infra/policy/rules';
+import { POLICY_RULES, type PolicyRuleId } from '../../model/policy';
 import { PolicyChecks } from '../../infra/policy/policy-checks';
 import { TaggingAspect } from '../../infra/aspects/tagging';
 
@@ -210,5 +212,57 @@ describe('tagging aspect', () => {
     expect(Testing.synth(stack)).toHaveResourceWithProperties(StorageAccount, {
       tags: { environment: 'override', 'managed-by': 'x', owner: 'me' },
     });
+  });
+});
+
+describe('policy suppressions and severities (the cdk-nag model)', () => {
+  const openFirewall = (s: TerraformStack) =>
+    new PostgresqlFlexibleServerFirewallRule(s, 'fw', {
+      name: 'all',
+      serverId: 'x',
+      startIpAddress: '0.0.0.0',
+      endIpAddress: '255.255.255.255',
+    });
+  const checked = (add: (s: TerraformStack) => void, context: ConstructorParameters<typeof PolicyChecks>[0], rules?: PolicyRule[]) => {
+    const stack = new TerraformStack(Testing.app(), 'policy');
+    new AzurermProvider(stack, 'azurerm', { features: [{}] });
+    add(stack);
+    const checks = new PolicyChecks(context, rules);
+    Aspects.of(stack).add(checks);
+    return { stack, checks };
+  };
+
+  it('sets an error aside when the environment suppresses its rule with a reason, and records it', () => {
+    const reason = 'a lab environment behind a firewall of its own';
+    const { stack, checks } = checked(openFirewall, { dataProtection: true, suppressions: [{ rule: 'MZ-PG-1', reason }] });
+    expect(() => Testing.fullSynth(stack)).not.toThrow();
+    expect(checks.suppressed).toEqual([
+      { rule: 'MZ-PG-1', path: 'policy/fw', violation: expect.stringMatching(/spans more than a \/8/), reason },
+    ]);
+  });
+
+  it('scopes a suppression to the resource type it names', () => {
+    const { stack } = checked(openFirewall, {
+      dataProtection: true,
+      suppressions: [
+        { rule: 'MZ-PG-1', reason: 'only the server itself, not its rules', resourceType: 'azurerm_postgresql_flexible_server' },
+      ],
+    });
+    expect(() => Testing.fullSynth(stack)).toThrow(/\[MZ-PG-1\]/);
+  });
+
+  it('annotates a warning without failing the synth', () => {
+    const warning: PolicyRule = { ...ALL_RULES.find((r) => r.id === 'MZ-PG-1')!, severity: 'warning' };
+    const { stack } = checked(openFirewall, { dataProtection: true }, [warning]);
+    expect(() => Testing.fullSynth(stack)).not.toThrow();
+    const fw = stack.node.findChild('fw');
+    expect(fw.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
+      expect.stringMatching(/^\[MZ-PG-1\] firewall rule 0\.0\.0\.0-255\.255\.255\.255 spans more than a \/8$/),
+    ]);
+  });
+
+  it('checks exactly the rules the registry names, with its severities', () => {
+    expect(ALL_RULES.map((r) => r.id).sort()).toEqual(Object.keys(POLICY_RULES).sort());
+    for (const r of ALL_RULES) expect([r.id, r.severity]).toEqual([r.id, POLICY_RULES[r.id as PolicyRuleId].severity]);
   });
 });

@@ -160,6 +160,24 @@ describe('environment validation', () => {
       /during a rollout \(both generations until promotion\), 4 x Standard_E4pds_v6 at the autoscaler's maximum .* cannot place .*\(next generation\)/,
     ],
     [
+      'a policy suppression without a reason worth printing',
+      (d) => (d.policy = { suppressions: [{ rule: 'MZ-EH-2', reason: 'because' }] }),
+      'policy.suppressions[0].reason',
+      /must say why in at least 20 characters: the suppression report prints it \(got "because"\); for example "producers publish/,
+    ],
+    [
+      'a policy suppression with no reason at all',
+      (d) => (d.policy = { suppressions: [{ rule: 'MZ-EH-2' } as never] }),
+      'policy.suppressions[0].reason',
+      /is required \(a string\) \(missing\)/,
+    ],
+    [
+      'a policy suppression of a rule that does not exist',
+      (d) => (d.policy = { suppressions: [{ rule: 'MZ-EH-9', reason: 'producers publish from partner networks' }] }),
+      'policy.suppressions[0].rule',
+      /must be a policy rule id \(MZ-STG-1, .*MZ-DATA-1\)/,
+    ],
+    [
       'an operator chart version nobody rendered here',
       (d) => (d.materialize.operatorChartVersion = 'v26.39.0'),
       'materialize.operatorChartVersion',
