@@ -60,10 +60,99 @@ export function materializeLines(mz: KubeObject, env: Environment): string[] {
   return lines;
 }
 
+/** One section's content: a table (its first row the header) or plain lines. */
+export type SectionBody = { readonly rows: string[][] } | { readonly lines: string[] };
+
+export interface StatusSection {
+  readonly title: string;
+  readonly body: Promise<SectionBody>;
+}
+
 /**
- * The predecessor's monitoring section in one command. Every section's reads start at once (each
- * bounded by its own deadline); sections are printed in their fixed order, each as soon as it and
- * those before it are done, so a slow API server delays the report by one deadline, not by six.
+ * What `mzops status` reports, as sections whose reads start at once, each bounded by its own
+ * deadline: Flux, the Materialize resource, the pods, the Services, persist usage, and with
+ * observability the health figures from the metrics.
+ */
+export function statusSections(
+  env: Environment,
+  kube: KubeClient | undefined,
+  outputs: StackOutputs | undefined,
+  metrics?: MetricsReader,
+): StatusSection[] {
+  const sections: StatusSection[] = [];
+  const section = (title: string, fn: () => Promise<SectionBody>) => {
+    const body = fn();
+    // Read later, in order; a section that fails before its turn is not an unhandled rejection.
+    body.catch(() => undefined);
+    sections.push({ title, body });
+  };
+  if (kube) {
+    section('Flux', async () => {
+      const rows = [['KIND', 'NAME', 'READY', 'MESSAGE']];
+      for (const [kind, resource] of [
+        ['Kustomization', KUBE_RESOURCES.kustomizations],
+        ['HelmRelease', KUBE_RESOURCES.helmReleases],
+      ]) {
+        for (const i of await listObjects(kube, { resource, namespace: NAMESPACES.flux })) {
+          const ready = condition(i, CONDITIONS.ready);
+          rows.push([kind, i.metadata.name, ready?.status ?? 'Unknown', (ready?.message ?? '').slice(0, 60)]);
+        }
+      }
+      return { rows };
+    });
+    section(`Materialize ${env.materialize.instanceName}`, async () => {
+      const mz = await getObject(kube, {
+        resource: KUBE_RESOURCES.materializes,
+        namespace: NAMESPACES.instance,
+        name: env.materialize.instanceName,
+      });
+      return { lines: materializeLines(mz, env) };
+    });
+    for (const ns of [NAMESPACES.instance, NAMESPACES.operator]) {
+      section(`Pods in ${ns}`, async () => {
+        const rows = [['NAME', 'PHASE', 'READY', 'RESTARTS', 'NODE']];
+        for (const p of await listObjects(kube, { resource: 'pods', namespace: ns })) {
+          const statuses = (p.status?.containerStatuses ?? []) as { ready: boolean; restartCount: number }[];
+          rows.push([
+            p.metadata.name,
+            String(p.status?.phase ?? '?'),
+            `${statuses.filter((st) => st.ready).length}/${statuses.length}`,
+            String(statuses.reduce((n, st) => n + st.restartCount, 0)),
+            String(p.spec?.nodeName ?? '-'),
+          ]);
+        }
+        return { rows };
+      });
+    }
+    section('Services', async () => {
+      const rows = [['NAME', 'TYPE', 'ADDRESS', 'PORTS']];
+      for (const svc of await listObjects(kube, { resource: 'services', namespace: NAMESPACES.instance })) {
+        const ingress = ((svc.status?.loadBalancer as { ingress?: unknown } | undefined)?.ingress ?? []) as {
+          ip?: string;
+          hostname?: string;
+        }[];
+        const spec = (svc.spec ?? {}) as { type?: string; clusterIP?: string; ports?: { port: number }[] };
+        const address =
+          ingress.map((i) => i.ip ?? i.hostname).join(',') || (spec.type === 'LoadBalancer' ? '<pending>' : (spec.clusterIP ?? '-'));
+        rows.push([svc.metadata.name, spec.type ?? '?', address, (spec.ports ?? []).map((p) => p.port).join(',')]);
+      }
+      return { rows };
+    });
+  }
+  const persist = outputs?.[TF_OUTPUTS.persistBackendUrl];
+  section('Persist container', async () => {
+    if (!persist) throw new Error('no persist_backend_url output');
+    const usage = await containerUsage(persist);
+    return { lines: [`${usage.count} blobs, ${formatBytes(usage.bytes)}`] };
+  });
+  if (metrics) section('Metrics (Azure Monitor workspace)', async () => ({ lines: await healthLines(metrics) }));
+  return sections;
+}
+
+/**
+ * The predecessor's monitoring section in one command, for people: sections are printed in their
+ * fixed order, each as soon as it and those before it are done, so a slow API server delays the
+ * report by one deadline, not by six.
  */
 export async function statusReport(
   env: Environment,
@@ -79,75 +168,59 @@ export async function statusReport(
     more.forEach(emit);
   };
   push(`environment ${env.name} (${env.location}, cluster ${env.names.aksCluster})`);
-  const sections: { title: string; body: Promise<string[]> }[] = [];
-  const section = (title: string, fn: () => Promise<string[]>) => {
-    const body = fn().then(
-      (rows) => rows.map((l) => `  ${l}`),
+  const sections = statusSections(env, kube, outputs, metrics);
+  if (!kube) push('', 'cluster: skipped (no kubeconfig)');
+  for (const { title, body } of sections) {
+    const text = await body.then(
+      (b) => ('rows' in b ? (b.rows.length > 1 ? table(b.rows) : ['none']) : b.lines).map((l) => `  ${l}`),
       (e: Error) => [`  unavailable: ${e.message}`],
     );
-    sections.push({ title, body });
-  };
-  if (kube) {
-    section('Flux', async () => {
-      const rows = [['KIND', 'NAME', 'READY', 'MESSAGE']];
-      for (const [kind, resource] of [
-        ['Kustomization', KUBE_RESOURCES.kustomizations],
-        ['HelmRelease', KUBE_RESOURCES.helmReleases],
-      ]) {
-        for (const i of await listObjects(kube, { resource, namespace: NAMESPACES.flux })) {
-          const ready = condition(i, CONDITIONS.ready);
-          rows.push([kind, i.metadata.name, ready?.status ?? 'Unknown', (ready?.message ?? '').slice(0, 60)]);
-        }
-      }
-      return table(rows);
-    });
-    section(`Materialize ${env.materialize.instanceName}`, async () => {
-      const mz = await getObject(kube, {
-        resource: KUBE_RESOURCES.materializes,
-        namespace: NAMESPACES.instance,
-        name: env.materialize.instanceName,
-      });
-      return materializeLines(mz, env);
-    });
-    for (const ns of [NAMESPACES.instance, NAMESPACES.operator]) {
-      section(`Pods in ${ns}`, async () => {
-        const rows = [['NAME', 'PHASE', 'READY', 'RESTARTS', 'NODE']];
-        for (const p of await listObjects(kube, { resource: 'pods', namespace: ns })) {
-          const statuses = (p.status?.containerStatuses ?? []) as { ready: boolean; restartCount: number }[];
-          rows.push([
-            p.metadata.name,
-            String(p.status?.phase ?? '?'),
-            `${statuses.filter((s) => s.ready).length}/${statuses.length}`,
-            String(statuses.reduce((n, s) => n + s.restartCount, 0)),
-            String(p.spec?.nodeName ?? '-'),
-          ]);
-        }
-        return rows.length > 1 ? table(rows) : ['none'];
-      });
-    }
-    section('Services', async () => {
-      const rows = [['NAME', 'TYPE', 'ADDRESS', 'PORTS']];
-      for (const s of await listObjects(kube, { resource: 'services', namespace: NAMESPACES.instance })) {
-        const ingress = ((s.status?.loadBalancer as { ingress?: unknown } | undefined)?.ingress ?? []) as {
-          ip?: string;
-          hostname?: string;
-        }[];
-        const spec = (s.spec ?? {}) as { type?: string; clusterIP?: string; ports?: { port: number }[] };
-        const address =
-          ingress.map((i) => i.ip ?? i.hostname).join(',') || (spec.type === 'LoadBalancer' ? '<pending>' : (spec.clusterIP ?? '-'));
-        rows.push([s.metadata.name, spec.type ?? '?', address, (spec.ports ?? []).map((p) => p.port).join(',')]);
-      }
-      return table(rows);
-    });
+    push('', title, ...text);
   }
-  const persist = outputs?.[TF_OUTPUTS.persistBackendUrl];
-  section('Persist container', async () => {
-    if (!persist) throw new Error('no persist_backend_url output');
-    const usage = await containerUsage(persist);
-    return [`${usage.count} blobs, ${formatBytes(usage.bytes)}`];
-  });
-  if (metrics) section('Metrics (Azure Monitor workspace)', () => healthLines(metrics));
-  if (!kube) push('', 'cluster: skipped (no kubeconfig)');
-  for (const { title, body } of sections) push('', title, ...(await body));
   return lines;
+}
+
+/** `mzops status --json`: schema `mzops.status/v1`, documented in the README. */
+export interface StatusJson {
+  readonly schema: 'mzops.status/v1';
+  readonly environment: string;
+  readonly location: string;
+  readonly cluster: string;
+  /** Whether the cluster was read (a kubeconfig with the environment's context). */
+  readonly clusterRead: boolean;
+  readonly sections: {
+    readonly title: string;
+    /** A table's rows as objects keyed by its lower-cased header. */
+    readonly rows?: Record<string, string>[];
+    readonly lines?: string[];
+    /** Why the section could not be read; then neither rows nor lines. */
+    readonly unavailable?: string;
+  }[];
+}
+
+export async function statusJson(
+  env: Environment,
+  kube: KubeClient | undefined,
+  outputs: StackOutputs | undefined,
+  metrics?: MetricsReader,
+): Promise<StatusJson> {
+  const sections = await Promise.all(
+    statusSections(env, kube, outputs, metrics).map(({ title, body }) =>
+      body.then(
+        (b) =>
+          'rows' in b
+            ? { title, rows: b.rows.slice(1).map((r) => Object.fromEntries(b.rows[0].map((h, i) => [h.toLowerCase(), r[i] ?? '']))) }
+            : { title, lines: b.lines },
+        (e: Error) => ({ title, unavailable: e.message }),
+      ),
+    ),
+  );
+  return {
+    schema: 'mzops.status/v1',
+    environment: env.name,
+    location: env.location,
+    cluster: env.names.aksCluster,
+    clusterRead: kube !== undefined,
+    sections,
+  };
 }

@@ -38,14 +38,16 @@ export function register(program: Command, ctx: CliContext): void {
         .choices(FORMAT_NAMES)
         .default('text'),
     )
+    .option('--json', 'the same as --format json')
     .option('--acknowledge <id...>', 'accept these dangerous changes (ids as printed); or list them in acknowledged-changes.txt')
     .option('--report <file>', 'also write the full text report to this file (the workflow keeps it as an artifact)')
     .action(
       ctx.action(
         async (
           environments: string[],
-          opts: { base?: string; head?: string; format: keyof typeof FORMATS; acknowledge?: string[]; report?: string },
+          opts: { base?: string; head?: string; format: keyof typeof FORMATS; json?: boolean; acknowledge?: string[]; report?: string },
         ) => {
+          if (opts.json) opts = { ...opts, format: 'json' };
           const trees = new Set<string>();
           // Ctrl-C or a CI cancel removes the temporary trees before exiting.
           const onSignal = (signal: NodeJS.Signals) => {

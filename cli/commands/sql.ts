@@ -56,19 +56,31 @@ export function register(program: Command, ctx: CliContext): void {
       .addOption(new Option('--port <port>', 'SQL port').argParser(tcpPort).default(PORTS.sql))
       .option('--kubeconfig <file>', 'kubeconfig');
 
-  common(sqlCmd.command('plan').description('print the statements, secrets masked, as a fresh instance would get them')).action(
-    ctx.action((name: string, opts: { outputs?: string }) => {
-      const env = ctx.environment(name);
-      const outputs = ctx.outputsIfAny(name, opts.outputs) ?? {};
-      // Values are masked in the output: placeholders stand in for what is not known yet.
-      const plan = planSql({
-        env,
-        readerConnectionString: readerConnectionString(outputs, ctx.variables()) ?? 'Endpoint=sb://placeholder/',
-        rolePasswords: Object.fromEntries(env.eventHubs.roles.map((r) => [r.name, 'placeholder'])),
-      });
-      process.stdout.write(renderPlan(plan));
-    }),
-  );
+  common(sqlCmd.command('plan').description('print the statements, secrets masked, as a fresh instance would get them'))
+    .option('--json', 'one JSON document (schema mzops.sql-plan/v1) instead of the SQL text')
+    .action(
+      ctx.action((name: string, opts: { outputs?: string; json?: boolean }) => {
+        const env = ctx.environment(name);
+        const outputs = ctx.outputsIfAny(name, opts.outputs) ?? {};
+        // Values are masked in the output: placeholders stand in for what is not known yet.
+        const plan = planSql({
+          env,
+          readerConnectionString: readerConnectionString(outputs, ctx.variables()) ?? 'Endpoint=sb://placeholder/',
+          rolePasswords: Object.fromEntries(env.eventHubs.roles.map((r) => [r.name, 'placeholder'])),
+        });
+        if (opts.json) {
+          const doc = {
+            schema: 'mzops.sql-plan/v1',
+            environment: name,
+            statements: plan.statements.map((st) => ({ kind: st.kind, object: st.object, sql: st.sql.masked })),
+            notes: plan.notes,
+          };
+          process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(renderPlan(plan));
+      }),
+    );
 
   connection(
     common(sqlCmd.command('apply').description('run the missing statements as mz_system, in order, stopping at the first failure')),

@@ -13,20 +13,19 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<environment>')
     .option('--outputs <file>', 'Terraform outputs JSON')
     .option('--kubeconfig <file>', 'kubeconfig')
+    .option('--json', 'one JSON document (schema mzops.status/v1) instead of the text report')
     .action(
-      ctx.action(async (name: string, opts: { outputs?: string; kubeconfig?: string }) => {
+      ctx.action(async (name: string, opts: { outputs?: string; kubeconfig?: string; json?: boolean }) => {
         const env = ctx.environment(name);
         const outputs = ctx.outputsIfAny(name, opts.outputs);
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { metricsReaderFor } = require('../observability/reader') as typeof import('../observability/reader');
-        const lines = await status().statusReport(
-          env,
-          ctx.kubeOrWarn(env, opts.kubeconfig),
-          outputs,
-          undefined,
-          metricsReaderFor(env, outputs),
-        );
-        for (const line of lines) ctx.out(line);
+        const kube = ctx.kubeOrWarn(env, opts.kubeconfig);
+        if (opts.json) {
+          ctx.out(JSON.stringify(await status().statusJson(env, kube, outputs, metricsReaderFor(env, outputs)), null, 2));
+          return;
+        }
+        for (const line of await status().statusReport(env, kube, outputs, undefined, metricsReaderFor(env, outputs))) ctx.out(line);
       }),
     );
 }

@@ -179,6 +179,7 @@ export function formatMarkdown(report: DiffReport, limit = MARKDOWN_LIMIT): stri
   return `${kept.join('\n')}${closing(names.slice(complete))}`;
 }
 
+/** `mzops diff --json` (or `--format json`): schema `mzops.diff/v1`, the report as the other formats read it. */
 export function formatJson(report: DiffReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${JSON.stringify({ schema: 'mzops.diff/v1', ...report }, null, 2)}\n`;
 }

@@ -29,3 +29,21 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
     clearTimeout(timer);
   }
 }
+
+/** `mzops doctor --json`: schema `mzops.doctor/v1`, documented in the README. */
+export interface DoctorJson {
+  readonly schema: 'mzops.doctor/v1';
+  readonly environment: string;
+  readonly checks: CheckResult[];
+  readonly summary: { readonly ok: number; readonly warn: number; readonly fail: number };
+}
+
+export function doctorJson(environment: string, checks: readonly CheckResult[]): DoctorJson {
+  const count = (status: CheckStatus) => checks.filter((c) => c.status === status).length;
+  return {
+    schema: 'mzops.doctor/v1',
+    environment,
+    checks: [...checks],
+    summary: { ok: count('ok'), warn: count('warn'), fail: count('fail') },
+  };
+}
