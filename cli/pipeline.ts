@@ -1,10 +1,12 @@
 import { synthesize, type Renderers, type SynthesizeOptions, type SynthesizeResult } from '../core/synthesize';
 import { synthInfra } from '../infra/app';
 import { renderGitops } from '../manifests/gitops';
+import { CDKTF_MANIFEST } from '../infra/cdktf-manifest';
 
 /** The two renderings of an environment: cdk8s for dist/, cdktf for cdktf.out/. */
 export const RENDERERS: Renderers = {
   gitops: renderGitops,
+  terraformIndex: CDKTF_MANIFEST,
   terraform: (envs, outdir, context) => ({
     // The suppression report: every violation set aside, where, and the reason the environment gives.
     notices: synthInfra(envs, outdir, context).flatMap((stack) =>

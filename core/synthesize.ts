@@ -44,6 +44,15 @@ export interface Renderers {
     outdir: string,
     context: { readonly localStatePath: (env: Environment) => string },
   ): void | { readonly notices: readonly string[] };
+  /**
+   * The Terraform renderer's index of its stacks in `outdir` (cdktf's manifest.json): its file
+   * name, and the merge that keeps listing the stack folders a narrowed run did not render
+   * (undefined when the fresh index is unreadable). Core swaps the file; only the renderer knows its format.
+   */
+  readonly terraformIndex: {
+    readonly file: string;
+    merge(previous: string | undefined, fresh: string, keep: readonly string[]): string | undefined;
+  };
 }
 
 export interface SynthesizeOptions {
@@ -68,11 +77,6 @@ export interface SynthesizeResult {
   readonly notices: readonly string[];
 }
 
-interface CdktfManifest {
-  version?: string;
-  stacks: Record<string, unknown>;
-}
-
 function isDirectory(path: string): boolean {
   try {
     return lstatSync(path).isDirectory();
@@ -87,40 +91,6 @@ function listDirectories(path: string): string[] {
         .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
         .map((d) => d.name)
     : [];
-}
-
-function readManifest(path: string): CdktfManifest | undefined {
-  try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as CdktfManifest;
-    return parsed && typeof parsed.stacks === 'object' && parsed.stacks !== null ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The entry cdktf writes for a stack, for stack folders an unreadable manifest no longer lists. */
-function manifestEntry(name: string): unknown {
-  const dir = `${WORKSPACE.stacks}/${name}`;
-  return {
-    annotations: [],
-    constructPath: name,
-    dependencies: [],
-    name,
-    stackMetadataPath: `${dir}/metadata.json`,
-    synthesizedStackPath: `${dir}/${WORKSPACE.stackFile}`,
-    workingDirectory: dir,
-  };
-}
-
-/**
- * cdktf deletes every stack folder its manifest does not list (and Terraform's files with it),
- * so the manifest keeps the stacks this run did not render, as long as their folders exist.
- */
-function mergeManifest(previous: CdktfManifest | undefined, fresh: CdktfManifest, keep: readonly string[]): CdktfManifest {
-  const stacks: Record<string, unknown> = {};
-  for (const name of keep) stacks[name] = previous?.stacks[name] ?? manifestEntry(name);
-  Object.assign(stacks, fresh.stacks);
-  return { stacks: Object.fromEntries(Object.entries(stacks).sort(([a], [b]) => a.localeCompare(b))), version: fresh.version };
 }
 
 /** Legacy state inside a stack folder moves to state/ within the same swap that rewrites its backend. */
@@ -217,14 +187,14 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
     fault('synthesize terraform');
     const rendered = options.renderers.terraform(selected, tfStaging, { localStatePath: (env) => localStatePath(ws, env.name) });
     if (rendered) notices.push(...rendered.notices);
-    const fresh = readManifest(join(tfStaging, WORKSPACE.manifest));
-    if (!fresh) throw new SynthesizeError('the Terraform synth wrote no manifest.json');
+    const index = options.renderers.terraformIndex;
+    const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+    const fresh = read(join(tfStaging, index.file));
     const others = listDirectories(stacksDir).filter((n) => !selected.some((e) => e.name === n));
+    const merged = fresh === undefined ? undefined : index.merge(read(join(ws.cdktfOut, index.file)), fresh, others);
+    if (merged === undefined) throw new SynthesizeError(`the Terraform synth wrote no readable ${index.file}`);
     fault('write manifest.json');
-    writeFileSync(
-      join(tfStaging, WORKSPACE.manifest),
-      `${JSON.stringify(mergeManifest(readManifest(join(ws.cdktfOut, WORKSPACE.manifest)), fresh, others), null, 2)}\n`,
-    );
+    writeFileSync(join(tfStaging, index.file), merged);
 
     // Each folder is made once: a recursive mkdir per file was a system call per file for nothing.
     const made = new Set<string>();
@@ -267,9 +237,9 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
     }
   }
   replacements.push({
-    target: join(ws.cdktfOut, WORKSPACE.manifest),
-    staged: join(tfStaging, WORKSPACE.manifest),
-    park: join(parks.cdktfOut, WORKSPACE.manifest),
+    target: join(ws.cdktfOut, options.renderers.terraformIndex.file),
+    staged: join(tfStaging, options.renderers.terraformIndex.file),
+    park: join(parks.cdktfOut, options.renderers.terraformIndex.file),
   });
   for (const { env } of gitops)
     replacements.push({ target: join(ws.distDir, env.name), staged: join(distStaging, env.name), park: join(parks.dist, env.name) });

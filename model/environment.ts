@@ -721,10 +721,13 @@ export const ENVIRONMENT_SCHEMA = s.object({
     .defaultEmpty(),
   /** The Git repository and branch Flux reconciles `dist/<name>` from. */
   gitops: s.object({
-    /** The repository Flux pulls, `https://` or `ssh://`. */
+    /** The repository Flux pulls: `https://` or `ssh://` (`http://` only for a Git server on a network you trust: Flux then pulls unencrypted). */
     repositoryUrl: s
       .string()
-      .pattern(/^(https:\/\/|ssh:\/\/|http:\/\/)[^\s]+$/, 'must be an https:// or ssh:// Git URL that Flux can pull')
+      .pattern(
+        /^(https:\/\/|ssh:\/\/|http:\/\/)[^\s]+$/,
+        'must be an https:// or ssh:// Git URL that Flux can pull (http:// only for a Git server on a trusted network)',
+      )
       .required('is required: the Git repository Flux pulls dist/ from')
       .example('"https://github.com/acme/materialize-gitops"'),
     /** @default 'main' */

@@ -22,6 +22,7 @@ function memoizedRenderers(): Renderers {
   afterAll(() => rmSync(store, { recursive: true, force: true }));
   const trees = new Map<string, ReturnType<Renderers['gitops']>>();
   return {
+    terraformIndex: RENDERERS.terraformIndex,
     gitops: (env, context) => {
       const key = JSON.stringify([env, context]);
       if (!trees.has(key)) trees.set(key, RENDERERS.gitops(env, context));
