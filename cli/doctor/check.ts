@@ -2,6 +2,8 @@ export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 /** One line of `mzops doctor`: what was checked, how it went, and the fix when it did not. */
 export interface CheckResult {
+  /** The named check that produced it (`cluster.nodes`, ...), where the check is one of a registry. */
+  readonly id?: string;
   readonly area: string;
   readonly status: CheckStatus;
   readonly detail: string;

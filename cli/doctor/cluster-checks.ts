@@ -20,16 +20,26 @@ async function safely(what: string, fn: () => Promise<CheckResult[]>): Promise<C
   }
 }
 
-/** The predecessor's "Node Scheduling Issues" and readiness questions, asked of the cluster. */
-export async function checkCluster(env: Environment, kube: KubeClient): Promise<CheckResult[]> {
-  const taint = MATERIALIZE_POOL.taint;
-  const pool = env.aks.materializePool.name;
-  // Every check starts at once, each within its own deadline: an unresponsive API server costs one
-  // deadline, not one per check. Results keep this order.
-  const results: Promise<CheckResult[]>[] = [];
+/** One named check of the cluster: its id (in `doctor --json`), what it checks, and the check. */
+export interface ClusterCheck {
+  readonly id: string;
+  /** What it checks, for the README and `--help`. */
+  readonly what: string;
+  /** What its failures name when the cluster cannot answer. */
+  readonly subject: (env: Environment) => string;
+  run(env: Environment, kube: KubeClient): Promise<CheckResult[]>;
+}
 
-  results.push(
-    safely('nodes', async () => {
+const taint = MATERIALIZE_POOL.taint;
+
+/** The predecessor's "Node Scheduling Issues" and readiness questions, one entry each, in report order. */
+export const CLUSTER_CHECKS: readonly ClusterCheck[] = [
+  {
+    id: 'cluster.nodes',
+    what: "the Materialize pool's nodes carry its taint and label (and the swap label with swap on)",
+    subject: () => 'nodes',
+    run: async (env, kube) => {
+      const pool = env.aks.materializePool.name;
       const nodes = await listObjects(kube, { resource: 'nodes' });
       const tainted = nodes.filter((n) =>
         ((n.spec?.taints ?? []) as Taint[]).some((t) => t.key === taint.key && t.value === taint.value && t.effect === taint.effect),
@@ -66,11 +76,13 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
         );
       }
       return out;
-    }),
-  );
-
-  results.push(
-    safely('the operator deployment', async () => {
+    },
+  },
+  {
+    id: 'cluster.operator',
+    what: 'the operator runs, on the system pool',
+    subject: () => 'the operator deployment',
+    run: async (_env, kube) => {
       const list = await listObjects(kube, {
         resource: 'deployments',
         namespace: NAMESPACES.operator,
@@ -95,37 +107,39 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
               'the HelmRelease values drifted from dist/: let Flux reconcile (flux reconcile kustomization infrastructure)',
             ),
           ];
-    }),
-  );
-
-  for (const [kind, resource] of Object.entries(FLUX_KINDS)) {
-    results.push(
-      safely(`Flux ${kind}s`, async () => {
-        const items = await listObjects(kube, { resource, namespace: NAMESPACES.flux });
-        if (items.length === 0)
-          return [
-            fail(
+    },
+  },
+  ...Object.entries(FLUX_KINDS).map(([kind, resource]): ClusterCheck => ({
+    id: `cluster.flux-${kind.toLowerCase()}s`,
+    what: `every Flux ${kind} is Ready`,
+    subject: () => `Flux ${kind}s`,
+    run: async (_env, kube) => {
+      const items = await listObjects(kube, { resource, namespace: NAMESPACES.flux });
+      if (items.length === 0)
+        return [
+          fail(
+            AREA,
+            `no Flux ${kind} in ${NAMESPACES.flux}`,
+            `check the flux configuration ${FLUX.configurationName} (az k8s-configuration flux show)`,
+          ),
+        ];
+      return items.map((i) => {
+        const ready = condition(i as never, CONDITIONS.ready);
+        return ready?.status === 'True'
+          ? ok(AREA, `${kind} ${i.metadata.name} Ready`)
+          : fail(
               AREA,
-              `no Flux ${kind} in ${NAMESPACES.flux}`,
-              `check the flux configuration ${FLUX.configurationName} (az k8s-configuration flux show)`,
-            ),
-          ];
-        return items.map((i) => {
-          const ready = condition(i as never, CONDITIONS.ready);
-          return ready?.status === 'True'
-            ? ok(AREA, `${kind} ${i.metadata.name} Ready`)
-            : fail(
-                AREA,
-                `${kind} ${i.metadata.name} not Ready: ${ready?.reason ?? 'no status'} ${ready?.message ?? ''}`.trim(),
-                `flux get ${kind}s -n ${NAMESPACES.flux}; kubectl describe ${resource} ${i.metadata.name} -n ${NAMESPACES.flux}`,
-              );
-        });
-      }),
-    );
-  }
-
-  results.push(
-    safely('the backend SealedSecret', async () => {
+              `${kind} ${i.metadata.name} not Ready: ${ready?.reason ?? 'no status'} ${ready?.message ?? ''}`.trim(),
+              `flux get ${kind}s -n ${NAMESPACES.flux}; kubectl describe ${resource} ${i.metadata.name} -n ${NAMESPACES.flux}`,
+            );
+      });
+    },
+  })),
+  {
+    id: 'cluster.backend-secret',
+    what: "the backend SealedSecret is Synced (sealed for this cluster's key)",
+    subject: () => 'the backend SealedSecret',
+    run: async (env, kube) => {
       const s = await getObject(kube, {
         resource: KUBE_RESOURCES.sealedSecrets,
         namespace: NAMESPACES.instance,
@@ -140,11 +154,13 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
           `re-seal against this cluster's key: mzops seal ${env.name}, then synth and commit`,
         ),
       ];
-    }),
-  );
-
-  results.push(
-    safely(`Materialize ${env.materialize.instanceName}`, async () => {
+    },
+  },
+  {
+    id: 'cluster.materialize',
+    what: 'the Materialize resource is UpToDate',
+    subject: (env) => `Materialize ${env.materialize.instanceName}`,
+    run: async (env, kube) => {
       const mz = await getObject(kube, {
         resource: KUBE_RESOURCES.materializes,
         namespace: NAMESPACES.instance,
@@ -160,7 +176,19 @@ export async function checkCluster(env: Environment, kube: KubeClient): Promise<
           `kubectl logs -n ${NAMESPACES.operator} deploy/${CHARTS.operator.releaseName}`,
         ),
       ];
-    }),
-  );
+    },
+  },
+];
+
+/**
+ * Every cluster check at once, each within its own deadline: an unresponsive API server costs one
+ * deadline, not one per check. Results keep the registry's order, each tagged with its check's id.
+ */
+export async function checkCluster(
+  env: Environment,
+  kube: KubeClient,
+  checks: readonly ClusterCheck[] = CLUSTER_CHECKS,
+): Promise<CheckResult[]> {
+  const results = checks.map((c) => safely(c.subject(env), () => c.run(env, kube)).then((rs) => rs.map((r) => ({ ...r, id: c.id }))));
   return (await Promise.all(results)).flat();
 }

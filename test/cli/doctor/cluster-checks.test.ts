@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkCluster } from '../../../cli/doctor/cluster-checks';
+import { checkCluster, CLUSTER_CHECKS } from '../../../cli/doctor/cluster-checks';
 import { RecordedKube } from '../../../cli/kube';
 import { statusReport } from '../../../cli/status';
 import { containerUsage } from '../../../cli/doctor/blob-checks';
@@ -33,6 +33,17 @@ function slowly(recorded: RecordedKube, ms: number) {
 const fails = async (kube: RecordedKube) => (await checkCluster(env('example'), kube)).filter((c) => c.status !== 'ok');
 
 describe('doctor: cluster checks', () => {
+  it('is a registry of named checks: unique ids, each saying what it checks, every result tagged with its check', async () => {
+    const ids = CLUSTER_CHECKS.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const c of CLUSTER_CHECKS) expect(c.what.length).toBeGreaterThan(10);
+    const results = await checkCluster(env('example'), cluster());
+    expect([...new Set(results.map((r) => r.id))]).toEqual(ids);
+    // One check alone, as a caller that wants it would run it.
+    const [nodes] = CLUSTER_CHECKS;
+    expect((await checkCluster(env('example'), cluster(), [nodes])).map((r) => r.id)).toEqual(['cluster.nodes']);
+  });
+
   it('passes a healthy cluster', async () => {
     const results = await checkCluster(env('example'), cluster());
     expect(results.filter((r) => r.status !== 'ok')).toEqual([]);
