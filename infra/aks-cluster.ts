@@ -5,46 +5,23 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
 import { MATERIALIZE_POOL, SYSTEM_POOL, taintString } from '../model/contract';
-import type { NetworkPolicyEngine } from '../model/environment';
+import { MAX_PODS_PER_NODE } from '../model/capacity';
+import type { Environment } from '../model/environment';
+import type { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 
 export interface AksClusterProps {
-  readonly name: string;
-  /** Must match the provider's dns_prefix rule (see aksDnsPrefix in model/environment.ts). */
-  readonly dnsPrefix: string;
-  /** The control plane's user-assigned identity. */
-  readonly identityName: string;
-  /** The static public IP every node's egress leaves from. */
-  readonly egressIpName: string;
-  /** Premium tier and AKSLongTermSupport, for a minor past its end of life. @default false */
-  readonly longTermSupport?: boolean;
-  /** The weekly window (UTC) in which AKS may reimage nodes with a new OS image (the model's aks.nodeOsMaintenance). */
-  readonly nodeOsMaintenance: { dayOfWeek: string; startTime: string; durationHours: number };
   readonly resourceGroupName: string;
   readonly location: string;
-  readonly kubernetesVersion: string;
-  readonly subnetId: string;
-  readonly serviceCidr: string;
-  readonly dnsServiceIp: string;
-  readonly systemPoolName: string;
-  readonly systemPoolVmSize: string;
-  readonly systemPoolNodeCount: number;
-  readonly materializePoolName: string;
-  readonly materializePoolVmSize: string;
-  readonly materializePoolNodeCount: number;
-  /** The autoscaler's maximum; equal to the node count, no autoscaling. @default - systemPoolNodeCount */
-  readonly systemPoolMaxCount?: number;
-  /** @default - materializePoolNodeCount */
-  readonly materializePoolMaxCount?: number;
-  /** Pods per node, what the capacity check assumes (model/capacity.ts). */
-  readonly maxPods: number;
-  readonly systemPoolOsDiskSizeGb: number;
-  readonly materializePoolOsDiskSizeGb: number;
-  /** Label the Materialize pool for swap (the disk-setup DaemonSet prepares it). */
-  readonly swap: boolean;
-  /** Enforces NetworkPolicies. */
-  readonly networkPolicy: NetworkPolicyEngine;
-  /** CIDRs allowed to reach the API server. @default - unrestricted */
-  readonly apiServerAuthorizedRanges?: string[];
+  /** The model's `aks` section: version, both pools, the OS maintenance window, the policy engine, API server ranges. */
+  readonly aks: Environment['aks'];
+  /** The names the model derives for the cluster, its DNS prefix, control-plane identity and egress address. */
+  readonly names: Pick<Environment['names'], 'aksCluster' | 'aksDnsPrefix' | 'aksIdentity' | 'aksEgressIp'>;
+  /** The service range and the cluster DNS address (the model's `network` section). */
+  readonly network: Pick<Environment['network'], 'serviceCidr' | 'dnsServiceIp'>;
+  /** The nodes' subnet (the Network construct's). */
+  readonly subnet: Subnet;
+  /** Label the Materialize pool for swap (the disk-setup DaemonSet prepares it). @default false */
+  readonly swap?: boolean;
   /** Run AKS's managed Prometheus add-on (ama-metrics). @default false */
   readonly monitorMetrics?: boolean;
 }
@@ -66,23 +43,24 @@ export class AksCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: AksClusterProps) {
     super(scope, id);
-    const policy = props.networkPolicy;
+    const aks = props.aks;
+    const policy = aks.networkPolicy;
     // A system-assigned identity exists only once the cluster does, too late for the rights its
     // internal load balancers need on a subnet this stack creates: a user-assigned one first.
     const identity = new UserAssignedIdentity(this, 'ControlPlaneIdentity', {
-      name: props.identityName,
+      name: props.names.aksIdentity,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
     });
     const subnetRights = new RoleAssignment(this, 'SubnetNetworkContributor', {
-      scope: props.subnetId,
+      scope: props.subnet.id,
       roleDefinitionName: 'Network Contributor',
       principalId: identity.principalId,
       principalType: 'ServicePrincipal',
     });
     // A known egress address, for firewalls (public PostgreSQL) to admit the cluster by.
     this.egressIp = new PublicIp(this, 'EgressIp', {
-      name: props.egressIpName,
+      name: props.names.aksEgressIp,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       allocationMethod: 'Static',
@@ -95,21 +73,21 @@ export class AksCluster extends Construct {
       principalType: 'ServicePrincipal',
     });
     this.cluster = new KubernetesCluster(this, 'Cluster', {
-      name: props.name,
+      name: props.names.aksCluster,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
-      dnsPrefix: props.dnsPrefix,
-      kubernetesVersion: props.kubernetesVersion,
-      ...(props.longTermSupport ? { skuTier: 'Premium', supportPlan: 'AKSLongTermSupport' } : {}),
+      dnsPrefix: props.names.aksDnsPrefix,
+      kubernetesVersion: aks.kubernetesVersion,
+      ...(aks.longTermSupport ? { skuTier: 'Premium', supportPlan: 'AKSLongTermSupport' } : {}),
       // Reimaging restarts every pod of the Materialize pool: only inside a chosen window.
       nodeOsUpgradeChannel: 'NodeImage',
       maintenanceWindowNodeOs: {
         frequency: 'Weekly',
         interval: 1,
-        dayOfWeek: props.nodeOsMaintenance.dayOfWeek,
-        startTime: props.nodeOsMaintenance.startTime,
+        dayOfWeek: aks.nodeOsMaintenance.dayOfWeek,
+        startTime: aks.nodeOsMaintenance.startTime,
         utcOffset: '+00:00',
-        duration: props.nodeOsMaintenance.durationHours,
+        duration: aks.nodeOsMaintenance.durationHours,
       },
       identity: { type: 'UserAssigned', identityIds: [identity.id] },
       dependsOn: [subnetRights, egressRights],
@@ -117,16 +95,16 @@ export class AksCluster extends Construct {
       workloadIdentityEnabled: true,
       roleBasedAccessControlEnabled: true,
       defaultNodePool: {
-        name: props.systemPoolName,
-        vmSize: props.systemPoolVmSize,
-        nodeCount: props.systemPoolNodeCount,
-        maxPods: props.maxPods,
-        ...autoscaling(props.systemPoolNodeCount, props.systemPoolMaxCount),
-        osDiskSizeGb: props.systemPoolOsDiskSizeGb,
-        vnetSubnetId: props.subnetId,
-        orchestratorVersion: props.kubernetesVersion,
+        name: aks.systemPool.name,
+        vmSize: aks.systemPool.vmSize,
+        nodeCount: aks.systemPool.nodeCount,
+        maxPods: MAX_PODS_PER_NODE,
+        ...autoscaling(aks.systemPool.nodeCount, aks.systemPool.maxCount),
+        osDiskSizeGb: aks.systemPool.osDiskSizeGb,
+        vnetSubnetId: props.subnet.id,
+        orchestratorVersion: aks.kubernetesVersion,
         onlyCriticalAddonsEnabled: false,
-        temporaryNameForRotation: `${props.systemPoolName.slice(0, 8)}tmp`,
+        temporaryNameForRotation: `${aks.systemPool.name.slice(0, 8)}tmp`,
         upgradeSettings: { maxSurge: '10%' },
         nodeLabels: { [SYSTEM_POOL.label.key]: SYSTEM_POOL.label.value },
       },
@@ -135,22 +113,22 @@ export class AksCluster extends Construct {
         networkPolicy: policy,
         // Cilium policy requires the Cilium data plane.
         networkDataPlane: policy === 'cilium' ? 'cilium' : 'azure',
-        serviceCidr: props.serviceCidr,
-        dnsServiceIp: props.dnsServiceIp,
+        serviceCidr: props.network.serviceCidr,
+        dnsServiceIp: props.network.dnsServiceIp,
         loadBalancerSku: 'standard',
         loadBalancerProfile: { outboundIpAddressIds: [this.egressIp.id] },
       },
       // The add-on's pods; the workspace and data collection rule are ManagedPrometheus's.
       monitorMetrics: props.monitorMetrics ? {} : undefined,
       apiServerAccessProfile:
-        props.apiServerAuthorizedRanges && props.apiServerAuthorizedRanges.length > 0
-          ? { authorizedIpRanges: props.apiServerAuthorizedRanges }
+        aks.apiServerAuthorizedRanges && aks.apiServerAuthorizedRanges.length > 0
+          ? { authorizedIpRanges: aks.apiServerAuthorizedRanges }
           : undefined,
       // The autoscaler owns the node count of a scaling pool.
       lifecycle: {
         ignoreChanges: [
           'default_node_pool[0].upgrade_settings',
-          ...(scales(props.systemPoolNodeCount, props.systemPoolMaxCount) ? ['default_node_pool[0].node_count'] : []),
+          ...(scales(aks.systemPool.nodeCount, aks.systemPool.maxCount) ? ['default_node_pool[0].node_count'] : []),
         ],
       },
     });
@@ -159,20 +137,20 @@ export class AksCluster extends Construct {
       ...(props.swap ? { [MATERIALIZE_POOL.swapLabel.key]: MATERIALIZE_POOL.swapLabel.value } : {}),
     };
     this.materializePool = new KubernetesClusterNodePool(this, 'MaterializePool', {
-      name: props.materializePoolName,
+      name: aks.materializePool.name,
       kubernetesClusterId: this.cluster.id,
-      vmSize: props.materializePoolVmSize,
-      nodeCount: props.materializePoolNodeCount,
-      maxPods: props.maxPods,
-      ...autoscaling(props.materializePoolNodeCount, props.materializePoolMaxCount),
-      lifecycle: scales(props.materializePoolNodeCount, props.materializePoolMaxCount) ? { ignoreChanges: ['node_count'] } : undefined,
-      osDiskSizeGb: props.materializePoolOsDiskSizeGb,
-      vnetSubnetId: props.subnetId,
-      orchestratorVersion: props.kubernetesVersion,
+      vmSize: aks.materializePool.vmSize,
+      nodeCount: aks.materializePool.nodeCount,
+      maxPods: MAX_PODS_PER_NODE,
+      ...autoscaling(aks.materializePool.nodeCount, aks.materializePool.maxCount),
+      lifecycle: scales(aks.materializePool.nodeCount, aks.materializePool.maxCount) ? { ignoreChanges: ['node_count'] } : undefined,
+      osDiskSizeGb: aks.materializePool.osDiskSizeGb,
+      vnetSubnetId: props.subnet.id,
+      orchestratorVersion: aks.kubernetesVersion,
       mode: 'User',
       nodeLabels: this.materializePoolLabels,
       nodeTaints: [taintString()],
-      temporaryNameForRotation: `${props.materializePoolName.slice(0, 8)}tmp`,
+      temporaryNameForRotation: `${aks.materializePool.name.slice(0, 8)}tmp`,
       // An upgrade surges one node in ten (the subnet is sized for it, model/subnet.ts) and gives each
       // drained node 30 minutes: environmentd and clusterd move only once their pods are evicted.
       upgradeSettings: { maxSurge: '10%', drainTimeoutInMinutes: 30 },

@@ -15,7 +15,7 @@ import {
   TF_OUTPUTS,
   TF_VARIABLES,
 } from '../model/contract';
-import { allocatable, MAX_PODS_PER_NODE } from '../model/capacity';
+import { allocatable } from '../model/capacity';
 import type { Environment } from '../model/environment';
 import { accessEndpoints, ENDPOINT_RECORDS } from '../model/endpoints';
 import { AccessDns } from './access-dns';
@@ -83,30 +83,11 @@ export class MaterializeStack extends TerraformStack {
 
     this.aks = new AksCluster(this, 'Aks', {
       ...common,
-      name: env.names.aksCluster,
-      dnsPrefix: env.names.aksDnsPrefix,
-      identityName: env.names.aksIdentity,
-      egressIpName: env.names.aksEgressIp,
-      longTermSupport: env.aks.longTermSupport,
-      nodeOsMaintenance: env.aks.nodeOsMaintenance,
-      kubernetesVersion: env.aks.kubernetesVersion,
-      subnetId: this.network.aksSubnet.id,
-      serviceCidr: env.network.serviceCidr,
-      dnsServiceIp: env.network.dnsServiceIp,
-      systemPoolName: env.aks.systemPool.name,
-      systemPoolVmSize: env.aks.systemPool.vmSize,
-      systemPoolNodeCount: env.aks.systemPool.nodeCount,
-      systemPoolOsDiskSizeGb: env.aks.systemPool.osDiskSizeGb,
-      systemPoolMaxCount: env.aks.systemPool.maxCount,
-      materializePoolMaxCount: env.aks.materializePool.maxCount,
-      maxPods: MAX_PODS_PER_NODE,
-      materializePoolName: env.aks.materializePool.name,
-      materializePoolVmSize: env.aks.materializePool.vmSize,
-      materializePoolNodeCount: env.aks.materializePool.nodeCount,
-      materializePoolOsDiskSizeGb: env.aks.materializePool.osDiskSizeGb,
+      aks: env.aks,
+      names: env.names,
+      network: env.network,
+      subnet: this.network.aksSubnet,
       swap: env.materialize.swap,
-      networkPolicy: env.aks.networkPolicy,
-      apiServerAuthorizedRanges: env.aks.apiServerAuthorizedRanges,
       monitorMetrics: env.observability.enabled,
     });
 
