@@ -3,25 +3,16 @@ import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespac
 import { EventhubNamespaceAuthorizationRule } from '@cdktf/provider-azurerm/lib/eventhub-namespace-authorization-rule';
 import { Construct } from 'constructs';
 import { EVENT_HUBS } from '../model/contract';
+import type { Environment } from '../model/environment';
 import { publicIpRules } from './ip-rules';
-
-export interface EventHubTopic {
-  readonly name: string;
-  readonly partitions: number;
-  readonly retentionDays: number;
-}
 
 export interface EventHubsProps {
   readonly resourceGroupName: string;
   readonly location: string;
+  /** The namespace's global name (the model derives it: names.eventHubsNamespace). */
   readonly namespaceName: string;
-  readonly topics: EventHubTopic[];
-  /** Standard or above: Basic has no Kafka endpoint. */
-  readonly sku: 'Standard' | 'Premium';
-  /** Throughput (Standard) or processing (Premium) units. */
-  readonly capacity: number;
-  /** Reachable from every network. @default false: only `allowedIpRanges` and `allowedAddresses` */
-  readonly publicNetworkAccess?: boolean;
+  /** The model's `eventHubs` section: SKU (Standard or above: Basic has no Kafka endpoint), capacity, topics, network access. */
+  readonly eventHubs: Pick<Environment['eventHubs'], 'sku' | 'capacity' | 'topics' | 'publicNetworkAccess'>;
   /** Public client ranges admitted (private ones are dropped: the firewall sees public sources). @default [] */
   readonly allowedIpRanges?: readonly string[];
   /** Single addresses admitted, Terraform expressions allowed (the cluster's egress address). @default [] */
@@ -44,15 +35,15 @@ export class EventHubs extends Construct {
       name: props.namespaceName,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
-      sku: props.sku,
-      capacity: props.capacity,
+      sku: props.eventHubs.sku,
+      capacity: props.eventHubs.capacity,
       minimumTlsVersion: '1.2',
       // Materialize authenticates with a SAS connection string over SASL PLAIN.
       localAuthenticationEnabled: true,
       // The public endpoint stays (Materialize and producers reach it by name), behind a firewall:
       // azurerm asks for the same public access setting here and in the rule set.
       publicNetworkAccessEnabled: true,
-      networkRulesets: props.publicNetworkAccess
+      networkRulesets: props.eventHubs.publicNetworkAccess
         ? undefined
         : [
             {
@@ -66,7 +57,7 @@ export class EventHubs extends Construct {
             },
           ],
     });
-    this.hubs = props.topics.map(
+    this.hubs = props.eventHubs.topics.map(
       (t) =>
         new Eventhub(this, `Hub-${t.name}`, {
           name: t.name,

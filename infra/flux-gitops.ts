@@ -3,19 +3,17 @@ import { KubernetesFluxConfiguration } from '@cdktf/provider-azurerm/lib/kuberne
 import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { FLUX } from '../model/contract';
+import type { Environment } from '../model/environment';
 
 export interface FluxGitOpsProps {
   readonly clusterId: string;
   readonly configurationName: string;
   readonly namespace: string;
-  readonly repositoryUrl: string;
-  readonly branch: string;
+  /** The model's `gitops` section: repository, branch, the sync interval and the extension's version (pinned: unpinned, Azure upgrades Flux under you). */
+  readonly gitops: Pick<Environment['gitops'], 'repositoryUrl' | 'branch' | 'fluxExtensionVersion' | 'syncIntervalSeconds'>;
   /** Repository path the configuration's kustomization applies (the synthesized flux layer). */
   readonly path: string;
   readonly kustomizationName: string;
-  /** Pinned microsoft.flux version; unpinned, Azure upgrades Flux under you. */
-  readonly extensionVersion: string;
-  readonly syncIntervalSeconds: number;
   /** Resources that must exist before Flux starts applying (the sealing key). @default [] */
   readonly dependsOn?: ITerraformDependable[];
   /** HTTPS auth: the user and a token expression (a sensitive variable). @default - no HTTPS credentials */
@@ -33,12 +31,12 @@ export class FluxGitOps extends Construct {
 
   constructor(scope: Construct, id: string, props: FluxGitOpsProps) {
     super(scope, id);
-    const interval = props.syncIntervalSeconds;
+    const interval = props.gitops.syncIntervalSeconds;
     this.extension = new KubernetesClusterExtension(this, 'Extension', {
       name: 'flux',
       clusterId: props.clusterId,
       extensionType: 'microsoft.flux',
-      version: props.extensionVersion,
+      version: props.gitops.fluxExtensionVersion,
     });
     this.configuration = new KubernetesFluxConfiguration(this, 'Configuration', {
       name: props.configurationName,
@@ -46,9 +44,9 @@ export class FluxGitOps extends Construct {
       namespace: props.namespace,
       scope: 'cluster',
       gitRepository: {
-        url: props.repositoryUrl,
+        url: props.gitops.repositoryUrl,
         referenceType: 'branch',
-        referenceValue: props.branch,
+        referenceValue: props.gitops.branch,
         syncIntervalInSeconds: interval,
         // The API takes credentials base64-encoded; the values stay Terraform expressions.
         httpsUser: props.httpsToken ? props.httpsUser : undefined,

@@ -3,14 +3,14 @@ import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/pr
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Construct } from 'constructs';
+import type { Environment } from '../model/environment';
 
 export interface NetworkProps {
   readonly resourceGroupName: string;
   readonly location: string;
   readonly vnetName: string;
-  readonly vnetCidr: string;
-  readonly aksSubnetCidr: string;
-  readonly postgresSubnetCidr: string;
+  /** The model's `network` section: the VNet's range and its subnets'. */
+  readonly network: Pick<Environment['network'], 'vnetCidr' | 'aksSubnetCidr' | 'postgresSubnetCidr'>;
   /**
    * Delegate a subnet to PostgreSQL and link a private DNS zone to the VNet.
    * @default true
@@ -35,13 +35,13 @@ export class Network extends Construct {
       name: props.vnetName,
       resourceGroupName: rg,
       location: props.location,
-      addressSpace: [props.vnetCidr],
+      addressSpace: [props.network.vnetCidr],
     });
     this.aksSubnet = new Subnet(this, 'AksSubnet', {
       name: 'aks',
       resourceGroupName: rg,
       virtualNetworkName: this.vnet.name,
-      addressPrefixes: [props.aksSubnetCidr],
+      addressPrefixes: [props.network.aksSubnetCidr],
       // Persist traffic to Blob Storage stays on the Azure backbone, and the account admits this
       // subnet by it. (Microsoft.Sql does nothing for Flexible Server, which is private by VNet
       // integration or public by firewall.)
@@ -53,7 +53,7 @@ export class Network extends Construct {
         name: 'postgres',
         resourceGroupName: rg,
         virtualNetworkName: this.vnet.name,
-        addressPrefixes: [props.postgresSubnetCidr],
+        addressPrefixes: [props.network.postgresSubnetCidr],
         delegation: [
           {
             name: 'postgres-flexible-server',

@@ -10,28 +10,24 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { WORKLOAD_IDENTITY } from '../model/contract';
 import { publicIpRules } from './ip-rules';
-import type { PersistAuth, StorageReplication } from '../model/environment';
+import type { Environment } from '../model/environment';
 
 export interface PersistStorageProps {
   readonly resourceGroupName: string;
   readonly location: string;
+  /** The account's global name (the model derives it: names.storageAccount). */
   readonly accountName: string;
-  readonly containerName: string;
-  readonly persistAuth: PersistAuth;
-  readonly tier: 'Standard' | 'Premium';
-  readonly replication: StorageReplication;
-  /** SAS only: lifetime of each SAS. */
-  readonly sasValidityDays: number;
-  /** SAS only: a new SAS is issued this often. */
-  readonly sasRotationDays: number;
+  /** The model's `storage` section: container, tier, replication, auth, SAS lifetimes, network access. */
+  readonly storage: Pick<
+    Environment['storage'],
+    'container' | 'tier' | 'replication' | 'persistAuth' | 'sasValidityDays' | 'sasRotationDays' | 'publicNetworkAccess'
+  >;
   /** Workload identity only: the AKS OIDC issuer URL. @default - required for workloadIdentity */
   readonly oidcIssuerUrl?: string;
   /** Workload identity only: `system:serviceaccount:<namespace>:<name>` of environmentd. @default - required for workloadIdentity */
   readonly serviceAccountSubject?: string;
   /** Lifecycle prevent_destroy on the account and container. @default true */
   readonly preventDestroy?: boolean;
-  /** Reachable from every network. @default false: only allowedSubnetIds and allowedIpRanges */
-  readonly publicNetworkAccess?: boolean;
   /** Subnets admitted through their Microsoft.Storage service endpoint. @default [] */
   readonly allowedSubnetIds?: string[];
   /** Public client ranges admitted (Azure takes no private ranges here, and /31 and /32 only as bare addresses). @default [] */
@@ -69,16 +65,16 @@ export class PersistStorage extends Construct {
       name: props.accountName,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
-      accountTier: props.tier,
+      accountTier: props.storage.tier,
       // Premium block blob is what Materialize recommends; Standard is the seed's StorageV2.
-      accountKind: props.tier === 'Premium' ? 'BlockBlobStorage' : 'StorageV2',
-      accountReplicationType: props.replication,
+      accountKind: props.storage.tier === 'Premium' ? 'BlockBlobStorage' : 'StorageV2',
+      accountReplicationType: props.storage.replication,
       httpsTrafficOnlyEnabled: true,
       minTlsVersion: 'TLS1_2',
       allowNestedItemsToBePublic: false,
       // An account SAS is signed with the account key; workload identity needs no key at all.
-      sharedAccessKeyEnabled: props.persistAuth === 'sas',
-      networkRules: props.publicNetworkAccess
+      sharedAccessKeyEnabled: props.storage.persistAuth === 'sas',
+      networkRules: props.storage.publicNetworkAccess
         ? undefined
         : {
             defaultAction: 'Deny',
@@ -99,12 +95,12 @@ export class PersistStorage extends Construct {
       lifecycle: { preventDestroy },
     });
     this.container = new StorageContainer(this, 'Container', {
-      name: props.containerName,
+      name: props.storage.container,
       storageAccountId: this.account.id,
       containerAccessType: 'private',
       lifecycle: { preventDestroy },
     });
-    const endpoint = `${this.account.primaryBlobEndpoint}${props.containerName}`;
+    const endpoint = `${this.account.primaryBlobEndpoint}${props.storage.container}`;
     if (props.recoveryDays) {
       new StorageManagementPolicy(this, 'VersionExpiry', {
         storageAccountId: this.account.id,
@@ -112,17 +108,17 @@ export class PersistStorage extends Construct {
           {
             name: 'expire-noncurrent-persist-versions',
             enabled: true,
-            filters: { blobTypes: ['blockBlob'], prefixMatch: [`${props.containerName}/`] },
+            filters: { blobTypes: ['blockBlob'], prefixMatch: [`${props.storage.container}/`] },
             actions: { version: { deleteAfterDaysSinceCreation: props.recoveryDays } },
           },
         ],
       });
     }
 
-    if (props.persistAuth === 'sas') {
-      const validityHours = props.sasValidityDays * 24;
+    if (props.storage.persistAuth === 'sas') {
+      const validityHours = props.storage.sasValidityDays * 24;
       // The SAS start moves only when this rotates, so plans stay stable between rotations.
-      const rotation = new Rotating(this, 'SasRotation', { rotationDays: props.sasRotationDays });
+      const rotation = new Rotating(this, 'SasRotation', { rotationDays: props.storage.sasRotationDays });
       this.sasExpiry = Fn.timeadd(rotation.rfc3339, `${validityHours}h`);
       this.sasExpiryUnix = `${Token.asString(rotation.unix)} + ${validityHours * 3600}`;
       const sas = new DataAzurermStorageAccountSas(this, 'Sas', {
