@@ -36,6 +36,16 @@ const goodAccount = {
   lifecycle: { preventDestroy: true },
 };
 
+/** An Event Hubs namespace whose firewall has this default action and admits this one range. */
+const eventHubsBehind = (s: TerraformStack, defaultAction: string, ipMask: string) =>
+  new EventhubNamespace(s, 'eh', {
+    ...rg,
+    name: 'eh',
+    sku: 'Standard',
+    minimumTlsVersion: '1.2',
+    networkRulesets: [{ defaultAction, ipRule: [{ ipMask, action: 'Allow' }] }],
+  });
+
 describe('policy aspects fail the synth', () => {
   const cases: [string, string, (s: TerraformStack) => void, boolean?][] = [
     ['MZ-STG-1', 'minTlsVersion TLS1_2', (s) => new StorageAccount(s, 'sa', { ...goodAccount, minTlsVersion: 'TLS1_0' })],
@@ -116,30 +126,8 @@ describe('policy aspects fail the synth', () => {
           kustomizations: [{ name: 'k', path: './p' }],
         }),
     ],
-    [
-      'MZ-EH-2',
-      'spans more than a /8',
-      (s) =>
-        new EventhubNamespace(s, 'eh', {
-          ...rg,
-          name: 'eh',
-          sku: 'Standard',
-          minimumTlsVersion: '1.2',
-          networkRulesets: [{ defaultAction: 'Deny', ipRule: [{ ipMask: '0.0.0.0/0', action: 'Allow' }] }],
-        }),
-    ],
-    [
-      'MZ-EH-2',
-      'must refuse by default',
-      (s) =>
-        new EventhubNamespace(s, 'eh', {
-          ...rg,
-          name: 'eh',
-          sku: 'Standard',
-          minimumTlsVersion: '1.2',
-          networkRulesets: [{ defaultAction: 'Allow', ipRule: [{ ipMask: '203.0.113.0/24', action: 'Allow' }] }],
-        }),
-    ],
+    ['MZ-EH-2', 'spans more than a /8', (s) => eventHubsBehind(s, 'Deny', '0.0.0.0/0')],
+    ['MZ-EH-2', 'must refuse by default', (s) => eventHubsBehind(s, 'Allow', '203.0.113.0/24')],
     ['MZ-DATA-1', 'prevent_destroy', (s) => new StorageAccount(s, 'sa', { ...goodAccount, lifecycle: undefined })],
     [
       'MZ-DATA-1',
