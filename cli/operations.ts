@@ -296,11 +296,11 @@ function dashboardsStep(ctx: Context): Step {
   return {
     title: `provision Grafana's dashboards from the repository (mzops dashboards ${ctx.env.name} does it alone)`,
     run: async () => {
-      const endpoint = readStackOutputs(ctx.env.name, { root: ctx.root })[TF_OUTPUTS.grafanaEndpoint];
       const note = dashboardsVersionNote(ctx.env);
       if (note) ctx.log(`   warning: ${note}`);
       let token: string | undefined;
       try {
+        const endpoint = readStackOutputs(ctx.env.name, { root: ctx.root })[TF_OUTPUTS.grafanaEndpoint];
         if (!endpoint) throw new CliError(`no ${TF_OUTPUTS.grafanaEndpoint} output`, `mzops deploy ${ctx.env.name}`);
         await provisionDashboards({
           endpoint,

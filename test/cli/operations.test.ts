@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -514,5 +516,50 @@ describe('a plan that stops', () => {
     const commit = rolloutPlan(c, { push: true }).find((s) => s.title === 'commit')!;
     await commit.run!();
     expect(calls).toEqual([expect.stringMatching(/^git diff --cached --quiet -- dist\/example /)]);
+  });
+});
+
+describe("deploy's dashboards step", () => {
+  const step = (c: Context) =>
+    deployPlan(c, { push: false, wait: false }).find((s) => s.title.startsWith("provision Grafana's dashboards"))!;
+
+  it('provisions the dashboards into the Grafana the outputs name, with the token az gives', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mz-dash-'));
+    const seen: { url: string; auth?: string }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url!, auth: req.headers.authorization });
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ uid: 'materialize', url: '/d/x' }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      mkdirSync(join(root, '.mzops', 'example'), { recursive: true });
+      writeFileSync(join(root, '.mzops', 'example', 'outputs.json'), JSON.stringify({ example: { grafana_endpoint: endpoint } }));
+      const lines: string[] = [];
+      await step(ctx({ root, log: (l) => lines.push(l), responses: { 'az account': { status: 0, stdout: 'grafana-token\n' } } })).run!();
+      expect(seen.filter((s) => s.url === '/api/dashboards/db')).toHaveLength(2);
+      expect(seen.every((s) => s.auth === 'Bearer grafana-token')).toBe(true);
+      expect(lines.filter((l) => l.includes(`${endpoint}/d/x`))).toHaveLength(2);
+    } finally {
+      server.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('warns, and does not fail the deploy, when Grafana cannot be reached yet', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mz-dash-'));
+    try {
+      const lines: string[] = [];
+      await expect(step(ctx({ root, log: (l) => lines.push(l) })).run!()).resolves.toBeUndefined();
+      expect(lines).toEqual([
+        expect.stringMatching(/^ {3}warning: dashboards not provisioned: .*; run mzops dashboards example once it is fixed$/),
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
