@@ -64,69 +64,91 @@ export function materializeLines(mz: KubeObject, env: Environment): string[] {
 export type SectionBody = { readonly rows: string[][] } | { readonly lines: string[] };
 
 export interface StatusSection {
+  /** The named section it comes from (`mzops status --json` carries it). */
+  readonly id: string;
   readonly title: string;
   readonly body: Promise<SectionBody>;
 }
 
-/**
- * What `mzops status` reports, as sections whose reads start at once, each bounded by its own
- * deadline: Flux, the Materialize resource, the pods, the Services, persist usage, and with
- * observability the health figures from the metrics.
- */
-export function statusSections(
-  env: Environment,
-  kube: KubeClient | undefined,
-  outputs: StackOutputs | undefined,
-  metrics?: MetricsReader,
-): StatusSection[] {
-  const sections: StatusSection[] = [];
-  const section = (title: string, fn: () => Promise<SectionBody>) => {
-    const body = fn();
-    // Read later, in order; a section that fails before its turn is not an unhandled rejection.
-    body.catch(() => undefined);
-    sections.push({ title, body });
-  };
-  if (kube) {
-    section('Flux', async () => {
+/** What a section reads from. */
+export interface StatusInput {
+  readonly env: Environment;
+  readonly kube?: KubeClient;
+  readonly outputs?: StackOutputs;
+  readonly metrics?: MetricsReader;
+}
+
+/** One named section of `mzops status`: shown when what it reads is there. */
+export interface StatusSectionDef {
+  readonly id: string;
+  readonly title: (env: Environment) => string;
+  /** `cluster`: a kubeconfig with the environment's context; `metrics`: observability deployed; `always`. */
+  readonly needs: 'cluster' | 'metrics' | 'always';
+  read(input: StatusInput): Promise<SectionBody>;
+}
+
+const podsIn = (id: string, ns: string): StatusSectionDef => ({
+  id,
+  title: () => `Pods in ${ns}`,
+  needs: 'cluster',
+  read: async ({ kube }) => {
+    const rows = [['NAME', 'PHASE', 'READY', 'RESTARTS', 'NODE']];
+    for (const p of await listObjects(kube!, { resource: 'pods', namespace: ns })) {
+      const statuses = (p.status?.containerStatuses ?? []) as { ready: boolean; restartCount: number }[];
+      rows.push([
+        p.metadata.name,
+        String(p.status?.phase ?? '?'),
+        `${statuses.filter((st) => st.ready).length}/${statuses.length}`,
+        String(statuses.reduce((n, st) => n + st.restartCount, 0)),
+        String(p.spec?.nodeName ?? '-'),
+      ]);
+    }
+    return { rows };
+  },
+});
+
+/** The sections, in report order. A new one is one entry here. */
+export const STATUS_SECTIONS: readonly StatusSectionDef[] = [
+  {
+    id: 'flux',
+    title: () => 'Flux',
+    needs: 'cluster',
+    read: async ({ kube }) => {
       const rows = [['KIND', 'NAME', 'READY', 'MESSAGE']];
       for (const [kind, resource] of [
         ['Kustomization', KUBE_RESOURCES.kustomizations],
         ['HelmRelease', KUBE_RESOURCES.helmReleases],
       ]) {
-        for (const i of await listObjects(kube, { resource, namespace: NAMESPACES.flux })) {
+        for (const i of await listObjects(kube!, { resource, namespace: NAMESPACES.flux })) {
           const ready = condition(i, CONDITIONS.ready);
           rows.push([kind, i.metadata.name, ready?.status ?? 'Unknown', (ready?.message ?? '').slice(0, 60)]);
         }
       }
       return { rows };
-    });
-    section(`Materialize ${env.materialize.instanceName}`, async () => {
-      const mz = await getObject(kube, {
+    },
+  },
+  {
+    id: 'materialize',
+    title: (env) => `Materialize ${env.materialize.instanceName}`,
+    needs: 'cluster',
+    read: async ({ env, kube }) => {
+      const mz = await getObject(kube!, {
         resource: KUBE_RESOURCES.materializes,
         namespace: NAMESPACES.instance,
         name: env.materialize.instanceName,
       });
       return { lines: materializeLines(mz, env) };
-    });
-    for (const ns of [NAMESPACES.instance, NAMESPACES.operator]) {
-      section(`Pods in ${ns}`, async () => {
-        const rows = [['NAME', 'PHASE', 'READY', 'RESTARTS', 'NODE']];
-        for (const p of await listObjects(kube, { resource: 'pods', namespace: ns })) {
-          const statuses = (p.status?.containerStatuses ?? []) as { ready: boolean; restartCount: number }[];
-          rows.push([
-            p.metadata.name,
-            String(p.status?.phase ?? '?'),
-            `${statuses.filter((st) => st.ready).length}/${statuses.length}`,
-            String(statuses.reduce((n, st) => n + st.restartCount, 0)),
-            String(p.spec?.nodeName ?? '-'),
-          ]);
-        }
-        return { rows };
-      });
-    }
-    section('Services', async () => {
+    },
+  },
+  podsIn('pods-instance', NAMESPACES.instance),
+  podsIn('pods-operator', NAMESPACES.operator),
+  {
+    id: 'services',
+    title: () => 'Services',
+    needs: 'cluster',
+    read: async ({ kube }) => {
       const rows = [['NAME', 'TYPE', 'ADDRESS', 'PORTS']];
-      for (const svc of await listObjects(kube, { resource: 'services', namespace: NAMESPACES.instance })) {
+      for (const svc of await listObjects(kube!, { resource: 'services', namespace: NAMESPACES.instance })) {
         const ingress = ((svc.status?.loadBalancer as { ingress?: unknown } | undefined)?.ingress ?? []) as {
           ip?: string;
           hostname?: string;
@@ -137,16 +159,47 @@ export function statusSections(
         rows.push([svc.metadata.name, spec.type ?? '?', address, (spec.ports ?? []).map((p) => p.port).join(',')]);
       }
       return { rows };
-    });
-  }
-  const persist = outputs?.[TF_OUTPUTS.persistBackendUrl];
-  section('Persist container', async () => {
-    if (!persist) throw new Error('no persist_backend_url output');
-    const usage = await containerUsage(persist);
-    return { lines: [`${usage.count} blobs, ${formatBytes(usage.bytes)}`] };
+    },
+  },
+  {
+    id: 'persist',
+    title: () => 'Persist container',
+    needs: 'always',
+    read: async ({ outputs }) => {
+      const persist = outputs?.[TF_OUTPUTS.persistBackendUrl];
+      if (!persist) throw new Error('no persist_backend_url output');
+      const usage = await containerUsage(persist);
+      return { lines: [`${usage.count} blobs, ${formatBytes(usage.bytes)}`] };
+    },
+  },
+  {
+    id: 'metrics',
+    title: () => 'Metrics (Azure Monitor workspace)',
+    needs: 'metrics',
+    read: async ({ metrics }) => ({ lines: await healthLines(metrics!) }),
+  },
+];
+
+/**
+ * What `mzops status` reports: every section whose input is there, each read at once within its
+ * own deadline. Flux, the Materialize resource, the pods and the Services need the cluster; the
+ * health figures need observability; persist usage needs the outputs (and says so without them).
+ */
+export function statusSections(
+  env: Environment,
+  kube: KubeClient | undefined,
+  outputs: StackOutputs | undefined,
+  metrics?: MetricsReader,
+  registry: readonly StatusSectionDef[] = STATUS_SECTIONS,
+): StatusSection[] {
+  const input: StatusInput = { env, kube, outputs, metrics };
+  const shown = registry.filter((d) => d.needs === 'always' || (d.needs === 'cluster' ? kube !== undefined : metrics !== undefined));
+  return shown.map((d) => {
+    const body = d.read(input);
+    // Read later, in order; a section that fails before its turn is not an unhandled rejection.
+    body.catch(() => undefined);
+    return { id: d.id, title: d.title(env), body };
   });
-  if (metrics) section('Metrics (Azure Monitor workspace)', async () => ({ lines: await healthLines(metrics) }));
-  return sections;
 }
 
 /**
@@ -189,6 +242,8 @@ export interface StatusJson {
   /** Whether the cluster was read (a kubeconfig with the environment's context). */
   readonly clusterRead: boolean;
   readonly sections: {
+    /** The named section (STATUS_SECTIONS): `flux`, `materialize`, `pods-instance`, `pods-operator`, `services`, `persist`, `metrics`. */
+    readonly id: string;
     readonly title: string;
     /** A table's rows as objects keyed by its lower-cased header. */
     readonly rows?: Record<string, string>[];
@@ -205,13 +260,13 @@ export async function statusJson(
   metrics?: MetricsReader,
 ): Promise<StatusJson> {
   const sections = await Promise.all(
-    statusSections(env, kube, outputs, metrics).map(({ title, body }) =>
+    statusSections(env, kube, outputs, metrics).map(({ id, title, body }) =>
       body.then(
         (b) =>
           'rows' in b
-            ? { title, rows: b.rows.slice(1).map((r) => Object.fromEntries(b.rows[0].map((h, i) => [h.toLowerCase(), r[i] ?? '']))) }
-            : { title, lines: b.lines },
-        (e: Error) => ({ title, unavailable: e.message }),
+            ? { id, title, rows: b.rows.slice(1).map((r) => Object.fromEntries(b.rows[0].map((h, i) => [h.toLowerCase(), r[i] ?? '']))) }
+            : { id, title, lines: b.lines },
+        (e: Error) => ({ id, title, unavailable: e.message }),
       ),
     ),
   );

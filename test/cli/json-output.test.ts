@@ -47,7 +47,7 @@ describe('--json', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { schema: string; clusterRead: boolean; sections: { title: string; unavailable?: string }[] };
     expect(doc).toMatchObject({ schema: 'mzops.status/v1', environment: 'example', cluster: 'mzexample-aks', clusterRead: false });
-    expect(doc.sections).toEqual([{ title: 'Persist container', unavailable: 'no persist_backend_url output' }]);
+    expect(doc.sections).toEqual([{ id: 'persist', title: 'Persist container', unavailable: 'no persist_backend_url output' }]);
   }, 120_000);
 
   it('mzops sql plan: mzops.sql-plan/v1, each statement with its kind, object and masked SQL', async () => {

@@ -5,7 +5,7 @@ import { clusterOverview, dashboardsFor, dashboardsVersionNote } from '../../cli
 import { provisionDashboards } from '../../cli/observability/grafana-api';
 import { HEALTH_FIGURES, healthLines } from '../../cli/observability/health-figures';
 import { prometheusReader } from '../../cli/observability/prometheus-api';
-import { statusReport } from '../../cli/status';
+import { STATUS_SECTIONS, statusReport, statusSections } from '../../cli/status';
 import { loadEnvironment } from '../../model/load';
 import { exampleWith } from '../helpers';
 
@@ -44,7 +44,12 @@ const vector = (...values: number[]) => ({
 
 const env = loadEnvironment(exampleWith(() => undefined));
 const servers: Server[] = [];
-afterAll(() => servers.forEach((s) => s.close()));
+afterAll(() =>
+  servers.forEach((s) => {
+    s.closeAllConnections();
+    s.close();
+  }),
+);
 
 describe('reading metrics from the workspace query API', () => {
   it('sends the query with the bearer token and sums the vector; an empty vector is no data', async () => {
@@ -91,6 +96,13 @@ describe('reading metrics from the workspace query API', () => {
       "Materialize's metrics targets up: 4",
     ]);
     expect(HEALTH_FIGURES).toHaveLength(lines.length);
+  });
+
+  it('mzops status is a registry of named sections, each shown when what it reads is there', () => {
+    const ids = STATUS_SECTIONS.map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(statusSections(env, undefined, {}).map((x) => x.id)).toEqual(['persist']);
+    expect(statusSections(env, undefined, {}, async () => 1).map((x) => x.id)).toEqual(['persist', 'metrics']);
   });
 
   it('mzops status shows them in a section of their own', async () => {
