@@ -8,11 +8,10 @@ import { RecordedKube } from '../../cli/kube';
 import { deployPlan, recreatePlan, rolloutPlan, rotateSasPlan, type Context } from '../../cli/operations';
 import { runPlan, type Step } from '../../cli/plan';
 import { synthesize } from '../../core/synthesize';
-import { stackFile, workspace } from '../../core/workspace';
+import { workspace } from '../../core/workspace';
 import { env } from '../helpers';
-import { copyEnvironmentSource, plantTerraformFiles, snapshotTree, tempRepo } from '../support/repo';
-import { makeSealingKeyPair } from '../support/sealing-key';
-import type { TerraformJson } from '../infra/stack-fixture';
+import { copyEnvironmentSource, plantTerraformFiles, snapshotTree, tempRepo } from './repo';
+import { makeSealingKeyPair } from './sealing-key';
 
 /**
  * Every external program a plan runs, failing in turn. No Azure, cluster or Terraform providers
@@ -24,7 +23,7 @@ import type { TerraformJson } from '../infra/stack-fixture';
 const FAKES = mkdtempSync(join(tmpdir(), 'mz-fakes-'));
 const REAL_GIT = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
 const { certPem } = makeSealingKeyPair();
-const OUTPUTS = {
+export const OUTPUTS = {
   sealing_certificate_pem: certPem,
   metadata_backend_url: 'postgres://materialize:pw@mzexample-pg.postgres.database.azure.com/materialize?sslmode=require',
   persist_backend_url:
@@ -60,7 +59,7 @@ writeFake('git', `exec "${REAL_GIT}" "$@"`);
 
 afterAll(() => rmSync(FAKES, { recursive: true, force: true }));
 
-const git = (cwd: string, ...args: string[]) => execFileSync(REAL_GIT, args, { cwd, encoding: 'utf8', stdio: 'pipe' }).trim();
+export const git = (cwd: string, ...args: string[]) => execFileSync(REAL_GIT, args, { cwd, encoding: 'utf8', stdio: 'pipe' }).trim();
 
 /** A repository with one environment synthesized and committed, and an origin to push to. */
 function makeRepository(): string {
@@ -87,7 +86,7 @@ function makeRepository(): string {
  * committing anew for each of the dozens of runs was most of this file's time).
  */
 let template: string | undefined;
-function repository(): string {
+export function repository(): string {
   template ??= makeRepository();
   const copy = mkdtempSync(join(tmpdir(), 'mz-steps-repo-'));
   cpSync(template, copy, { recursive: true, verbatimSymlinks: true });
@@ -97,7 +96,7 @@ afterAll(() => {
   if (template) rmSync(template, { recursive: true, force: true });
 });
 
-interface Outcome {
+export interface Outcome {
   /** Step titles and external calls, in the order they happened. */
   readonly events: string[];
   readonly error?: CliError;
@@ -105,7 +104,7 @@ interface Outcome {
   readonly before: Record<string, string>[];
 }
 
-async function runWith(root: string, plan: (c: Context) => Step[], failAt?: number): Promise<Outcome> {
+export async function runWith(root: string, plan: (c: Context) => Step[], failAt?: number): Promise<Outcome> {
   const state = mkdtempSync(join(tmpdir(), 'mz-fake-state-'));
   writeFileSync(join(state, 'cdktf-outputs.json'), JSON.stringify({ example: OUTPUTS }));
   writeFileSync(
@@ -155,86 +154,66 @@ async function runWith(root: string, plan: (c: Context) => Step[], failAt?: numb
   return { events, error, before };
 }
 
-const plans: [string, (c: Context) => Step[]][] = [
+export const PLANS: [string, (c: Context) => Step[]][] = [
   ['deploy --push', (c) => deployPlan(c, { push: true, wait: true })],
   ['rotate-sas --push', (c) => rotateSasPlan(c, { push: true })],
   ['rollout --push', (c) => rolloutPlan(c, { push: true })],
   ['recreate --push', (c) => recreatePlan(c, { confirm: 'example', emptyPersist: false, push: true })],
 ];
 
-describe.each(plans)('%s, with each external call failing in turn', (_name, plan) => {
-  let clean: Outcome;
-  let root: string;
-  beforeAll(async () => {
-    root = repository();
-    clean = await runWith(root, plan);
-  });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+/** Runs each plan through, then once per external call with that call failing, then again to the end. */
+export function stepsSuite(plans: [string, (c: Context) => Step[]][]): void {
+  describe.each(plans)('%s, with each external call failing in turn', (_name, plan) => {
+    let clean: Outcome;
+    let root: string;
+    beforeAll(async () => {
+      root = repository();
+      clean = await runWith(root, plan);
+    });
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('runs through, in the repository root whatever the current folder, and leaves everything committed and pushed', () => {
-    expect(clean.error).toBeUndefined();
-    expect(clean.events.filter((e) => e.startsWith('call ')).length).toBeGreaterThan(2);
-    expect(git(root, 'status', '--porcelain')).toBe('');
-    expect(git(root, 'rev-parse', 'HEAD')).toBe(git(root, 'rev-parse', 'origin/main'));
-  });
+    it('runs through, in the repository root whatever the current folder, and leaves everything committed and pushed', () => {
+      expect(clean.error).toBeUndefined();
+      expect(clean.events.filter((e) => e.startsWith('call ')).length).toBeGreaterThan(2);
+      expect(git(root, 'status', '--porcelain')).toBe('');
+      expect(git(root, 'rev-parse', 'HEAD')).toBe(git(root, 'rev-parse', 'origin/main'));
+    });
 
-  it('stops at the failing call, names its step, runs nothing after it, leaves the files as the step found them, and resumes', async () => {
-    const calls = clean.events.filter((e) => e.startsWith('call '));
-    for (let i = 1; i <= calls.length; i++) {
-      const repo = repository();
-      try {
-        const failed = await runWith(repo, plan, i);
-        // The step the i-th call belongs to, in the clean run.
-        const upTo = clean.events.findIndex(
-          (e, j) => e.startsWith('call ') && clean.events.slice(0, j + 1).filter((x) => x.startsWith('call ')).length === i,
-        );
-        const stepLines = clean.events.slice(0, upTo).filter((e) => e.startsWith('step '));
-        const step = stepLines.length;
-        const title = stepLines[step - 1].replace(/^step \[\d+\/(\d+)\] /, '');
-        const total = /^step \[\d+\/(\d+)\]/.exec(stepLines[0])![1];
-        expect(failed.error?.message).toMatch(
-          new RegExp(`^step ${step}/${total} \\(${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\) failed: `),
-        );
-        expect(failed.error?.hint).toMatch(
-          /run the same command again \((no step had run|step 1 is done|steps 1-\d+ are done), and each step is safe to repeat\)$/,
-        );
-        // Nothing ran after the failing call.
-        expect(failed.events.filter((e) => e.startsWith('call '))).toEqual(calls.slice(0, i));
-        // A call that fails at the start of its step leaves the tree as that step found it.
-        const afterFailure = snapshotTree(repo, ['.git', '.origin']);
-        expect(Object.keys(afterFailure).sort()).toEqual(Object.keys(failed.before[step - 1]).sort());
-        expect(afterFailure).toEqual(failed.before[step - 1]);
-        // Run again: it goes to the end, and what it leaves is committed and pushed.
-        const again = await runWith(repo, plan);
-        expect(again.error).toBeUndefined();
-        expect(git(repo, 'status', '--porcelain')).toBe('');
-        expect(git(repo, 'rev-parse', 'HEAD')).toBe(git(repo, 'rev-parse', 'origin/main'));
-      } finally {
-        rmSync(repo, { recursive: true, force: true });
+    it('stops at the failing call, names its step, runs nothing after it, leaves the files as the step found them, and resumes', async () => {
+      const calls = clean.events.filter((e) => e.startsWith('call '));
+      for (let i = 1; i <= calls.length; i++) {
+        const repo = repository();
+        try {
+          const failed = await runWith(repo, plan, i);
+          // The step the i-th call belongs to, in the clean run.
+          const upTo = clean.events.findIndex(
+            (e, j) => e.startsWith('call ') && clean.events.slice(0, j + 1).filter((x) => x.startsWith('call ')).length === i,
+          );
+          const stepLines = clean.events.slice(0, upTo).filter((e) => e.startsWith('step '));
+          const step = stepLines.length;
+          const title = stepLines[step - 1].replace(/^step \[\d+\/(\d+)\] /, '');
+          const total = /^step \[\d+\/(\d+)\]/.exec(stepLines[0])![1];
+          expect(failed.error?.message).toMatch(
+            new RegExp(`^step ${step}/${total} \\(${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\) failed: `),
+          );
+          expect(failed.error?.hint).toMatch(
+            /run the same command again \((no step had run|step 1 is done|steps 1-\d+ are done), and each step is safe to repeat\)$/,
+          );
+          // Nothing ran after the failing call.
+          expect(failed.events.filter((e) => e.startsWith('call '))).toEqual(calls.slice(0, i));
+          // A call that fails at the start of its step leaves the tree as that step found it.
+          const afterFailure = snapshotTree(repo, ['.git', '.origin']);
+          expect(Object.keys(afterFailure).sort()).toEqual(Object.keys(failed.before[step - 1]).sort());
+          expect(afterFailure).toEqual(failed.before[step - 1]);
+          // Run again: it goes to the end, and what it leaves is committed and pushed.
+          const again = await runWith(repo, plan);
+          expect(again.error).toBeUndefined();
+          expect(git(repo, 'status', '--porcelain')).toBe('');
+          expect(git(repo, 'rev-parse', 'HEAD')).toBe(git(repo, 'rev-parse', 'origin/main'));
+        } finally {
+          rmSync(repo, { recursive: true, force: true });
+        }
       }
-    }
-  }, 240_000);
-});
-
-describe('the stand-ins', () => {
-  it('are where the plan finds them, and cdktf writes its outputs relative to the repository root', async () => {
-    const root = repository();
-    try {
-      const outcome = await runWith(root, (c) => deployPlan(c, { push: false, wait: false }));
-      expect(outcome.error).toBeUndefined();
-      expect(JSON.parse(readFileSync(join(root, '.mzops', 'example', 'outputs.json'), 'utf8'))).toEqual({ example: OUTPUTS });
-      // The cluster alone first, then the full apply of the stack that apply saw.
-      const calls = outcome.events.filter((e) => e.startsWith('call ')).map((e) => e.replace(/^call /, ''));
-      const cluster = Object.keys(
-        (JSON.parse(readFileSync(stackFile(workspace(root), 'example'), 'utf8')) as TerraformJson).resource.azurerm_kubernetes_cluster,
-      );
-      expect(calls.slice(0, 3)).toEqual([
-        'terraform -chdir=cdktf.out/stacks/example init -input=false',
-        `terraform -chdir=cdktf.out/stacks/example apply -input=false -auto-approve -target=azurerm_kubernetes_cluster.${cluster[0]}`,
-        'npx cdktf deploy example --skip-synth --auto-approve --outputs-file .mzops/example/outputs.json --outputs-file-include-sensitive-outputs',
-      ]);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    }, 240_000);
   });
-});
+}
