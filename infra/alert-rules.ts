@@ -122,6 +122,17 @@ export function alertRules(inputs: AlertInputs): AlertRule[] {
       runbook: `${RUNBOOK}; ${doctor} (PostgreSQL)`,
     },
   ];
+  if (env.materialize.certManager) {
+    rules.push({
+      alert: 'MaterializeCertificateExpiring',
+      // cert-manager's controller exports every certificate's expiry (pkg/metrics, v1.21.1); it renews them itself, so one this close failed to.
+      expression: `min by (namespace, name) (certmanager_certificate_expiration_timestamp_seconds - time()) < ${t.expiryWarningDays * 86_400}`,
+      for: 'PT1H',
+      severity: 2,
+      summary: `A certificate expires within ${t.expiryWarningDays} days: cert-manager failed to renew it`,
+      runbook: `${RUNBOOK}; kubectl describe certificate -A (the Issuing condition says why)`,
+    });
+  }
   if (inputs.sasExpiryUnix !== undefined) {
     rules.push({
       alert: 'MaterializePersistSasExpiring',

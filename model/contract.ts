@@ -279,7 +279,13 @@ export const CHARTS = {
     podLabels: { 'app.kubernetes.io/name': 'materialize-operator', 'app.kubernetes.io/instance': 'materialize-operator' },
   },
   sealedSecrets: { name: 'sealed-secrets', releaseName: SEALED_SECRETS.controllerName },
-  certManager: { name: 'cert-manager', releaseName: 'cert-manager' },
+  certManager: {
+    name: 'cert-manager',
+    releaseName: 'cert-manager',
+    /** The controller pod's labels and metrics port (cert-manager v1.21.1, deploy/charts/cert-manager/templates/deployment.yaml). */
+    controllerPodLabels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' },
+    metricsPort: { name: 'http-metrics', number: 9402 },
+  },
 } as const;
 
 export const IMAGES = {

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SealedSecret } from '../../imports/sealed-secrets-bitnami.com';
-import { MANAGED_LABELS, NAMESPACES, OBSERVABILITY } from '../../model/contract';
+import { CHARTS, MANAGED_LABELS, NAMESPACES, OBSERVABILITY } from '../../model/contract';
 import { MATERIALIZE_SCRAPERS, type MaterializeScraper } from '../../model/generated/materialize-scrapers';
 import { compareVersions } from '../../model/operator-versions';
 
@@ -28,6 +28,8 @@ export interface MetricsScrapingProps {
   readonly instanceNamespace?: string;
   /** Where the operator runs. @default NAMESPACES.operator */
   readonly operatorNamespace?: string;
+  /** cert-manager runs (its controller's metrics carry every certificate's expiry). @default false */
+  readonly certManager?: boolean;
 }
 
 /** A scraper's selector for this operator version: before v26.24 environmentd carries only the legacy `app` label. */
@@ -103,6 +105,21 @@ export class MetricsScraping extends Construct {
                 }
               : {}),
           })),
+        },
+      });
+    }
+
+    if (props.certManager) {
+      // Not among Materialize's scrapers: the certificate expiry alert reads the controller's metrics.
+      const cm = CHARTS.certManager;
+      new ApiObject(this, 'PodMonitor-cert-manager', {
+        apiVersion: OBSERVABILITY.podMonitorApiVersion,
+        kind: 'PodMonitor',
+        metadata: { name: cm.name, namespace, labels },
+        spec: {
+          selector: { matchLabels: { ...cm.controllerPodLabels } },
+          namespaceSelector: { matchNames: [NAMESPACES.certManager] },
+          podMetricsEndpoints: [{ port: cm.metricsPort.name, path: '/metrics' }],
         },
       });
     }

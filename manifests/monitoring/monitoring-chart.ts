@@ -17,7 +17,10 @@ export class MonitoringChart extends Chart {
   constructor(scope: Construct, id: string, env: Environment) {
     super(scope, id, { disableResourceNameHashes: true });
     kube.namespace(this, 'Namespace', { metadata: { name: OBSERVABILITY.namespace, labels: { ...MANAGED_LABELS } } });
-    new MetricsScraping(this, 'Metrics', { operatorVersion: env.materialize.operatorChartVersion });
+    new MetricsScraping(this, 'Metrics', {
+      operatorVersion: env.materialize.operatorChartVersion,
+      certManager: env.materialize.certManager,
+    });
     new OperatorMetricsIngress(this, 'OperatorMetricsIngress', { namespace: NAMESPACES.operator });
     new MetricsIngress(this, 'MetricsIngress', { instanceName: env.materialize.instanceName, namespace: NAMESPACES.instance });
   }

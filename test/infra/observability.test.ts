@@ -101,6 +101,7 @@ describe('observability in the Azure stack', () => {
       'MaterializeSourceNotIngesting',
       'MaterializePersistErrors',
       'MaterializeMetadataStoreErrors',
+      'MaterializeCertificateExpiring',
       'MaterializePersistSasExpiring',
     ]);
     for (const r of rules) expect(r.annotations.runbook).toMatch(/README "What each alert means"/);
@@ -141,6 +142,7 @@ describe('observability in the Azure stack', () => {
       'Namespace/materialize-monitoring',
       'NetworkPolicy/materialize-metrics-ingress',
       'NetworkPolicy/materialize-operator-metrics-ingress',
+      'PodMonitor/cert-manager',
       'PodMonitor/clusterd',
       'PodMonitor/environmentd',
       'PodMonitor/materialize-operator',

@@ -194,6 +194,12 @@ function model(e: Environment) {
     dns: { name: 'coredns', namespace: CLUSTER_DNS.namespace, labels: { ...CLUSTER_DNS.podLabels } } as Pod,
     otherPod: { name: 'a pod in another namespace', namespace: 'default', labels: { app: 'something' } } as Pod,
     diskSetup: { name: 'disk-setup', namespace: NAMESPACES.diskSetup, labels: { app: 'disk-setup' } } as Pod,
+    // cert-manager's controller, labelled as its v1.21.1 chart labels it (deploy/charts/cert-manager/templates/deployment.yaml).
+    certManager: {
+      name: 'cert-manager',
+      namespace: NAMESPACES.certManager,
+      labels: { ...CHARTS.certManager.controllerPodLabels, 'app.kubernetes.io/instance': CHARTS.certManager.releaseName },
+    } as Pod,
     // AKS's managed Prometheus collector, as its chart renders it: what scrapes PodMonitor targets.
     scraper: {
       name: 'ama-metrics',
@@ -207,7 +213,16 @@ function model(e: Environment) {
   const postgres: External = e.postgres.publicAccess
     ? OUTSIDE.publicPostgres
     : { name: 'PostgreSQL (delegated subnet)', ip: host(e.network.postgresSubnetCidr, 4) };
-  return { cluster, pods, client, postgres, eventHubs: e.eventHubs.enabled, observability: e.observability.enabled, objects };
+  return {
+    cluster,
+    pods,
+    client,
+    postgres,
+    eventHubs: e.eventHubs.enabled,
+    observability: e.observability.enabled,
+    certManager: e.materialize.certManager,
+    objects,
+  };
 }
 
 type Flow = [
@@ -265,6 +280,14 @@ const REQUIRED: Flow[] = [
   ],
   ['metrics collector -> clusterd metrics', (m) => m.pods.scraper, (m) => m.pods.clusterd, 6878, 'TCP', (m) => m.observability],
   ['metrics collector -> operator metrics', (m) => m.pods.scraper, (m) => m.pods.operator, 3100, 'TCP', (m) => m.observability],
+  [
+    'metrics collector -> cert-manager metrics (certificate expiry)',
+    (m) => m.pods.scraper,
+    (m) => m.pods.certManager,
+    CHARTS.certManager.metricsPort.number,
+    'TCP',
+    (m) => m.observability && m.certManager,
+  ],
 ];
 
 /** Flows that must stay closed. */
@@ -315,7 +338,10 @@ describe.each(ENVIRONMENTS)('network reachability in %s', (_name, e) => {
         .map((p) => p.name)
         .sort();
     };
-    expect(monitors.map((x) => x.metadata.name).sort()).toEqual(['clusterd', 'environmentd', 'materialize-operator', 'materialize-sql']);
+    expect(monitors.map((x) => x.metadata.name).sort()).toEqual(
+      [...(m.certManager ? ['cert-manager'] : []), 'clusterd', 'environmentd', 'materialize-operator', 'materialize-sql'].sort(),
+    );
+    if (m.certManager) expect(selected('cert-manager')).toEqual(['cert-manager']);
     expect(selected('environmentd')).toEqual(['environmentd', 'environmentd-2']);
     expect(selected('materialize-sql')).toEqual(['environmentd', 'environmentd-2']);
     expect(selected('clusterd')).toEqual(['clusterd']);
