@@ -15,7 +15,7 @@ const ROOT = resolve(__dirname, '..');
  */
 export function buildProgram(ctx: CliContext = createContext(ROOT), options: { argv?: readonly string[]; all?: boolean } = {}): Command {
   const program = new Command('mzops')
-    .description(`Operate Materialize on Azure: ${COMMAND_CATALOG.map((c) => c.name).join(', ')}`)
+    .description('Deploy, review and run Materialize on Azure, the GitOps way (mzops <command> --help for each)')
     .version((JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version)
     // A usage mistake is one error: line and one hint: line, as every other failure.
     .showHelpAfterError('hint: add --help to the command for its arguments and options')

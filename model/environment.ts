@@ -755,9 +755,11 @@ export const ENVIRONMENT_SCHEMA = s.object({
     httpsUser: s.string().default('git'),
   }),
   /**
-   * `prevent_destroy` on everything whose loss loses data: the PostgreSQL server and database, the
-   * storage account and its container, and the sealing key (every SealedSecret in Git is encrypted
-   * for it). Policy MZ-DATA-1 checks it. Off only for an environment meant to be torn down.
+   * `prevent_destroy` on what Materialize's data cannot be rebuilt without: the PostgreSQL server
+   * and database, the storage account and its container, and the sealing key (every SealedSecret in
+   * Git is encrypted for it). Policy MZ-DATA-1 checks it. Not on the Event Hubs namespace (its
+   * retained events) nor the metrics workspace (its history): `mzops diff` calls their destruction
+   * data loss instead. Off only for an environment meant to be torn down.
    * @default true
    */
   dataProtection: s.boolean().default(true),
