@@ -32,7 +32,7 @@ import { runSync } from './runner';
 import { dependentsOf, providerConfigurationSources, readStack, readStackIfAny } from './stack-json';
 import { flattenTerraformOutputs, outputsFile, readStackOutputs } from './terraform-outputs';
 import { writePrivateFile } from './workspace';
-import { azureToken } from './observability/azure-token';
+import { azureTokenProvider } from './observability/azure-token';
 import { dashboardsFor, dashboardsVersionNote } from './observability/dashboards';
 import { provisionDashboards } from './observability/grafana-api';
 
@@ -298,17 +298,15 @@ function dashboardsStep(ctx: Context): Step {
     run: async () => {
       const note = dashboardsVersionNote(ctx.env);
       if (note) ctx.log(`   warning: ${note}`);
-      let token: string | undefined;
       try {
         const endpoint = readStackOutputs(ctx.env.name, { root: ctx.root })[TF_OUTPUTS.grafanaEndpoint];
         if (!endpoint) throw new CliError(`no ${TF_OUTPUTS.grafanaEndpoint} output`, `mzops deploy ${ctx.env.name}`);
         await provisionDashboards({
           endpoint,
-          token: () =>
-            (token ??= azureToken(OBSERVABILITY.tokenResources.grafana, (cmd, args) => ({
-              timedOut: false,
-              ...exec(ctx, cmd, [...args]),
-            }))),
+          token: azureTokenProvider(OBSERVABILITY.tokenResources.grafana, (cmd, args) => ({
+            timedOut: false,
+            ...exec(ctx, cmd, [...args]),
+          })),
           dashboards: dashboardsFor(ctx.env),
           log: (line) => ctx.log(`   ${line}`),
         });

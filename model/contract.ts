@@ -167,7 +167,7 @@ export const OBSERVABILITY = {
   /** The data collection rule's stream and destination names (azurerm monitor_data_collection_rule). */
   prometheusStream: 'Microsoft-PrometheusMetrics',
   /** Grafana's folder for the dashboards mzops provisions. */
-  grafanaFolder: 'Materialize',
+  grafanaFolder: { uid: 'materialize', title: 'Materialize' },
   /** Entra application IDs of the APIs mzops calls with a token from az. */
   tokenResources: { grafana: 'ce34e7e5-485f-4d76-964f-b3d2b16d1e4f', prometheus: 'https://prometheus.monitor.azure.com' },
 } as const;
@@ -277,6 +277,8 @@ export const CHARTS = {
     releaseName: 'materialize-operator',
     /** The chart's selectorLabels (templates/_helpers.tpl): what the operator pod carries; a chart test compares them. */
     podLabels: { 'app.kubernetes.io/name': 'materialize-operator', 'app.kubernetes.io/instance': 'materialize-operator' },
+    /** The operator container's metrics port (its chart's deployment.yaml, `metrics`). */
+    metricsPort: { name: 'metrics', number: 3100 },
   },
   sealedSecrets: { name: 'sealed-secrets', releaseName: SEALED_SECRETS.controllerName },
   certManager: {

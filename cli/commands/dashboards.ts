@@ -2,7 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { OBSERVABILITY, TF_OUTPUTS } from '../../model/contract';
 import type { CliContext } from '../context';
 import { CliError } from '../errors';
-import { azureToken } from '../observability/azure-token';
+import { azureTokenProvider } from '../observability/azure-token';
 import { dashboardsFor, dashboardsVersionNote } from '../observability/dashboards';
 import { provisionDashboards } from '../observability/grafana-api';
 import { describe } from './descriptions';
@@ -29,10 +29,9 @@ export function register(program: Command, ctx: CliContext): void {
           );
         const note = dashboardsVersionNote(env);
         if (note) ctx.err(`warning: ${note}`);
-        let token: string | undefined;
         await provisionDashboards({
           endpoint,
-          token: () => (token ??= azureToken(OBSERVABILITY.tokenResources.grafana)),
+          token: azureTokenProvider(OBSERVABILITY.tokenResources.grafana),
           dashboards: dashboardsFor(env),
           log: (line) => ctx.out(line),
         });

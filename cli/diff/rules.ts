@@ -185,7 +185,7 @@ export const networkOpened: TerraformRule = (c) => {
 };
 
 /** Firewalled data services: the block that holds their default action, and who to tell when it closes. */
-const FIREWALLS: Readonly<Record<string, { block: string; rules: string; mask: string; fix: string }>> = {
+const FIREWALLS: Readonly<Record<string, { block: string; rules: string; mask?: string; fix: string }>> = {
   azurerm_eventhub_namespace: {
     block: 'network_rulesets',
     rules: 'ip_rule',
@@ -195,7 +195,6 @@ const FIREWALLS: Readonly<Record<string, { block: string; rules: string; mask: s
   azurerm_storage_account: {
     block: 'network_rules',
     rules: 'ip_rules',
-    mask: '',
     fix: 'a client elsewhere (a backup or restore tool) is refused: add its range to allowedClientRanges, or set storage.publicNetworkAccess: true',
   },
 };
@@ -232,7 +231,7 @@ const READER_ROLES = new Set(['Monitoring Data Reader', 'Monitoring Reader', 'Gr
  * when Materialize fails; a new reader role means someone more sees the metrics.
  */
 export const observabilityChanged: TerraformRule = (c) => {
-  if (c.type === 'azurerm_monitor_alert_prometheus_rule_group' && replaced(c) && c.action === 'destroy')
+  if (c.type === 'azurerm_monitor_alert_prometheus_rule_group' && c.action === 'destroy')
     return [
       { severity: 'downtime', reason: 'the alert rules are removed: nobody is told when Materialize fails (observability turned off?)' },
     ];

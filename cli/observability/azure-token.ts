@@ -20,3 +20,9 @@ export function azureToken(resource: string, run: typeof runSync = runSync): str
   }
   return token;
 }
+
+/** A token provider that asks az once, on first use (a command that makes no call never runs az). */
+export function azureTokenProvider(resource: string, run: typeof runSync = runSync): () => string {
+  let token: string | undefined;
+  return () => (token ??= azureToken(resource, run));
+}

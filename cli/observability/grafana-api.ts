@@ -1,5 +1,6 @@
 import { OBSERVABILITY } from '../../model/contract';
 import { CliError } from '../errors';
+import { bearerCall, type ApiAnswer } from './azure-api';
 import type { Dashboard } from './dashboards';
 
 export interface ProvisionOptions {
@@ -12,34 +13,20 @@ export interface ProvisionOptions {
   readonly log?: (line: string) => void;
 }
 
-const FOLDER_UID = 'materialize';
+type GrafanaAnswer = ApiAnswer<{ message?: string; url?: string }>;
 
-interface GrafanaAnswer {
-  readonly status: number;
-  readonly json: { message?: string; url?: string };
-}
-
-async function call(options: ProvisionOptions, method: string, path: string, body?: unknown): Promise<GrafanaAnswer> {
+function call(options: ProvisionOptions, method: string, path: string, body?: unknown): Promise<GrafanaAnswer> {
   const base = options.endpoint.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  let res: Response;
-  try {
-    res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${options.token()}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (e) {
-    const timedOut = (e as { name?: string }).name === 'TimeoutError';
-    throw new CliError(
-      timedOut
-        ? `Grafana at ${base} did not answer ${method} ${path} within ${timeoutMs / 1000} s`
-        : `Grafana at ${base} is unreachable: ${(e as Error).message}`,
-      'check the network path to Azure Managed Grafana, or run again',
-    );
-  }
-  return { status: res.status, json: ((await res.json().catch(() => ({}))) ?? {}) as GrafanaAnswer['json'] };
+  return bearerCall({
+    service: `Grafana at ${base}`,
+    url: `${base}${path}`,
+    token: options.token,
+    timeoutMs: options.timeoutMs ?? 15_000,
+    unreachableHint: 'check the network path to Azure Managed Grafana, or run again',
+    method,
+    body,
+    request: `${method} ${path}`,
+  });
 }
 
 function refused(what: string, r: GrafanaAnswer): CliError {
@@ -57,16 +44,19 @@ function refused(what: string, r: GrafanaAnswer): CliError {
  * Returns each dashboard's URL.
  */
 export async function provisionDashboards(options: ProvisionOptions): Promise<string[]> {
-  const folder = await call(options, 'GET', `/api/folders/${FOLDER_UID}`);
+  const folder = await call(options, 'GET', `/api/folders/${OBSERVABILITY.grafanaFolder.uid}`);
   if (folder.status === 404) {
-    const made = await call(options, 'POST', '/api/folders', { uid: FOLDER_UID, title: OBSERVABILITY.grafanaFolder });
-    if (made.status >= 300) throw refused(`the folder ${OBSERVABILITY.grafanaFolder}`, made);
-  } else if (folder.status >= 300) throw refused(`the folder ${OBSERVABILITY.grafanaFolder}`, folder);
+    const made = await call(options, 'POST', '/api/folders', {
+      uid: OBSERVABILITY.grafanaFolder.uid,
+      title: OBSERVABILITY.grafanaFolder.title,
+    });
+    if (made.status >= 300) throw refused(`the folder ${OBSERVABILITY.grafanaFolder.title}`, made);
+  } else if (folder.status >= 300) throw refused(`the folder ${OBSERVABILITY.grafanaFolder.title}`, folder);
   const urls: string[] = [];
   for (const d of options.dashboards) {
     const r = await call(options, 'POST', '/api/dashboards/db', {
       dashboard: { ...d.json, id: null },
-      folderUid: FOLDER_UID,
+      folderUid: OBSERVABILITY.grafanaFolder.uid,
       overwrite: true,
       message: 'provisioned by mzops from the repository',
     });

@@ -1,4 +1,5 @@
 import { CliError } from '../errors';
+import { bearerCall } from './azure-api';
 
 /** Reads one number from a Prometheus-compatible query API (the Azure Monitor workspace's). */
 export type MetricsReader = (query: string) => Promise<number | undefined>;
@@ -17,20 +18,14 @@ interface QueryResponse {
 export function prometheusReader(endpoint: string, token: () => string, timeoutMs = 10_000): MetricsReader {
   const base = endpoint.replace(/\/+$/, '');
   return async (query) => {
-    const url = `${base}/api/v1/query?query=${encodeURIComponent(query)}`;
-    let res: Response;
-    try {
-      res = await fetch(url, { headers: { authorization: `Bearer ${token()}` }, signal: AbortSignal.timeout(timeoutMs) });
-    } catch (e) {
-      const timedOut = (e as { name?: string }).name === 'TimeoutError';
-      throw new CliError(
-        timedOut
-          ? `the metrics query API at ${base} did not answer within ${timeoutMs / 1000} s`
-          : `the metrics query API at ${base} is unreachable: ${(e as Error).message}`,
-        'check the network path to Azure Monitor, or run again',
-      );
-    }
-    const body = (await res.json().catch(() => ({}))) as QueryResponse;
+    const res = await bearerCall<QueryResponse>({
+      service: `the metrics query API at ${base}`,
+      url: `${base}/api/v1/query?query=${encodeURIComponent(query)}`,
+      token,
+      timeoutMs,
+      unreachableHint: 'check the network path to Azure Monitor, or run again',
+    });
+    const body = res.json;
     if (!res.ok || body.status !== 'success')
       throw new CliError(
         `the metrics query API at ${base} answered ${res.status}${body.error ? `: ${body.error}` : ''}`,

@@ -1,13 +1,12 @@
 import { OBSERVABILITY, TF_OUTPUTS } from '../../model/contract';
 import type { Environment } from '../../model/environment';
 import type { StackOutputs } from '../terraform-outputs';
-import { azureToken } from './azure-token';
+import { azureTokenProvider } from './azure-token';
 import { prometheusReader, type MetricsReader } from './prometheus-api';
 
 /** The environment's metrics, read from its Azure Monitor workspace with the signed-in Azure CLI's token; none when observability is off or not deployed. */
 export function metricsReaderFor(env: Environment, outputs: StackOutputs | undefined): MetricsReader | undefined {
   const endpoint = outputs?.[TF_OUTPUTS.prometheusQueryEndpoint];
   if (!env.observability.enabled || !endpoint) return undefined;
-  let token: string | undefined;
-  return prometheusReader(endpoint, () => (token ??= azureToken(OBSERVABILITY.tokenResources.prometheus)));
+  return prometheusReader(endpoint, azureTokenProvider(OBSERVABILITY.tokenResources.prometheus));
 }

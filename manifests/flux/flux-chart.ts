@@ -27,6 +27,13 @@ export function materializeHealth(manuallyPromoted: boolean): { apiVersion: stri
   };
 }
 
+/** A SealedSecret is healthy once its controller has Synced it into a Secret (kstatus does not know the kind). */
+export function sealedSecretHealth(): { apiVersion: string; kind: string; current: string; failed: string } {
+  const synced = (status: string) =>
+    `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.synced}' && c.status == '${status}')`;
+  return { apiVersion: SealedSecret.GVK.apiVersion, kind: SealedSecret.GVK.kind, current: synced('True'), failed: synced('False') };
+}
+
 /**
  * The flux layer: what the AKS flux configuration applies. It chains the infrastructure layer,
  * then the instance, each applied and health-checked before the next.
@@ -57,15 +64,7 @@ export class FluxChart extends Chart {
         timeout: `${FLUX.timeoutMinutes.instance}m`,
         dependsOn: [{ name: infrastructure }],
         // kstatus knows neither kind: say what "ready" means for them.
-        healthCheckExprs: [
-          materializeHealth(env.materialize.rolloutStrategy === 'ManuallyPromote'),
-          {
-            apiVersion: SealedSecret.GVK.apiVersion,
-            kind: SealedSecret.GVK.kind,
-            current: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.synced}' && c.status == 'True')`,
-            failed: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.synced}' && c.status == 'False')`,
-          },
-        ],
+        healthCheckExprs: [materializeHealth(env.materialize.rolloutStrategy === 'ManuallyPromote'), sealedSecretHealth()],
       },
     });
     if (env.observability.enabled) {
@@ -77,14 +76,7 @@ export class FluxChart extends Chart {
           timeout: `${FLUX.timeoutMinutes.monitoring}m`,
           // The operator's and the instance's namespaces come from the infrastructure layer; the instance does not wait for this one.
           dependsOn: [{ name: infrastructure }],
-          healthCheckExprs: [
-            {
-              apiVersion: SealedSecret.GVK.apiVersion,
-              kind: SealedSecret.GVK.kind,
-              current: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.synced}' && c.status == 'True')`,
-              failed: `has(status.conditions) && status.conditions.exists(c, c.type == '${CONDITIONS.synced}' && c.status == 'False')`,
-            },
-          ],
+          healthCheckExprs: [sealedSecretHealth()],
         },
       });
     }

@@ -68,17 +68,18 @@ export class MetricsScraping extends Construct {
     });
 
     const scraper = OBSERVABILITY.scraper;
+    const reader = 'ama-metrics-secrets-reader';
     new ApiObject(this, 'SecretsReader', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
-      metadata: { name: 'ama-metrics-secrets-reader', namespace, labels },
+      metadata: { name: reader, namespace, labels },
       rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
     });
     new ApiObject(this, 'SecretsReaderBinding', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
-      metadata: { name: 'ama-metrics-secrets-reader', namespace, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'ama-metrics-secrets-reader' },
+      metadata: { name: reader, namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: reader },
       subjects: [{ kind: 'ServiceAccount', name: scraper.serviceAccount, namespace: scraper.namespace }],
     });
 

@@ -6,9 +6,6 @@ export interface OperatorMetricsIngressProps {
   readonly namespace: string;
 }
 
-/** The operator's metrics port (its chart's container port `metrics`). */
-export const OPERATOR_METRICS_PORT = 3100;
-
 /**
  * The chart's `egress-to-environmentd` policy names no policyTypes, so it isolates the operator's
  * ingress as well as its egress (NetworkPolicy semantics): this one lets AKS's managed Prometheus
@@ -30,7 +27,7 @@ export class OperatorMetricsIngress extends Construct {
                 podSelector: { matchLabels: { ...OBSERVABILITY.scraper.podLabels } },
               },
             ],
-            ports: [{ protocol: 'TCP', port: intOrString(OPERATOR_METRICS_PORT) }],
+            ports: [{ protocol: 'TCP', port: intOrString(CHARTS.operator.metricsPort.number) }],
           },
         ],
       },

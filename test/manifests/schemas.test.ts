@@ -19,6 +19,15 @@ const AZURE_MONITOR_CRDS = crdValidators(reference('crds/azure-monitor-metrics')
 const minorOf = (version: string) => /^(\d+\.\d+)/.exec(version)![1];
 const FLUX_GROUPS = /^(source|kustomize|helm)\.toolkit\.fluxcd\.io\//;
 
+/** Every object has a validator for its kind among these, and passes it. */
+function expectValid(objs: ReturnType<typeof objects>, validators: ReturnType<typeof crdValidators>): void {
+  for (const o of objs) {
+    const validate = validators.get(keyOf(o));
+    expect([keyOf(o), validate !== undefined]).toEqual([keyOf(o), true]);
+    if (!validate!(structuredClone(o) as unknown)) throw new Error(`${keyOf(o)} ${o.metadata.name}: ${JSON.stringify(validate!.errors)}`);
+  }
+}
+
 describe.each(ENVS)('%s manifests validate', (name) => {
   const all = [...objects(rendered(name)), ...objects(rendered(name, 'sealed'))];
 
@@ -74,21 +83,13 @@ describe.each(ENVS)('%s manifests validate', (name) => {
   it('validates cert-manager objects against the cert-manager v1.21.1 CRDs, strictly', () => {
     const certs = all.filter((o) => o.apiVersion.startsWith('cert-manager.io/'));
     expect(certs.length > 0).toBe(env(name).materialize.tls);
-    for (const o of certs) {
-      const validate = CERT_MANAGER_CRDS.get(keyOf(o));
-      expect([keyOf(o), validate !== undefined]).toEqual([keyOf(o), true]);
-      if (!validate!(structuredClone(o) as unknown)) throw new Error(`${keyOf(o)} ${o.metadata.name}: ${JSON.stringify(validate!.errors)}`);
-    }
+    expectValid(certs, CERT_MANAGER_CRDS);
   });
 
   it("validates PodMonitors against the CRD AKS's managed Prometheus installs (azmonitoring.coreos.com), strictly", () => {
     const monitors = all.filter((o) => o.kind === 'PodMonitor');
     expect(monitors.length > 0).toBe(env(name).observability.enabled);
-    for (const o of monitors) {
-      const validate = AZURE_MONITOR_CRDS.get(keyOf(o));
-      expect([keyOf(o), validate !== undefined]).toEqual([keyOf(o), true]);
-      if (!validate!(structuredClone(o) as unknown)) throw new Error(`${keyOf(o)} ${o.metadata.name}: ${JSON.stringify(validate!.errors)}`);
-    }
+    expectValid(monitors, AZURE_MONITOR_CRDS);
   });
 
   it('renders the Materialize CR with known fields only, and the required ones', () => {
