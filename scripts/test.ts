@@ -16,9 +16,15 @@ import { VARIABLES } from '../model/variables';
 const bin = (name: string) => join(REPOSITORY_ROOT, 'node_modules', '.bin', name);
 const CACHE = join(REPOSITORY_ROOT, '.cache');
 
-function run(label: string, command: string, args: string[], quiet: boolean): Promise<{ label: string; status: number; output: string }> {
+function run(
+  label: string,
+  command: string,
+  args: string[],
+  quiet: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ label: string; status: number; output: string }> {
   return new Promise((done) => {
-    const child = spawn(command, args, { cwd: REPOSITORY_ROOT, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    const child = spawn(command, args, { cwd: REPOSITORY_ROOT, env, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -57,7 +63,11 @@ async function main(): Promise<number> {
     if (failed.length === 0) process.stdout.write(`type check, lint and format: ok in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return failed;
   });
-  const jest = await run('jest', bin('jest'), process.argv.slice(2), false);
+  // A larger young generation for jest's workers and every Node process the tests start: the
+  // suite allocates much and keeps little (renders, synths), and with V8's default semi-space the
+  // scavenger ran thousands of times (measured: about 4 s less CPU per run at 32 MB).
+  const nodeOptions = [process.env.NODE_OPTIONS, '--max-semi-space-size=32'].filter(Boolean).join(' ');
+  const jest = await run('jest', bin('jest'), process.argv.slice(2), false, { ...process.env, NODE_OPTIONS: nodeOptions });
   const failed = await gates;
   if (failed.length > 0) {
     process.stderr.write(`\nerror: ${failed.map((g) => g.label).join(', ')} failed (npm run format fixes what prettier reports)\n`);

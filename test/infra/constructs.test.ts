@@ -1,11 +1,9 @@
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { publicIpRules } from '../../infra/ip-rules';
 import { checkBackendValue } from '../../cli/backend-values';
-import { Testing } from 'cdktf';
-import { MaterializeStack } from '../../infra/materialize-stack';
 import { loadEnvironment } from '../../model/load';
 import { exampleWith } from '../helpers';
-import { synthesized, only } from './stack-fixture';
+import { only, stackJson, synthesized } from './stack-fixture';
 
 describe('network', () => {
   it('delegates a PostgreSQL subnet and links a private DNS zone by default', () => {
@@ -142,14 +140,7 @@ describe('persist storage', () => {
         actions: { version: { delete_after_days_since_creation: 14 } },
       },
     ]);
-    const app = Testing.app();
-    const off = JSON.parse(
-      Testing.synth(
-        new MaterializeStack(app, loadEnvironment(exampleWith((d) => (d.storage = { ...d.storage, blobRecovery: false }))), {
-          localStatePath: 'state.tfstate',
-        }),
-      ),
-    ) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const off = stackJson(loadEnvironment(exampleWith((d) => (d.storage = { ...d.storage, blobRecovery: false }))));
     expect(Object.values(off.resource.azurerm_storage_account)[0].blob_properties).toBeUndefined();
     expect(off.resource.azurerm_storage_management_policy).toBeUndefined();
   });
@@ -191,7 +182,7 @@ describe('persist storage', () => {
     const withProducers = exampleWith((d) => (d.eventHubs = { ...d.eventHubs, producerRanges: ['198.51.100.7/32', '10.2.0.0/16'] }));
     const masks = (def: typeof withProducers) => {
       const e = loadEnvironment(def);
-      const stack = JSON.parse(Testing.synth(new MaterializeStack(Testing.app(), e, { localStatePath: 'x.tfstate' }))) as {
+      const stack = stackJson(e) as unknown as {
         resource: { azurerm_eventhub_namespace: Record<string, { network_rulesets?: { ip_rule: { ip_mask: string }[] }[] }> };
       };
       return Object.values(stack.resource.azurerm_eventhub_namespace)[0].network_rulesets?.[0].ip_rule.map((r) => r.ip_mask);

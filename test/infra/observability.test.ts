@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
 import { buildProgram } from '../../cli/main';
 import { renderGitops } from '../../manifests/gitops';
 import { RENDERED_OBJECTS, type KubeObject } from '../../manifests/render';
-import { MaterializeStack } from '../../infra/materialize-stack';
 import { allocatable } from '../../model/capacity';
 import { OBSERVABILITY } from '../../model/contract';
 import type { EnvironmentDefinition } from '../../model/environment';
@@ -14,13 +12,11 @@ import { EnvironmentValidationError } from '../../model/validate';
 import { generateScrapers, SCRAPER_FILES } from '../../scripts/gen-scrapers';
 import { exampleWith, REPO_ROOT } from '../helpers';
 import { reference } from '../support/reference';
-import type { TerraformJson } from './stack-fixture';
+import { stackJson, type TerraformJson } from './stack-fixture';
 
 /** Observability on by default, and `observability.enabled: false` removing all of it. */
 function stack(def: EnvironmentDefinition): TerraformJson {
-  return JSON.parse(
-    Testing.synth(new MaterializeStack(Testing.app(), loadEnvironment(def), { localStatePath: 's.tfstate' })),
-  ) as TerraformJson;
+  return stackJson(loadEnvironment(def));
 }
 
 function gitopsObjects(def: EnvironmentDefinition): KubeObject[] {

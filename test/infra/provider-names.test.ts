@@ -1,9 +1,7 @@
-import { Testing } from 'cdktf';
 import { localStatePath, workspace } from '../../core/workspace';
-import { MaterializeStack } from '../../infra/materialize-stack';
 import { loadEnvironment } from '../../model/load';
 import { definitions, exampleWith } from '../helpers';
-import type { TerraformJson } from './stack-fixture';
+import { stackJson } from './stack-fixture';
 
 /**
  * Every name the stack emits, checked against the azurerm provider's own validation rule for that
@@ -94,10 +92,7 @@ describe.each(
       ] as const,
   ),
 )('names in %s', (_n, e) => {
-  const app = Testing.app();
-  const json = JSON.parse(
-    Testing.synth(new MaterializeStack(app, e, { localStatePath: localStatePath(workspace(), e.name) })),
-  ) as TerraformJson;
+  const json = stackJson(e, localStatePath(workspace(), e.name));
 
   it.each(RULES.map((r) => [`${r.type}.${r.arg}`, r] as const))('%s passes the provider rule', (_key, rule) => {
     const found = Object.values(json.resource[rule.type] ?? {}).flatMap((r) => values(r, rule.arg));

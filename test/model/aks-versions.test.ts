@@ -1,9 +1,8 @@
-import { Testing } from 'cdktf';
-import { MaterializeStack } from '../../infra/materialize-stack';
 import { aksCalendarDates, aksVersionStatus, AKS_CALENDAR, DEFAULT_AKS_MINOR } from '../../model/aks-versions';
 import { loadEnvironment } from '../../model/load';
 import { EnvironmentValidationError, environmentWarnings } from '../../model/validate';
 import { exampleWith } from '../helpers';
+import { stackJson } from '../infra/stack-fixture';
 
 /** AKS's support calendar, against fixed clocks: nothing here depends on the day the suite runs. */
 const at = (iso: string) => ({ now: new Date(`${iso}T12:00:00Z`) });
@@ -74,7 +73,7 @@ describe('the AKS support calendar', () => {
       exampleWith((d) => (d.aks = { ...d.aks, kubernetesVersion: '1.33', longTermSupport: true })),
       at('2026-12-01'),
     );
-    const json = JSON.parse(Testing.synth(new MaterializeStack(Testing.app(), e, { localStatePath: 'state.tfstate' }))) as {
+    const json = stackJson(e) as unknown as {
       resource: Record<string, Record<string, Record<string, unknown>>>;
     };
     expect(Object.values(json.resource.azurerm_kubernetes_cluster)[0]).toMatchObject({

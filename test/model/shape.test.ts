@@ -1,10 +1,9 @@
-import { Testing } from 'cdktf';
-import { MaterializeStack } from '../../infra/materialize-stack';
 import { renderEnvironment } from '../../manifests/render';
 import type { EnvironmentDefinition } from '../../model/environment';
 import { loadEnvironment } from '../../model/load';
 import { EnvironmentValidationError } from '../../model/validate';
 import { definitions, exampleWith } from '../helpers';
+import { synthStack } from '../infra/stack-fixture';
 
 function messageOf(d: unknown): string {
   try {
@@ -171,7 +170,7 @@ describe('mutants of the fixtures', () => {
       synthesized.add(key);
       try {
         renderEnvironment(env, { sealed: null });
-        Testing.synth(new MaterializeStack(Testing.app(), env, { localStatePath: 's.tfstate' }));
+        synthStack(env);
       } catch (e) {
         bad.push(`${m.what}: valid but does not synthesize: ${(e as Error).message.split('\n')[0]}`);
       }

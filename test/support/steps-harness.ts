@@ -78,6 +78,9 @@ function makeRepository(): string {
   git(root, 'push', '-q', '-u', 'origin', 'main');
   git(root, 'config', 'user.email', 't@example.com');
   git(root, 'config', 'user.name', 't');
+  // One pack per repository instead of a loose file per object: each run copies the folder.
+  git(root, 'repack', '-adq');
+  git(join(root, '.origin'), 'repack', '-adq');
   return root;
 }
 
@@ -88,12 +91,33 @@ function makeRepository(): string {
 let template: string | undefined;
 export function repository(): string {
   template ??= makeRepository();
+  return copyOf(template);
+}
+
+function copyOf(root: string): string {
   const copy = mkdtempSync(join(tmpdir(), 'mz-steps-repo-'));
-  cpSync(template, copy, { recursive: true, verbatimSymlinks: true });
+  cpSync(root, copy, { recursive: true, verbatimSymlinks: true });
   return copy;
 }
-afterAll(() => {
+
+/**
+ * A copy of the repository after one `mzops deploy --push` went through: sealed, committed and
+ * pushed, as rotate-sas, rollout and recreate find an environment in use. Made once per file.
+ */
+let deployed: Promise<string> | undefined;
+export async function deployedRepository(): Promise<string> {
+  deployed ??= (async () => {
+    const root = repository();
+    const outcome = await runWith(root, (c) => deployPlan(c, { push: true, wait: true }));
+    if (outcome.error) throw outcome.error;
+    return root;
+  })();
+  return copyOf(await deployed);
+}
+
+afterAll(async () => {
   if (template) rmSync(template, { recursive: true, force: true });
+  if (deployed) rmSync(await deployed, { recursive: true, force: true });
 });
 
 export interface Outcome {
@@ -154,20 +178,21 @@ export async function runWith(root: string, plan: (c: Context) => Step[], failAt
   return { events, error, before };
 }
 
-export const PLANS: [string, (c: Context) => Step[]][] = [
-  ['deploy --push', (c) => deployPlan(c, { push: true, wait: true })],
-  ['rotate-sas --push', (c) => rotateSasPlan(c, { push: true })],
-  ['rollout --push', (c) => rolloutPlan(c, { push: true })],
-  ['recreate --push', (c) => recreatePlan(c, { confirm: 'example', emptyPersist: false, push: true })],
+/** Each plan, and the repository it starts from: deploy a new environment, the others one deployed. */
+export const PLANS: [string, (c: Context) => Step[], () => Promise<string>][] = [
+  ['deploy --push', (c) => deployPlan(c, { push: true, wait: true }), async () => repository()],
+  ['rotate-sas --push', (c) => rotateSasPlan(c, { push: true }), deployedRepository],
+  ['rollout --push', (c) => rolloutPlan(c, { push: true }), deployedRepository],
+  ['recreate --push', (c) => recreatePlan(c, { confirm: 'example', emptyPersist: false, push: true }), deployedRepository],
 ];
 
 /** Runs each plan through, then once per external call with that call failing, then again to the end. */
-export function stepsSuite(plans: [string, (c: Context) => Step[]][]): void {
-  describe.each(plans)('%s, with each external call failing in turn', (_name, plan) => {
+export function stepsSuite(plans: typeof PLANS): void {
+  describe.each(plans)('%s, with each external call failing in turn', (_name, plan, start) => {
     let clean: Outcome;
     let root: string;
     beforeAll(async () => {
-      root = repository();
+      root = await start();
       clean = await runWith(root, plan);
     });
     afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -182,7 +207,7 @@ export function stepsSuite(plans: [string, (c: Context) => Step[]][]): void {
     it('stops at the failing call, names its step, runs nothing after it, leaves the files as the step found them, and resumes', async () => {
       const calls = clean.events.filter((e) => e.startsWith('call '));
       for (let i = 1; i <= calls.length; i++) {
-        const repo = repository();
+        const repo = await start();
         try {
           const failed = await runWith(repo, plan, i);
           // The step the i-th call belongs to, in the clean run.
