@@ -127,6 +127,13 @@ export const VARIABLES = {
       'npm test: the kubectl binary (kustomize v5) the tests run (default: kubectl 1.35.2 provisioned into .tools/); read from the process environment only',
     secret: false,
   },
+  testToolsMirror: {
+    name: 'MZ_TOOLS_MIRROR',
+    group: 'Development',
+    purpose:
+      'npm test on macOS and Linux arm64: a URL or folder holding the helm and kubectl release archives under their release paths (helm-v4.1.4-<os>-<arch>.tar.gz, v1.35.2/kubernetes-client-<os>-<arch>.tar.gz), checked against the same pinned digests (default: get.helm.sh and dl.k8s.io); read from the process environment only',
+    secret: false,
+  },
   testPostgres: {
     name: 'MZ_POSTGRES_BIN',
     group: 'Development',

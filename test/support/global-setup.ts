@@ -23,10 +23,7 @@ export default async function globalSetup(): Promise<void> {
   }
   // helm and kubectl, pinned and checksummed, found by name by the tests and the CLI they start.
   try {
-    const bin = linkBinaries(
-      ROOT,
-      provisionBinaries(ROOT, process.env, (line) => process.stderr.write(`${line}\n`)),
-    );
+    const bin = linkBinaries(ROOT, await provisionBinaries(ROOT, process.env, (line) => process.stderr.write(`${line}\n`)));
     process.env.PATH = `${bin}${delimiter}${process.env.PATH ?? ''}`;
   } catch (e) {
     if (!(e instanceof ToolError)) throw e;
