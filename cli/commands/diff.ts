@@ -41,11 +41,20 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'the same as --format json')
     .option('--acknowledge <id...>', 'accept these dangerous changes (ids as printed); or list them in acknowledged-changes.txt')
     .option('--report <file>', 'also write the full text report to this file (the workflow keeps it as an artifact)')
+    .option('--no-cache', 'render both sides even when .cache/mzops-diff has them from an earlier run')
     .action(
       ctx.action(
         async (
           environments: string[],
-          opts: { base?: string; head?: string; format: keyof typeof FORMATS; json?: boolean; acknowledge?: string[]; report?: string },
+          opts: {
+            base?: string;
+            head?: string;
+            format: keyof typeof FORMATS;
+            json?: boolean;
+            acknowledge?: string[];
+            report?: string;
+            cache: boolean;
+          },
         ) => {
           if (opts.json) opts = { ...opts, format: 'json' };
           const trees = new Set<string>();
@@ -64,6 +73,7 @@ export function register(program: Command, ctx: CliContext): void {
               head: opts.head,
               environments,
               acknowledge: opts.acknowledge,
+              keepRenderings: opts.cache,
               log: (line) => process.stderr.write(`${line}\n`),
               track: (dir) => trees.add(dir),
             });

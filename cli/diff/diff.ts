@@ -2,6 +2,7 @@ import { CliError } from '../errors';
 import { nearestKey } from '../../model/nearest';
 import { compareObjects, objectsOf } from './kubernetes';
 import { DANGEROUS, worst, type Change, type DiffReport, type EnvironmentDiff, type Finding } from './model';
+import { renderCache } from './render-cache';
 import { removeTree, renderRevision, resolveCommit, type Rendering } from './revision';
 import { KUBERNETES_RULES, TERRAFORM_RULES } from './rules';
 import { compareStacks } from './terraform';
@@ -21,6 +22,8 @@ export interface DiffOptions {
   readonly track?: (dir: string) => void;
   /** Renderings of commits already made in this process, by commit id (a commit renders the same every time). */
   readonly cache?: Map<string, Rendering>;
+  /** Keep renderings between runs in .cache/mzops-diff (render-cache.ts). @default true */
+  readonly keepRenderings?: boolean;
 }
 
 /** Acknowledged change ids: one per line, `#` starts a comment. */
@@ -103,7 +106,14 @@ export async function runDiff(options: DiffOptions): Promise<DiffReport> {
     options.track?.(dir);
   };
   try {
-    const common = { repoRoot: options.repoRoot, tmpParent: options.tmpParent, timeoutMs: options.timeoutMs, log: options.log, track };
+    const common = {
+      repoRoot: options.repoRoot,
+      tmpParent: options.tmpParent,
+      timeoutMs: options.timeoutMs,
+      log: options.log,
+      track,
+      cache: options.keepRenderings === false ? undefined : renderCache(options.repoRoot),
+    };
     // Both finish (or fail) before the trees go: a side still running would write into a removed folder.
     // Both refs are resolved before anything renders: an unknown --base fails at once, not after
     // the working tree took its seconds.

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -17,6 +18,7 @@ import { DIST, WORKSPACE } from '../../model/contract';
 import { stackFile, workspace } from '../../core/workspace';
 import { CliError } from '../errors';
 import { run, runSync, track } from '../runner';
+import { cacheKey, readRendering, writeRendering, type RenderCache } from './render-cache';
 import type { TerraformStack } from './terraform';
 
 /** One side of the comparison: every environment's Terraform stack and GitOps folder, as that revision renders them. */
@@ -42,6 +44,8 @@ export interface RenderOptions {
   readonly log?: (line: string) => void;
   /** Called with the temporary tree as soon as it exists, so a signal handler can remove it. */
   readonly track?: (dir: string) => void;
+  /** Renderings kept between runs (render-cache.ts); none: every revision renders. */
+  readonly cache?: RenderCache;
 }
 
 /** Temporary trees are named so, under the temporary parent. */
@@ -94,8 +98,10 @@ async function exportCommit(repoRoot: string, commit: string, dir: string, timeo
   });
 }
 
-function exportWorkingTree(repoRoot: string, dir: string): void {
-  const files = git(repoRoot, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0').filter(Boolean);
+/** Copies the working tree's files into `dir`; returns a digest of every path and content copied. */
+function exportWorkingTree(repoRoot: string, dir: string): string {
+  const files = git(repoRoot, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0').filter(Boolean).sort();
+  const digest = createHash('sha256');
   for (const file of files) {
     const from = join(repoRoot, file);
     if (!existsSync(from)) continue; // deleted in the working tree, not yet committed
@@ -104,7 +110,12 @@ function exportWorkingTree(repoRoot: string, dir: string): void {
     if (lstatSync(from).isSymbolicLink() && statSync(from).isDirectory()) continue;
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     copyFileSync(from, join(dir, file));
+    digest
+      .update(`${file}\0`)
+      .update(readFileSync(join(dir, file)))
+      .update('\0');
   }
+  return digest.digest('hex');
 }
 
 /** Every YAML file under a folder, by path relative to it. */
@@ -134,15 +145,30 @@ function environmentsOf(tree: string): string[] {
  * to the constructs shows up as much as a change to an environment. The caller removes the tree
  * (`removeTree`) whatever happens.
  */
-export async function renderRevision(options: RenderOptions): Promise<{ rendering: Rendering; tree: string }> {
-  const tree = mkdtempSync(join(options.tmpParent ?? tmpdir(), TREE_PREFIX));
-  options.track?.(tree);
+export async function renderRevision(options: RenderOptions): Promise<{ rendering: Rendering; tree?: string }> {
   const timeoutMs = options.timeoutMs ?? 240_000;
   const commit = options.ref === undefined ? undefined : resolveCommit(options.repoRoot, options.ref);
   const label = options.ref ?? 'the working tree';
-  options.log?.(`rendering ${label}${commit ? ` (${commit.slice(0, 12)})` : ''}`);
-  if (commit) await exportCommit(options.repoRoot, commit, tree, timeoutMs);
-  else exportWorkingTree(options.repoRoot, tree);
+  const cached = (files: string) => {
+    const key = options.cache && cacheKey(options.cache, files);
+    const hit = key ? readRendering(options.cache!, key) : undefined;
+    if (hit) options.log?.(`${label}${commit ? ` (${commit.slice(0, 12)})` : ''}: rendered before (.cache/mzops-diff)`);
+    return { key, hit: hit && { ...hit, label, commit } };
+  };
+  // A commit's files are its tree: known before anything is exported.
+  let entry = commit ? cached(`tree:${git(options.repoRoot, ['rev-parse', `${commit}^{tree}`])}`) : undefined;
+  if (entry?.hit) return { rendering: entry.hit };
+  const tree = mkdtempSync(join(options.tmpParent ?? tmpdir(), TREE_PREFIX));
+  options.track?.(tree);
+  if (commit) {
+    options.log?.(`rendering ${label} (${commit.slice(0, 12)})`);
+    await exportCommit(options.repoRoot, commit, tree, timeoutMs);
+  } else {
+    // The working tree's files are known once exported.
+    entry = cached(`files:${exportWorkingTree(options.repoRoot, tree)}`);
+    if (entry.hit) return { rendering: entry.hit, tree };
+    options.log?.(`rendering ${label}`);
+  }
 
   const synth = join(tree, 'scripts', 'synth.ts');
   if (!existsSync(synth))
@@ -190,7 +216,9 @@ export async function renderRevision(options: RenderOptions): Promise<{ renderin
   }
   const ackFile = join(tree, WORKSPACE.acknowledgements);
   const acknowledgements = existsSync(ackFile) ? readFileSync(ackFile, 'utf8') : undefined;
-  return { rendering: { label, commit, environments, stacks, gitops, acknowledgements }, tree };
+  const rendering: Rendering = { label, commit, environments, stacks, gitops, acknowledgements };
+  if (entry?.key) writeRendering(options.cache!, entry.key, rendering);
+  return { rendering, tree };
 }
 
 export function removeTree(tree: string): void {

@@ -244,6 +244,56 @@ describe('mzops diff on a fixture repository', () => {
   }, 60_000);
 });
 
+describe('renderings kept between runs', () => {
+  const kept = () => join(repo, '.cache', 'mzops-diff');
+  const logged = async (extra: Partial<Parameters<typeof runDiff>[0]> = {}) => {
+    const lines: string[] = [];
+    const report = await runDiff({
+      repoRoot: repo,
+      base: 'main',
+      head: 'wider-clients',
+      tmpParent: scratch,
+      log: (l) => lines.push(l),
+      ...extra,
+    });
+    return { report, rendered: lines.filter((l) => l.startsWith('rendering ')).map((l) => l.split(' ')[1]) };
+  };
+
+  it('render a revision once: a second run reads both sides, --no-cache and a damaged entry render again', async () => {
+    rmSync(kept(), { recursive: true, force: true });
+    const first = await logged();
+    expect(first.rendered.sort()).toEqual(['main', 'wider-clients']);
+    expect(readdirSync(kept()).filter((f) => f.endsWith('.json'))).toHaveLength(2);
+    const second = await logged();
+    expect(second.rendered).toEqual([]);
+    expect(second.report).toEqual(first.report);
+    expect((await logged({ keepRenderings: false })).rendered.sort()).toEqual(['main', 'wider-clients']);
+    // A truncated entry is a miss, rendered and written anew.
+    for (const f of readdirSync(kept())) writeFileSync(join(kept(), f), '{"format":');
+    const repaired = await logged();
+    expect(repaired.rendered.sort()).toEqual(['main', 'wider-clients']);
+    expect(repaired.report).toEqual(first.report);
+  }, 120_000);
+
+  it('render the working tree again once a file in it changed', async () => {
+    const lines: string[] = [];
+    const once = () => runDiff({ repoRoot: repo, base: 'main', tmpParent: scratch, log: (l) => lines.push(l) });
+    const rendersOfWorkingTree = () => lines.filter((l) => l === 'rendering the working tree').length;
+    await once();
+    const before = rendersOfWorkingTree();
+    await once();
+    expect(rendersOfWorkingTree()).toBe(before);
+    writeFileSync(join(repo, ENV), readFileSync(join(repo, ENV), 'utf8').replace("database: 'materialize',", "database: 'other',"));
+    try {
+      const changed = await once();
+      expect(rendersOfWorkingTree()).toBe(before + 1);
+      expect(bySeverity(changed, 'data loss')).toHaveLength(1);
+    } finally {
+      git('checkout', '--', ENV);
+    }
+  }, 120_000);
+});
+
 describe('mzops diff with linked folders in the working tree', () => {
   it('renders the working tree with node_modules a symbolic link that only .gitignore hides, and another linked folder', async () => {
     const exclude = join(repo, '.git', 'info', 'exclude');
@@ -293,7 +343,8 @@ describe('mzops diff, the command', () => {
   it('removes its temporary trees when killed mid-render', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'mz-diff-kill-'));
     try {
-      const child = run(tmp, ['--base', 'main', '--head', 'rename-database']);
+      // --no-cache: the other tests rendered both sides already, and kept them.
+      const child = run(tmp, ['--base', 'main', '--head', 'rename-database', '--no-cache']);
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       await new Promise<void>((resolve) => {
