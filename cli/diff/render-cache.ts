@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Rendering } from './revision';
 import type { TerraformStack } from './terraform';
 
 /**
@@ -15,6 +14,16 @@ import type { TerraformStack } from './terraform';
 const FORMAT = 'mzops-diff-rendering/v1';
 /** Newest entries kept; older ones are removed when a new one is written. */
 const KEEP = 40;
+
+/** What a revision renders, whoever asked for it (revision.ts adds the label and commit). */
+export interface RenderedFiles {
+  readonly environments: readonly string[];
+  readonly stacks: ReadonlyMap<string, TerraformStack>;
+  /** environment -> (path inside dist/<environment> -> YAML text) */
+  readonly gitops: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** The acknowledgement file as that revision has it. */
+  readonly acknowledgements?: string;
+}
 
 export interface RenderCache {
   readonly dir: string;
@@ -34,13 +43,13 @@ export function cacheKey(cache: RenderCache, files: string): string {
   return createHash('sha256').update(`${FORMAT}\0${cache.runtime}\0${files}`).digest('hex').slice(0, 40);
 }
 
-type Stored = Omit<Rendering, 'label' | 'commit' | 'stacks' | 'gitops'> & {
+type Stored = Omit<RenderedFiles, 'stacks' | 'gitops'> & {
   readonly format: string;
   readonly stacks: [string, TerraformStack][];
   readonly gitops: [string, [string, string][]][];
 };
 
-export function readRendering(cache: RenderCache, key: string): Omit<Rendering, 'label' | 'commit'> | undefined {
+export function readRendering(cache: RenderCache, key: string): RenderedFiles | undefined {
   const file = join(cache.dir, `${key}.json`);
   if (!existsSync(file)) return undefined;
   try {
@@ -58,7 +67,7 @@ export function readRendering(cache: RenderCache, key: string): Omit<Rendering, 
   }
 }
 
-export function writeRendering(cache: RenderCache, key: string, rendering: Rendering): void {
+export function writeRendering(cache: RenderCache, key: string, rendering: RenderedFiles): void {
   const stored: Stored = {
     format: FORMAT,
     environments: rendering.environments,

@@ -18,19 +18,13 @@ import { DIST, WORKSPACE } from '../../model/contract';
 import { stackFile, workspace } from '../../core/workspace';
 import { CliError } from '../errors';
 import { run, runSync, track } from '../runner';
-import { cacheKey, readRendering, writeRendering, type RenderCache } from './render-cache';
+import { cacheKey, readRendering, writeRendering, type RenderCache, type RenderedFiles } from './render-cache';
 import type { TerraformStack } from './terraform';
 
 /** One side of the comparison: every environment's Terraform stack and GitOps folder, as that revision renders them. */
-export interface Rendering {
+export interface Rendering extends RenderedFiles {
   readonly label: string;
   readonly commit?: string;
-  readonly environments: readonly string[];
-  readonly stacks: ReadonlyMap<string, TerraformStack>;
-  /** environment -> (path inside dist/<environment> -> YAML text) */
-  readonly gitops: ReadonlyMap<string, ReadonlyMap<string, string>>;
-  /** The acknowledgement file as that revision has it. */
-  readonly acknowledgements?: string;
 }
 
 export interface RenderOptions {
