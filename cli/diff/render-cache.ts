@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../../core/swap';
 import type { TerraformStack } from './terraform';
 
 /**
@@ -77,11 +78,8 @@ export function writeRendering(cache: RenderCache, key: string, rendering: Rende
   };
   try {
     mkdirSync(cache.dir, { recursive: true });
-    const file = join(cache.dir, `${key}.json`);
-    // A temporary name, then a rename: a diff running beside this one never reads half a file.
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(stored));
-    renameSync(tmp, file);
+    // A diff running beside this one never reads half a file.
+    writeFileAtomically(join(cache.dir, `${key}.json`), JSON.stringify(stored));
     const entries = readdirSync(cache.dir)
       .filter((f) => f.endsWith('.json'))
       .map((f) => ({ f, t: statSync(join(cache.dir, f)).mtimeMs }))

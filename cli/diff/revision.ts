@@ -143,10 +143,11 @@ export async function renderRevision(options: RenderOptions): Promise<{ renderin
   const timeoutMs = options.timeoutMs ?? 240_000;
   const commit = options.ref === undefined ? undefined : resolveCommit(options.repoRoot, options.ref);
   const label = options.ref ?? 'the working tree';
+  const shown = commit ? `${label} (${commit.slice(0, 12)})` : label;
   const cached = (files: string) => {
     const key = options.cache && cacheKey(options.cache, files);
     const hit = key ? readRendering(options.cache!, key) : undefined;
-    if (hit) options.log?.(`${label}${commit ? ` (${commit.slice(0, 12)})` : ''}: rendered before (.cache/mzops-diff)`);
+    if (hit) options.log?.(`${shown}: rendered before (.cache/mzops-diff)`);
     return { key, hit: hit && { ...hit, label, commit } };
   };
   // A commit's files are its tree: known before anything is exported.
@@ -154,15 +155,13 @@ export async function renderRevision(options: RenderOptions): Promise<{ renderin
   if (entry?.hit) return { rendering: entry.hit };
   const tree = mkdtempSync(join(options.tmpParent ?? tmpdir(), TREE_PREFIX));
   options.track?.(tree);
-  if (commit) {
-    options.log?.(`rendering ${label} (${commit.slice(0, 12)})`);
-    await exportCommit(options.repoRoot, commit, tree, timeoutMs);
-  } else {
+  if (!commit) {
     // The working tree's files are known once exported.
     entry = cached(`files:${exportWorkingTree(options.repoRoot, tree)}`);
     if (entry.hit) return { rendering: entry.hit, tree };
-    options.log?.(`rendering ${label}`);
   }
+  options.log?.(`rendering ${shown}`);
+  if (commit) await exportCommit(options.repoRoot, commit, tree, timeoutMs);
 
   const synth = join(tree, 'scripts', 'synth.ts');
   if (!existsSync(synth))

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { intOrString, kube } from '../kube';
 import type { k8s } from '../kube';
 import { MANAGED_LABELS, NAMESPACES, PORTS, POD_LABELS } from '../../model/contract';
-import { ANYWHERE, dnsEgress, tcpEgress } from '../network-rules';
+import { ANYWHERE, dnsEgress, namespaceNamed, tcpEgress } from '../network-rules';
 import { componentSelector } from './access-services';
 
 export interface InstanceEgressProps {
@@ -59,7 +59,7 @@ export class ClientNetworkPolicies extends Construct {
     const peers: k8s.NetworkPolicyPeer[] = [
       ...props.clientRanges.map((cidr) => ({ ipBlock: { cidr } })),
       { podSelector: {} },
-      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACES.operator } } },
+      { namespaceSelector: namespaceNamed(NAMESPACES.operator) },
     ];
     const policy = (polId: string, component: string, ports: number[]) =>
       kube.networkPolicy(this, polId, {

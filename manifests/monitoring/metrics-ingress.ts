@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { MANAGED_LABELS, OBSERVABILITY, PORTS } from '../../model/contract';
-import { intOrString, kube } from '../kube';
+import { MANAGED_LABELS, PORTS } from '../../model/contract';
+import { kube } from '../kube';
+import { scraperIngress } from '../network-rules';
 
 export interface MetricsIngressProps {
   readonly instanceName: string;
@@ -21,17 +22,7 @@ export class MetricsIngress extends Construct {
       spec: {
         podSelector: {},
         policyTypes: ['Ingress'],
-        ingress: [
-          {
-            from: [
-              {
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': OBSERVABILITY.scraper.namespace } },
-                podSelector: { matchLabels: { ...OBSERVABILITY.scraper.podLabels } },
-              },
-            ],
-            ports: [{ protocol: 'TCP', port: intOrString(PORTS.internalHttp) }],
-          },
-        ],
+        ingress: [scraperIngress(PORTS.internalHttp)],
       },
     });
   }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { CHARTS, MANAGED_LABELS, OBSERVABILITY } from '../../model/contract';
-import { intOrString, kube } from '../kube';
+import { CHARTS, MANAGED_LABELS } from '../../model/contract';
+import { kube } from '../kube';
+import { scraperIngress } from '../network-rules';
 
 export interface OperatorMetricsIngressProps {
   readonly namespace: string;
@@ -19,17 +20,7 @@ export class OperatorMetricsIngress extends Construct {
       spec: {
         podSelector: { matchLabels: { ...CHARTS.operator.podLabels } },
         policyTypes: ['Ingress'],
-        ingress: [
-          {
-            from: [
-              {
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': OBSERVABILITY.scraper.namespace } },
-                podSelector: { matchLabels: { ...OBSERVABILITY.scraper.podLabels } },
-              },
-            ],
-            ports: [{ protocol: 'TCP', port: intOrString(CHARTS.operator.metricsPort.number) }],
-          },
-        ],
+        ingress: [scraperIngress(CHARTS.operator.metricsPort.number)],
       },
     });
   }

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { delimiter, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { writeFileAtomically } from '../../core/swap';
 import { VARIABLES } from '../../model/variables';
+import { findOnPath } from '../../scripts/test-tools';
 import { REPO_ROOT } from '../helpers';
 import { reference } from './reference';
 
@@ -48,10 +50,7 @@ function chartDigest(dir: string): string {
 let helmIdentity: string | undefined;
 function helmBinary(): string {
   if (helmIdentity === undefined) {
-    const found = (process.env.PATH ?? '')
-      .split(delimiter)
-      .map((d) => join(d, 'helm'))
-      .find((f) => existsSync(f));
+    const found = findOnPath('helm');
     if (!found) return '';
     const real = realpathSync(found);
     const st = statSync(real);
@@ -87,10 +86,8 @@ export function helmTemplate(chart: string, release: string, namespace: string, 
     if (r.status !== 0) throw new Error(`helm template ${chart} failed: ${r.stderr}`);
     output = r.stdout;
     mkdirSync(RENDERS, { recursive: true });
-    // A temporary name, then a rename: two workers rendering the same chart never read half a file.
-    const tmp = `${cached}.${process.pid}.tmp`;
-    writeFileSync(tmp, output);
-    renameSync(tmp, cached);
+    // Two workers rendering the same chart never read half a file.
+    writeFileAtomically(cached, output);
   }
   return parseAllDocuments(output)
     .map((d) => d.toJS() as RenderedObject | null)
